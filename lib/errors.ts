@@ -1,0 +1,54 @@
+import type { ZodError } from "zod";
+
+export type AppErrorCode =
+  | "BAD_REQUEST"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "UNPROCESSABLE"
+  | "UNAVAILABLE"
+  | "INTERNAL";
+
+const STATUS: Record<AppErrorCode, number> = {
+  BAD_REQUEST: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  UNPROCESSABLE: 422,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export type Issue = { path: string; message: string };
+
+/** A typed error every domain function throws; route handlers map it to a status. */
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly issues?: Issue[];
+  readonly details?: Record<string, unknown>;
+
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    opts: { issues?: Issue[]; details?: Record<string, unknown> } = {},
+  ) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.issues = opts.issues;
+    this.details = opts.details;
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+export function zodIssues(error: ZodError, prefix = ""): Issue[] {
+  return error.issues.map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter(Boolean).join("."),
+    message: i.message,
+  }));
+}
+
+export function describeIssues(issues: Issue[]): string {
+  return issues.map((i) => `${i.path || "(body)"}: ${i.message}`).join("; ");
+}

@@ -1,0 +1,22 @@
+import { Redis, type RedisOptions } from "ioredis";
+import { env } from "./env";
+
+/** BullMQ needs maxRetriesPerRequest: null on connections that block. */
+export function createRedis(url = env.REDIS_URL, opts: RedisOptions = {}): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, ...opts });
+}
+
+const g = globalThis as unknown as { backoutRedis?: Redis };
+
+/** The process's shared command connection (not for SUBSCRIBE or blocking commands). */
+export function redis(): Redis {
+  g.backoutRedis ??= createRedis();
+  return g.backoutRedis;
+}
+
+export const keys = {
+  events: () => `${env.BACKOUT_REDIS_PREFIX}:run-events`,
+  cancel: () => `${env.BACKOUT_REDIS_PREFIX}:run-cancel`,
+  workerHeartbeat: (id: string) => `${env.BACKOUT_REDIS_PREFIX}:worker:${id}`,
+  workerHeartbeatPattern: () => `${env.BACKOUT_REDIS_PREFIX}:worker:*`,
+};

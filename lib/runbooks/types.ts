@@ -1,0 +1,35 @@
+import type { z } from "zod";
+import type { Target } from "../targets/schema";
+import type { StepSpecInput } from "../steps/schema";
+
+/** What is known about a target right now; parameters are validated against it. */
+export type TargetFacts = {
+  /** Release tags matching the target's releasePattern, oldest first. */
+  releases: string[];
+  currentRelease: string | null;
+  currentSha: string | null;
+  /** Backup file names, newest first. */
+  backups: string[];
+  /** Down-migration file names (*.down.sql) in the target's migrations folder. */
+  downMigrations: string[];
+};
+
+export type Risk = "low" | "medium" | "high";
+
+export type Runbook<P = Record<string, unknown>> = {
+  id: string;
+  title: string;
+  /** Section of rollback-plan.md this procedure implements. */
+  planSection: string;
+  summary: string;
+  risk: Risk;
+  timeRequired?: string;
+  /** Parameters a request may choose, validated against what the target has. */
+  params: (facts: TargetFacts, target: Target) => z.ZodType<P>;
+  steps: (ctx: { target: Target; params: P; facts: TargetFacts }) => StepSpecInput[];
+};
+
+/** Keeps each runbook's params type checked against its steps while storing them together. */
+export function defineRunbook<P>(r: Runbook<P>): Runbook<P> {
+  return r;
+}

@@ -1,0 +1,33 @@
+import "server-only";
+import type { Redis } from "ioredis";
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+import { keys } from "../redis";
+import { appendEvents, publishEvents } from "./events";
+import { releaseTargetLock } from "./lock";
+
+/**
+ * Queued or waiting runs are cancelled here and now. A running run is flagged; the worker
+ * executing it is told over Redis, kills the step's process group and records the cancel.
+ */
+export async function cancelRun(opts: { db: Db; redis: Redis; runId: string; by?: string }) {
+  const { db, redis, runId } = opts;
+  const by = opts.by ?? "api";
+  const result = await db.$transaction(async (tx) => {
+    const [run] = await tx.$queryRawUnsafe<{ status: string }[]>(`SELECT status FROM runs WHERE id = $1::uuid FOR UPDATE`, runId);
+    if (!run) throw new AppError("NOT_FOUND", `Run ${runId} not found`);
+    if (["succeeded", "failed", "cancelled", "needs_attention"].includes(run.status))
+      throw new AppError("CONFLICT", `Run ${runId} is already ${run.status}; only queued, running or waiting runs can be cancelled`);
+    if (run.status === "running") {
+      await tx.run.update({ where: { id: runId }, data: { cancelRequested: true } });
+      return { status: "cancelling", events: await appendEvents(tx, runId, [{ type: "run.cancel_requested", data: { by } }]) };
+    }
+    await tx.run.update({ where: { id: runId }, data: { status: "cancelled", cancelRequested: true, finishedAt: new Date(), error: `cancelled by ${by}` } });
+    await tx.step.updateMany({ where: { runId, status: { in: ["pending", "waiting_approval"] } }, data: { status: "cancelled" } });
+    await releaseTargetLock(tx, runId);
+    return { status: "cancelled", events: await appendEvents(tx, runId, [{ type: "run.cancelled", data: { by } }]) };
+  });
+  await publishEvents(redis, result.events);
+  if (result.status === "cancelling") await redis.publish(keys.cancel(), runId).catch(() => {});
+  return { id: runId, status: result.status };
+}

@@ -1,0 +1,32 @@
+import "server-only";
+import type { Redis } from "ioredis";
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+import { appendEvents, publishEvents } from "./events";
+import { enqueueRun } from "./run-job";
+
+/** Records a person's decision at an approval gate and hands the run back to a worker. */
+export async function decideGate(opts: { db: Db; redis: Redis; runId: string; decision: "approved" | "rejected"; by?: string; comment?: string }) {
+  const { db, redis, runId, decision } = opts;
+  const by = opts.by ?? "api";
+  const events = await db.$transaction(async (tx) => {
+    const [run] = await tx.$queryRawUnsafe<{ status: string }[]>(`SELECT status FROM runs WHERE id = $1::uuid FOR UPDATE`, runId);
+    if (!run) throw new AppError("NOT_FOUND", `Run ${runId} not found`);
+    if (run.status !== "waiting_approval")
+      throw new AppError("CONFLICT", `Run ${runId} is ${run.status}, not waiting for approval; nothing to ${decision === "approved" ? "approve" : "reject"}`);
+    const step = await tx.step.findFirst({ where: { runId, status: "waiting_approval" } });
+    if (!step) throw new AppError("CONFLICT", `Run ${runId} has no step waiting for approval`);
+    await tx.step.update({
+      where: { id: step.id },
+      data: { decidedBy: by, decidedAt: new Date(), result: { decision, comment: opts.comment ?? null } },
+    });
+    await tx.run.update({ where: { id: runId }, data: { status: "running" } });
+    return appendEvents(tx, runId, [
+      { type: decision === "approved" ? "step.approved" : "step.rejected", stepIndex: step.index, data: { by, comment: opts.comment ?? null } },
+      { type: "run.resumed", data: { by } },
+    ]);
+  });
+  await publishEvents(redis, events);
+  await enqueueRun(runId, "resume");
+  return { id: runId, decision };
+}

@@ -1,0 +1,69 @@
+import "server-only";
+import type { Redis } from "ioredis";
+import type { Db } from "../db/client";
+import { keys } from "../redis";
+
+export type RunEventType =
+  | "run.created" | "run.started" | "run.succeeded" | "run.failed" | "run.cancelled"
+  | "run.cancel_requested" | "run.needs_attention" | "run.waiting_approval" | "run.resumed"
+  | "step.started" | "step.output" | "step.progress" | "step.retrying" | "step.succeeded"
+  | "step.failed" | "step.cancelled" | "step.waiting_approval" | "step.approved" | "step.rejected";
+
+export type RunEventInput = { type: RunEventType; stepIndex?: number | null; data?: Record<string, unknown> };
+
+export type RunEventRecord = {
+  runId: string;
+  seq: number;
+  type: RunEventType;
+  stepIndex: number | null;
+  data: Record<string, unknown>;
+  createdAt: string;
+};
+
+type Tx = Pick<Db, "$queryRawUnsafe">;
+
+// One statement: bump the run's lastSeq by n and insert n events numbered from the old value,
+// so sequence numbers are gap-free and strictly increasing per run even with concurrent writers
+// (the UPDATE takes the run's row lock).
+const APPEND_SQL = `
+WITH bumped AS (
+  UPDATE runs SET "lastSeq" = "lastSeq" + $2 WHERE id = $1::uuid RETURNING "lastSeq"
+)
+INSERT INTO run_events ("runId", seq, type, "stepIndex", data)
+SELECT $1::uuid, (SELECT "lastSeq" FROM bumped) - $2 + e.ord::int, e.type, e."stepIndex", COALESCE(e.data, '{}'::jsonb)
+FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (type text, "stepIndex" int, data jsonb)) WITH ORDINALITY AS e(type, "stepIndex", data, ord)
+RETURNING seq, type, "stepIndex", data, "createdAt"`;
+
+export async function appendEvents(tx: Tx, runId: string, events: RunEventInput[]): Promise<RunEventRecord[]> {
+  if (events.length === 0) return [];
+  const payload = JSON.stringify(events.map((e) => ({ type: e.type, stepIndex: e.stepIndex ?? null, data: e.data ?? {} })));
+  const rows = await tx.$queryRawUnsafe<{ seq: number; type: RunEventType; stepIndex: number | null; data: Record<string, unknown>; createdAt: Date }[]>(
+    APPEND_SQL,
+    runId,
+    events.length,
+    payload,
+  );
+  if (rows.length !== events.length) throw new Error(`run ${runId} not found while appending events`);
+  return rows
+    .map((r) => ({ runId, seq: r.seq, type: r.type, stepIndex: r.stepIndex, data: r.data, createdAt: new Date(r.createdAt).toISOString() }))
+    .sort((a, b) => a.seq - b.seq);
+}
+
+/** Postgres has the record already; Redis only tells live viewers. A failed publish loses nothing. */
+export async function publishEvents(redis: Redis, records: RunEventRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  try {
+    if (records.length === 1) await redis.publish(keys.events(), JSON.stringify(records[0]));
+    else {
+      const p = redis.pipeline();
+      for (const r of records) p.publish(keys.events(), JSON.stringify(r));
+      await p.exec();
+    }
+  } catch {
+    // Live viewers resynchronise from Postgres when the subscription comes back.
+  }
+}
+
+export function toEventRecord(e: { runId: string; seq: number; type: string; stepIndex: number | null; data: unknown; createdAt: Date }): RunEventRecord {
+  return { runId: e.runId, seq: e.seq, type: e.type as RunEventType, stepIndex: e.stepIndex, data: (e.data ?? {}) as Record<string, unknown>, createdAt: e.createdAt.toISOString() };
+}

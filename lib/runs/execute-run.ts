@@ -1,0 +1,263 @@
+import "server-only";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { Prisma } from "../generated/prisma/client";
+import type { Db } from "../db/client";
+import { stepSpec, type StepSpec } from "../steps/schema";
+import { executeStep } from "../steps/executors";
+import { killGroup } from "../steps/spawn";
+import { sleep, StepAbort, StepFailure, type OutputStream, type StepContext } from "../steps/context";
+import { appendEvents, publishEvents, type RunEventInput } from "./events";
+import { releaseTargetLock } from "./lock";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+export type ExecuteOutcome = "succeeded" | "failed" | "cancelled" | "needs_attention" | "waiting_approval" | "not_claimed" | "already_finished";
+
+export class RunClaimedElsewhere extends Error {}
+
+type Deps = { db: Db; redis: Redis; log: Logger; workerId: string; leaseMs: number };
+
+/** Retries a Postgres write while the database restarts; the record must not be lost. */
+async function durably<T>(deps: Deps, what: string, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 120_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const transient =
+        !(e instanceof Prisma.PrismaClientKnownRequestError) || ["P1001", "P1002", "P1017", "P2024"].includes(e.code);
+      if (!transient || Date.now() > deadline || e instanceof RunClaimedElsewhere) throw e;
+      deps.log.warn({ err: (e as Error).message, what, attempt }, "database write failed; retrying");
+      await sleep(Math.min(5000, 200 * attempt));
+    }
+  }
+}
+
+/** Batches output lines into few transactions; keeps them until Postgres has them. */
+class OutputWriter {
+  private pending: RunEventInput[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  constructor(private deps: Deps, private runId: string) {}
+
+  push(e: RunEventInput): void {
+    // Progress is a level, not a log: only the newest per step matters.
+    if (e.type === "step.progress") {
+      const i = this.pending.findIndex((p) => p.type === "step.progress" && p.stepIndex === e.stepIndex);
+      if (i >= 0) this.pending.splice(i, 1);
+    }
+    this.pending.push(e);
+    if (this.pending.length >= 200) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), 40);
+  }
+
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return this.chain;
+    this.chain = this.chain.then(async () => {
+      const records = await durably(this.deps, "output", () => appendEvents(this.deps.db, this.runId, batch));
+      await publishEvents(this.deps.redis, records);
+    });
+    return this.chain;
+  }
+}
+
+export async function executeRun(deps: Deps & { runId: string; cancelSignal: AbortSignal }): Promise<ExecuteOutcome> {
+  const { db, redis, runId, log, workerId } = deps;
+
+  // Claim the run: only one worker executes it, even if two jobs name it.
+  const claimed = await durably(deps, "claim", () =>
+    db.$executeRawUnsafe(
+      `UPDATE runs SET "claimedBy" = $2, "claimedUntil" = now() + ($3 || ' milliseconds')::interval
+       WHERE id = $1::uuid AND status IN ('queued', 'running')
+         AND ("claimedBy" IS NULL OR "claimedBy" = $2 OR "claimedUntil" < now())`,
+      runId, workerId, String(deps.leaseMs),
+    ),
+  );
+  if (claimed === 0) {
+    const run = await db.run.findUnique({ where: { id: runId }, select: { status: true } });
+    if (!run || !["queued", "running"].includes(run.status)) return "already_finished";
+    throw new RunClaimedElsewhere(`run ${runId} is being executed by another worker`);
+  }
+  const renew = setInterval(() => {
+    db.$executeRawUnsafe(
+      `UPDATE runs SET "claimedUntil" = now() + ($3 || ' milliseconds')::interval WHERE id = $1::uuid AND "claimedBy" = $2`,
+      runId, workerId, String(deps.leaseMs),
+    ).catch((e) => log.warn({ runId, err: (e as Error).message }, "lease renewal failed"));
+  }, Math.max(500, Math.floor(deps.leaseMs / 3)));
+
+  const out = new OutputWriter(deps, runId);
+  const commit = async (what: string, fn: (tx: Tx) => Promise<RunEventInput[]>) => {
+    const records = await durably(deps, what, () => db.$transaction(async (tx) => appendEvents(tx, runId, await fn(tx))));
+    await publishEvents(redis, records);
+  };
+  const finish = async (status: "succeeded" | "failed" | "cancelled" | "needs_attention", event: RunEventInput, error?: string) => {
+    await out.flush();
+    await commit(`run ${status}`, async (tx) => {
+      await tx.run.update({ where: { id: runId }, data: { status, error: error ?? null, finishedAt: new Date(), claimedBy: null, claimedUntil: null } });
+      if (status !== "succeeded") await tx.step.updateMany({ where: { runId, status: "pending" }, data: { status: "skipped" } });
+      await releaseTargetLock(tx, runId);
+      return [event];
+    });
+    return status;
+  };
+
+  try {
+    const run = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { steps: { orderBy: { index: "asc" } } } });
+    if (run.cancelRequested) return await finish("cancelled", { type: "run.cancelled", data: { message: "cancelled before it started" } }, "cancelled");
+    if (run.status === "queued")
+      await commit("start", async (tx) => {
+        await tx.run.update({ where: { id: runId }, data: { status: "running", startedAt: run.startedAt ?? new Date() } });
+        return [{ type: "run.started", data: { workerId, steps: run.steps.length } }];
+      });
+
+    for (const step of run.steps) {
+      const spec = stepSpec.parse(step.spec) as StepSpec;
+      const at = step.index;
+      if (step.status === "succeeded" || step.status === "skipped") continue;
+      if (step.status === "failed" && spec.allowFailure) continue;
+
+      if (step.status === "running") {
+        // Interrupted by a worker crash. Its process group may still be alive: stop it first.
+        const pid = (step.result as { pid?: number } | null)?.pid;
+        if (pid) killGroup(pid, "SIGKILL");
+        if (!step.isIdempotent) {
+          const message = `Step ${at + 1} "${step.name}" was interrupted (the worker stopped mid-step) and is not safe to repeat automatically; check its effect on the target, then start a new run`;
+          await commit("interrupted", async (tx) => {
+            await tx.step.update({ where: { id: step.id }, data: { status: "failed", error: "interrupted: the worker stopped mid-step", finishedAt: new Date() } });
+            return [{ type: "step.failed", stepIndex: at, data: { error: "interrupted: the worker stopped mid-step" } }];
+          });
+          return await finish("needs_attention", { type: "run.needs_attention", stepIndex: at, data: { step: step.name, message } }, message);
+        }
+        await commit("re-run", async () => [{ type: "step.retrying", stepIndex: at, data: { reason: "interrupted by a worker restart; re-running (the step is idempotent)" } }]);
+      }
+
+      if (spec.kind === "approval-gate") {
+        const decision = (step.result as { decision?: string } | null)?.decision;
+        if (step.status === "waiting_approval" && decision) {
+          const approved = decision === "approved";
+          await commit("gate decided", async (tx) => {
+            await tx.step.update({ where: { id: step.id }, data: { status: approved ? "succeeded" : "failed", finishedAt: new Date(), error: approved ? null : `rejected by ${step.decidedBy}` } });
+            return [];
+          });
+          if (!approved) return await finish("failed", { type: "run.failed", stepIndex: at, data: { error: `rejected by ${step.decidedBy}` } }, `Step "${step.name}" was rejected by ${step.decidedBy}`);
+          continue;
+        }
+        await commit("gate waiting", async (tx) => {
+          await tx.step.update({ where: { id: step.id }, data: { status: "waiting_approval", startedAt: new Date() } });
+          await tx.run.update({ where: { id: runId }, data: { status: "waiting_approval", claimedBy: null, claimedUntil: null } });
+          return [
+            { type: "step.waiting_approval", stepIndex: at, data: { prompt: spec.prompt } },
+            { type: "run.waiting_approval", stepIndex: at, data: { prompt: spec.prompt } },
+          ];
+        });
+        return "waiting_approval";
+      }
+
+      const outcome = await runStep(deps, out, commit, runId, step.id, at, spec, step.attempts);
+      if (outcome === "ok") continue;
+      if (outcome.kind === "cancelled")
+        return await finish("cancelled", { type: "run.cancelled", stepIndex: at, data: { step: step.name } }, `cancelled during "${step.name}"`);
+      return await finish(
+        "failed",
+        { type: "run.failed", stepIndex: at, data: { step: step.name, error: outcome.error } },
+        `Step ${at + 1} "${step.name}" failed: ${outcome.error}`,
+      );
+    }
+    return await finish("succeeded", { type: "run.succeeded", data: {} });
+  } finally {
+    clearInterval(renew);
+    await out.flush().catch(() => {});
+  }
+
+  async function runStep(
+    d: Deps,
+    writer: OutputWriter,
+    commitFn: typeof commit,
+    rid: string,
+    stepId: string,
+    at: number,
+    spec: Exclude<StepSpec, { kind: "approval-gate" }>,
+    priorAttempts: number,
+  ): Promise<"ok" | { kind: "cancelled" } | { kind: "failed"; error: string }> {
+    for (let attempt = 1; ; attempt++) {
+      const cancelled = await d.db.run.findUnique({ where: { id: rid }, select: { cancelRequested: true } });
+      if (cancelled?.cancelRequested || deps.cancelSignal.aborted) {
+        await commitFn("step cancelled", async (tx) => {
+          await tx.step.update({ where: { id: stepId }, data: { status: "cancelled", finishedAt: new Date() } });
+          return [{ type: "step.cancelled", stepIndex: at }];
+        });
+        return { kind: "cancelled" };
+      }
+      const started = Date.now();
+      await commitFn("step start", async (tx) => {
+        await tx.step.update({ where: { id: stepId }, data: { status: "running", attempts: priorAttempts + attempt, startedAt: new Date(), finishedAt: null, error: null } });
+        return [{ type: "step.started", stepIndex: at, data: { attempt: priorAttempts + attempt, name: spec.name, kind: spec.kind } }];
+      });
+
+      const ctrl = new AbortController();
+      const onCancel = () => ctrl.abort(new StepAbort("cancelled", "cancelled"));
+      deps.cancelSignal.addEventListener("abort", onCancel, { once: true });
+      const timer = setTimeout(() => ctrl.abort(new StepAbort("timeout", `timed out after ${Math.round(spec.timeoutMs / 1000)}s`)), spec.timeoutMs);
+      const ctx: StepContext = {
+        signal: ctrl.signal,
+        output: (stream: OutputStream, line: string) => writer.push({ type: "step.output", stepIndex: at, data: { stream, line: line.slice(0, 4000) } }),
+        progress: (percent: number, message?: string) =>
+          writer.push({ type: "step.progress", stepIndex: at, data: { percent: Math.max(0, Math.min(100, Math.round(percent))), message } }),
+        onSpawn: (pid) => {
+          d.db.step.update({ where: { id: stepId }, data: { result: { pid } } }).catch(() => {});
+        },
+      };
+      let failure: string;
+      try {
+        const result = await executeStep(spec, ctx);
+        await writer.flush();
+        await commitFn("step succeeded", async (tx) => {
+          await tx.step.update({ where: { id: stepId }, data: { status: "succeeded", result: (result ?? {}) as Prisma.InputJsonValue, finishedAt: new Date() } });
+          return [{ type: "step.succeeded", stepIndex: at, data: { ms: Date.now() - started, result: result ?? {} } }];
+        });
+        return "ok";
+      } catch (e) {
+        await writer.flush();
+        const reason = ctrl.signal.aborted ? (ctrl.signal.reason as StepAbort) : undefined;
+        if (reason?.why === "cancelled" || (e instanceof StepAbort && e.why === "cancelled")) {
+          await commitFn("step cancelled", async (tx) => {
+            await tx.step.update({ where: { id: stepId }, data: { status: "cancelled", finishedAt: new Date(), error: "cancelled" } });
+            return [{ type: "step.cancelled", stepIndex: at, data: { ms: Date.now() - started } }];
+          });
+          return { kind: "cancelled" };
+        }
+        failure = reason?.why === "timeout" && !(e instanceof StepFailure) ? reason.message : e instanceof Error ? e.message : String(e);
+        if (!(e instanceof StepFailure) && !(e instanceof StepAbort)) d.log.error({ runId: rid, stepId, err: e }, "step threw");
+      } finally {
+        clearTimeout(timer);
+        deps.cancelSignal.removeEventListener("abort", onCancel);
+      }
+
+      if (spec.isIdempotent && attempt <= spec.retries) {
+        const delayMs = spec.retryDelayMs * 2 ** (attempt - 1);
+        await commitFn("step retry", async () => [{ type: "step.retrying", stepIndex: at, data: { attempt: priorAttempts + attempt, error: failure, delayMs } }]);
+        try {
+          await sleep(delayMs, deps.cancelSignal);
+        } catch {
+          /* cancelled: the next loop turn records it */
+        }
+        continue;
+      }
+      await commitFn("step failed", async (tx) => {
+        await tx.step.update({ where: { id: stepId }, data: { status: "failed", error: failure, finishedAt: new Date() } });
+        return [{ type: "step.failed", stepIndex: at, data: { error: failure, ms: Date.now() - started, allowFailure: spec.allowFailure } }];
+      });
+      if (spec.allowFailure) {
+        writer.push({ type: "step.output", stepIndex: at, data: { stream: "info", line: `Warning: ${failure}; continuing (this step may fail)` } });
+        await writer.flush();
+        return "ok";
+      }
+      return { kind: "failed", error: failure };
+    }
+  }
+}

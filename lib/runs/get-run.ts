@@ -1,0 +1,38 @@
+import "server-only";
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+import { toEventRecord, type RunEventRecord } from "./events";
+
+export async function getRun(opts: { db: Db; runId: string }) {
+  const run = await opts.db.run.findUnique({
+    where: { id: opts.runId },
+    include: { steps: { orderBy: { index: "asc" } } },
+  });
+  if (!run) throw new AppError("NOT_FOUND", `Run ${opts.runId} not found; GET /api/runs lists recent runs`);
+  const { claimedBy: _c, claimedUntil: _u, ...rest } = run;
+  return rest;
+}
+export type RunView = Awaited<ReturnType<typeof getRun>>;
+
+export async function listRuns(opts: { db: Db; limit?: number; target?: string }) {
+  return opts.db.run.findMany({
+    where: opts.target ? { target: opts.target } : undefined,
+    orderBy: { createdAt: "desc" },
+    take: opts.limit ?? 50,
+    select: {
+      id: true, runbook: true, target: true, status: true, isDryRun: true, params: true,
+      createdAt: true, startedAt: true, finishedAt: true, error: true, requestedBy: true,
+      _count: { select: { steps: true } },
+    },
+  });
+}
+
+/** Events after `afterSeq`, in order: what an SSE client that reconnects has missed. */
+export async function listRunEvents(opts: { db: Db; runId: string; afterSeq?: number; limit?: number }): Promise<RunEventRecord[]> {
+  const rows = await opts.db.runEvent.findMany({
+    where: { runId: opts.runId, seq: { gt: opts.afterSeq ?? 0 } },
+    orderBy: { seq: "asc" },
+    take: opts.limit ?? 10_000,
+  });
+  return rows.map(toEventRecord);
+}

@@ -1,0 +1,99 @@
+import "server-only";
+import { Prisma } from "../generated/prisma/client";
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+import { findRunbook } from "../runbooks";
+import { resolveRunbook, unknownRunbook } from "../runbooks/resolve";
+import { getTarget } from "../targets/load-targets";
+import { getTargetFacts } from "../targets/facts";
+import type { StartRunInput } from "../schemas/run";
+import { appendEvents, publishEvents } from "./events";
+import { enqueueRun } from "./run-job";
+import { releaseTargetLock } from "./lock";
+import type { Redis } from "ioredis";
+
+export type StartRunResult = { id: string; status: string; isDryRun: boolean };
+
+function isUniqueViolation(e: unknown): boolean {
+  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
+}
+
+/**
+ * Records a run with its fully resolved steps and enqueues it. A dry run is recorded with every
+ * step resolved but nothing executed. One active run per target: a second start gets CONFLICT.
+ */
+export async function startRun(opts: {
+  db: Db;
+  redis: Redis;
+  input: StartRunInput;
+  requestedBy?: string;
+}): Promise<StartRunResult> {
+  const { db, redis, input } = opts;
+  const runbook = findRunbook(input.runbook);
+  if (!runbook) throw unknownRunbook(input.runbook);
+  const target = getTarget(input.target);
+  const facts = await getTargetFacts(target);
+  const resolved = resolveRunbook(runbook, target, input.params ?? {}, facts);
+  const isDryRun = input.dryRun ?? false;
+
+  let runId: string;
+  let events;
+  try {
+    ({ runId, events } = await db.$transaction(async (tx) => {
+      const run = await tx.run.create({
+        data: {
+          runbook: runbook.id,
+          target: target.name,
+          params: resolved.params as Prisma.InputJsonValue,
+          isDryRun,
+          status: isDryRun ? "succeeded" : "queued",
+          requestedBy: opts.requestedBy ?? "api",
+          finishedAt: isDryRun ? new Date() : null,
+          steps: {
+            create: resolved.steps.map((s, index) => ({
+              index,
+              key: s.key,
+              name: s.name,
+              kind: s.kind,
+              spec: s as unknown as Prisma.InputJsonValue,
+              isIdempotent: s.isIdempotent,
+              status: isDryRun ? ("skipped" as const) : ("pending" as const),
+            })),
+          },
+        },
+        select: { id: true },
+      });
+      if (!isDryRun) await tx.targetLock.create({ data: { target: target.name, runId: run.id } });
+      const evs = await appendEvents(tx, run.id, [
+        { type: "run.created", data: { runbook: runbook.id, target: target.name, params: resolved.params, isDryRun, requestedBy: opts.requestedBy ?? "api" } },
+        ...(isDryRun ? [{ type: "run.succeeded" as const, data: { dryRun: true, message: "dry run: nothing was executed" } }] : []),
+      ]);
+      return { runId: run.id, events: evs };
+    }));
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    const active = await db.targetLock.findUnique({ where: { target: target.name }, include: { run: true } });
+    throw new AppError(
+      "CONFLICT",
+      active
+        ? `Target "${target.name}" already has an active run ${active.runId} (${active.run.runbook}, ${active.run.status}); wait for it or cancel it first`
+        : `Target "${target.name}" already has an active run; try again`,
+      { details: { activeRunId: active?.runId, activeRunbook: active?.run.runbook, activeStatus: active?.run.status } },
+    );
+  }
+  await publishEvents(redis, events);
+  if (isDryRun) return { id: runId, status: "succeeded", isDryRun };
+
+  try {
+    await enqueueRun(runId);
+  } catch (e) {
+    // Nothing may stay "queued" with the target locked when no worker will ever see it.
+    await db.$transaction(async (tx) => {
+      await tx.run.update({ where: { id: runId }, data: { status: "failed", error: `could not enqueue: ${(e as Error).message}`, finishedAt: new Date() } });
+      await releaseTargetLock(tx, runId);
+      await appendEvents(tx, runId, [{ type: "run.failed", data: { error: "Redis unavailable: the run could not be queued. Check REDIS_URL and start again." } }]);
+    });
+    throw new AppError("UNAVAILABLE", "Redis is unavailable, so the run could not be queued; it was marked failed. Check that Redis is running, then start again.");
+  }
+  return { id: runId, status: "queued", isDryRun };
+}

@@ -1,0 +1,21 @@
+import { z } from "zod";
+
+export const startRunInput = z
+  .object({
+    runbook: z.string({ error: "runbook: required, e.g. \"app-code\" (GET /api/runbooks lists them)" }).min(1, "runbook: required"),
+    target: z.string().min(1).optional(),
+    params: z.record(z.string(), z.unknown(), { error: "params: an object, e.g. { \"release\": \"v1.0.0\" }" }).optional(),
+    dryRun: z.boolean({ error: "dryRun: true or false" }).optional(),
+  })
+  .strict();
+export type StartRunInput = z.infer<typeof startRunInput>;
+
+export const decideInput = z
+  .object({
+    comment: z.string().max(2000).optional(),
+    by: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+export type DecideInput = z.infer<typeof decideInput>;
+
+export const runIdParam = z.object({ id: z.string().uuid("the run id is a UUID, as returned by POST /api/runs") });

@@ -1,0 +1,93 @@
+import "server-only";
+import { spawn } from "node:child_process";
+import readline from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import { baseChildEnv } from "../env";
+import { StepFailure, throwIfAborted, type StepContext } from "./context";
+
+export type SpawnOptions = {
+  argv: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Pipe this stream into the child's stdin. */
+  stdin?: Readable;
+  /** Send stdout here instead of streaming it line by line. */
+  stdoutTo?: Writable;
+  expectExitCodes?: number[];
+  /** Keep stdout lines in the result (for small outputs such as git rev-parse). */
+  captureStdout?: boolean;
+};
+
+const KILL_GRACE_MS = 2000;
+
+/** Kills a whole process group: npm, sh -c and their children go together. */
+export function killGroup(pid: number, signal: NodeJS.Signals = "SIGTERM"): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs argv (never through a shell) in its own process group, streaming output line by line.
+ * On abort (cancel or timeout) the group gets SIGTERM, then SIGKILL after a grace period.
+ */
+export async function runProcess(
+  opts: SpawnOptions,
+  ctx: StepContext,
+): Promise<{ exitCode: number; stdout: string[] }> {
+  throwIfAborted(ctx.signal);
+  const [cmd, ...args] = opts.argv;
+  const child = spawn(cmd!, args, {
+    cwd: opts.cwd,
+    env: { ...baseChildEnv(), ...opts.env },
+    detached: true,
+    stdio: [opts.stdin ? "pipe" : "ignore", "pipe", "pipe"],
+  });
+  if (child.pid) ctx.onSpawn?.(child.pid);
+  if (opts.stdin && child.stdin) opts.stdin.pipe(child.stdin);
+
+  const stdout: string[] = [];
+  if (opts.stdoutTo) child.stdout!.pipe(opts.stdoutTo);
+  else
+    readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (opts.captureStdout) stdout.push(line);
+      ctx.output("stdout", line);
+    });
+  readline.createInterface({ input: child.stderr! }).on("line", (line) => ctx.output("stderr", line));
+
+  let killTimer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    if (!child.pid) return;
+    killGroup(child.pid, "SIGTERM");
+    killTimer = setTimeout(() => child.pid && killGroup(child.pid, "SIGKILL"), KILL_GRACE_MS);
+  };
+  ctx.signal.addEventListener("abort", onAbort, { once: true });
+
+  try {
+    const exitCode = await new Promise<number>((resolve, reject) => {
+      child.once("error", (e: NodeJS.ErrnoException) =>
+        reject(
+          new StepFailure(
+            e.code === "ENOENT"
+              ? `${cmd}: command not found; install it or fix the target's commands in the targets file`
+              : `${cmd}: ${e.message}`,
+          ),
+        ),
+      );
+      child.once("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    });
+    throwIfAborted(ctx.signal);
+    const expected = opts.expectExitCodes ?? [0];
+    if (!expected.includes(exitCode))
+      throw new StepFailure(`${opts.argv.join(" ")} exited with ${exitCode} (expected ${expected.join(" or ")})`, {
+        exitCode,
+      });
+    return { exitCode, stdout };
+  } finally {
+    ctx.signal.removeEventListener("abort", onAbort);
+    if (killTimer) clearTimeout(killTimer);
+  }
+}

@@ -1,0 +1,89 @@
+import { z } from "zod";
+
+const argv = z
+  .array(z.string().min(1))
+  .min(1, "an argv array such as [\"npm\", \"run\", \"build\"]");
+
+const url = z.string().url("an absolute URL such as http://127.0.0.1:3101");
+const absPath = z.string().startsWith("/", "an absolute path such as /srv/app");
+const queueName = z.string().regex(/^[a-zA-Z0-9._-]+$/, "letters, digits, dot, dash, underscore");
+
+export const targetSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes, e.g. demo"),
+    description: z.string().default(""),
+    repoPath: absPath,
+    // Which git tags count as releases a request may choose.
+    releasePattern: z.string().default("^v\\d+\\.\\d+\\.\\d+$"),
+    env: z.record(z.string(), z.string()).default({}),
+    commands: z
+      .object({
+        install: argv,
+        build: argv,
+        migrate: argv.optional(),
+        restart: argv,
+        stopWorkers: argv.optional(),
+        restartWorkers: argv.optional(),
+        smokeTest: argv.optional(),
+      })
+      .strict(),
+    http: z
+      .object({
+        baseUrl: url,
+        healthPath: z.string().startsWith("/").default("/health"),
+        versionPath: z.string().startsWith("/").default("/api/version"),
+        cacheWarmPath: z.string().startsWith("/").optional(),
+        maintenanceEnablePath: z.string().startsWith("/").optional(),
+        maintenanceDisablePath: z.string().startsWith("/").optional(),
+      })
+      .strict(),
+    // Paths inside the repo that hold the queue code (plan §4.2: checkout -- backend/src/queues/).
+    queuePaths: z.array(z.string().min(1)).default([]),
+    redis: z
+      .object({
+        url: z.string().regex(/^rediss?:\/\//, "a redis:// URL such as redis://127.0.0.1:6379/1"),
+        queuePrefix: z.string().default("bull"),
+        queues: z.array(queueName).default([]),
+        cachePatterns: z.array(z.string().min(1)).default([]),
+      })
+      .strict(),
+    postgres: z
+      .object({
+        url: z.string().regex(/^postgres(ql)?:\/\//, "a postgresql:// URL"),
+        backupDir: absPath,
+        keepBackups: z.number().int().min(1).max(1000).default(10),
+        migrationsDir: absPath.optional(),
+        verifyQueries: z
+          .array(z.object({ name: z.string().min(1), sql: z.string().min(1) }).strict())
+          .default([]),
+        dataTables: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/)).default([]),
+      })
+      .strict(),
+    logFile: absPath,
+  })
+  .strict();
+
+export const targetsFileSchema = z
+  .object({
+    $comment: z.string().optional(),
+    defaultTarget: z.string().min(1),
+    targets: z.array(targetSchema).min(1, "at least one target"),
+  })
+  .strict()
+  .superRefine((file, ctx) => {
+    const names = new Set<string>();
+    file.targets.forEach((t, i) => {
+      if (names.has(t.name))
+        ctx.addIssue({ code: "custom", path: ["targets", i, "name"], message: `duplicate target name "${t.name}"` });
+      names.add(t.name);
+    });
+    if (!names.has(file.defaultTarget))
+      ctx.addIssue({
+        code: "custom",
+        path: ["defaultTarget"],
+        message: `names no target; expected one of: ${[...names].join(", ")}`,
+      });
+  });
+
+export type Target = z.infer<typeof targetSchema>;
+export type TargetsFile = z.infer<typeof targetsFileSchema>;
