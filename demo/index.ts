@@ -79,7 +79,7 @@ function run(
       args,
       {
         cwd: opts.cwd,
-        env: opts.env,
+        env: opts.env as NodeJS.ProcessEnv,
         timeout: opts.timeoutMs ?? COMMAND_TIMEOUT_MS,
         maxBuffer: 16 * 1024 * 1024,
         encoding: 'utf8',

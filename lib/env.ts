@@ -4,7 +4,7 @@ import { z } from "zod";
 // The one place that reads process.env (STYLE.md: one validated env module).
 // Every default points at this machine so a fresh clone needs no configuration.
 
-const rootDir = path.resolve(process.env.BACKOUT_ROOT ?? process.cwd());
+const rootDir = path.resolve(/*turbopackIgnore: true*/ process.env.BACKOUT_ROOT ?? process.cwd());
 
 const port = z.coerce.number().int().min(1).max(65535);
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import readline from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { baseChildEnv } from "../env";
@@ -40,9 +40,9 @@ export async function runProcess(
 ): Promise<{ exitCode: number; stdout: string[] }> {
   throwIfAborted(ctx.signal);
   const [cmd, ...args] = opts.argv;
-  const child = spawn(cmd!, args, {
+  const child: ChildProcess = spawn(cmd!, args, {
     cwd: opts.cwd,
-    env: { ...baseChildEnv(), ...opts.env },
+    env: { ...baseChildEnv(), ...opts.env } as NodeJS.ProcessEnv,
     detached: true,
     stdio: [opts.stdin ? "pipe" : "ignore", "pipe", "pipe"],
   });
@@ -77,7 +77,7 @@ export async function runProcess(
           ),
         ),
       );
-      child.once("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+      child.once("close", (code: number | null, signal: NodeJS.Signals | null) => resolve(code ?? (signal ? 128 : 1)));
     });
     throwIfAborted(ctx.signal);
     const expected = opts.expectExitCodes ?? [0];

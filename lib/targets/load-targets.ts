@@ -20,7 +20,7 @@ function interpolate(value: unknown, vars: Record<string, string>, at: string): 
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, vars, `${at}[${i}]`));
   if (value && typeof value === "object")
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, interpolate(v, vars, at ? `${at}.${k}` : k)]),
+      Object.entries(value).map(([k, v]) => [k, k.startsWith("$") ? v : interpolate(v, vars, at ? `${at}.${k}` : k)]),
     );
   return value;
 }

@@ -45,6 +45,8 @@ export const targetSchema = z
         queuePrefix: z.string().default("bull"),
         queues: z.array(queueName).default([]),
         cachePatterns: z.array(z.string().min(1)).default([]),
+        // Per-entity cache keys for gradual invalidation (plan §4.3), "{id}" is the entity id.
+        entityKeys: z.partialRecord(z.enum(["project", "analysis"]), z.string().includes("{id}", { message: 'a key template containing "{id}"' })).default({}),
       })
       .strict(),
     postgres: z

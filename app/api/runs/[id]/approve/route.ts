@@ -1,0 +1,9 @@
+import { db } from "@/lib/db/client";
+import { redis } from "@/lib/redis";
+import { route } from "@/lib/http/route";
+import { decideInput, runIdParam } from "@/lib/schemas/run";
+import { decideGate } from "@/lib/runs/decide-gate";
+
+export const POST = route({ params: runIdParam, body: decideInput }, async ({ params, body }) =>
+  decideGate({ db: db(), redis: redis(), runId: params.id, decision: "approved", by: body.by, comment: body.comment }),
+);

@@ -1,0 +1,9 @@
+import { db } from "@/lib/db/client";
+import { redis } from "@/lib/redis";
+import { route } from "@/lib/http/route";
+import { decideInput, runIdParam } from "@/lib/schemas/run";
+import { cancelRun } from "@/lib/runs/cancel-run";
+
+export const POST = route({ params: runIdParam, body: decideInput.pick({ by: true }) }, async ({ params, body }) =>
+  cancelRun({ db: db(), redis: redis(), runId: params.id, by: body.by }),
+);

@@ -1,0 +1,8 @@
+import { db } from "@/lib/db/client";
+import { route } from "@/lib/http/route";
+import { runIdParam } from "@/lib/schemas/run";
+import { getRun } from "@/lib/runs/get-run";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route({ params: runIdParam }, async ({ params }) => getRun({ db: db(), runId: params.id }));

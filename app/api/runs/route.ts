@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { redis } from "@/lib/redis";
+import { json, route } from "@/lib/http/route";
+import { startRunInput } from "@/lib/schemas/run";
+import { startRun } from "@/lib/runs/start-run";
+import { getRun, listRuns } from "@/lib/runs/get-run";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route({ body: startRunInput }, async ({ body }) => {
+  const started = await startRun({ db: db(), redis: redis(), input: body });
+  const run = await getRun({ db: db(), runId: started.id });
+  return json({ id: started.id, status: started.status, isDryRun: started.isDryRun, steps: run.steps.map((s) => ({ index: s.index, key: s.key, name: s.name, kind: s.kind, spec: s.spec })) }, 201, {
+    location: `/api/runs/${started.id}`,
+  });
+});
+
+export const GET = route(
+  { query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), target: z.string().optional() }) },
+  async ({ query }) => ({ runs: await listRuns({ db: db(), limit: query.limit, target: query.target }) }),
+);

@@ -1,0 +1,23 @@
+import { route } from "@/lib/http/route";
+import { getTarget } from "@/lib/targets/load-targets";
+import { callTarget } from "@/lib/target-ops/http";
+import { getTargetFacts } from "@/lib/targets/facts";
+import pkg from "@/package.json";
+
+export const dynamic = "force-dynamic";
+
+// plan §4.1 verification: "Check running version" of the default target.
+export const GET = route({}, async () => {
+  const target = getTarget();
+  const [running, facts] = await Promise.all([
+    callTarget(target, "GET", target.http.versionPath, "version").catch((e: Error) => ({ status: 503, body: { error: e.message } })),
+    getTargetFacts(target),
+  ]);
+  return {
+    target: target.name,
+    running: running.status === 200 ? running.body : null,
+    ...(running.status === 200 ? {} : { error: (running.body as { error?: string }).error ?? `version endpoint answered ${running.status}` }),
+    checkedOut: { release: facts.currentRelease, sha: facts.currentSha },
+    backout: { version: pkg.version },
+  };
+});

@@ -1,0 +1,86 @@
+import "server-only";
+import type { Db } from "../db/client";
+import { runEventBus } from "./bus";
+import { listRunEvents } from "../runs/get-run";
+import type { RunEventRecord } from "../runs/events";
+
+const HEARTBEAT_MS = 15_000;
+const enc = new TextEncoder();
+
+/**
+ * A run's events as Server-Sent Events. Each event's id is its per-run sequence. A client that
+ * reconnects with Last-Event-ID first gets exactly the events it missed (from Postgres), then
+ * the live tail; sequence numbers make sure nothing is sent twice or skipped.
+ */
+export function runEventStream(opts: { db: Db; runId: string; afterSeq: number; signal: AbortSignal }): ReadableStream<Uint8Array> {
+  const { db, runId, signal } = opts;
+  let lastSent = opts.afterSeq;
+  let unsubscribe: (() => void) | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (e: RunEventRecord) => {
+        if (closed || e.seq <= lastSent) return;
+        controller.enqueue(enc.encode(`id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`));
+        lastSent = e.seq;
+      };
+      const cleanup = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        unsubscribe?.();
+        try {
+          controller.close();
+        } catch {
+          /* already closed */
+        }
+      };
+      // Live events that arrive while we read Postgres wait here, then go out in order.
+      let buffer: RunEventRecord[] | null = [];
+      let replaying: Promise<void> = Promise.resolve();
+      const replay = async () => {
+        buffer ??= [];
+        const missed = await listRunEvents({ db, runId, afterSeq: lastSent });
+        for (const e of missed) send(e);
+        const held = buffer;
+        buffer = null;
+        held.sort((a, b) => a.seq - b.seq);
+        for (const e of held) {
+          // A gap means a live event was published before an earlier one reached us: read again.
+          if (e.seq > lastSent + 1) {
+            buffer = [];
+            return replay();
+          }
+          send(e);
+        }
+      };
+      unsubscribe = runEventBus().subscribe(runId, {
+        onEvent: (e) => {
+          if (buffer) buffer.push(e);
+          else if (e.seq === lastSent + 1) send(e);
+          else if (e.seq > lastSent + 1) {
+            buffer = [e];
+            replaying = replaying.then(replay).catch(cleanup);
+          }
+        },
+        onResync: () => {
+          replaying = replaying.then(replay).catch(cleanup);
+        },
+      });
+      signal.addEventListener("abort", cleanup, { once: true });
+      controller.enqueue(enc.encode(`retry: 2000\n: connected\n\n`));
+      heartbeat = setInterval(() => {
+        if (!closed) controller.enqueue(enc.encode(`: heartbeat\n\n`));
+      }, HEARTBEAT_MS);
+      replaying = replay().catch(cleanup);
+      await replaying;
+    },
+    cancel() {
+      closed = true;
+      clearInterval(heartbeat);
+      unsubscribe?.();
+    },
+  });
+}

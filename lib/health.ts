@@ -1,0 +1,43 @@
+import "server-only";
+import type { Redis } from "ioredis";
+import type { Db } from "./db/client";
+import { keys } from "./redis";
+
+export type Check = { ok: boolean; ms?: number; error?: string; detail?: unknown };
+
+async function timed(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<Check> {
+  const started = performance.now();
+  try {
+    await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs))]);
+    return { ok: true, ms: Math.round((performance.now() - started) * 10) / 10 };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
+}
+
+/** GET /health: Postgres, Redis and a live worker heartbeat. */
+export async function checkHealth(opts: { db: Db; redis: Redis }) {
+  const [database, redisCheck, worker] = await Promise.all([
+    timed(() => opts.db.$queryRawUnsafe("SELECT 1")),
+    timed(() => opts.redis.ping()),
+    (async (): Promise<Check> => {
+      try {
+        const found: string[] = [];
+        let cursor = "0";
+        do {
+          const [next, batch] = await opts.redis.scan(cursor, "MATCH", keys.workerHeartbeatPattern(), "COUNT", 100);
+          cursor = next;
+          found.push(...batch);
+        } while (cursor !== "0");
+        return found.length
+          ? { ok: true, detail: { workers: found.length } }
+          : { ok: false, error: "no worker heartbeat in the last 15 s; start one with `npm run worker`" };
+      } catch (e) {
+        return { ok: false, error: `cannot read heartbeats: ${(e as Error).message}` };
+      }
+    })(),
+  ]);
+  const checks = { database, redis: redisCheck, worker };
+  const down = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
+  return { status: down.length ? ("down" as const) : ("ok" as const), down, checks };
+}

@@ -1,0 +1,17 @@
+import "server-only";
+import { runbooks } from "./index";
+import { getTarget } from "../targets/load-targets";
+import { getTargetFacts } from "../targets/facts";
+import { previousRelease } from "./params";
+import { listBackups } from "../steps/executors/postgres";
+
+/** What the UI needs to offer runbooks for a target: each runbook and what its pickers can choose. */
+export async function runbookCatalog(targetName?: string) {
+  const target = getTarget(targetName);
+  const facts = await getTargetFacts(target);
+  return {
+    target: { name: target.name, description: target.description, queues: target.redis.queues, cachePatterns: target.redis.cachePatterns, dataTables: target.postgres.dataTables },
+    facts: { ...facts, previousRelease: previousRelease(facts) ?? null, backups: listBackups(target.postgres.backupDir).map(({ file: _f, ...b }) => b) },
+    runbooks: runbooks.map((r) => ({ id: r.id, title: r.title, planSection: r.planSection, summary: r.summary, risk: r.risk, timeRequired: r.timeRequired ?? null })),
+  };
+}

@@ -1,0 +1,23 @@
+import "server-only";
+import { AppError } from "../errors";
+import type { Target } from "../targets/schema";
+
+/** Calls the target's own HTTP API and hands back its JSON; unreachable → 503 saying so. */
+export async function callTarget(target: Target, method: string, path: string | undefined, what: string) {
+  if (!path) throw new AppError("NOT_FOUND", `Target "${target.name}" has no ${what} endpoint configured (targets file: http)`);
+  const url = new URL(path, target.http.baseUrl).toString();
+  let res: Response;
+  try {
+    res = await fetch(url, { method, signal: AbortSignal.timeout(15_000) });
+  } catch (e) {
+    throw new AppError("UNAVAILABLE", `${target.name} did not answer ${method} ${url} (${(e as Error).message}); is it running?`);
+  }
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON: pass the text */
+  }
+  return { status: res.status, body };
+}

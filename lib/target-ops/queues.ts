@@ -1,0 +1,49 @@
+import "server-only";
+import { AppError } from "../errors";
+import type { Target } from "../targets/schema";
+import { JOB_STATES, withTargetQueues } from "../steps/executors/queue";
+
+export type QueueStats = Record<string, Record<(typeof JOB_STATES)[number], number> & { isPaused: boolean }>;
+
+function queuesOf(target: Target, name?: string): string[] {
+  if (name === undefined) return target.redis.queues;
+  if (!target.redis.queues.includes(name))
+    throw new AppError("NOT_FOUND", `Unknown queue "${name}" on target "${target.name}"; known queues: ${target.redis.queues.join(", ")}`, {
+      issues: [{ path: "name", message: `one of: ${target.redis.queues.join(", ")}` }],
+    });
+  return [name];
+}
+
+const open = <T>(target: Target, names: string[], fn: Parameters<typeof withTargetQueues<T>>[3]) =>
+  withTargetQueues(target.redis.url, target.redis.queuePrefix, names, fn).catch((e) => {
+    if (e instanceof AppError) throw e;
+    throw new AppError("UNAVAILABLE", `Cannot reach ${target.name}'s Redis (${(e as Error).message}); check that it is running`);
+  });
+
+export async function getQueueStats(target: Target): Promise<QueueStats> {
+  return open(target, queuesOf(target), async (queues) => {
+    const out: QueueStats = {};
+    for (const q of queues) out[q.name] = { ...(await q.getJobCounts(...JOB_STATES)), isPaused: await q.isPaused() } as QueueStats[string];
+    return out;
+  });
+}
+
+export async function pauseQueues(target: Target, name?: string) {
+  const names = queuesOf(target, name);
+  await open(target, names, async (queues) => Promise.all(queues.map((q) => q.pause())));
+  return { paused: names };
+}
+
+export async function resumeQueues(target: Target, name?: string) {
+  const names = queuesOf(target, name);
+  await open(target, names, async (queues) => Promise.all(queues.map((q) => q.resume())));
+  return { resumed: names };
+}
+
+export async function cleanFailed(target: Target) {
+  return open(target, queuesOf(target), async (queues) => {
+    const removed: Record<string, number> = {};
+    for (const q of queues) removed[q.name] = (await q.clean(0, 100_000, "failed")).length;
+    return { removed };
+  });
+}

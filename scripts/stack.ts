@@ -1,0 +1,274 @@
+// Brings up everything Backout needs, for `npm start`, the test tiers and the bench alike:
+// Postgres and Redis (reached, or started privately under .data/), migrations, the demo target,
+// the Next.js build, and the web + worker processes.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { Redis } from "ioredis";
+import { ensureDatabase, migrate } from "../lib/db/migrate";
+import { buildDemo, ensureDemoDatabase, ensureDemoRepo, startDemo, stopDemo, type DemoOptions } from "../demo/index";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432";
+const REDIS_DEFAULT = "redis://127.0.0.1:6379";
+
+export type StackEnv = Record<string, string>;
+
+/** The settings of one isolated stack. Tests and the bench get their own databases, ports and Redis dbs. */
+export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.ProcessEnv = process.env): StackEnv {
+  const pgBase = (base.BACKOUT_PG_BASE ?? PG_DEFAULT).replace(/\/$/, "");
+  const redisBase = (base.BACKOUT_REDIS_BASE ?? REDIS_DEFAULT).replace(/\/$/, "");
+  const presets = {
+    dev: { db: "backout", demoDb: "backout_demo", redisDb: 0, demoRedisDb: 1, port: 3001, demoPort: 3101, prefix: "backout" },
+    test: { db: "backout_test", demoDb: "backout_demo_test", redisDb: 2, demoRedisDb: 3, port: 3201, demoPort: 3202, prefix: "backout-test" },
+    e2e: { db: "backout_e2e", demoDb: "backout_demo_e2e", redisDb: 4, demoRedisDb: 5, port: 3301, demoPort: 3302, prefix: "backout-e2e" },
+    bench: { db: "backout_bench", demoDb: "backout_demo_bench", redisDb: 6, demoRedisDb: 7, port: 3401, demoPort: 3402, prefix: "backout-bench" },
+  } as const;
+  const p = presets[mode];
+  const dataDir = mode === "dev" ? path.join(ROOT, ".data") : path.join(ROOT, ".data", mode);
+  const env: StackEnv = {
+    BACKOUT_ROOT: ROOT,
+    BACKOUT_DATA_DIR: dataDir,
+    DATABASE_URL: `${pgBase}/${p.db}`,
+    REDIS_URL: `${redisBase}/${p.redisDb}`,
+    BACKOUT_REDIS_PREFIX: p.prefix,
+    PORT: String(p.port),
+    DEMO_PORT: String(p.demoPort),
+    DEMO_DATABASE_URL: `${pgBase}/${p.demoDb}`,
+    DEMO_REDIS_URL: `${redisBase}/${p.demoRedisDb}`,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NODE_ENV: "production",
+    ...(mode === "dev" ? {} : { WORKER_LOCK_MS: "3000", LOG_LEVEL: "warn" }),
+  };
+  // In dev, explicit DATABASE_URL / REDIS_URL / PORT from the caller win.
+  if (mode === "dev") for (const k of ["DATABASE_URL", "REDIS_URL", "PORT", "DEMO_PORT", "DEMO_DATABASE_URL", "DEMO_REDIS_URL"]) if (base[k]) env[k] = base[k]!;
+  return env;
+}
+
+export function demoOptions(env: StackEnv): DemoOptions {
+  return {
+    repoPath: path.join(env.BACKOUT_DATA_DIR!, "demo", "repo"),
+    databaseUrl: env.DEMO_DATABASE_URL!,
+    redisUrl: env.DEMO_REDIS_URL!,
+    port: Number(env.DEMO_PORT),
+    pm2Home: path.join(env.BACKOUT_DATA_DIR!, "demo", "pm2"),
+    logFile: path.join(env.BACKOUT_DATA_DIR!, "demo", "app.log"),
+    pm2Bin: path.join(ROOT, "node_modules", ".bin", "pm2"),
+  };
+}
+
+const say = (msg: string) => console.log(`› ${msg}`);
+
+async function pgAnswers(url: string): Promise<boolean> {
+  const u = new URL(url);
+  u.pathname = "/postgres";
+  const c = new pg.Client({ connectionString: u.toString(), connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function redisAnswers(url: string): Promise<boolean> {
+  const r = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await r.connect();
+    return (await r.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}
+
+function findBinary(name: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? "").split(":")];
+  const pgRoot = "/usr/lib/postgresql";
+  if (fs.existsSync(pgRoot)) for (const v of fs.readdirSync(pgRoot).sort().reverse()) dirs.push(path.join(pgRoot, v, "bin"));
+  for (const d of dirs) if (d && fs.existsSync(path.join(d, name))) return path.join(d, name);
+  return undefined;
+}
+
+const DOCKER_HINT = "or run `docker compose up -d postgres redis` and start again";
+
+export type Services = { stop: () => Promise<void> };
+
+/** Reaches Postgres and Redis; if nothing answers and the binaries exist, starts private ones under .data/. */
+export async function ensureServices(env: StackEnv): Promise<Services> {
+  const stops: (() => Promise<void>)[] = [];
+  const dataRoot = path.join(ROOT, ".data");
+  if (!(await pgAnswers(env.DATABASE_URL!))) {
+    const initdb = findBinary("initdb");
+    const pgCtl = findBinary("pg_ctl");
+    if (!initdb || !pgCtl) throw new Error(`PostgreSQL does not answer at ${env.DATABASE_URL} and no initdb/pg_ctl was found: set DATABASE_URL, ${DOCKER_HINT}`);
+    const dir = path.join(dataRoot, "postgres");
+    const port = new URL(env.DATABASE_URL!).port || "5432";
+    if (!fs.existsSync(path.join(dir, "PG_VERSION"))) {
+      say(`initialising a private PostgreSQL in ${dir}`);
+      fs.mkdirSync(dir, { recursive: true });
+      const asUser = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : [];
+      if (asUser.length) execFileSync("chown", ["-R", "postgres", dataRoot]);
+      execFileSync(asUser[0] ?? initdb, [...asUser.slice(1), ...(asUser.length ? [initdb] : []), "-D", dir, "-U", "postgres", "--auth=trust"], { stdio: "ignore" });
+    }
+    say(`starting a private PostgreSQL on port ${port}`);
+    const asUser = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : [];
+    const ctl = (args: string[]) => execFileSync(asUser[0] ?? pgCtl, [...asUser.slice(1), ...(asUser.length ? [pgCtl] : []), ...args], { stdio: "ignore" });
+    ctl(["-D", dir, "-l", path.join(dir, "server.log"), "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, "-w", "start"]);
+    stops.push(async () => void ctl(["-D", dir, "-m", "fast", "stop"]));
+  }
+  if (!(await redisAnswers(env.REDIS_URL!))) {
+    const bin = findBinary("redis-server");
+    if (!bin) throw new Error(`Redis does not answer at ${env.REDIS_URL} and no redis-server was found: set REDIS_URL, ${DOCKER_HINT}`);
+    const dir = path.join(dataRoot, "redis");
+    fs.mkdirSync(dir, { recursive: true });
+    const port = new URL(env.REDIS_URL!).port || "6379";
+    say(`starting a private Redis on port ${port}`);
+    const child = spawn(bin, ["--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+    for (let i = 0; i < 50 && !(await redisAnswers(env.REDIS_URL!)); i++) await new Promise((r) => setTimeout(r, 100));
+    stops.push(async () => void child.kill("SIGTERM"));
+  }
+  return { stop: async () => void (await Promise.allSettled(stops.reverse().map((s) => s()))) };
+}
+
+/** Creates Backout's database if missing and applies pending migrations. */
+export async function migrateDatabase(env: StackEnv, opts: { fresh?: boolean } = {}): Promise<string[]> {
+  if (opts.fresh) await dropDatabase(env.DATABASE_URL!);
+  await ensureDatabase(env.DATABASE_URL!);
+  const { applied } = await migrate(env.DATABASE_URL!, path.join(ROOT, "prisma", "migrations"));
+  return applied;
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const u = new URL(url);
+  const name = decodeURIComponent(u.pathname.slice(1));
+  u.pathname = "/postgres";
+  const c = new pg.Client({ connectionString: u.toString() });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function flushRedisDb(url: string): Promise<void> {
+  const r = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    await r.flushdb();
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** The demo target: its git repo with two releases, its database, a build, and pm2 running it. */
+export async function ensureDemo(env: StackEnv, opts: { fresh?: boolean } = {}): Promise<DemoOptions> {
+  const o = demoOptions(env);
+  if (opts.fresh) {
+    await stopDemo(o).catch(() => {});
+    fs.rmSync(path.join(env.BACKOUT_DATA_DIR!, "demo"), { recursive: true, force: true });
+    await dropDatabase(o.databaseUrl);
+    await flushRedisDb(o.redisUrl);
+  }
+  await ensureDemoRepo(o);
+  await ensureDemoDatabase(o);
+  const built = fs.existsSync(path.join(o.repoPath, "dist", "build-info.json"));
+  if (!built) await buildDemo(o);
+  await startDemo(o);
+  return o;
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  if (!fs.existsSync(dir)) return 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === "generated" || entry.name.startsWith(".")) continue;
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** `next build` when the sources are newer than the last build. */
+export function buildWebIfStale(opts: { force?: boolean } = {}): void {
+  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+  const sources = Math.max(
+    ...["app", "components", "lib"].map((d) => newestMtime(path.join(ROOT, d))),
+    ...["next.config.mjs", "package.json", "postcss.config.mjs", "targets.json"].map((f) => (fs.existsSync(path.join(ROOT, f)) ? fs.statSync(path.join(ROOT, f)).mtimeMs : 0)),
+  );
+  if (!opts.force && builtAt > sources) return say("web build is up to date");
+  say("building the web app (next build)…");
+  execFileSync(path.join(ROOT, "node_modules", ".bin", "next"), ["build"], {
+    cwd: ROOT,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+  });
+}
+
+export type Proc = { name: string; child: ChildProcess; stop: (signal?: NodeJS.Signals) => Promise<void> };
+
+export function startProcess(name: string, argv: string[], env: StackEnv, opts: { quiet?: boolean; logFile?: string } = {}): Proc {
+  const out = opts.logFile ? fs.openSync(opts.logFile, "a") : undefined;
+  const child = spawn(argv[0]!, argv.slice(1), {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", out ?? (opts.quiet ? "ignore" : "pipe"), out ?? (opts.quiet ? "ignore" : "pipe")],
+  });
+  if (!out && !opts.quiet) {
+    const prefix = (line: string) => `${name.padEnd(6)} | ${line}`;
+    for (const s of [child.stdout!, child.stderr!]) {
+      let rest = "";
+      s.on("data", (b: Buffer) => {
+        const lines = (rest + b.toString()).split("\n");
+        rest = lines.pop() ?? "";
+        for (const l of lines) console.log(prefix(l));
+      });
+    }
+  }
+  const stop = (signal: NodeJS.Signals = "SIGTERM") =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const t = setTimeout(() => child.kill("SIGKILL"), 12_000);
+      child.once("exit", () => {
+        clearTimeout(t);
+        resolve();
+      });
+      child.kill(signal);
+    });
+  return { name, child, stop };
+}
+
+export const workerArgv = () => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "workers", "run-worker.ts")];
+export const webArgv = (port: string) => [path.join(ROOT, "node_modules", ".bin", "next"), "start", "-p", port, "-H", "127.0.0.1"];
+
+export async function waitForHttp(url: string, opts: { timeoutMs?: number; status?: number } = {}): Promise<void> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  let last = "";
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+      last = `HTTP ${res.status}`;
+      await res.arrayBuffer();
+      if (res.status === (opts.status ?? 200)) return;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer ${opts.status ?? 200} in time (last: ${last})`);
+}
+
+export function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer().once("error", () => resolve(false)).once("listening", () => s.close(() => resolve(true)));
+    s.listen(port, "127.0.0.1");
+  });
+}
+
+export { stopDemo };

@@ -1,0 +1,46 @@
+import { buildWebIfStale, ensureDemo, ensureServices, migrateDatabase, stackEnv, startProcess, stopDemo, waitForHttp, webArgv, workerArgv, portFree, type Proc } from "./stack";
+
+const say = (msg: string) => console.log(`› ${msg}`);
+const env = stackEnv("dev");
+
+const services = await ensureServices(env);
+const applied = await migrateDatabase(env);
+say(applied.length ? `applied migrations: ${applied.join(", ")}` : "database is up to date");
+if (!(await portFree(Number(env.PORT)))) {
+  console.error(`Port ${env.PORT} is taken: is Backout already running? Stop it, or start with PORT=<another port> npm start`);
+  await services.stop();
+  process.exit(1);
+}
+say("starting the demo target (demo/)…");
+const demo = await ensureDemo(env);
+buildWebIfStale();
+
+const procs: Proc[] = [
+  startProcess("web", webArgv(env.PORT!), env),
+  startProcess("worker", workerArgv(), env),
+];
+let stopping = false;
+async function stopAll(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  say("stopping web, worker and the demo target…");
+  await Promise.allSettled(procs.map((p) => p.stop()));
+  await stopDemo(demo).catch(() => {});
+  await services.stop();
+  process.exit(code);
+}
+process.on("SIGINT", () => void stopAll());
+process.on("SIGTERM", () => void stopAll());
+for (const p of procs) p.child.on("exit", (code) => !stopping && (console.error(`${p.name} exited (${code}); stopping`), void stopAll(1)));
+
+await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 120_000 });
+console.log(`
+  Backout is running:  http://localhost:${env.PORT}
+  Demo target:         http://127.0.0.1:${env.DEMO_PORT}  (release ${(await (await fetch(`http://127.0.0.1:${env.DEMO_PORT}/api/version`)).json()).version})
+
+  Break it:      press "Run" on "Deploy a release" with v1.1.0, or
+                 curl -X POST localhost:${env.PORT}/api/runs -H 'content-type: application/json' -d '{"runbook":"deploy","params":{"release":"v1.1.0"}}'
+  Roll it back:  ./scripts/emergency-rollback.sh v1.0.0   (or "Application code rollback" in the UI)
+
+  Ctrl-C stops everything started here.
+`);

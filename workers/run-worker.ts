@@ -1,0 +1,92 @@
+import { Worker, type Job } from "bullmq";
+import crypto from "node:crypto";
+import os from "node:os";
+import { env } from "../lib/env";
+import { log } from "../lib/log";
+import { createDb } from "../lib/db/client";
+import { createRedis, keys } from "../lib/redis";
+import { RUN_QUEUE, executeRunJob, runQueue } from "../lib/runs/run-job";
+import { executeRun, RunClaimedElsewhere } from "../lib/runs/execute-run";
+import { reconcileRuns } from "../lib/runs/reconcile";
+import { StepAbort } from "../lib/steps/context";
+
+// The only process that executes steps (DESIGN.md). Start as many as you like with the same env.
+
+const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
+const db = createDb(env.DATABASE_URL, env.WORKER_CONCURRENCY + 4);
+const redis = createRedis();
+const subscriber = createRedis();
+const running = new Map<string, AbortController>();
+
+async function processJob(job: Job): Promise<string> {
+  const { runId } = executeRunJob.schema.parse(job.data);
+  const controller = new AbortController();
+  running.set(runId, controller);
+  const started = performance.now();
+  try {
+    const outcome = await executeRun({ db, redis, log, workerId, leaseMs: env.WORKER_LOCK_MS, runId, cancelSignal: controller.signal });
+    log.info({ runId, outcome, ms: Math.round(performance.now() - started) }, "run processed");
+    return outcome;
+  } catch (e) {
+    if (e instanceof RunClaimedElsewhere) log.debug({ runId }, "run claimed by another worker; will retry");
+    else log.error({ runId, err: e }, "run processing failed");
+    throw e;
+  } finally {
+    running.delete(runId);
+  }
+}
+
+const worker = new Worker(RUN_QUEUE, processJob, {
+  connection: createRedis(),
+  prefix: env.BACKOUT_REDIS_PREFIX,
+  concurrency: env.WORKER_CONCURRENCY,
+  lockDuration: env.WORKER_LOCK_MS,
+  stalledInterval: env.WORKER_LOCK_MS,
+  // A run that stalls because its worker died is recovered, however often that happens.
+  maxStalledCount: 1000,
+});
+worker.on("error", (err) => log.error({ err: err.message }, "worker error"));
+
+await subscriber.subscribe(keys.cancel());
+subscriber.on("message", (_channel, runId: string) => {
+  running.get(runId)?.abort(new StepAbort("cancelled", "cancelled"));
+});
+
+async function heartbeat() {
+  await redis
+    .set(keys.workerHeartbeat(workerId), JSON.stringify({ pid: process.pid, at: new Date().toISOString(), running: [...running.keys()] }), "PX", 15_000)
+    .catch(() => {});
+}
+await heartbeat();
+const heartbeatTimer = setInterval(heartbeat, 5000);
+
+const queue = runQueue();
+async function reconcile() {
+  try {
+    const requeued = await reconcileRuns({ db, queue, graceMs: env.WORKER_LOCK_MS });
+    if (requeued.length) log.warn({ requeued }, "re-enqueued runs that no worker held");
+  } catch (e) {
+    log.warn({ err: (e as Error).message }, "reconcile failed");
+  }
+}
+void reconcile();
+const reconcileTimer = setInterval(reconcile, Math.max(2000, env.WORKER_LOCK_MS));
+
+log.info({ workerId, concurrency: env.WORKER_CONCURRENCY, prefix: env.BACKOUT_REDIS_PREFIX }, "run worker ready");
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal, running: [...running.keys()] }, "worker stopping");
+  clearInterval(heartbeatTimer);
+  clearInterval(reconcileTimer);
+  // Give running steps a moment; anything still running is recovered by the next worker.
+  const closed = worker.close();
+  await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
+  await redis.del(keys.workerHeartbeat(workerId)).catch(() => {});
+  await Promise.allSettled([subscriber.quit(), redis.quit(), queue.close(), db.$disconnect()]);
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
