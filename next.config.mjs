@@ -2,6 +2,8 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // The build checks the app's own code; `npm test` type-checks the whole repository (tests, scripts).
+  typescript: { tsconfigPath: "tsconfig.app.json" },
   // Server-side packages that must stay plain Node modules (native bits, workers, dynamic requires).
   serverExternalPackages: ["pino", "bullmq", "ioredis", "pg", "@prisma/adapter-pg", "pm2"],
 };

@@ -39,7 +39,7 @@ export function resolveRunbook(
 }
 
 export function unknownRunbook(id: string): AppError {
-  return new AppError("NOT_FOUND", `Unknown runbook "${id}"`, {
+  return new AppError("NOT_FOUND", `Unknown runbook "${id}"; use one of: ${runbooks.map((r) => r.id).join(", ")}`, {
     issues: [{ path: "runbook", message: `unknown runbook; use one of: ${runbooks.map((r) => r.id).join(", ")}` }],
   });
 }

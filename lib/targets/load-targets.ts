@@ -64,7 +64,7 @@ export function getTarget(name?: string): Target {
   const wanted = name ?? file.defaultTarget;
   const target = file.targets.find((t) => t.name === wanted);
   if (!target)
-    throw new AppError("NOT_FOUND", `Unknown target "${wanted}"`, {
+    throw new AppError("NOT_FOUND", `Unknown target "${wanted}"; use one of: ${file.targets.map((t) => t.name).join(", ")}`, {
       issues: [
         { path: "target", message: `unknown target; use one of: ${file.targets.map((t) => t.name).join(", ")}` },
       ],

@@ -1,0 +1,38 @@
+import { notFound } from "next/navigation";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { findRunbook } from "@/lib/runbooks";
+import { getRun } from "@/lib/runs/get-run";
+import type { RunDetail } from "@/components/api/types";
+import { RunClient } from "./run-client";
+
+export const dynamic = "force-dynamic";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function loadRun(id: string) {
+  if (!UUID.test(id)) notFound();
+  try {
+    return await getRun({ db: db(), runId: id });
+  } catch (e) {
+    if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
+    throw e;
+  }
+}
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return { title: `Run ${id.slice(0, 8)} · Backout` };
+}
+
+export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const run = await loadRun(id);
+  const runbook = findRunbook(run.runbook);
+  return (
+    <RunClient
+      initialRun={JSON.parse(JSON.stringify(run)) as RunDetail}
+      runbook={{ title: runbook?.title ?? run.runbook, planSection: runbook?.planSection }}
+    />
+  );
+}

@@ -1,0 +1,134 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { queryKeys, useRun } from "@/components/api/queries";
+import { isRunActive, type RunDetail, type RunStep } from "@/components/api/types";
+import { ApprovalPanel } from "@/components/runs/approval-panel";
+import { CancelRunButton } from "@/components/runs/cancel-run-button";
+import { RunBanner } from "@/components/runs/run-banner";
+import { RunHeader } from "@/components/runs/run-header";
+import { StepRow } from "@/components/runs/step-row";
+import { useNow } from "@/components/runs/use-now";
+import { useRunActions } from "@/components/runs/use-run-actions";
+import { useRunEvents, type StepProgress } from "@/components/runs/use-run-events";
+import { Card } from "@/components/ui/card";
+
+type Props = { initialRun: RunDetail; runbook: { title: string; planSection?: string } };
+
+export function RunClient({ initialRun, runbook }: Props) {
+  const runId = initialRun.id;
+  const queryClient = useQueryClient();
+  const { data: run = initialRun } = useRun(runId, initialRun);
+  const { cancel, decide } = useRunActions(runId);
+
+  // Events say *that* something changed; GET /api/runs/{id} says what it is now.
+  const refetchTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const onStateEvent = useCallback(() => {
+    clearTimeout(refetchTimer.current);
+    refetchTimer.current = setTimeout(() => queryClient.invalidateQueries({ queryKey: queryKeys.run(runId) }), 100);
+  }, [queryClient, runId]);
+  useEffect(() => () => clearTimeout(refetchTimer.current), []);
+  const events = useRunEvents(runId, onStateEvent);
+
+  const isActive = isRunActive(run.status);
+  const now = useNow(1000, isActive);
+  const { percent, done } = runProgress(run, events.progress);
+  const waitingStep = run.steps.find((s) => s.status === "waiting_approval");
+
+  // Expanded by default: the running, waiting or failed step; a click overrides that per step.
+  const [openOverride, setOpenOverride] = useState<Record<number, boolean>>({});
+  const isOpen = (s: RunStep) => openOverride[s.index] ?? (s.status === "running" || s.status === "failed" || s.status === "waiting_approval");
+
+  return (
+    <main className="mx-auto flex max-w-5xl flex-col gap-4 px-4 py-5 sm:px-6">
+      <RunHeader
+        run={run}
+        title={runbook.title}
+        planSection={runbook.planSection}
+        now={now}
+        percent={percent}
+        doneSteps={done}
+        connection={events.connection}
+        actions={
+          isActive && !run.isDryRun ? (
+            <CancelRunButton
+              runTitle={runbook.title}
+              targetName={run.target}
+              isPending={cancel.isPending}
+              isCancelling={run.cancelRequested}
+              onConfirm={() => cancel.mutate()}
+            />
+          ) : null
+        }
+      />
+      {cancel.error && (
+        <p role="alert" className="rounded-md border border-red-900 bg-red-950/50 px-3 py-2 text-sm text-red-200">
+          Cancel failed: {cancel.error.message}
+        </p>
+      )}
+
+      {!isActive && <RunBanner run={run} />}
+
+      {waitingStep && run.status === "waiting_approval" && (
+        <ApprovalPanel
+          key={waitingStep.id}
+          step={waitingStep}
+          isPending={decide.isPending}
+          pendingDecision={decide.variables?.decision}
+          error={decide.error?.message}
+          onDecide={(decision, comment) => decide.mutate({ decision, comment })}
+        />
+      )}
+
+      <Card>
+        <div className="flex items-center justify-between border-b border-zinc-800 px-4 py-2">
+          <h2 className="text-sm font-semibold text-zinc-200">Steps</h2>
+          <div className="flex gap-1 text-xs">
+            <button
+              type="button"
+              className="rounded px-2 py-1 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-200 focus-visible:outline-2 focus-visible:outline-sky-400"
+              onClick={() => setOpenOverride(Object.fromEntries(run.steps.map((s) => [s.index, true])))}
+            >
+              Expand all
+            </button>
+            <button
+              type="button"
+              className="rounded px-2 py-1 text-zinc-400 hover:bg-zinc-800 hover:text-zinc-200 focus-visible:outline-2 focus-visible:outline-sky-400"
+              onClick={() => setOpenOverride(Object.fromEntries(run.steps.map((s) => [s.index, false])))}
+            >
+              Collapse all
+            </button>
+          </div>
+        </div>
+        <ol className="flex flex-col divide-y divide-zinc-800/80">
+          {run.steps.map((step) => (
+            <StepRow
+              key={step.id}
+              step={step}
+              lines={events.lines[step.index] ?? EMPTY}
+              progress={events.progress[step.index]}
+              isOpen={isOpen(step)}
+              onToggle={() => setOpenOverride((o) => ({ ...o, [step.index]: !isOpen(step) }))}
+              now={now}
+            />
+          ))}
+        </ol>
+      </Card>
+    </main>
+  );
+}
+
+const EMPTY: never[] = [];
+
+const FINISHED = new Set(["succeeded", "skipped"]);
+
+/** Finished steps over all steps, plus the running step's own percent when it reports one. */
+function runProgress(run: RunDetail, progress: Record<number, StepProgress>) {
+  const total = run.steps.length || 1;
+  const done = run.steps.filter((s) => FINISHED.has(s.status) || (s.status === "failed" && s.spec.allowFailure && isRunActive(run.status))).length;
+  if (run.status === "succeeded" && !run.isDryRun) return { percent: 100, done };
+  const running = run.steps.find((s) => s.status === "running");
+  const partial = running ? Math.min(99, progress[running.index]?.percent ?? 0) / 100 : 0;
+  return { percent: ((done + partial) / total) * 100, done };
+}

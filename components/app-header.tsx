@@ -1,0 +1,53 @@
+"use client";
+
+import Link from "next/link";
+import { useHealth, useVersion } from "./api/queries";
+import { Badge } from "./ui/badge";
+
+/** Backout, the target, what it runs and whether Backout itself is healthy; refreshed every 10 s. */
+export function AppHeader() {
+  const version = useVersion();
+  const health = useHealth();
+  const v = version.data;
+  const h = health.data;
+  const running = v?.running?.version;
+  const checkedOut = v?.checkedOut.release;
+  const isMismatch = !!running && !!checkedOut && checkedOut.replace(/^v/, "") !== running.replace(/^v/, "");
+
+  return (
+    <header className="sticky top-0 z-20 border-b border-zinc-800 bg-zinc-950/90 backdrop-blur">
+      <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-3 gap-y-1.5 px-4 py-2.5 sm:px-6">
+        <Link href="/" className="rounded text-lg font-bold tracking-tight text-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400">
+          Backout
+        </Link>
+        <span aria-hidden className="text-zinc-700">/</span>
+        <span className="font-mono text-sm text-zinc-200" title="Target">
+          {v?.target ?? "…"}
+        </span>
+        <div className="flex flex-wrap items-center gap-1.5">
+          {version.isError ? (
+            <Badge tone="red">version: unreachable</Badge>
+          ) : v && !v.running ? (
+            <Badge tone="red" title={v.error}>
+              not responding
+            </Badge>
+          ) : (
+            <Badge tone={isMismatch ? "amber" : "zinc"} title={v?.running?.sha ? `running sha ${v.running.sha}` : undefined}>
+              running <span className="font-mono text-zinc-100">{running ? `v${running.replace(/^v/, "")}` : "…"}</span>
+            </Badge>
+          )}
+          {isMismatch && <Badge tone="amber">checked out {checkedOut}</Badge>}
+        </div>
+        <div className="ml-auto flex items-center gap-1.5">
+          <Badge
+            tone={!h ? "zinc" : h.status === "ok" ? "green" : "red"}
+            title={h ? Object.entries(h.checks).map(([k, c]) => `${k}: ${c.ok ? "ok" : c.error}`).join("\n") : "checking…"}
+          >
+            <span aria-hidden className="inline-block size-1.5 rounded-full bg-current" />
+            {!h ? "Backout …" : h.status === "ok" ? "Backout healthy" : `Backout down: ${h.down.join(", ")}`}
+          </Badge>
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,117 @@
+"use client";
+
+import type { Catalog } from "../api/types";
+import { formatBytes, formatRelative } from "../format";
+import { Field, Input, Select } from "../ui/field";
+import { paramFields, type ParamValues } from "./params";
+
+type Props = {
+  runbookId: string;
+  catalog: Catalog;
+  values: Required<ParamValues>;
+  onChange: (patch: ParamValues) => void;
+  disabled?: boolean;
+};
+
+/** The pickers a runbook offers: release, cache mode, backup, migration, table + ids. */
+export function ParamControls({ runbookId, catalog, values, onChange, disabled }: Props) {
+  const { facts, target } = catalog;
+  const fields = paramFields(runbookId);
+  if (!fields.length) return null;
+  const id = (f: string) => `${f}-${runbookId}`;
+
+  return (
+    <div className="flex flex-wrap items-end gap-3">
+      {fields.includes("release") && (
+        <Field label="Release">
+          <Select id={id("release")} data-testid={`release-${runbookId}`} value={values.release} disabled={disabled} onChange={(e) => onChange({ release: e.target.value })}>
+            {!values.release && <option value="">Choose a release…</option>}
+            {[...facts.releases].reverse().map((r) => (
+              <option key={r} value={r}>
+                {r}
+                {r === facts.currentRelease ? " (current)" : r === facts.previousRelease ? " (previous stable)" : ""}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      )}
+
+      {fields.includes("cache") && (
+        <>
+          <Field label="Mode">
+            <Select data-testid={`mode-${runbookId}`} value={values.mode} disabled={disabled} onChange={(e) => onChange({ mode: e.target.value as "pattern" | "flush" })}>
+              <option value="pattern">Delete by pattern</option>
+              <option value="flush">Flush everything</option>
+            </Select>
+          </Field>
+          {values.mode === "pattern" && (
+            <Field label="Pattern">
+              <Select data-testid={`pattern-${runbookId}`} value={values.pattern} disabled={disabled} onChange={(e) => onChange({ pattern: e.target.value })}>
+                <option value="">All configured ({target.cachePatterns.join(", ")})</option>
+                {target.cachePatterns.map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          )}
+          <label className="flex h-8 items-center gap-2 text-sm text-zinc-300">
+            <input
+              type="checkbox"
+              className="size-4 accent-blue-500"
+              checked={values.warm}
+              disabled={disabled}
+              onChange={(e) => onChange({ warm: e.target.checked })}
+            />
+            Warm afterwards
+          </label>
+        </>
+      )}
+
+      {fields.includes("migration") && (
+        <Field label="Down migration">
+          <Select data-testid={`migration-${runbookId}`} value={values.migration} disabled={disabled} onChange={(e) => onChange({ migration: e.target.value })}>
+            {!facts.downMigrations.length && <option value="">No down migrations</option>}
+            {[...facts.downMigrations].reverse().map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      )}
+
+      {fields.includes("backup") && (
+        <Field label="Backup" className="max-w-full">
+          <Select data-testid={`backup-${runbookId}`} value={values.backup} disabled={disabled || !facts.backups.length} onChange={(e) => onChange({ backup: e.target.value })} className="max-w-full">
+            {!facts.backups.length && <option value="">No backups yet: run “Database backup” first</option>}
+            {facts.backups.map((b) => (
+              <option key={b.name} value={b.name}>
+                {b.name} · {formatBytes(b.bytes)} · {formatRelative(b.createdAt)}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      )}
+
+      {fields.includes("table") && (
+        <Field label="Table">
+          <Select data-testid={`table-${runbookId}`} value={values.table} disabled={disabled} onChange={(e) => onChange({ table: e.target.value })}>
+            {target.dataTables.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      )}
+
+      {fields.includes("ids") && (
+        <Field label="Record ids" className="min-w-40 flex-1">
+          <Input data-testid={`ids-${runbookId}`} value={values.ids} disabled={disabled} placeholder="e.g. 12, 15, 31" onChange={(e) => onChange({ ids: e.target.value })} />
+        </Field>
+      )}
+    </div>
+  );
+}

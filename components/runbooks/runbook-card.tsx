@@ -1,0 +1,133 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { Catalog, ResolvedStep, RunbookSummary } from "../api/types";
+import { ResolvedSteps } from "../steps/resolved-steps";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { cn } from "../ui/cn";
+import { RiskBadge } from "../runs/status";
+import { ConfirmRunDialog } from "./confirm-run-dialog";
+import { ParamControls } from "./param-controls";
+import { describeChoice, effectiveValues, toRequestParams, type ParamValues } from "./params";
+import { RunError } from "./run-error";
+import { toStartRunError, useStartRun, type StartRunError } from "./use-start-run";
+
+type Props = { runbook: RunbookSummary; catalog: Catalog; isHighlighted?: boolean };
+
+/** One runbook: what it does, its pickers, and Dry run / Run. */
+export function RunbookCard({ runbook, catalog, isHighlighted }: Props) {
+  const router = useRouter();
+  const startRun = useStartRun();
+  const [chosen, setChosen] = useState<ParamValues>({});
+  const [dryRunSteps, setDryRunSteps] = useState<ResolvedStep[] | null>(null);
+  const [error, setError] = useState<StartRunError | null>(null);
+  const [isConfirming, setIsConfirming] = useState(false);
+  const [pending, setPending] = useState<"dry" | "run" | null>(null);
+
+  const values = effectiveValues(runbook.id, catalog, chosen);
+  const targetName = catalog.target.name;
+
+  const submit = (dryRun: boolean) => {
+    setError(null);
+    setPending(dryRun ? "dry" : "run");
+    startRun.mutate(
+      { runbook: runbook.id, target: targetName, params: toRequestParams(runbook.id, values), dryRun },
+      {
+        onSuccess: (res) => {
+          if (dryRun) {
+            setDryRunSteps(res.steps);
+            setPending(null);
+          } else router.push(`/runs/${res.id}`); // keep the button busy until the run page takes over
+        },
+        onError: (e) => {
+          setIsConfirming(false);
+          setDryRunSteps(null);
+          setError(toStartRunError(e));
+          setPending(null);
+        },
+      },
+    );
+  };
+
+  const onRun = () => {
+    if (runbook.risk === "low") submit(false);
+    else setIsConfirming(true);
+  };
+
+  return (
+    <Card
+      data-testid={`runbook-${runbook.id}`}
+      className={cn("flex flex-col gap-3 p-4", isHighlighted && "border-sky-800/80 bg-sky-950/20")}
+    >
+      <div className="flex flex-col gap-1">
+        <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+          <h3 className="font-semibold text-zinc-50">{runbook.title}</h3>
+          <span className="font-mono text-xs text-zinc-500">§{runbook.planSection}</span>
+          <RiskBadge risk={runbook.risk} />
+          {runbook.timeRequired && <span className="text-xs text-zinc-500">⏱ {runbook.timeRequired}</span>}
+        </div>
+        <p className="text-sm text-zinc-400">{runbook.summary}</p>
+      </div>
+
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <ParamControls
+          runbookId={runbook.id}
+          catalog={catalog}
+          values={values}
+          onChange={(patch) => {
+            setChosen((c) => ({ ...c, ...patch }));
+            setDryRunSteps(null);
+            setError(null);
+          }}
+        />
+        <div className="ml-auto flex gap-2">
+          <Button size="sm" data-testid={`dry-run-${runbook.id}`} isLoading={pending === "dry"} disabled={pending === "run"} onClick={() => submit(true)}>
+            Dry run
+          </Button>
+          <Button
+            size="sm"
+            variant={runbook.risk === "high" ? "danger" : "primary"}
+            data-testid={`run-${runbook.id}`}
+            isLoading={pending === "run" && !isConfirming}
+            disabled={pending === "dry"}
+            onClick={onRun}
+          >
+            Run
+          </Button>
+        </div>
+      </div>
+
+      {error && <RunError error={error} testId={`run-error-${runbook.id}`} />}
+
+      {dryRunSteps && (
+        <div data-testid={`dry-run-result-${runbook.id}`} className="rounded-md border border-zinc-800 bg-zinc-950/70">
+          <div className="flex items-center justify-between gap-2 border-b border-zinc-800 px-3 py-1.5">
+            <span className="text-xs font-medium text-zinc-400">
+              Dry run: {dryRunSteps.length} steps would run on <span className="font-mono text-zinc-300">{targetName}</span>. Nothing was executed.
+            </span>
+            <Button size="sm" variant="ghost" className="h-6 px-2 text-xs" onClick={() => setDryRunSteps(null)}>
+              Hide
+            </Button>
+          </div>
+          <div className="px-3 py-1">
+            <ResolvedSteps steps={dryRunSteps} />
+          </div>
+        </div>
+      )}
+
+      {runbook.risk !== "low" && (
+        <ConfirmRunDialog
+          open={isConfirming}
+          runbook={runbook}
+          targetName={targetName}
+          consequences={describeChoice(runbook.id, values, catalog)}
+          isPending={pending === "run"}
+          onCancel={() => setIsConfirming(false)}
+          onConfirm={() => submit(false)}
+        />
+      )}
+    </Card>
+  );
+}

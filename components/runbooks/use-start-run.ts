@@ -1,0 +1,23 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { ApiError, api } from "../api/client";
+import { queryKeys } from "../api/queries";
+import type { ApiErrorBody, StartRunResponse } from "../api/types";
+
+export type StartRunVars = { runbook: string; target: string; params: Record<string, unknown>; dryRun: boolean };
+export type StartRunError = ApiErrorBody & { status: number };
+
+export function toStartRunError(e: unknown): StartRunError {
+  if (e instanceof ApiError) return { ...e.body, status: e.status };
+  return { error: (e as Error)?.message ?? "Unknown error", status: 0 };
+}
+
+/** POST /api/runs; the recent-runs list refreshes either way. */
+export function useStartRun() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (vars: StartRunVars) => api<StartRunResponse>("/api/runs", { method: "POST", body: vars }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.allRuns }),
+  });
+}

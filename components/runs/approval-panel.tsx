@@ -1,0 +1,56 @@
+"use client";
+
+import { useState } from "react";
+import type { RunStep } from "../api/types";
+import { Button } from "../ui/button";
+import { Input } from "../ui/field";
+
+type Props = {
+  step: RunStep;
+  isPending: boolean;
+  pendingDecision?: "approve" | "reject";
+  error?: string;
+  onDecide: (decision: "approve" | "reject", comment?: string) => void;
+};
+
+/** An approval gate holds the run until a person decides. */
+export function ApprovalPanel({ step, isPending, pendingDecision, error, onDecide }: Props) {
+  const [comment, setComment] = useState("");
+  const prompt = step.spec.prompt ?? step.name;
+  const decide = (d: "approve" | "reject") => onDecide(d, comment.trim() || undefined);
+
+  return (
+    <section aria-labelledby="approval-heading" className="flex flex-col gap-3 rounded-lg border-2 border-amber-500/70 bg-amber-950/40 p-4">
+      <div className="flex items-center gap-2">
+        <span aria-hidden className="text-lg text-amber-300">⏸</span>
+        <h2 id="approval-heading" className="font-semibold text-amber-100">
+          Approval needed · step {step.index + 1}: {step.name}
+        </h2>
+      </div>
+      <p className="text-sm text-amber-50">{prompt}</p>
+      <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
+        <Input
+          aria-label="Comment (optional)"
+          placeholder="Comment (optional)"
+          value={comment}
+          maxLength={2000}
+          onChange={(e) => setComment(e.target.value)}
+          className="h-10 flex-1"
+        />
+        <div className="flex gap-2">
+          <Button variant="warning" data-testid="approve-run" isLoading={isPending && pendingDecision === "approve"} disabled={isPending} onClick={() => decide("approve")}>
+            Approve
+          </Button>
+          <Button variant="secondary" data-testid="reject-run" isLoading={isPending && pendingDecision === "reject"} disabled={isPending} onClick={() => decide("reject")}>
+            Reject
+          </Button>
+        </div>
+      </div>
+      {error && (
+        <p role="alert" className="text-sm text-red-300">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

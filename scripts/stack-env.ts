@@ -1,0 +1,41 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+// The settings of each isolated stack; kept free of heavy imports so configs can load it.
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432";
+const REDIS_DEFAULT = "redis://127.0.0.1:6379";
+
+export type StackEnv = Record<string, string>;
+
+/** The settings of one isolated stack. Tests and the bench get their own databases, ports and Redis dbs. */
+export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.ProcessEnv = process.env): StackEnv {
+  const pgBase = (base.BACKOUT_PG_BASE ?? PG_DEFAULT).replace(/\/$/, "");
+  const redisBase = (base.BACKOUT_REDIS_BASE ?? REDIS_DEFAULT).replace(/\/$/, "");
+  const presets = {
+    dev: { db: "backout", demoDb: "backout_demo", redisDb: 0, demoRedisDb: 1, port: 3001, demoPort: 3101, prefix: "backout" },
+    test: { db: "backout_test", demoDb: "backout_demo_test", redisDb: 2, demoRedisDb: 3, port: 3201, demoPort: 3202, prefix: "backout-test" },
+    e2e: { db: "backout_e2e", demoDb: "backout_demo_e2e", redisDb: 4, demoRedisDb: 5, port: 3301, demoPort: 3302, prefix: "backout-e2e" },
+    bench: { db: "backout_bench", demoDb: "backout_demo_bench", redisDb: 6, demoRedisDb: 7, port: 3401, demoPort: 3402, prefix: "backout-bench" },
+  } as const;
+  const p = presets[mode];
+  const dataDir = mode === "dev" ? path.join(ROOT, ".data") : path.join(ROOT, ".data", mode);
+  const env: StackEnv = {
+    BACKOUT_ROOT: ROOT,
+    BACKOUT_DATA_DIR: dataDir,
+    DATABASE_URL: `${pgBase}/${p.db}`,
+    REDIS_URL: `${redisBase}/${p.redisDb}`,
+    BACKOUT_REDIS_PREFIX: p.prefix,
+    PORT: String(p.port),
+    DEMO_PORT: String(p.demoPort),
+    DEMO_DATABASE_URL: `${pgBase}/${p.demoDb}`,
+    DEMO_REDIS_URL: `${redisBase}/${p.demoRedisDb}`,
+    NEXT_TELEMETRY_DISABLED: "1",
+    NODE_ENV: "production",
+    ...(mode === "dev" ? {} : { WORKER_LOCK_MS: "3000", LOG_LEVEL: "warn" }),
+  };
+  // In dev, explicit DATABASE_URL / REDIS_URL / PORT from the caller win.
+  if (mode === "dev") for (const k of ["DATABASE_URL", "REDIS_URL", "PORT", "DEMO_PORT", "DEMO_DATABASE_URL", "DEMO_REDIS_URL"]) if (base[k]) env[k] = base[k]!;
+  return env;
+}
+

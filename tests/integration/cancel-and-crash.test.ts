@@ -1,0 +1,162 @@
+import { execFileSync } from "node:child_process";
+import { afterAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import {
+  api, backoutSql, lockCount, demoSql, demoVersion, env, isAlive, killWorker, runToEnd, startRun, startWorker, stepByKey, waitForRun,
+} from "./support/api";
+import { runProcess } from "@/lib/steps/spawn";
+import { StepAbort } from "@/lib/steps/context";
+
+afterAll(async () => {
+  await api("POST", "/api/maintenance/disable");
+  await api("POST", "/api/queue/resume-all");
+});
+
+const stepIs = (key: string, status: string) => (r: any) => r.steps.find((s: any) => s.key === key)?.status === status || ["failed", "succeeded", "cancelled"].includes(r.status);
+
+describe("cancel", () => {
+  it("stops the running step and releases the target", async () => {
+    const id = await startRun("emergency", { release: "v1.0.0" });
+    await waitForRun(id, stepIs("wait-start", "running"));
+    const started = Date.now();
+    const res = await api("POST", `/api/runs/${id}/cancel`, {});
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe("cancelling");
+    const run = await waitForRun(id);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(run.status).toBe("cancelled");
+    expect(stepByKey(run, "wait-start").status).toBe("cancelled");
+    expect(stepByKey(run, "verify-health").status).toBe("skipped");
+    const n = await lockCount();
+    expect(n).toBe(0);
+    await api("POST", "/api/queue/resume-all");
+  });
+
+  it("cancels a run waiting at its approval gate at once", async () => {
+    const backups = (await api("GET", "/api/backups")).body.backups;
+    if (backups.length === 0) await runToEnd("db-backup");
+    const backup = (await api("GET", "/api/backups")).body.backups[0].name;
+    const id = await startRun("db-restore", { backup });
+    await waitForRun(id, (r) => r.status === "waiting_approval");
+    expect((await api("POST", `/api/runs/${id}/cancel`, {})).body.status).toBe("cancelled");
+    const run = (await api("GET", `/api/runs/${id}`)).body;
+    expect(run.status).toBe("cancelled");
+    expect(stepByKey(run, "approve").status).toBe("cancelled");
+    await api("POST", "/api/maintenance/disable");
+    await api("POST", "/api/queue/resume-all");
+  });
+
+  it("kills the whole process group of a shell step, children included", async () => {
+    const ctrl = new AbortController();
+    let pid = 0;
+    const running = runProcess(
+      { argv: ["sh", "-c", "sleep 300 & sleep 300 & wait"] },
+      { signal: ctrl.signal, output: () => {}, progress: () => {}, onSpawn: (p) => (pid = p) },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    // Live (not zombie) members of the step's process group.
+    const group = () =>
+      execFileSync("ps", ["-eo", "pgid=,stat="]).toString().split("\n").map((l) => l.trim().split(/\s+/)).filter(([g, st]) => g === String(pid) && !st?.startsWith("Z"));
+    expect(group().length).toBeGreaterThanOrEqual(3);
+    ctrl.abort(new StepAbort("cancelled", "cancelled"));
+    await expect(running).rejects.toThrow(/cancelled/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(group()).toEqual([]);
+  });
+
+  it("times a step out, killing it, and says so", async () => {
+    const ctrl = new AbortController();
+    setTimeout(() => ctrl.abort(new StepAbort("timeout", "timed out after 0s")), 200);
+    await expect(runProcess({ argv: ["sleep", "30"] }, { signal: ctrl.signal, output: () => {}, progress: () => {} })).rejects.toThrow(/timed out/);
+  });
+});
+
+describe("crash safety: kill -9 the worker mid-step", () => {
+  it("re-runs an interrupted idempotent step and never repeats finished ones", async () => {
+    const id = await startRun("emergency", { release: "v1.0.0" });
+    await waitForRun(id, stepIs("wait-start", "running"));
+    const before = (await api("GET", `/api/runs/${id}`)).body;
+    const oldPid = killWorker();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(isAlive(oldPid)).toBe(false);
+    expect(stepByKey((await api("GET", `/api/runs/${id}`)).body, "wait-start").status).toBe("running");
+    startWorker();
+
+    const run = await waitForRun(id, undefined, 90_000);
+    expect(run.status, run.error).toBe("succeeded");
+    const finishedBefore = before.steps.filter((s: any) => s.status === "succeeded" || s.status === "failed");
+    expect(finishedBefore.length).toBeGreaterThanOrEqual(5);
+    for (const s of finishedBefore) expect(stepByKey(run, s.key).attempts, s.key).toBe(s.attempts);
+    expect(stepByKey(run, "wait-start").attempts).toBe(2);
+    const events = await backoutSql<{ seq: number; type: string; data: any }>(`SELECT seq, type, data FROM run_events WHERE "runId" = $1 ORDER BY seq`, [id]);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.some((e) => e.type === "step.retrying" && /interrupted/.test(e.data.reason))).toBe(true);
+    await api("POST", "/api/queue/resume-all");
+  });
+
+  it("stops at an interrupted non-idempotent step as needs attention, naming it; then §5.1 schema rollback succeeds", async () => {
+    expect((await runToEnd("deploy", { release: "v1.1.0" })).status).toBe("succeeded");
+    const hasPriority = async () => (await demoSql(`SELECT 1 FROM information_schema.columns WHERE table_name = 'projects' AND column_name = 'priority'`)).length === 1;
+    expect(await hasPriority()).toBe(true);
+
+    const id = await startRun("db-schema", { migration: "0002_add_priority.down.sql" });
+    await waitForRun(id, (r) => r.status === "waiting_approval");
+    // Hold the table so the down migration blocks mid-step.
+    const holder = new pg.Client({ connectionString: env.DEMO_DATABASE_URL });
+    await holder.connect();
+    await holder.query("BEGIN");
+    await holder.query("LOCK TABLE projects IN ACCESS EXCLUSIVE MODE");
+    try {
+      await api("POST", `/api/runs/${id}/approve`, {});
+      const mid = await waitForRun(id, stepIs("apply-down-migration", "running"));
+      expect(stepByKey(mid, "apply-down-migration").isIdempotent).toBe(false);
+      await new Promise((r) => setTimeout(r, 500));
+      killWorker();
+      startWorker();
+      const run = await waitForRun(id, undefined, 90_000);
+      expect(run.status).toBe("needs_attention");
+      expect(run.error).toContain("Apply 0002_add_priority.down.sql");
+      expect(run.error).toMatch(/interrupted/);
+      expect(stepByKey(run, "apply-down-migration")).toMatchObject({ status: "failed", attempts: 1 });
+      expect(stepByKey(run, "verify-database").status).toBe("skipped");
+      const n = await lockCount();
+      expect(n).toBe(0);
+    } finally {
+      await holder.query("ROLLBACK");
+      await holder.end();
+    }
+    // The orphaned psql was killed with its group, so nothing was half-applied.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await hasPriority()).toBe(true);
+
+    // Now the schema rollback for real.
+    const retry = await startRun("db-schema", { migration: "0002_add_priority.down.sql" });
+    await waitForRun(retry, (r) => r.status === "waiting_approval");
+    await api("POST", `/api/runs/${retry}/approve`, {});
+    const done = await waitForRun(retry);
+    expect(done.status, done.error).toBe("succeeded");
+    expect(await hasPriority()).toBe(false);
+    expect(stepByKey(done, "backup-before-rollback").result.name).toMatch(/^backup_before_rollback_/);
+
+    expect((await runToEnd("app-code", { release: "v1.0.0" })).status).toBe("succeeded");
+    expect(await demoVersion()).toBe("1.0.0");
+  });
+
+  it("GET /health answers 503 naming the worker when none is alive", async () => {
+    const pid = killWorker();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(isAlive(pid)).toBe(false);
+    const { Redis } = await import("ioredis");
+    const r = new Redis(env.REDIS_URL!);
+    const keys = await r.keys(`${env.BACKOUT_REDIS_PREFIX}:worker:*`);
+    if (keys.length) await r.del(...keys);
+    r.disconnect();
+    const res = await api("GET", "/health");
+    expect(res.status).toBe(503);
+    expect(res.body.down).toEqual(["worker"]);
+    expect(res.body.error).toMatch(/worker/);
+    startWorker();
+    for (let i = 0; i < 50 && (await api("GET", "/health")).status !== 200; i++) await new Promise((r2) => setTimeout(r2, 200));
+    expect((await api("GET", "/health")).status).toBe(200);
+  });
+});

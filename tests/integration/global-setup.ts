@@ -1,0 +1,44 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import {
+  ROOT, buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase, stackEnv,
+  startProcess, stopDemo, waitForHttp, webArgv, workerArgv, type Proc,
+} from "../../scripts/stack";
+import { testEnv, writeTestTargets, WORKER_PID_FILE } from "./support/env";
+
+// One real stack for the integration tier: fresh databases, its own Redis dbs and ports, the demo
+// target at v1.0.0 under pm2, `next start` and the run worker as separate processes.
+export default async function setup(_project: TestProject) {
+  const env = testEnv();
+  fs.mkdirSync(env.BACKOUT_DATA_DIR!, { recursive: true });
+  const services = await ensureServices(env);
+  await migrateDatabase(env, { fresh: true });
+  await flushRedisDb(env.REDIS_URL!);
+  const demo = await ensureDemo(env, { fresh: true });
+  writeTestTargets(env);
+  buildWebIfStale();
+
+  const logDir = path.join(env.BACKOUT_DATA_DIR!, "logs");
+  fs.mkdirSync(logDir, { recursive: true });
+  const web: Proc = startProcess("web", webArgv(env.PORT!), env, { logFile: path.join(logDir, "web.log") });
+  const worker: Proc = startProcess("worker", workerArgv(), env, { logFile: path.join(logDir, "worker.log") });
+  fs.writeFileSync(WORKER_PID_FILE(env), String(worker.child.pid));
+  await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 60_000 });
+
+  return async () => {
+    await web.stop();
+    await worker.stop();
+    // Tests may have replaced the worker; stop whichever one the pid file names.
+    const pid = Number(fs.readFileSync(WORKER_PID_FILE(env), "utf8"));
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+    await stopDemo(demo).catch(() => {});
+    await services.stop();
+  };
+}
+
+export { ROOT, stackEnv };

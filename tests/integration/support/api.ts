@@ -1,0 +1,150 @@
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { Redis } from "ioredis";
+import { expect } from "vitest";
+import { startProcess, workerArgv } from "../../../scripts/stack";
+import { testEnv, WORKER_PID_FILE } from "./env";
+
+export const env = testEnv();
+export const BASE = `http://127.0.0.1:${env.PORT}`;
+export const DEMO = `http://127.0.0.1:${env.DEMO_PORT}`;
+
+export type ApiResult<T = any> = { status: number; body: T };
+
+export async function api<T = any>(method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResult<T>> {
+  const res = await fetch(`${BASE}${p}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* keep text */
+  }
+  return { status: res.status, body: parsed as T };
+}
+
+export async function startRun(runbook: string, params: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<string> {
+  const res = await api("POST", "/api/runs", { runbook, params, ...extra });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id;
+}
+
+export const TERMINAL = ["succeeded", "failed", "cancelled", "needs_attention"];
+
+export async function waitForRun(id: string, until: (run: any) => boolean = (r) => TERMINAL.includes(r.status), timeoutMs = 120_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  let run: any;
+  while (Date.now() < deadline) {
+    run = (await api("GET", `/api/runs/${id}`)).body;
+    if (until(run)) return run;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`run ${id} did not reach the expected state in time; last: ${run?.status} ${JSON.stringify(run?.steps?.map((s: any) => [s.key, s.status]))}`);
+}
+
+export async function runToEnd(runbook: string, params: Record<string, unknown> = {}): Promise<any> {
+  return waitForRun(await startRun(runbook, params));
+}
+
+export function stepByKey(run: any, key: string): any {
+  const s = run.steps.find((x: any) => x.key === key);
+  if (!s) throw new Error(`no step ${key} in ${run.runbook}`);
+  return s;
+}
+
+export async function demoVersion(): Promise<string> {
+  return (await (await fetch(`${DEMO}/api/version`)).json()).version;
+}
+
+export async function sql<T = any>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(text, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+export const backoutSql = <T = any>(text: string, params: unknown[] = []) => sql<T>(env.DATABASE_URL!, text, params);
+export async function lockCount(): Promise<number> {
+  const rows = await backoutSql<{ n: number }>(`SELECT count(*)::int AS n FROM target_locks`);
+  return rows[0]?.n ?? -1;
+}
+
+export const demoSql = <T = any>(text: string, params: unknown[] = []) => sql<T>(env.DEMO_DATABASE_URL!, text, params);
+
+export function demoRedis(): Redis {
+  return new Redis(env.DEMO_REDIS_URL!, { maxRetriesPerRequest: 3 });
+}
+
+/** SIGKILLs the running worker (no cleanup at all, as a crash would). */
+export function killWorker(): number {
+  const pid = Number(fs.readFileSync(WORKER_PID_FILE(env), "utf8"));
+  process.kill(pid, "SIGKILL");
+  return pid;
+}
+
+export function startWorker(): number {
+  const logDir = path.join(env.BACKOUT_DATA_DIR!, "logs");
+  const proc = startProcess("worker", workerArgv(), env, { logFile: path.join(logDir, "worker.log") });
+  fs.writeFileSync(WORKER_PID_FILE(env), String(proc.child.pid));
+  proc.child.unref();
+  return proc.child.pid!;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads an SSE stream until `stop` says so; returns the parsed events (with their SSE ids). */
+export async function readSse(
+  runId: string,
+  opts: { lastEventId?: number; stop: (events: any[]) => boolean; timeoutMs?: number },
+): Promise<{ events: any[]; ids: number[] }> {
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), opts.timeoutMs ?? 60_000);
+  const res = await fetch(`${BASE}/api/runs/${runId}/events`, {
+    headers: opts.lastEventId ? { "last-event-id": String(opts.lastEventId) } : {},
+    signal: ctrl.signal,
+  });
+  expect(res.headers.get("content-type")).toContain("text/event-stream");
+  const events: any[] = [];
+  const ids: number[] = [];
+  const decoder = new TextDecoder();
+  let buf = "";
+  try {
+    for await (const chunk of res.body as any as AsyncIterable<Uint8Array>) {
+      buf += decoder.decode(chunk, { stream: true });
+      let i;
+      while ((i = buf.indexOf("\n\n")) >= 0) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const id = block.split("\n").find((l) => l.startsWith("id: "));
+        const data = block.split("\n").find((l) => l.startsWith("data: "));
+        if (!data) continue;
+        events.push(JSON.parse(data.slice(6)));
+        ids.push(Number(id!.slice(4)));
+        if (opts.stop(events)) {
+          ctrl.abort();
+          return { events, ids };
+        }
+      }
+    }
+  } catch (e) {
+    if (!ctrl.signal.aborted) throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+  return { events, ids };
+}

@@ -1,0 +1,17 @@
+import fs from "node:fs";
+import path from "node:path";
+import { ROOT, stackEnv, type StackEnv } from "../../../scripts/stack";
+
+export const WORKER_PID_FILE = (env: StackEnv) => path.join(env.BACKOUT_DATA_DIR!, "worker.pid");
+
+export function testEnv(): StackEnv {
+  const env = stackEnv("test");
+  return { ...env, BACKOUT_TARGETS_FILE: path.join(env.BACKOUT_DATA_DIR!, "targets.json") };
+}
+
+/** The real targets.json, keeping only 3 backups so retention is visible in a test. */
+export function writeTestTargets(env: StackEnv): void {
+  const file = JSON.parse(fs.readFileSync(path.join(ROOT, "targets.json"), "utf8"));
+  file.targets[0].postgres.keepBackups = 3;
+  fs.writeFileSync(env.BACKOUT_TARGETS_FILE!, JSON.stringify(file, null, 2));
+}
