@@ -21,9 +21,16 @@ export function ParamControls({ runbookId, catalog, values, onChange, disabled }
   const id = (f: string) => `${f}-${runbookId}`;
 
   return (
-    <div className="flex flex-wrap items-end gap-3">
+    <div className="flex max-w-full min-w-0 flex-wrap items-end gap-3">
       {fields.includes("release") && (
-        <Field label="Release">
+        <Field
+          label="Release"
+          hint={
+            !values.release && runbookId !== "deploy" && facts.currentRelease
+              ? `${facts.currentRelease} is the oldest release: nothing earlier to roll back to`
+              : undefined
+          }
+        >
           <Select id={id("release")} data-testid={`release-${runbookId}`} value={values.release} disabled={disabled} onChange={(e) => onChange({ release: e.target.value })}>
             {!values.release && <option value="">Choose a release…</option>}
             {[...facts.releases].reverse().map((r) => (
@@ -83,8 +90,8 @@ export function ParamControls({ runbookId, catalog, values, onChange, disabled }
       )}
 
       {fields.includes("backup") && (
-        <Field label="Backup" className="max-w-full">
-          <Select data-testid={`backup-${runbookId}`} value={values.backup} disabled={disabled || !facts.backups.length} onChange={(e) => onChange({ backup: e.target.value })} className="max-w-full">
+        <Field label="Backup" className="w-full max-w-full sm:w-auto">
+          <Select data-testid={`backup-${runbookId}`} value={values.backup} disabled={disabled || !facts.backups.length} onChange={(e) => onChange({ backup: e.target.value })} className="w-full max-w-full sm:w-auto">
             {!facts.backups.length && <option value="">No backups yet: run “Database backup” first</option>}
             {facts.backups.map((b) => (
               <option key={b.name} value={b.name}>

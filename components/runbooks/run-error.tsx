@@ -14,7 +14,7 @@ export function RunError({ error, testId }: { error: ApiErrorBody & { status: nu
           </Link>
         </p>
       ) : (
-        <p>{error.error}</p>
+        <p>{headline(error)}</p>
       )}
       {!!error.issues?.length && (
         <ul className="mt-1.5 flex flex-col gap-0.5">
@@ -27,4 +27,12 @@ export function RunError({ error, testId }: { error: ApiErrorBody & { status: nu
       )}
     </div>
   );
+}
+
+/** The message without the issues it already lists: `Invalid params for runbook "x": params.a: …` → `Invalid params for runbook "x"`. */
+function headline(error: ApiErrorBody): string {
+  const first = error.issues?.[0];
+  if (!first?.path) return error.error;
+  const at = error.error.indexOf(`${first.path}:`);
+  return at > 0 ? error.error.slice(0, at).replace(/[:;\s]+$/, "") : error.error;
 }

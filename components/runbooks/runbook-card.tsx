@@ -6,7 +6,6 @@ import type { Catalog, ResolvedStep, RunbookSummary } from "../api/types";
 import { ResolvedSteps } from "../steps/resolved-steps";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
-import { cn } from "../ui/cn";
 import { RiskBadge } from "../runs/status";
 import { ConfirmRunDialog } from "./confirm-run-dialog";
 import { ParamControls } from "./param-controls";
@@ -14,10 +13,10 @@ import { describeChoice, effectiveValues, toRequestParams, type ParamValues } fr
 import { RunError } from "./run-error";
 import { toStartRunError, useStartRun, type StartRunError } from "./use-start-run";
 
-type Props = { runbook: RunbookSummary; catalog: Catalog; isHighlighted?: boolean };
+type Props = { runbook: RunbookSummary; catalog: Catalog };
 
 /** One runbook: what it does, its pickers, and Dry run / Run. */
-export function RunbookCard({ runbook, catalog, isHighlighted }: Props) {
+export function RunbookCard({ runbook, catalog }: Props) {
   const router = useRouter();
   const startRun = useStartRun();
   const [chosen, setChosen] = useState<ParamValues>({});
@@ -57,16 +56,13 @@ export function RunbookCard({ runbook, catalog, isHighlighted }: Props) {
   };
 
   return (
-    <Card
-      data-testid={`runbook-${runbook.id}`}
-      className={cn("flex flex-col gap-3 p-4", isHighlighted && "border-sky-800/80 bg-sky-950/20")}
-    >
+    <Card data-testid={`runbook-${runbook.id}`} className="flex flex-col gap-3 p-4">
       <div className="flex flex-col gap-1">
         <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
           <h3 className="font-semibold text-zinc-50">{runbook.title}</h3>
           <span className="font-mono text-xs text-zinc-500">§{runbook.planSection}</span>
           <RiskBadge risk={runbook.risk} />
-          {runbook.timeRequired && <span className="text-xs text-zinc-500">⏱ {runbook.timeRequired}</span>}
+          {runbook.timeRequired && <span className="text-xs text-zinc-500">· takes {runbook.timeRequired}</span>}
         </div>
         <p className="text-sm text-zinc-400">{runbook.summary}</p>
       </div>

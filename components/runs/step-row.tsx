@@ -50,6 +50,7 @@ export function StepRow({ step, lines, progress, isOpen, onToggle, now }: Props)
           {step.status === "skipped" && <span className="text-xs text-zinc-500">skipped</span>}
         </span>
         <span className="flex shrink-0 items-center gap-2 pt-px text-xs text-zinc-500 tabular-nums">
+          {!isOpen && lines.length > 0 && <span className="hidden sm:inline">{lines.length} {lines.length === 1 ? "line" : "lines"}</span>}
           {ms !== null && <span suppressHydrationWarning>{formatDuration(ms)}</span>}
           <span aria-hidden className={cn("inline-block transition-transform", isOpen && "rotate-90")}>
             ›

@@ -3,7 +3,13 @@ import type { Redis } from "ioredis";
 import { createRedis, keys } from "../redis";
 import type { RunEventRecord } from "../runs/events";
 
-type Listener = { onEvent: (e: RunEventRecord) => void; onResync: () => void };
+/** `frame` is the event as SSE bytes, built once per process however many streams it goes to. */
+type Listener = { onEvent: (e: RunEventRecord, frame: Uint8Array) => void; onResync: () => void };
+
+const enc = new TextEncoder();
+export function sseFrame(e: RunEventRecord, json = JSON.stringify(e)): Uint8Array {
+  return enc.encode(`id: ${e.seq}\nevent: ${e.type}\ndata: ${json}\n\n`);
+}
 
 /**
  * One Redis subscription per web process, fanned out to every open SSE stream in it.
@@ -26,7 +32,9 @@ class RunEventBus {
         return;
       }
       const set = this.listeners.get(e.runId);
-      if (set) for (const l of set) l.onEvent(e);
+      if (!set) return;
+      const frame = sseFrame(e, msg);
+      for (const l of set) l.onEvent(e, frame);
     });
     this.sub.on("ready", () => {
       if (this.wasReady) for (const set of this.listeners.values()) for (const l of set) l.onResync();

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "../db/client";
-import { runEventBus } from "./bus";
+import { runEventBus, sseFrame } from "./bus";
 import { listRunEvents } from "../runs/get-run";
 import type { RunEventRecord } from "../runs/events";
 
@@ -21,9 +21,9 @@ export function runEventStream(opts: { db: Db; runId: string; afterSeq: number; 
 
   return new ReadableStream<Uint8Array>({
     async start(controller) {
-      const send = (e: RunEventRecord) => {
+      const send = (e: RunEventRecord, frame?: Uint8Array) => {
         if (closed || e.seq <= lastSent) return;
-        controller.enqueue(enc.encode(`id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`));
+        controller.enqueue(frame ?? sseFrame(e));
         lastSent = e.seq;
       };
       const cleanup = () => {
@@ -57,9 +57,9 @@ export function runEventStream(opts: { db: Db; runId: string; afterSeq: number; 
         }
       };
       unsubscribe = runEventBus().subscribe(runId, {
-        onEvent: (e) => {
+        onEvent: (e, frame) => {
           if (buffer) buffer.push(e);
-          else if (e.seq === lastSent + 1) send(e);
+          else if (e.seq === lastSent + 1) send(e, frame);
           else if (e.seq > lastSent + 1) {
             buffer = [e];
             replaying = replaying.then(replay).catch(cleanup);

@@ -10,7 +10,9 @@ export function command(target: Target, key: string, name: string, argv: string[
   return { kind: "shell", key, name, argv, cwd: target.repoPath, env: target.env, timeoutMs: 600_000, ...opts };
 }
 
-const url = (target: Target, p: string) => new URL(p, target.http.baseUrl).toString();
+// Joined as text so a base URL with a path (http://host/app) keeps it.
+export const targetUrl = (target: Target, p: string) => `${target.http.baseUrl.replace(/\/+$/, "")}${p}`;
+const url = targetUrl;
 
 export function pauseQueues(target: Target, opts: Opts = {}): StepSpecInput {
   return {

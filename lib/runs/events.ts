@@ -49,6 +49,61 @@ export async function appendEvents(tx: Tx, runId: string, events: RunEventInput[
     .sort((a, b) => a.seq - b.seq);
 }
 
+// The hot path of the engine: one statement that moves a step to its new state and appends the
+// events saying so, atomically, and reports whether a cancel was requested meanwhile.
+const STEP_TRANSITION_SQL = `
+WITH st AS (
+  UPDATE steps SET
+    status = $3::"StepStatus",
+    attempts = COALESCE($4::int, attempts),
+    "startedAt" = CASE WHEN $5::boolean THEN now() ELSE "startedAt" END,
+    "finishedAt" = CASE WHEN $6::boolean THEN now() WHEN $5::boolean THEN NULL ELSE "finishedAt" END,
+    error = $7::text,
+    result = CASE WHEN $8::jsonb IS NULL THEN result ELSE $8::jsonb END
+  WHERE id = $2::uuid AND "runId" = $1::uuid
+  RETURNING 1
+), bumped AS (
+  UPDATE runs SET "lastSeq" = "lastSeq" + $9 WHERE id = $1::uuid RETURNING "lastSeq", "cancelRequested"
+), ins AS (
+  INSERT INTO run_events ("runId", seq, type, "stepIndex", data)
+  SELECT $1::uuid, (SELECT "lastSeq" FROM bumped) - $9 + e.ord::int, e.type, e."stepIndex", COALESCE(e.data, '{}'::jsonb)
+  FROM ROWS FROM (jsonb_to_recordset($10::jsonb) AS (type text, "stepIndex" int, data jsonb)) WITH ORDINALITY AS e(type, "stepIndex", data, ord)
+  RETURNING seq, type, "stepIndex", data, "createdAt"
+)
+SELECT ins.*, (SELECT "cancelRequested" FROM bumped) AS "cancelRequested", (SELECT count(*) FROM st)::int AS "stepsUpdated" FROM ins`;
+
+export type StepTransition = {
+  stepId: string;
+  status: "running" | "succeeded" | "failed" | "cancelled" | "waiting_approval";
+  attempts?: number;
+  isStart?: boolean;
+  isFinish?: boolean;
+  error?: string | null;
+  result?: Record<string, unknown>;
+};
+
+export async function transitionStep(
+  db: Pick<Db, "$queryRawUnsafe">,
+  runId: string,
+  t: StepTransition,
+  events: RunEventInput[],
+): Promise<{ records: RunEventRecord[]; isCancelRequested: boolean }> {
+  if (events.length === 0) throw new Error("a step transition records at least one event");
+  const payload = JSON.stringify(events.map((e) => ({ type: e.type, stepIndex: e.stepIndex ?? null, data: e.data ?? {} })));
+  const rows = await db.$queryRawUnsafe<{ seq: number; type: RunEventType; stepIndex: number | null; data: Record<string, unknown>; createdAt: Date; cancelRequested: boolean; stepsUpdated: number }[]>(
+    STEP_TRANSITION_SQL,
+    runId, t.stepId, t.status, t.attempts ?? null, t.isStart ?? false, t.isFinish ?? false, t.error ?? null,
+    t.result === undefined ? null : JSON.stringify(t.result), events.length, payload,
+  );
+  if (rows.length !== events.length || rows[0]?.stepsUpdated !== 1) throw new Error(`step ${t.stepId} of run ${runId} not found`);
+  return {
+    records: rows
+      .map((r) => ({ runId, seq: r.seq, type: r.type, stepIndex: r.stepIndex, data: r.data, createdAt: new Date(r.createdAt).toISOString() }))
+      .sort((a, b) => a.seq - b.seq),
+    isCancelRequested: rows[0]!.cancelRequested,
+  };
+}
+
 /** Postgres has the record already; Redis only tells live viewers. A failed publish loses nothing. */
 export async function publishEvents(redis: Redis, records: RunEventRecord[]): Promise<void> {
   if (records.length === 0) return;

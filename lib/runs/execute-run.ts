@@ -7,7 +7,7 @@ import { stepSpec, type StepSpec } from "../steps/schema";
 import { executeStep } from "../steps/executors";
 import { killGroup } from "../steps/spawn";
 import { sleep, StepAbort, StepFailure, type OutputStream, type StepContext } from "../steps/context";
-import { appendEvents, publishEvents, type RunEventInput } from "./events";
+import { appendEvents, publishEvents, transitionStep, type RunEventInput, type StepTransition } from "./events";
 import { releaseTargetLock } from "./lock";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -60,7 +60,8 @@ class OutputWriter {
     if (batch.length === 0) return this.chain;
     this.chain = this.chain.then(async () => {
       const records = await durably(this.deps, "output", () => appendEvents(this.deps.db, this.runId, batch));
-      await publishEvents(this.deps.redis, records);
+      // Not awaited: one connection keeps publishes in order, and Postgres already has them.
+      void publishEvents(this.deps.redis, records);
     });
     return this.chain;
   }
@@ -93,7 +94,13 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
   const out = new OutputWriter(deps, runId);
   const commit = async (what: string, fn: (tx: Tx) => Promise<RunEventInput[]>) => {
     const records = await durably(deps, what, () => db.$transaction(async (tx) => appendEvents(tx, runId, await fn(tx))));
-    await publishEvents(redis, records);
+    void publishEvents(redis, records);
+  };
+  /** One statement per step transition: the engine's per-step cost is mostly these. */
+  const move = async (what: string, t: StepTransition, events: RunEventInput[]) => {
+    const { records, isCancelRequested } = await durably(deps, what, () => transitionStep(db, runId, t, events));
+    void publishEvents(redis, records);
+    return isCancelRequested;
   };
   const finish = async (status: "succeeded" | "failed" | "cancelled" | "needs_attention", event: RunEventInput, error?: string) => {
     await out.flush();
@@ -158,7 +165,7 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
         return "waiting_approval";
       }
 
-      const outcome = await runStep(deps, out, commit, runId, step.id, at, spec, step.attempts);
+      const outcome = await runStep(deps, out, move, runId, step.id, at, spec, step.attempts);
       if (outcome === "ok") continue;
       if (outcome.kind === "cancelled")
         return await finish("cancelled", { type: "run.cancelled", stepIndex: at, data: { step: step.name } }, `cancelled during "${step.name}"`);
@@ -177,7 +184,7 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
   async function runStep(
     d: Deps,
     writer: OutputWriter,
-    commitFn: typeof commit,
+    moveFn: typeof move,
     rid: string,
     stepId: string,
     at: number,
@@ -185,19 +192,16 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
     priorAttempts: number,
   ): Promise<"ok" | { kind: "cancelled" } | { kind: "failed"; error: string }> {
     for (let attempt = 1; ; attempt++) {
-      const cancelled = await d.db.run.findUnique({ where: { id: rid }, select: { cancelRequested: true } });
-      if (cancelled?.cancelRequested || deps.cancelSignal.aborted) {
-        await commitFn("step cancelled", async (tx) => {
-          await tx.step.update({ where: { id: stepId }, data: { status: "cancelled", finishedAt: new Date() } });
-          return [{ type: "step.cancelled", stepIndex: at }];
-        });
+      const started = Date.now();
+      const isCancelRequested = await moveFn(
+        "step start",
+        { stepId, status: "running", attempts: priorAttempts + attempt, isStart: true, error: null },
+        [{ type: "step.started", stepIndex: at, data: { attempt: priorAttempts + attempt, name: spec.name, kind: spec.kind } }],
+      );
+      if (isCancelRequested || deps.cancelSignal.aborted) {
+        await moveFn("step cancelled", { stepId, status: "cancelled", isFinish: true, error: "cancelled" }, [{ type: "step.cancelled", stepIndex: at }]);
         return { kind: "cancelled" };
       }
-      const started = Date.now();
-      await commitFn("step start", async (tx) => {
-        await tx.step.update({ where: { id: stepId }, data: { status: "running", attempts: priorAttempts + attempt, startedAt: new Date(), finishedAt: null, error: null } });
-        return [{ type: "step.started", stepIndex: at, data: { attempt: priorAttempts + attempt, name: spec.name, kind: spec.kind } }];
-      });
 
       const ctrl = new AbortController();
       const onCancel = () => ctrl.abort(new StepAbort("cancelled", "cancelled"));
@@ -216,19 +220,17 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
       try {
         const result = await executeStep(spec, ctx);
         await writer.flush();
-        await commitFn("step succeeded", async (tx) => {
-          await tx.step.update({ where: { id: stepId }, data: { status: "succeeded", result: (result ?? {}) as Prisma.InputJsonValue, finishedAt: new Date() } });
-          return [{ type: "step.succeeded", stepIndex: at, data: { ms: Date.now() - started, result: result ?? {} } }];
-        });
+        await moveFn("step succeeded", { stepId, status: "succeeded", isFinish: true, result: result ?? {} }, [
+          { type: "step.succeeded", stepIndex: at, data: { ms: Date.now() - started, result: result ?? {} } },
+        ]);
         return "ok";
       } catch (e) {
         await writer.flush();
         const reason = ctrl.signal.aborted ? (ctrl.signal.reason as StepAbort) : undefined;
         if (reason?.why === "cancelled" || (e instanceof StepAbort && e.why === "cancelled")) {
-          await commitFn("step cancelled", async (tx) => {
-            await tx.step.update({ where: { id: stepId }, data: { status: "cancelled", finishedAt: new Date(), error: "cancelled" } });
-            return [{ type: "step.cancelled", stepIndex: at, data: { ms: Date.now() - started } }];
-          });
+          await moveFn("step cancelled", { stepId, status: "cancelled", isFinish: true, error: "cancelled" }, [
+            { type: "step.cancelled", stepIndex: at, data: { ms: Date.now() - started } },
+          ]);
           return { kind: "cancelled" };
         }
         failure = reason?.why === "timeout" && !(e instanceof StepFailure) ? reason.message : e instanceof Error ? e.message : String(e);
@@ -240,7 +242,9 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
 
       if (spec.isIdempotent && attempt <= spec.retries) {
         const delayMs = spec.retryDelayMs * 2 ** (attempt - 1);
-        await commitFn("step retry", async () => [{ type: "step.retrying", stepIndex: at, data: { attempt: priorAttempts + attempt, error: failure, delayMs } }]);
+        await moveFn("step retry", { stepId, status: "running", error: failure }, [
+          { type: "step.retrying", stepIndex: at, data: { attempt: priorAttempts + attempt, error: failure, delayMs } },
+        ]);
         try {
           await sleep(delayMs, deps.cancelSignal);
         } catch {
@@ -248,10 +252,9 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
         }
         continue;
       }
-      await commitFn("step failed", async (tx) => {
-        await tx.step.update({ where: { id: stepId }, data: { status: "failed", error: failure, finishedAt: new Date() } });
-        return [{ type: "step.failed", stepIndex: at, data: { error: failure, ms: Date.now() - started, allowFailure: spec.allowFailure } }];
-      });
+      await moveFn("step failed", { stepId, status: "failed", isFinish: true, error: failure }, [
+        { type: "step.failed", stepIndex: at, data: { error: failure, ms: Date.now() - started, allowFailure: spec.allowFailure } },
+      ]);
       if (spec.allowFailure) {
         writer.push({ type: "step.output", stepIndex: at, data: { stream: "info", line: `Warning: ${failure}; continuing (this step may fail)` } });
         await writer.flush();

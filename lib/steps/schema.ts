@@ -56,7 +56,8 @@ export const gitStep = z
     kind: z.literal("git"),
     repoPath: absPath,
     action: z.enum(["fetch", "checkout", "checkout-paths", "rev-parse", "log"]),
-    ref: z.string().regex(/^[A-Za-z0-9._\/-]+$/, "a tag, branch or sha").optional(),
+    // Never starting with "-", so a ref can not be read as a git option.
+    ref: z.string().regex(/^[A-Za-z0-9._\/][A-Za-z0-9._\/-]*$/, "a tag, branch or sha (not starting with -)").optional(),
     paths: z.array(z.string().regex(/^[A-Za-z0-9._\/-]+$/, "a path inside the repo").refine((p) => !p.split("/").includes(".."), "must stay inside the repo")).optional(),
   })
   .strict()

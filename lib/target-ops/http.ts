@@ -1,11 +1,12 @@
 import "server-only";
 import { AppError } from "../errors";
 import type { Target } from "../targets/schema";
+import { targetUrl } from "../runbooks/steps";
 
 /** Calls the target's own HTTP API and hands back its JSON; unreachable → 503 saying so. */
 export async function callTarget(target: Target, method: string, path: string | undefined, what: string) {
   if (!path) throw new AppError("NOT_FOUND", `Target "${target.name}" has no ${what} endpoint configured (targets file: http)`);
-  const url = new URL(path, target.http.baseUrl).toString();
+  const url = targetUrl(target, path);
   let res: Response;
   try {
     res = await fetch(url, { method, signal: AbortSignal.timeout(15_000) });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { findRunbook, runbooks } from "@/lib/runbooks";
 import { previousRelease } from "@/lib/runbooks/params";
 import { resolveRunbook } from "@/lib/runbooks/resolve";
-import type { TargetFacts } from "@/lib/runbooks/types";
-import { stepSpec, type StepOf, type StepSpec } from "@/lib/steps/schema";
+import { defineRunbook, type Runbook, type TargetFacts } from "@/lib/runbooks/types";
+import { stepSpec, type StepOf, type StepSpec, type StepSpecInput } from "@/lib/steps/schema";
 import type { Target } from "@/lib/targets/schema";
 import { BACKUPS, demoFacts, demoTarget } from "./fixtures";
 
@@ -103,6 +104,23 @@ describe("every runbook resolves against the demo target", () => {
     const err = appError(() => resolve(id, { ...VALID_PARAMS[id], sudo: true }));
     expect(err.code).toBe("UNPROCESSABLE");
     expect(err.issues).toContainEqual({ path: "params", message: 'Unrecognized key: "sudo"' });
+  });
+});
+
+describe("resolveRunbook guards against a runbook that builds bad steps", () => {
+  const bad = (steps: StepSpecInput[]) =>
+    defineRunbook({ id: "bad", title: "Bad", planSection: "-", summary: "", risk: "low", params: () => z.object({}).strict(), steps: () => steps });
+  const wait = (key: string): StepSpecInput => ({ kind: "wait", key, name: "Wait", ms: 1 });
+
+  const cases: [label: string, steps: StepSpecInput[], code: string, issue: { path: string; message: string } | undefined][] = [
+    ["an invalid step names its index and field", [wait("a"), { kind: "shell", key: "b", name: "B", argv: [], cwd: "/srv" }], "UNPROCESSABLE", { path: "steps.1.argv", message: "argv needs at least the program" }],
+    ["two steps with one key", [wait("same"), wait("same")], "INTERNAL", undefined],
+  ];
+
+  it.each(cases)("%s", (_label, steps, code, issue) => {
+    const err = appError(() => resolveRunbook(bad(steps) as Runbook<unknown>, target, {}, facts));
+    expect(err.code).toBe(code);
+    if (issue) expect(err.issues).toContainEqual(issue);
   });
 });
 
@@ -401,7 +419,7 @@ describe("request text only selects among known values", () => {
     ["data-rollback", { backup: BACKUPS[1], table: "scenes", ids: ["rec-77"] }, "rec-77", ["postgres.ids", "postgres.queries"]],
   ];
 
-  it.each(cases)("%s %j: the value reaches only %s", (id, params, value, expected) => {
+  it.each(cases)("%s %j: %s reaches only %j", (id, params, value, expected) => {
     expect(whereValueAppears(stepsOf(id, params), value)).toEqual(expected);
   });
 });

@@ -32,6 +32,13 @@ export function RunClient({ initialRun, runbook }: Props) {
   const events = useRunEvents(runId, onStateEvent);
 
   const isActive = isRunActive(run.status);
+  useEffect(() => {
+    // A finished run may have changed what the target runs and what the runbooks can offer.
+    if (!isActive) {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.version });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.catalog });
+    }
+  }, [isActive, queryClient]);
   const now = useNow(1000, isActive);
   const { percent, done } = runProgress(run, events.progress);
   const waitingStep = run.steps.find((s) => s.status === "waiting_approval");

@@ -15,13 +15,20 @@ export const queueSystem = defineRunbook({
   params: (facts) => z.object({ release: releaseParam(facts) }).strict(),
   steps: ({ target, params }) => {
     const [first, ...rest] = target.redis.queues;
+    // Step keys are [a-z0-9-]; queue names may also hold dots, underscores and capitals.
+    // Distinct names may fold to the same key (ai_analysis, ai-analysis): the queue's position breaks the tie.
+    const folded = target.redis.queues.map((q) => q.toLowerCase().replace(/[^a-z0-9-]+/g, "-"));
+    const k = (q: string) => {
+      const i = target.redis.queues.indexOf(q);
+      return folded.indexOf(folded[i]!) === i ? folded[i]! : `${folded[i]}-${i + 1}`;
+    };
     const gradual: StepSpecInput[] = first
       ? [
-          s.resumeQueues(target, `resume-${first}`, `Resume ${first}`, [first]),
+          s.resumeQueues(target, `resume-${k(first)}`, `Resume ${first}`, [first]),
           ...rest.flatMap((q): StepSpecInput[] => [
-            { kind: "wait", key: `monitor-before-${q}`, name: "Wait and monitor", ms: 5000, isIdempotent: true },
-            { kind: "queue", key: `stats-before-${q}`, name: "Check queue stats", action: "stats", redisUrl: target.redis.url, prefix: target.redis.queuePrefix, queues: target.redis.queues, isIdempotent: true, timeoutMs: 15_000 },
-            s.resumeQueues(target, `resume-${q}`, `Resume ${q}`, [q]),
+            { kind: "wait", key: `monitor-before-${k(q)}`, name: "Wait and monitor", ms: 5000, isIdempotent: true },
+            { kind: "queue", key: `stats-before-${k(q)}`, name: "Check queue stats", action: "stats", redisUrl: target.redis.url, prefix: target.redis.queuePrefix, queues: target.redis.queues, isIdempotent: true, timeoutMs: 15_000 },
+            s.resumeQueues(target, `resume-${k(q)}`, `Resume ${q}`, [q]),
           ]),
         ]
       : [];

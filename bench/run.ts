@@ -1,0 +1,174 @@
+// `npm run bench`: the engine's speed, measured on this machine, printed. Never part of `npm test`.
+//  1. per-step overhead of a 50-step no-op run on the real worker process, against 50 sequential
+//     raw BullMQ jobs on the same Redis;
+//  2. publish-to-receipt latency of 100 run events fanned out to 1,000 SSE connections on one web
+//     process, with lost/duplicated counts and the web process's peak memory.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { stackEnv } from "../scripts/stack-env";
+
+const env = stackEnv("bench");
+Object.assign(process.env, env, { LOG_LEVEL: "warn" });
+
+const { buildWebIfStale, ensureServices, flushRedisDb, migrateDatabase, startProcess, waitForHttp, webArgv, workerArgv } = await import("../scripts/stack");
+const { createDb } = await import("../lib/db/client");
+const { createRedis } = await import("../lib/redis");
+const { appendEvents, publishEvents } = await import("../lib/runs/events");
+const { enqueueRun, runQueue } = await import("../lib/runs/run-job");
+const { Queue, QueueEvents, Worker } = await import("bullmq");
+
+const STEPS = 50;
+const RUNS = 5;
+const CONNECTIONS = 1000;
+const EVENTS = 100;
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+const now = () => performance.timeOrigin + performance.now();
+
+const services = await ensureServices(env);
+await migrateDatabase(env, { fresh: true });
+await flushRedisDb(env.REDIS_URL!);
+buildWebIfStale();
+const db = createDb(env.DATABASE_URL!, 20);
+const redis = createRedis(env.REDIS_URL!);
+fs.mkdirSync(path.join(env.BACKOUT_DATA_DIR!, "logs"), { recursive: true });
+
+console.log(`Backout bench — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString()}\n`);
+
+// ── 1. engine overhead ───────────────────────────────────────────────────────────────────────
+const worker = startProcess("worker", workerArgv(), { ...env, LOG_LEVEL: "warn" }, { logFile: path.join(env.BACKOUT_DATA_DIR!, "logs", "bench-worker.log") });
+await new Promise((r) => setTimeout(r, 2500));
+
+async function engineRun(): Promise<{ total: number; perStep: number[] }> {
+  const run = await db.run.create({
+    data: {
+      runbook: "bench-noop",
+      target: `bench-${Math.random().toString(36).slice(2)}`,
+      steps: { create: Array.from({ length: STEPS }, (_, i) => ({ index: i, key: `noop-${i}`, name: `No-op ${i + 1}`, kind: "wait", spec: { kind: "wait", key: `noop-${i}`, name: `No-op ${i + 1}`, ms: 0 }, isIdempotent: true })) },
+    },
+  });
+  const t0 = now();
+  await enqueueRun(run.id);
+  for (;;) {
+    const r = await db.run.findUniqueOrThrow({ where: { id: run.id }, select: { status: true } });
+    if (r.status === "succeeded") break;
+    if (r.status === "failed") throw new Error("bench run failed");
+    await new Promise((res) => setTimeout(res, 5));
+  }
+  const total = now() - t0;
+  const starts = await db.runEvent.findMany({ where: { runId: run.id, type: { in: ["step.started", "run.succeeded"] } }, orderBy: { seq: "asc" }, select: { createdAt: true } });
+  const perStep = starts.slice(1).map((e, i) => e.createdAt.getTime() - starts[i]!.createdAt.getTime());
+  return { total, perStep };
+}
+
+await engineRun(); // warm-up
+const engine: { total: number; perStep: number[] }[] = [];
+for (let i = 0; i < RUNS; i++) engine.push(await engineRun());
+await worker.stop();
+
+const rawQueueName = "bench-raw";
+const rawConn = createRedis(env.REDIS_URL!);
+const rawQueue = new Queue(rawQueueName, { connection: rawConn, prefix: env.BACKOUT_REDIS_PREFIX });
+const rawEvents = new QueueEvents(rawQueueName, { connection: createRedis(env.REDIS_URL!), prefix: env.BACKOUT_REDIS_PREFIX });
+const rawWorker = new Worker(rawQueueName, async () => "ok", { connection: createRedis(env.REDIS_URL!), prefix: env.BACKOUT_REDIS_PREFIX });
+await rawEvents.waitUntilReady();
+async function rawSequence(): Promise<{ total: number; per: number[] }> {
+  const per: number[] = [];
+  const t0 = now();
+  for (let i = 0; i < STEPS; i++) {
+    const s = now();
+    const job = await rawQueue.add("noop", { i }, { removeOnComplete: true });
+    await job.waitUntilFinished(rawEvents);
+    per.push(now() - s);
+  }
+  return { total: now() - t0, per };
+}
+await rawSequence();
+const raw: { total: number; per: number[] }[] = [];
+for (let i = 0; i < RUNS; i++) raw.push(await rawSequence());
+await rawWorker.close();
+await rawEvents.close();
+await rawQueue.close();
+
+const enginePer = engine.flatMap((r) => r.perStep);
+const rawPer = raw.flatMap((r) => r.per);
+const engineTotal = pct(engine.map((r) => r.total), 50);
+const rawTotal = pct(raw.map((r) => r.total), 50);
+console.log(`1. Engine: ${STEPS}-step no-op run on the worker process vs ${STEPS} sequential raw BullMQ jobs (median of ${RUNS} runs)`);
+console.log(`   engine   per step: median ${ms(pct(enginePer, 50))}, p95 ${ms(pct(enginePer, 95))}; whole run ${ms(engineTotal)} (${ms(engineTotal / STEPS)} per step)`);
+console.log(`   raw jobs per job:  median ${ms(pct(rawPer, 50))}, p95 ${ms(pct(rawPer, 95))}; 50 jobs ${ms(rawTotal)} (${ms(rawTotal / STEPS)} per job)`);
+console.log(`   goal: engine per-step median under 5 ms → ${pct(enginePer, 50) < 5 ? "met" : "NOT met"}\n`);
+
+// ── 2. SSE fan-out ───────────────────────────────────────────────────────────────────────────
+const web = startProcess("web", webArgv(env.PORT!), env, { logFile: path.join(env.BACKOUT_DATA_DIR!, "logs", "bench-web.log") });
+await waitForHttp(`http://127.0.0.1:${env.PORT}/api/targets`, { timeoutMs: 60_000 });
+const { fork } = await import("node:child_process");
+type Conn = { seqs: number[]; lat: number[] };
+async function fanout(spacingMs: number, runId: string) {
+  const u = `http://127.0.0.1:${env.PORT}/api/runs/${runId}/events`;
+  const child = fork(path.join(import.meta.dirname, "sse-clients.ts"), [u, String(CONNECTIONS)], { execArgv: ["--import", "tsx"] });
+  const ready = await new Promise<{ ms: number }>((resolve) => child.on("message", (m: any) => m.type === "ready" && resolve(m)));
+  for (let i = 0; i < EVENTS; i++) {
+    const records = await appendEvents(db, runId, [{ type: "step.output", stepIndex: 0, data: { stream: "stdout", line: `bench line ${i + 1}`, sentAt: now() } }]);
+    await publishEvents(redis, records);
+    await new Promise((r) => setTimeout(r, spacingMs));
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  const result = new Promise<{ conns: Conn[] }>((resolve) => child.on("message", (m: any) => m.type === "result" && resolve(m)));
+  child.send({ type: "stop" });
+  const { conns } = await result;
+  const latencies = conns.flatMap((c) => c.lat);
+  let lost = 0;
+  let duplicated = 0;
+  for (const c of conns) {
+    const seen = new Set(c.seqs);
+    duplicated += c.seqs.length - seen.size;
+    for (let s = 1; s <= EVENTS; s++) if (!seen.has(s)) lost++;
+  }
+  return { connectMs: ready.ms, connected: conns.length, latencies, lost, duplicated };
+}
+
+const webPids = () => {
+  const pids = [web.child.pid!];
+  for (let i = 0; i < pids.length; i++) {
+    try {
+      const kids = fs.readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+      pids.push(...kids);
+    } catch {}
+  }
+  return pids;
+};
+const peakKb = () =>
+  webPids().reduce((sum, pid) => {
+    try {
+      const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+      return sum + Number(m?.[1] ?? 0);
+    } catch {
+      return sum;
+    }
+  }, 0);
+
+const results: { spacing: number; r: Awaited<ReturnType<typeof fanout>> }[] = [];
+for (const spacing of [50, 10]) {
+  const fan = await db.run.create({ data: { runbook: "bench-fanout", target: `bench-fanout-${spacing}`, status: "running" } });
+  results.push({ spacing, r: await fanout(spacing, fan.id) });
+}
+const peak = peakKb();
+console.log(`2. SSE fan-out: ${EVENTS} events to ${CONNECTIONS} connections on one web process (clients in a separate process)`);
+for (const { spacing, r } of results) {
+  const p99 = pct(r.latencies, 99);
+  console.log(`   one event every ${spacing} ms: ${r.connected} connected in ${ms(r.connectMs)}; ${r.latencies.length} deliveries`);
+  console.log(`     publish→receipt p50 ${ms(pct(r.latencies, 50))}, p99 ${ms(p99)}, max ${ms(Math.max(...r.latencies))}; lost ${r.lost}, duplicated ${r.duplicated}`);
+  console.log(`     goal: p99 under 100 ms, none lost or duplicated → ${p99 < 100 && r.lost === 0 && r.duplicated === 0 ? "met" : "NOT met"}`);
+}
+console.log(`   web process peak RSS ${(peak / 1024).toFixed(0)} MiB`);
+
+await web.stop();
+await Promise.allSettled([db.$disconnect(), redis.quit(), rawConn.quit(), runQueue().close()]);
+await services.stop();
+process.exit(0);

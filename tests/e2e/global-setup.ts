@@ -1,0 +1,28 @@
+import fs from "node:fs";
+import path from "node:path";
+import { buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase, startProcess, stopDemo, waitForHttp, webArgv, workerArgv } from "../../scripts/stack";
+import { stackEnv } from "../../scripts/stack-env";
+
+// The real built app in its own stack (databases, Redis dbs, ports, demo target) for Chromium.
+export default async function globalSetup() {
+  const env = stackEnv("e2e");
+  // Refuse to run against anything but a local database (tests drop and recreate it).
+  for (const url of [env.DATABASE_URL!, env.DEMO_DATABASE_URL!])
+    if (!["127.0.0.1", "localhost"].includes(new URL(url).hostname)) throw new Error(`e2e tests only run against a local database, not ${url}`);
+  fs.mkdirSync(env.BACKOUT_DATA_DIR!, { recursive: true });
+  const services = await ensureServices(env);
+  await migrateDatabase(env, { fresh: true });
+  await flushRedisDb(env.REDIS_URL!);
+  const demo = await ensureDemo(env, { fresh: true });
+  buildWebIfStale();
+  const logs = path.join(env.BACKOUT_DATA_DIR!, "logs");
+  fs.mkdirSync(logs, { recursive: true });
+  const web = startProcess("web", webArgv(env.PORT!), env, { logFile: path.join(logs, "web.log") });
+  const worker = startProcess("worker", workerArgv(), env, { logFile: path.join(logs, "worker.log") });
+  await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 60_000 });
+  return async () => {
+    await Promise.allSettled([web.stop(), worker.stop()]);
+    await stopDemo(demo).catch(() => {});
+    await services.stop();
+  };
+}
