@@ -3,12 +3,16 @@ import type { Redis } from "ioredis";
 import { createRedis, keys } from "../redis";
 import type { RunEventRecord } from "../runs/events";
 
-/** `frame` is the event as SSE bytes, built once per process however many streams it goes to. */
-type Listener = { onEvent: (e: RunEventRecord, frame: Uint8Array) => void; onResync: () => void };
+/**
+ * `events` are consecutive events of one run, in order; `frame` is all of them as SSE bytes,
+ * built once per process however many streams it goes to.
+ */
+type Listener = { onEvents: (events: RunEventRecord[], frame: Uint8Array) => void; onResync: () => void };
 
 const enc = new TextEncoder();
-export function sseFrame(e: RunEventRecord, json = JSON.stringify(e)): Uint8Array {
-  return enc.encode(`id: ${e.seq}\nevent: ${e.type}\ndata: ${json}\n\n`);
+const frameText = (e: RunEventRecord) => `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
+export function sseFrame(events: RunEventRecord[]): Uint8Array {
+  return enc.encode(events.map(frameText).join(""));
 }
 
 /**
@@ -25,16 +29,17 @@ class RunEventBus {
     this.sub = createRedis(undefined, { enableOfflineQueue: true });
     this.sub.subscribe(keys.events()).catch(() => {});
     this.sub.on("message", (_ch, msg: string) => {
-      let e: RunEventRecord;
+      let events: RunEventRecord[];
       try {
-        e = JSON.parse(msg);
+        const parsed = JSON.parse(msg) as RunEventRecord | RunEventRecord[];
+        events = Array.isArray(parsed) ? parsed : [parsed];
       } catch {
         return;
       }
-      const set = this.listeners.get(e.runId);
+      const set = events[0] && this.listeners.get(events[0].runId);
       if (!set) return;
-      const frame = sseFrame(e, msg);
-      for (const l of set) l.onEvent(e, frame);
+      const frame = sseFrame(events);
+      for (const l of set) l.onEvents(events, frame);
     });
     this.sub.on("ready", () => {
       if (this.wasReady) for (const set of this.listeners.values()) for (const l of set) l.onResync();

@@ -21,9 +21,9 @@ export function runEventStream(opts: { db: Db; runId: string; afterSeq: number; 
 
   return new ReadableStream<Uint8Array>({
     async start(controller) {
-      const send = (e: RunEventRecord, frame?: Uint8Array) => {
+      const send = (e: RunEventRecord) => {
         if (closed || e.seq <= lastSent) return;
-        controller.enqueue(frame ?? sseFrame(e));
+        controller.enqueue(sseFrame([e]));
         lastSent = e.seq;
       };
       const cleanup = () => {
@@ -57,11 +57,18 @@ export function runEventStream(opts: { db: Db; runId: string; afterSeq: number; 
         }
       };
       unsubscribe = runEventBus().subscribe(runId, {
-        onEvent: (e, frame) => {
-          if (buffer) buffer.push(e);
-          else if (e.seq === lastSent + 1) send(e, frame);
-          else if (e.seq > lastSent + 1) {
-            buffer = [e];
+        onEvents: (events, frame) => {
+          const first = events[0]!;
+          const last = events[events.length - 1]!;
+          if (buffer) buffer.push(...events);
+          else if (closed || last.seq <= lastSent) return;
+          else if (first.seq === lastSent + 1) {
+            // The common case: the next events in order, sent as the frame built once for everyone.
+            controller.enqueue(frame);
+            lastSent = last.seq;
+          } else if (first.seq <= lastSent) for (const e of events) send(e);
+          else {
+            buffer = [...events];
             replaying = replaying.then(replay).catch(cleanup);
           }
         },

@@ -104,16 +104,14 @@ export async function transitionStep(
   };
 }
 
-/** Postgres has the record already; Redis only tells live viewers. A failed publish loses nothing. */
+/**
+ * Postgres has the record already; Redis only tells live viewers, so a failed publish loses
+ * nothing. A batch goes out as one message (a JSON array) so each viewer gets it as one chunk.
+ */
 export async function publishEvents(redis: Redis, records: RunEventRecord[]): Promise<void> {
   if (records.length === 0) return;
   try {
-    if (records.length === 1) await redis.publish(keys.events(), JSON.stringify(records[0]));
-    else {
-      const p = redis.pipeline();
-      for (const r of records) p.publish(keys.events(), JSON.stringify(r));
-      await p.exec();
-    }
+    await redis.publish(keys.events(), JSON.stringify(records.length === 1 ? records[0] : records));
   } catch {
     // Live viewers resynchronise from Postgres when the subscription comes back.
   }
