@@ -2,6 +2,16 @@ import { buildWebIfStale, ensureDemo, ensureServices, migrateDatabase, stackEnv,
 
 const say = (msg: string) => console.log(`› ${msg}`);
 const env = stackEnv("dev");
+Object.assign(process.env, env);
+
+// A bad targets file stops start-up here, naming the field and what is expected.
+try {
+  const { loadTargets } = await import("../lib/targets/load-targets");
+  loadTargets();
+} catch (e) {
+  console.error(`✘ ${(e as Error).message}`);
+  process.exit(1);
+}
 
 const services = await ensureServices(env);
 const applied = await migrateDatabase(env);

@@ -9,6 +9,14 @@ import { RUN_QUEUE, executeRunJob, runQueue } from "../lib/runs/run-job";
 import { executeRun, RunClaimedElsewhere } from "../lib/runs/execute-run";
 import { reconcileRuns } from "../lib/runs/reconcile";
 import { StepAbort } from "../lib/steps/context";
+import { loadTargets } from "../lib/targets/load-targets";
+
+try {
+  loadTargets();
+} catch (e) {
+  log.fatal({ err: (e as Error).message }, "cannot start: the targets file is invalid");
+  process.exit(1);
+}
 
 // The only process that executes steps (DESIGN.md). Start as many as you like with the same env.
 

@@ -35,7 +35,16 @@ export function parseTargetsFile(raw: string, file: string, vars = interpolation
   const resolved = interpolate(json, vars, "");
   const parsed = targetsFileSchema.safeParse(resolved);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(file)"}: ${i.message}`);
+    // targets.0.commands.build → targets.0 (demo).commands.build: easier to find in a long file.
+    const named = (p: PropertyKey[]) => {
+      const out = p.map(String);
+      if (out[0] === "targets" && out[1] !== undefined) {
+        const name = (resolved as { targets?: { name?: unknown }[] }).targets?.[Number(out[1])]?.name;
+        if (typeof name === "string") out[1] = `${out[1]} (${name})`;
+      }
+      return out.join(".");
+    };
+    const lines = parsed.error.issues.map((i) => `  ${named(i.path) || "(file)"}: ${i.message}`);
     throw new TargetsConfigError(`${file} is invalid:\n${lines.join("\n")}`);
   }
   for (const t of parsed.data.targets) {

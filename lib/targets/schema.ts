@@ -1,8 +1,7 @@
 import { z } from "zod";
 
-const argv = z
-  .array(z.string().min(1))
-  .min(1, "an argv array such as [\"npm\", \"run\", \"build\"]");
+const argvHint = 'an argv array such as ["npm", "run", "build"] (no shell string)';
+const argv = z.array(z.string().min(1), { error: argvHint }).min(1, argvHint);
 
 const url = z.string().url("an absolute URL such as http://127.0.0.1:3101");
 const absPath = z.string().startsWith("/", "an absolute path such as /srv/app");
