@@ -6,6 +6,13 @@ export function createRedis(url = env.REDIS_URL, opts: RedisOptions = {}): Redis
   return new Redis(url, { maxRetriesPerRequest: null, ...opts });
 }
 
+/** For a target's Redis: fail within seconds instead of waiting forever when it is down. */
+export function createTargetRedis(url: string): Redis {
+  const r = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 5000, enableOfflineQueue: true });
+  r.on("error", () => {}); // surfaced through the failing command instead
+  return r;
+}
+
 const g = globalThis as unknown as { backoutRedis?: Redis };
 
 /** The process's shared command connection (not for SUBSCRIBE or blocking commands). */

@@ -19,17 +19,19 @@ export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.Pr
     bench: { db: "backout_bench", demoDb: "backout_demo_bench", redisDb: 6, demoRedisDb: 7, port: 3401, demoPort: 3402, prefix: "backout-bench" },
   } as const;
   const p = presets[mode];
+  // The integration tier restarts Redis on purpose (fault tests), so it gets a private one.
+  const redisBaseFor = mode === "test" ? (base.BACKOUT_TEST_REDIS_BASE ?? "redis://127.0.0.1:6380") : redisBase;
   const dataDir = mode === "dev" ? path.join(ROOT, ".data") : path.join(ROOT, ".data", mode);
   const env: StackEnv = {
     BACKOUT_ROOT: ROOT,
     BACKOUT_DATA_DIR: dataDir,
     DATABASE_URL: `${pgBase}/${p.db}`,
-    REDIS_URL: `${redisBase}/${p.redisDb}`,
+    REDIS_URL: `${redisBaseFor}/${p.redisDb}`,
     BACKOUT_REDIS_PREFIX: p.prefix,
     PORT: String(p.port),
     DEMO_PORT: String(p.demoPort),
     DEMO_DATABASE_URL: `${pgBase}/${p.demoDb}`,
-    DEMO_REDIS_URL: `${redisBase}/${p.demoRedisDb}`,
+    DEMO_REDIS_URL: `${redisBaseFor}/${p.demoRedisDb}`,
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production",
     ...(mode === "dev" ? {} : { WORKER_LOCK_MS: "3000", LOG_LEVEL: "warn" }),

@@ -68,6 +68,8 @@ const DOCKER_HINT = "or run `docker compose up -d postgres redis` and start agai
 
 export type Services = { stop: () => Promise<void> };
 
+export const redisServerArgs = (port: string, dir: string) => ["--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir];
+
 /** Reaches Postgres and Redis; if nothing answers and the binaries exist, starts private ones under .data/. */
 export async function ensureServices(env: StackEnv): Promise<Services> {
   const stops: (() => Promise<void>)[] = [];
@@ -98,7 +100,7 @@ export async function ensureServices(env: StackEnv): Promise<Services> {
     fs.mkdirSync(dir, { recursive: true });
     const port = new URL(env.REDIS_URL!).port || "6379";
     say(`starting a private Redis on port ${port}`);
-    const child = spawn(bin, ["--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], { stdio: "ignore" });
+    const child = spawn(bin, redisServerArgs(port, dir), { stdio: "ignore" });
     for (let i = 0; i < 50 && !(await redisAnswers(env.REDIS_URL!)); i++) await new Promise((r) => setTimeout(r, 100));
     stops.push(async () => void child.kill("SIGTERM"));
   }

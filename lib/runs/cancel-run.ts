@@ -27,7 +27,8 @@ export async function cancelRun(opts: { db: Db; redis: Redis; runId: string; by?
     await releaseTargetLock(tx, runId);
     return { status: "cancelled", events: await appendEvents(tx, runId, [{ type: "run.cancelled", data: { by } }]) };
   });
-  await publishEvents(redis, result.events);
-  if (result.status === "cancelling") await redis.publish(keys.cancel(), runId).catch(() => {});
+  void publishEvents(redis, result.events); // never hold a request for Redis: Postgres has the record
+  // The worker also sees the flag at its next step transition if this message is lost.
+  if (result.status === "cancelling") void redis.publish(keys.cancel(), runId).catch(() => {});
   return { id: runId, status: result.status };
 }

@@ -26,7 +26,12 @@ export async function decideGate(opts: { db: Db; redis: Redis; runId: string; de
       { type: "run.resumed", data: { by } },
     ]);
   });
-  await publishEvents(redis, events);
-  await enqueueRun(runId, "resume");
+  void publishEvents(redis, events); // never hold a request for Redis: Postgres has the record
+  try {
+    await enqueueRun(runId, "resume");
+  } catch {
+    // Recorded in Postgres; the worker's reconciler picks the run up when Redis is back.
+    return { id: runId, decision, note: "decision recorded; Redis is unavailable, so the run continues once it is back" };
+  }
   return { id: runId, decision };
 }

@@ -81,7 +81,7 @@ export async function startRun(opts: {
       { details: { activeRunId: active?.runId, activeRunbook: active?.run.runbook, activeStatus: active?.run.status } },
     );
   }
-  await publishEvents(redis, events);
+  void publishEvents(redis, events); // never hold a request for Redis: Postgres has the record
   if (isDryRun) return { id: runId, status: "succeeded", isDryRun };
 
   try {

@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError } from "../errors";
-import { createRedis } from "../redis";
+import { createTargetRedis } from "../redis";
 import type { Target } from "../targets/schema";
 
 /** plan §4.3 gradual invalidation: DELETE /api/cache/{entity}/{id}. */
@@ -8,7 +8,7 @@ export async function invalidateEntity(target: Target, entity: "project" | "anal
   const template = target.redis.entityKeys[entity];
   if (!template) throw new AppError("NOT_FOUND", `Target "${target.name}" has no ${entity} cache key configured (targets file: redis.entityKeys.${entity})`);
   const key = template.replace("{id}", id);
-  const r = createRedis(target.redis.url, { connectTimeout: 5000 });
+  const r = createTargetRedis(target.redis.url);
   try {
     const deleted = await r.unlink(key);
     return { key, deleted };

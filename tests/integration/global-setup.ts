@@ -38,6 +38,12 @@ export default async function setup(_project: TestProject) {
     }
     await stopDemo(demo).catch(() => {});
     await services.stop();
+    // A fault test may have restarted the private Redis itself: stop whatever answers there.
+    const { Redis } = await import("ioredis");
+    const r = new Redis(env.REDIS_URL!, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    r.on("error", () => {});
+    await r.connect().then(() => r.shutdown("NOSAVE")).catch(() => {});
+    r.disconnect();
   };
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { createRedis } from "../../redis";
+import { createTargetRedis } from "../../redis";
 import { StepFailure, throwIfAborted, type StepContext, type StepResult } from "../context";
 import type { StepOf } from "../schema";
 
@@ -10,7 +10,7 @@ export async function deleteByPattern(
   signal?: AbortSignal,
   onBatch?: (deletedSoFar: number) => void,
 ): Promise<number> {
-  const r = createRedis(redisUrl);
+  const r = createTargetRedis(redisUrl);
   try {
     let cursor = "0";
     let deleted = 0;
@@ -34,7 +34,7 @@ export async function runCache(spec: StepOf<"cache">, ctx: StepContext): Promise
     case "flush": {
       // FLUSHDB, not FLUSHALL: the target's cache is its logical database; FLUSHALL would also
       // wipe every other database on the same server (including Backout's own queue).
-      const r = createRedis(spec.redisUrl);
+      const r = createTargetRedis(spec.redisUrl);
       try {
         const before = await r.dbsize();
         await r.flushdb();
@@ -52,7 +52,7 @@ export async function runCache(spec: StepOf<"cache">, ctx: StepContext): Promise
       return { deleted, pattern: spec.pattern };
     }
     case "ping": {
-      const r = createRedis(spec.redisUrl, { connectTimeout: 5000 });
+      const r = createTargetRedis(spec.redisUrl);
       try {
         const pong = await r.ping();
         ctx.output("stdout", pong);

@@ -1,6 +1,6 @@
 import "server-only";
 import { Queue } from "bullmq";
-import { createRedis } from "../../redis";
+import { createTargetRedis } from "../../redis";
 import { sleep, StepFailure, type StepContext, type StepResult } from "../context";
 import type { StepOf } from "../schema";
 
@@ -13,7 +13,7 @@ export async function withTargetQueues<T>(
   names: string[],
   fn: (queues: Queue[]) => Promise<T>,
 ): Promise<T> {
-  const connection = createRedis(redisUrl, { lazyConnect: false, connectTimeout: 5000 });
+  const connection = createTargetRedis(redisUrl);
   const queues = names.map((name) => new Queue(name, { connection, prefix }));
   try {
     return await fn(queues);
