@@ -28,6 +28,9 @@ const running = new Map<string, AbortController>();
 
 async function processJob(job: Job): Promise<string> {
   const { runId } = executeRunJob.schema.parse(job.data);
+  // A second job for a run this process is already executing (after an approval, or from the
+  // reconciler while Postgres was unreachable) has nothing to do.
+  if (running.has(runId)) return "already running here";
   const controller = new AbortController();
   running.set(runId, controller);
   const started = performance.now();

@@ -75,7 +75,7 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
     db.$executeRawUnsafe(
       `UPDATE runs SET "claimedBy" = $2, "claimedUntil" = now() + ($3 || ' milliseconds')::interval
        WHERE id = $1::uuid AND status IN ('queued', 'running')
-         AND ("claimedBy" IS NULL OR "claimedBy" = $2 OR "claimedUntil" < now())`,
+         AND ("claimedBy" IS NULL OR "claimedUntil" < now())`,
       runId, workerId, String(deps.leaseMs),
     ),
   );
@@ -88,7 +88,9 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
     db.$executeRawUnsafe(
       `UPDATE runs SET "claimedUntil" = now() + ($3 || ' milliseconds')::interval WHERE id = $1::uuid AND "claimedBy" = $2`,
       runId, workerId, String(deps.leaseMs),
-    ).catch((e) => log.warn({ runId, err: (e as Error).message }, "lease renewal failed"));
+    )
+      .then((n) => n === 0 && log.error({ runId, workerId }, "lease lost: another worker may have taken this run over"))
+      .catch((e) => log.warn({ runId, err: (e as Error).message }, "lease renewal failed"));
   }, Math.max(500, Math.floor(deps.leaseMs / 3)));
 
   const out = new OutputWriter(deps, runId);

@@ -12,7 +12,7 @@ export async function reconcileRuns(opts: { db: Db; queue: Queue; graceMs?: numb
   const orphans = await opts.db.$queryRawUnsafe<{ id: string; status: string }[]>(
     `SELECT id, status FROM runs
      WHERE status IN ('queued', 'running') AND NOT "isDryRun"
-       AND ("claimedUntil" IS NULL OR "claimedUntil" < now())
+       AND ("claimedUntil" IS NULL OR "claimedUntil" < now() - ($1 || ' milliseconds')::interval)
        AND "createdAt" < now() - ($1 || ' milliseconds')::interval
      ORDER BY "createdAt" LIMIT 100`,
     String(grace),
