@@ -84,7 +84,8 @@ export async function ensureServices(env: StackEnv): Promise<Services> {
       say(`initialising a private PostgreSQL in ${dir}`);
       fs.mkdirSync(dir, { recursive: true });
       const asUser = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : [];
-      if (asUser.length) execFileSync("chown", ["-R", "postgres", dataRoot]);
+      // Only its own folder: the rest of .data (the demo's git repo…) stays the caller's.
+      if (asUser.length) execFileSync("chown", ["-R", "postgres", dir]);
       execFileSync(asUser[0] ?? initdb, [...asUser.slice(1), ...(asUser.length ? [initdb] : []), "-D", dir, "-U", "postgres", "--auth=trust"], { stdio: "ignore" });
     }
     say(`starting a private PostgreSQL on port ${port}`);
