@@ -92,7 +92,9 @@ for (let attempt = 0; ; attempt++) {
         const e = JSON.parse(data);
         if (e.seq <= last) continue;
         last = e.seq;
-        const step = e.stepIndex === null ? "" : `${e.stepIndex + 1}/${total} ${names[e.stepIndex]}`;
+        // Steps already numbered in the plan's words ("3/8 Installing…") keep their own numbers.
+        const name = e.stepIndex === null ? "" : names[e.stepIndex];
+        const step = e.stepIndex === null ? "" : /^\d+\/\d+ /.test(name) ? name : `${e.stepIndex + 1}/${total} ${name}`;
         switch (e.type) {
           case "step.started":
             print(c("36", `▶ ${step}`));
