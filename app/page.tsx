@@ -3,12 +3,14 @@ import { runbookCatalog } from "@/lib/runbooks/catalog";
 import { listRuns } from "@/lib/runs/get-run";
 import type { Catalog, RunListItem } from "@/components/api/types";
 import { HomeClient } from "./home-client";
+import { requireActor } from "@/lib/auth/current";
 
 export const dynamic = "force-dynamic";
 
 const RECENT_RUNS = 15;
 
 export default async function HomePage() {
+  await requireActor("/");
   const [catalog, runs] = await Promise.all([runbookCatalog(), listRuns({ db: db(), limit: RECENT_RUNS })]);
   // The same JSON the API answers with (dates as strings), so the client's queries take over seamlessly.
   return (

@@ -17,6 +17,7 @@ const { createRedis } = await import("../lib/redis");
 const { appendEvents, publishEvents } = await import("../lib/runs/events");
 const { enqueueRun, runQueue } = await import("../lib/runs/run-job");
 const { Queue, QueueEvents, Worker } = await import("bullmq");
+const { createApiToken } = await import("../lib/auth/tokens");
 
 const STEPS = 50;
 const RUNS = 5;
@@ -111,7 +112,8 @@ const { fork } = await import("node:child_process");
 type Conn = { seqs: number[]; lat: number[] };
 async function fanout(spacingMs: number, runId: string) {
   const u = `http://127.0.0.1:${env.PORT}/api/runs/${runId}/events`;
-  const child = fork(path.join(import.meta.dirname, "sse-clients.ts"), [u, String(CONNECTIONS)], { execArgv: ["--import", "tsx"] });
+  const token = (await createApiToken({ db, name: `bench-${spacingMs}`, role: "viewer" })).token;
+  const child = fork(path.join(import.meta.dirname, "sse-clients.ts"), [u, String(CONNECTIONS)], { execArgv: ["--import", "tsx"], env: { ...process.env, BENCH_TOKEN: token } });
   const ready = await new Promise<{ ms: number }>((resolve) => child.on("message", (m: any) => m.type === "ready" && resolve(m)));
   for (let i = 0; i < EVENTS; i++) {
     const records = await appendEvents(db, runId, [{ type: "step.output", stepIndex: 0, data: { stream: "stdout", line: `bench line ${i + 1}`, sentAt: now() } }]);

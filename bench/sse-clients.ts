@@ -16,7 +16,7 @@ function open(): Promise<void> {
   const c: Conn = { seqs: [], lat: [] };
   conns.push(c);
   return new Promise((resolve) => {
-    const req = http.get(url!, { agent }, (res) => {
+    const req = http.get(url!, { agent, headers: { authorization: `Bearer ${process.env.BENCH_TOKEN}` } }, (res) => {
       res.setEncoding("utf8");
       let buf = "";
       let ready = false;

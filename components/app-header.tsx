@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { ApiError } from "./api/client";
 import { useHealth, useVersion } from "./api/queries";
 import { Badge } from "./ui/badge";
 
@@ -9,7 +10,9 @@ export function AppHeader() {
   const version = useVersion();
   const health = useHealth();
   const v = version.data;
-  const h = health.data;
+  // /health answers 503 with its checks when something is down; anything else without checks is unknown.
+  const h = health.data?.checks ? health.data : undefined;
+  const versionError = version.error instanceof ApiError && (version.error.status === 401 || version.error.status === 403) ? "sign in to see the version" : "version unreachable";
   const running = v?.running?.version;
   const checkedOut = v?.checkedOut.release;
   const isMismatch = !!running && !!checkedOut && checkedOut.replace(/^v/, "") !== running.replace(/^v/, "");
@@ -26,7 +29,9 @@ export function AppHeader() {
         </span>
         <div className="flex flex-wrap items-center gap-1.5">
           {version.isError ? (
-            <Badge tone="red">version: unreachable</Badge>
+            <Badge tone="amber" title={version.error?.message}>
+              {versionError}
+            </Badge>
           ) : v && !v.running ? (
             <Badge tone="red" title={v.error}>
               not responding
@@ -44,7 +49,7 @@ export function AppHeader() {
             title={h ? Object.entries(h.checks).map(([k, c]) => `${k}: ${c.ok ? "ok" : c.error}`).join("\n") : "checking…"}
           >
             <span aria-hidden className="inline-block size-1.5 rounded-full bg-current" />
-            {!h ? "Backout …" : h.status === "ok" ? "Backout healthy" : `Backout down: ${h.down.join(", ")}`}
+            {!h ? (health.isError || health.data ? "Backout health unknown" : "Backout …") : h.status === "ok" ? "Backout healthy" : `Backout down: ${h.down.join(", ")}`}
           </Badge>
         </div>
       </div>

@@ -2,6 +2,8 @@ import type { ZodError } from "zod";
 
 export type AppErrorCode =
   | "BAD_REQUEST"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
   | "UNPROCESSABLE"
@@ -10,6 +12,8 @@ export type AppErrorCode =
 
 const STATUS: Record<AppErrorCode, number> = {
   BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   UNPROCESSABLE: 422,

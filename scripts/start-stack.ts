@@ -16,6 +16,11 @@ try {
 const services = await ensureServices(env);
 const applied = await migrateDatabase(env);
 say(applied.length ? `applied migrations: ${applied.join(", ")}` : "database is up to date");
+const { createDb } = await import("../lib/db/client");
+const { ensureFirstAdmin } = await import("../lib/auth/users");
+const setupDb = createDb(env.DATABASE_URL!, 2);
+const firstAdmin = await ensureFirstAdmin({ db: setupDb });
+await setupDb.$disconnect();
 if (!(await portFree(Number(env.PORT)))) {
   console.error(`Port ${env.PORT} is taken: is Backout already running? Stop it, or start with PORT=<another port> npm start`);
   await services.stop();
@@ -45,12 +50,18 @@ for (const p of procs) p.child.on("exit", (code) => !stopping && (console.error(
 
 await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 120_000 });
 console.log(`
-  Backout is running:  http://localhost:${env.PORT}
+  Backout is running:  http://localhost:${env.PORT}${firstAdmin ? `
+
+  First admin (shown once, change it after signing in):
+    email:    ${firstAdmin.email}
+    password: ${firstAdmin.password}` : ""}
   Demo target:         http://127.0.0.1:${env.DEMO_PORT}  (release ${(await (await fetch(`http://127.0.0.1:${env.DEMO_PORT}/api/version`)).json()).version})
 
   Break it:      press "Run" on "Deploy a release" with v1.1.0, or
-                 curl -X POST localhost:${env.PORT}/api/runs -H 'content-type: application/json' -d '{"runbook":"deploy","params":{"release":"v1.1.0"}}'
+                 curl -X POST localhost:${env.PORT}/api/runs -H "Authorization: Bearer $BACKOUT_TOKEN" \\
+                   -H 'content-type: application/json' -d '{"runbook":"deploy","params":{"release":"v1.1.0"}}'
   Roll it back:  ./scripts/emergency-rollback.sh v1.0.0   (or "Application code rollback" in the UI)
+  Scripts and curl need a token: npm run token -- cli engineer   (prints export BACKOUT_TOKEN=…)
 
   Ctrl-C stops everything started here.
 `);

@@ -1,7 +1,7 @@
 "use client";
 
 import type { Catalog } from "../api/types";
-import { formatBytes, formatRelative } from "../format";
+import { formatBytes } from "../format";
 import { Field, Input, Select } from "../ui/field";
 import { paramFields, type ParamValues } from "./params";
 
@@ -95,7 +95,7 @@ export function ParamControls({ runbookId, catalog, values, onChange, disabled }
             {!facts.backups.length && <option value="">No backups yet: run “Database backup” first</option>}
             {facts.backups.map((b) => (
               <option key={b.name} value={b.name}>
-                {b.name} · {formatBytes(b.bytes)} · {formatRelative(b.createdAt)}
+                {b.name} · {formatBytes(b.bytes)}
               </option>
             ))}
           </Select>

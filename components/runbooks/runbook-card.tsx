@@ -60,7 +60,7 @@ export function RunbookCard({ runbook, catalog }: Props) {
       <div className="flex flex-col gap-1">
         <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
           <h3 className="font-semibold text-zinc-50">{runbook.title}</h3>
-          <span className="font-mono text-xs text-zinc-500">§{runbook.planSection}</span>
+          {/\d/.test(runbook.planSection) && <span className="font-mono text-xs text-zinc-500">§{runbook.planSection}</span>}
           <RiskBadge risk={runbook.risk} />
           {runbook.timeRequired && <span className="text-xs text-zinc-500">· takes {runbook.timeRequired}</span>}
         </div>

@@ -45,7 +45,7 @@ export function RunHeader({ run, title, planSection, now, percent, doneSteps, co
         <div className="flex min-w-0 flex-col gap-1.5">
           <h1 className="flex flex-wrap items-baseline gap-x-2 text-xl font-semibold text-zinc-50 sm:text-2xl">
             {title}
-            {planSection && <span className="font-mono text-sm font-normal text-zinc-500">§{planSection}</span>}
+            {planSection && /\d/.test(planSection) && <span className="font-mono text-sm font-normal text-zinc-500">§{planSection}</span>}
           </h1>
           <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-zinc-400">
             <span>
@@ -78,9 +78,12 @@ export function RunHeader({ run, title, planSection, now, percent, doneSteps, co
           </span>
           <span className="flex items-center gap-3">
             {isActive && <ConnectionDot connection={connection} />}
-            <span suppressHydrationWarning title={run.startedAt ? `started ${new Date(run.startedAt).toLocaleString()}` : "not started yet"}>
+            <span>
               {run.status === "queued" ? "queued " : "elapsed "}
-              <span className="font-mono text-sm text-zinc-200">{formatClock(to - from)}</span>
+              {/* The server's clock and the browser's differ by the time it took to load. */}
+              <time suppressHydrationWarning dateTime={run.startedAt ?? run.createdAt} className="font-mono text-sm text-zinc-200">
+                {formatClock(to - from)}
+              </time>
             </span>
           </span>
         </div>

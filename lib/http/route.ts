@@ -4,10 +4,13 @@ import { ZodError, type ZodType } from "zod";
 import { AppError, describeIssues, zodIssues } from "../errors";
 import { TargetsConfigError } from "../targets/load-targets";
 import { log } from "../log";
+import { db } from "../db/client";
+import { authenticate } from "../auth/authenticate";
+import { hasRole, type Actor, type Role } from "../auth/roles";
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-type Handler<B, P, Q> = (ctx: { req: NextRequest; body: B; params: P; query: Q }) => Promise<Response | unknown>;
+type Handler<B, P, Q, A> = (ctx: { req: NextRequest; body: B; params: P; query: Q; actor: A }) => Promise<Response | unknown>;
 
 export function json(body: unknown, status = 200, headers?: Record<string, string>): NextResponse {
   return NextResponse.json(body, { status, headers });
@@ -25,16 +28,23 @@ export function errorResponse(e: unknown): NextResponse {
 }
 
 /**
- * The one wrapper every route handler goes through: parses path params, query and JSON body
- * with zod, calls the handler, and maps typed errors to status codes. (Sign-in and roles will
- * be enforced here too.)
+ * The one wrapper every route handler goes through: authenticates the caller (session cookie or
+ * API token) and checks its role, parses path params, query and JSON body with zod, calls the
+ * handler, and maps typed errors to status codes. `role` is required: "public" says so out loud.
  */
-export function route<B = undefined, P = Record<string, never>, Q = Record<string, never>>(
-  opts: { body?: ZodType<B>; params?: ZodType<P>; query?: ZodType<Q> },
-  handler: Handler<B, P, Q>,
+export function route<B = undefined, P = Record<string, never>, Q = Record<string, never>, R extends Role | "public" = Role>(
+  opts: { role: R; body?: ZodType<B>; params?: ZodType<P>; query?: ZodType<Q> },
+  handler: Handler<B, P, Q, R extends "public" ? Actor | null : Actor>,
 ) {
   return async (req: NextRequest, ctx: RouteContext): Promise<Response> => {
     try {
+      const actor = await authenticate(db(), req.headers, (name) => req.cookies.get(name)?.value);
+      if (opts.role !== "public") {
+        if (!actor)
+          throw new AppError("UNAUTHORIZED", "Sign in first, or send an API token: -H \"Authorization: Bearer $BACKOUT_TOKEN\" (an admin creates tokens under Settings → API tokens)");
+        if (!hasRole(actor.role, opts.role as Role))
+          throw new AppError("FORBIDDEN", `This needs the ${opts.role} role; you are ${actor.role} (${actor.label}). Ask an admin for the role, or a commander to do it.`);
+      }
       const rawParams = ctx?.params ? await ctx.params : {};
       const params = opts.params ? parseOr400(opts.params, rawParams, "") : (rawParams as P);
       const query = opts.query ? parseOr400(opts.query, Object.fromEntries(req.nextUrl.searchParams), "query") : ({} as Q);
@@ -55,7 +65,7 @@ export function route<B = undefined, P = Record<string, never>, Q = Record<strin
           throw new AppError("BAD_REQUEST", "Body must be a JSON object", { issues: [{ path: "(body)", message: "expected a JSON object" }] });
         body = parseOr400(opts.body, raw, "");
       }
-      const result = await handler({ req, body, params, query });
+      const result = await handler({ req, body, params, query, actor: actor as never });
       return result instanceof Response ? result : json(result ?? { ok: true });
     } catch (e) {
       return errorResponse(e);

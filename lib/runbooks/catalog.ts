@@ -12,6 +12,6 @@ export async function runbookCatalog(targetName?: string) {
   return {
     target: { name: target.name, description: target.description, queues: target.redis.queues, cachePatterns: target.redis.cachePatterns, dataTables: target.postgres.dataTables },
     facts: { ...facts, previousRelease: previousRelease(facts) ?? null, backups: listBackups(target.postgres.backupDir).map(({ file: _f, ...b }) => b) },
-    runbooks: runbooks.map((r) => ({ id: r.id, title: r.title, planSection: r.planSection, summary: r.summary, risk: r.risk, timeRequired: r.timeRequired ?? null })),
+    runbooks: runbooks.map((r) => ({ id: r.id, title: r.title, planSection: r.planSection, summary: r.summary, risk: r.risk, requiredRole: r.requiredRole ?? "engineer", timeRequired: r.timeRequired ?? null })),
   };
 }

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Target } from "../targets/schema";
 import type { StepSpecInput } from "../steps/schema";
+import type { Role } from "../auth/roles";
 
 /** What is known about a target right now; parameters are validated against it. */
 export type TargetFacts = {
@@ -23,6 +24,8 @@ export type Runbook<P = Record<string, unknown>> = {
   planSection: string;
   summary: string;
   risk: Risk;
+  /** The least role that may start it (default engineer); database restores are the commander's. */
+  requiredRole?: Role;
   timeRequired?: string;
   /** Parameters a request may choose, validated against what the target has. */
   params: (facts: TargetFacts, target: Target) => z.ZodType<P>;

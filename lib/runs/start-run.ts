@@ -11,6 +11,7 @@ import { appendEvents, publishEvents } from "./events";
 import { enqueueRun } from "./run-job";
 import { releaseTargetLock } from "./lock";
 import type { Redis } from "ioredis";
+import { hasRole, type Actor } from "../auth/roles";
 
 export type StartRunResult = { id: string; status: string; isDryRun: boolean };
 
@@ -26,11 +27,14 @@ export async function startRun(opts: {
   db: Db;
   redis: Redis;
   input: StartRunInput;
-  requestedBy?: string;
+  actor: Actor;
 }): Promise<StartRunResult> {
-  const { db, redis, input } = opts;
+  const { db, redis, input, actor } = opts;
   const runbook = findRunbook(input.runbook);
   if (!runbook) throw unknownRunbook(input.runbook);
+  const needed = runbook.requiredRole ?? "engineer";
+  if (!input.dryRun && !hasRole(actor.role, needed))
+    throw new AppError("FORBIDDEN", `"${runbook.title}" needs the ${needed} role; you are ${actor.role}. A dry run is open to you.`);
   const target = getTarget(input.target);
   const facts = await getTargetFacts(target);
   const resolved = resolveRunbook(runbook, target, input.params ?? {}, facts);
@@ -47,7 +51,7 @@ export async function startRun(opts: {
           params: resolved.params as Prisma.InputJsonValue,
           isDryRun,
           status: isDryRun ? "succeeded" : "queued",
-          requestedBy: opts.requestedBy ?? "api",
+          requestedBy: actor.label,
           finishedAt: isDryRun ? new Date() : null,
           steps: {
             create: resolved.steps.map((s, index) => ({
@@ -65,7 +69,7 @@ export async function startRun(opts: {
       });
       if (!isDryRun) await tx.targetLock.create({ data: { target: target.name, runId: run.id } });
       const evs = await appendEvents(tx, run.id, [
-        { type: "run.created", data: { runbook: runbook.id, target: target.name, params: resolved.params, isDryRun, requestedBy: opts.requestedBy ?? "api" } },
+        { type: "run.created", data: { runbook: runbook.id, target: target.name, params: resolved.params, isDryRun, requestedBy: actor.label } },
         ...(isDryRun ? [{ type: "run.succeeded" as const, data: { dryRun: true, message: "dry run: nothing was executed" } }] : []),
       ]);
       return { runId: run.id, events: evs };

@@ -10,10 +10,10 @@ export const startRunInput = z
   .strict();
 export type StartRunInput = z.infer<typeof startRunInput>;
 
+// Who decides is the signed-in caller, never a field of the body.
 export const decideInput = z
   .object({
-    comment: z.string().max(2000).optional(),
-    by: z.string().min(1).max(200).optional(),
+    comment: z.string().max(2000, "comment: at most 2000 characters").optional(),
   })
   .strict();
 export type DecideInput = z.infer<typeof decideInput>;

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase, startProcess, stopDemo, waitForHttp, webArgv, workerArgv } from "../../scripts/stack";
 import { stackEnv } from "../../scripts/stack-env";
+import { E2E_USER, E2E_VIEWER } from "./users";
 
 // The real built app in its own stack (databases, Redis dbs, ports, demo target) for Chromium.
 export default async function globalSetup() {
@@ -14,6 +15,14 @@ export default async function globalSetup() {
   await migrateDatabase(env, { fresh: true });
   await flushRedisDb(env.REDIS_URL!);
   const demo = await ensureDemo(env, { fresh: true });
+  // A known user to sign in as (the real first admin gets a random one-time password).
+  Object.assign(process.env, env);
+  const { createDb } = await import("../../lib/db/client");
+  const { createUser } = await import("../../lib/auth/users");
+  const db = createDb(env.DATABASE_URL!, 2);
+  await createUser({ db, email: E2E_USER.email, password: E2E_USER.password, role: "commander" });
+  await createUser({ db, email: E2E_VIEWER.email, password: E2E_VIEWER.password, role: "viewer" });
+  await db.$disconnect();
   buildWebIfStale();
   const logs = path.join(env.BACKOUT_DATA_DIR!, "logs");
   fs.mkdirSync(logs, { recursive: true });

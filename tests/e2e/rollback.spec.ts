@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { E2E_USER } from "./users";
 import pg from "pg";
 import { stackEnv } from "../../scripts/stack-env";
 
@@ -15,6 +16,15 @@ async function runViaApi(request: APIRequestContext, runbook: string, params: Re
   return (await (await request.get(`/api/runs/${id}`)).json()) as { id: string; status: string; steps: { index: number }[] };
 }
 
+async function signIn(page: Page, user = E2E_USER, next = "/") {
+  await page.goto(next);
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.getByTestId("sign-in-email").fill(user.email);
+  await page.getByTestId("sign-in-password").fill(user.password);
+  await page.getByTestId("sign-in-submit").click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"));
+}
+
 async function outputCounts(runId: string): Promise<Map<number, number>> {
   const c = new pg.Client({ connectionString: env.DATABASE_URL });
   await c.connect();
@@ -29,11 +39,12 @@ async function outputCounts(runId: string): Promise<Map<number, number>> {
   }
 }
 
-test("an engineer rolls the broken demo back from the UI, reloading mid-run without losing a line", async ({ page, request }) => {
+test("an engineer rolls the broken demo back from the UI, reloading mid-run without losing a line", async ({ page }) => {
+  await signIn(page);
+  const request = page.request;
   expect((await runViaApi(request, "deploy", { release: "v1.1.0" })).status).toBe("succeeded");
   expect((await (await fetch(`${DEMO}/api/version`)).json()).version).toBe("1.1.0");
 
-  await page.goto("/");
   const card = page.getByTestId("runbook-app-code");
   await expect(card).toBeVisible();
   // The picker defaults to the last stable release.
@@ -73,7 +84,9 @@ test("an engineer rolls the broken demo back from the UI, reloading mid-run with
   expect((await (await fetch(`${DEMO}/api/version`)).json()).version).toBe("1.0.0");
 });
 
-test("a high-risk run asks for the target's name before it can start, and Escape backs out", async ({ page, request }) => {
+test("a high-risk run asks for the target's name before it can start, and Escape backs out", async ({ page }) => {
+  await signIn(page);
+  const request = page.request;
   expect((await runViaApi(request, "db-backup")).status).toBe("succeeded");
   const before = (await (await request.get("/api/runs?limit=200")).json()).runs.length;
   await page.goto("/");
@@ -90,7 +103,9 @@ test("a high-risk run asks for the target's name before it can start, and Escape
   expect((await (await request.get("/api/runs?limit=200")).json()).runs.length).toBe(before);
 });
 
-test("the run page works on a phone-sized screen", async ({ page, request }) => {
+test("the run page works on a phone-sized screen", async ({ page }) => {
+  await signIn(page);
+  const request = page.request;
   const run = await runViaApi(request, "db-backup");
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`/runs/${run.id}`);

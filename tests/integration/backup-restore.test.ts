@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { api, demoSql, env, runToEnd, startRun, stepByKey, waitForRun } from "./support/api";
+import { api, bearer, demoSql, env, runToEnd, startRun, stepByKey, waitForRun } from "./support/api";
 
 const backupDir = path.join(env.BACKOUT_DATA_DIR!, "demo", "backups");
 const snapshot = async () => ({
@@ -43,10 +43,10 @@ describe("plan §11.2 backup, §5.2 data rollback and §5.1 restore from backup"
     expect(waiting.status, waiting.error).toBe("waiting_approval");
     expect(stepByKey(waiting, "approve").status).toBe("waiting_approval");
     expect(stepByKey(waiting, "restore").status).toBe("pending");
-    expect((await api("POST", `/api/runs/${id}/approve`, { comment: "restore approved in test", by: "commander" })).status).toBe(200);
+    expect((await api("POST", `/api/runs/${id}/approve`, { comment: "restore approved in test" }, bearer("commander"))).status).toBe(200);
     const restored = await waitForRun(id);
     expect(restored.status, restored.error).toBe("succeeded");
-    expect(stepByKey(restored, "approve")).toMatchObject({ status: "succeeded", decidedBy: "commander" });
+    expect(stepByKey(restored, "approve")).toMatchObject({ status: "succeeded", decidedBy: "token:test-commander" });
     expect(await snapshot()).toEqual(original);
     expect((await fetch(`http://127.0.0.1:${env.DEMO_PORT}/health`)).status).toBe(200);
   });

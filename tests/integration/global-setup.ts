@@ -5,7 +5,7 @@ import {
   ROOT, buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase, stackEnv,
   startProcess, stopDemo, waitForHttp, webArgv, workerArgv, type Proc,
 } from "../../scripts/stack";
-import { testEnv, writeTestTargets, WORKER_PID_FILE } from "./support/env";
+import { testEnv, writeTestTargets, writeTestTokens, WORKER_PID_FILE } from "./support/env";
 
 // One real stack for the integration tier: fresh databases, its own Redis dbs and ports, the demo
 // target at v1.0.0 under pm2, `next start` and the run worker as separate processes.
@@ -17,6 +17,7 @@ export default async function setup(_project: TestProject) {
   await flushRedisDb(env.REDIS_URL!);
   const demo = await ensureDemo(env, { fresh: true });
   writeTestTargets(env);
+  await writeTestTokens(env);
   buildWebIfStale();
 
   const logDir = path.join(env.BACKOUT_DATA_DIR!, "logs");

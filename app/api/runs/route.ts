@@ -8,8 +8,8 @@ import { getRun, listRuns } from "@/lib/runs/get-run";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route({ body: startRunInput }, async ({ body }) => {
-  const started = await startRun({ db: db(), redis: redis(), input: body });
+export const POST = route({ role: "engineer", body: startRunInput }, async ({ body, actor }) => {
+  const started = await startRun({ db: db(), redis: redis(), input: body, actor });
   const run = await getRun({ db: db(), runId: started.id });
   return json({ id: started.id, status: started.status, isDryRun: started.isDryRun, steps: run.steps.map((s) => ({ index: s.index, key: s.key, name: s.name, kind: s.kind, spec: s.spec })) }, 201, {
     location: `/api/runs/${started.id}`,
@@ -17,6 +17,6 @@ export const POST = route({ body: startRunInput }, async ({ body }) => {
 });
 
 export const GET = route(
-  { query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), target: z.string().optional() }) },
+  { role: "viewer", query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), target: z.string().optional() }) },
   async ({ query }) => ({ runs: await listRuns({ db: db(), limit: query.limit, target: query.target }) }),
 );

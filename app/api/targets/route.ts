@@ -3,7 +3,7 @@ import { loadTargets } from "@/lib/targets/load-targets";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({}, async () => {
+export const GET = route({ role: "viewer" }, async () => {
   const file = loadTargets();
   return { defaultTarget: file.defaultTarget, targets: file.targets.map((t) => ({ name: t.name, description: t.description })) };
 });

@@ -7,7 +7,7 @@ import pkg from "@/package.json";
 export const dynamic = "force-dynamic";
 
 // plan §4.1 verification: "Check running version" of the default target.
-export const GET = route({}, async () => {
+export const GET = route({ role: "viewer" }, async () => {
   const target = getTarget();
   const [running, facts] = await Promise.all([
     callTarget(target, "GET", target.http.versionPath, "version").catch((e: Error) => ({ status: 503, body: { error: e.message } })),

@@ -5,6 +5,7 @@ import { findRunbook } from "@/lib/runbooks";
 import { getRun } from "@/lib/runs/get-run";
 import type { RunDetail } from "@/components/api/types";
 import { RunClient } from "./run-client";
+import { requireActor } from "@/lib/auth/current";
 
 export const dynamic = "force-dynamic";
 
@@ -27,6 +28,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  await requireActor(`/runs/${id}`);
   const run = await loadRun(id);
   const runbook = findRunbook(run.runbook);
   return (

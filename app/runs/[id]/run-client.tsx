@@ -19,7 +19,7 @@ type Props = { initialRun: RunDetail; runbook: { title: string; planSection?: st
 export function RunClient({ initialRun, runbook }: Props) {
   const runId = initialRun.id;
   const queryClient = useQueryClient();
-  const { data: run = initialRun } = useRun(runId, initialRun);
+  const { data: run = initialRun, error: refreshError } = useRun(runId, initialRun);
   const { cancel, decide } = useRunActions(runId);
 
   // Events say *that* something changed; GET /api/runs/{id} says what it is now.
@@ -69,6 +69,11 @@ export function RunClient({ initialRun, runbook }: Props) {
           ) : null
         }
       />
+      {refreshError && (
+        <p role="alert" className="rounded-md border border-amber-900 bg-amber-950/40 px-3 py-2 text-sm text-amber-200">
+          Could not refresh this run: {refreshError.message} What is shown may be out of date.
+        </p>
+      )}
       {cancel.error && (
         <p role="alert" className="rounded-md border border-red-900 bg-red-950/50 px-3 py-2 text-sm text-red-200">
           Cancel failed: {cancel.error.message}

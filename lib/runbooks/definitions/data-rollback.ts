@@ -10,6 +10,7 @@ export const dataRollback = defineRunbook({
   planSection: "5.2",
   summary: "Show the affected records, back up, restore just those records from a backup in one transaction, show them again.",
   risk: "high",
+  requiredRole: "commander",
   params: (facts, target) =>
     z
       .object({

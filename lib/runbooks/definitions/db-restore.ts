@@ -10,6 +10,7 @@ export const dbRestore = defineRunbook({
   planSection: "5.1",
   summary: "Maintenance mode on, pause queues, back up the current state, approval, drop and recreate the database, load the backup, verify.",
   risk: "high",
+  requiredRole: "commander",
   params: (facts) => z.object({ backup: backupParam(facts) }).strict(),
   steps: ({ target, params }) => [
     ...s.maintenance(target, true),

@@ -11,6 +11,7 @@ export const dbSchema = defineRunbook({
   planSection: "5.1",
   summary: "Maintenance mode on, pause queues, pg_dump backup, approval, apply the down migration in one transaction, verify, resume.",
   risk: "high",
+  requiredRole: "commander",
   params: (facts) => z.object({ migration: downMigrationParam(facts) }).strict(),
   steps: ({ target, params }) => [
     ...s.maintenance(target, true),

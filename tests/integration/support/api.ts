@@ -4,15 +4,18 @@ import pg from "pg";
 import { Redis } from "ioredis";
 import { expect } from "vitest";
 import { startProcess, workerArgv } from "../../../scripts/stack";
-import { testEnv, WORKER_PID_FILE } from "./env";
+import { testEnv, TOKENS_FILE, WORKER_PID_FILE, type Tokens } from "./env";
 
 export const env = testEnv();
 export const BASE = `http://127.0.0.1:${env.PORT}`;
 export const DEMO = `http://127.0.0.1:${env.DEMO_PORT}`;
 
 export type ApiResult<T = any> = { status: number; body: T };
+export const tokens = (): Tokens => JSON.parse(fs.readFileSync(TOKENS_FILE(env), "utf8"));
+export const bearer = (role: keyof Tokens = "admin") => ({ authorization: `Bearer ${tokens()[role]}` });
 
-export async function api<T = any>(method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResult<T>> {
+/** Calls the API as the admin token unless `headers` say otherwise ({} for no credentials at all). */
+export async function api<T = any>(method: string, p: string, body?: unknown, headers: Record<string, string> = bearer()): Promise<ApiResult<T>> {
   const res = await fetch(`${BASE}${p}`, {
     method,
     headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
@@ -115,7 +118,7 @@ export async function readSse(
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), opts.timeoutMs ?? 60_000);
   const res = await fetch(`${BASE}/api/runs/${runId}/events`, {
-    headers: opts.lastEventId ? { "last-event-id": String(opts.lastEventId) } : {},
+    headers: { ...bearer("viewer"), ...(opts.lastEventId ? { "last-event-id": String(opts.lastEventId) } : {}) },
     signal: ctrl.signal,
   });
   expect(res.headers.get("content-type")).toContain("text/event-stream");

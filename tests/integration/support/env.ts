@@ -15,3 +15,19 @@ export function writeTestTargets(env: StackEnv): void {
   file.targets[0].postgres.keepBackups = 3;
   fs.writeFileSync(env.BACKOUT_TARGETS_FILE!, JSON.stringify(file, null, 2));
 }
+
+export const TOKENS_FILE = (env: StackEnv) => path.join(env.BACKOUT_DATA_DIR!, "tokens.json");
+export type Tokens = Record<"viewer" | "engineer" | "commander" | "admin", string>;
+
+/** One API token per role, made through the same code an admin uses, for the tests to act as. */
+export async function writeTestTokens(env: StackEnv): Promise<void> {
+  Object.assign(process.env, env);
+  const { createDb } = await import("../../../lib/db/client");
+  const { createApiToken } = await import("../../../lib/auth/tokens");
+  const db = createDb(env.DATABASE_URL!, 2);
+  const tokens: Partial<Tokens> = {};
+  for (const role of ["viewer", "engineer", "commander", "admin"] as const)
+    tokens[role] = (await createApiToken({ db, name: `test-${role}`, role })).token;
+  await db.$disconnect();
+  fs.writeFileSync(TOKENS_FILE(env), JSON.stringify(tokens));
+}

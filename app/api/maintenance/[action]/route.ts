@@ -5,7 +5,7 @@ import { callTarget } from "@/lib/target-ops/http";
 
 // plan §5.1: "STOP all writes to database: curl -X POST .../api/maintenance/enable"
 export const POST = route(
-  { params: z.object({ action: z.enum(["enable", "disable"], { error: "use /api/maintenance/enable or /api/maintenance/disable" }) }) },
+  { role: "engineer", params: z.object({ action: z.enum(["enable", "disable"], { error: "use /api/maintenance/enable or /api/maintenance/disable" }) }) },
   async ({ params }) => {
     const target = getTarget();
     const path = params.action === "enable" ? target.http.maintenanceEnablePath : target.http.maintenanceDisablePath;

@@ -4,7 +4,7 @@ import { getQueueStats } from "@/lib/target-ops/queues";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({}, async () => {
+export const GET = route({ role: "viewer" }, async () => {
   const target = getTarget();
   return { target: target.name, queues: await getQueueStats(target) };
 });

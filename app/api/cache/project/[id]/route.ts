@@ -5,6 +5,6 @@ import { invalidateEntity } from "@/lib/target-ops/cache";
 
 // plan §4.3 gradual cache invalidation.
 export const DELETE = route(
-  { params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "id: letters, digits, _ or - (at most 64)") }) },
+  { role: "engineer", params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "id: letters, digits, _ or - (at most 64)") }) },
   async ({ params }) => ({ target: getTarget().name, ...(await invalidateEntity(getTarget(), "project", params.id)) }),
 );

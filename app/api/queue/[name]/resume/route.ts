@@ -4,7 +4,7 @@ import { getTarget } from "@/lib/targets/load-targets";
 import { resumeQueues } from "@/lib/target-ops/queues";
 
 // plan §4.2 step 8: resume queues gradually, one at a time.
-export const POST = route({ params: z.object({ name: z.string().min(1) }) }, async ({ params }) => ({
+export const POST = route({ role: "engineer", params: z.object({ name: z.string().min(1) }) }, async ({ params }) => ({
   target: getTarget().name,
   ...(await resumeQueues(getTarget(), params.name)),
 }));

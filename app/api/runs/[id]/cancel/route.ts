@@ -4,6 +4,6 @@ import { route } from "@/lib/http/route";
 import { decideInput, runIdParam } from "@/lib/schemas/run";
 import { cancelRun } from "@/lib/runs/cancel-run";
 
-export const POST = route({ params: runIdParam, body: decideInput.pick({ by: true }) }, async ({ params, body }) =>
-  cancelRun({ db: db(), redis: redis(), runId: params.id, by: body.by }),
+export const POST = route({ role: "engineer", params: runIdParam, body: decideInput.pick({}) }, async ({ params, actor }) =>
+  cancelRun({ db: db(), redis: redis(), runId: params.id, by: actor.label }),
 );

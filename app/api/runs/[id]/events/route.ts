@@ -8,7 +8,7 @@ import { runEventStream } from "@/lib/events/sse";
 export const dynamic = "force-dynamic";
 
 export const GET = route(
-  { params: runIdParam, query: z.object({ after: z.coerce.number().int().min(0).optional() }) },
+  { role: "viewer", params: runIdParam, query: z.object({ after: z.coerce.number().int().min(0).optional() }) },
   async ({ req, params, query }) => {
     await getRun({ db: db(), runId: params.id }); // 404 before opening a stream
     const header = req.headers.get("last-event-id");

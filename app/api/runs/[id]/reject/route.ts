@@ -4,6 +4,6 @@ import { route } from "@/lib/http/route";
 import { decideInput, runIdParam } from "@/lib/schemas/run";
 import { decideGate } from "@/lib/runs/decide-gate";
 
-export const POST = route({ params: runIdParam, body: decideInput }, async ({ params, body }) =>
-  decideGate({ db: db(), redis: redis(), runId: params.id, decision: "rejected", by: body.by, comment: body.comment }),
+export const POST = route({ role: "commander", params: runIdParam, body: decideInput }, async ({ params, body, actor }) =>
+  decideGate({ db: db(), redis: redis(), runId: params.id, decision: "rejected", by: actor.label, comment: body.comment }),
 );

@@ -1,0 +1,12 @@
+// Who may do what. viewer reads; engineer runs component rollbacks, queue/cache controls and
+// backups; commander also approves gates, restores databases and overrides; admin manages users.
+export const ROLES = ["viewer", "engineer", "commander", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+const RANK: Record<Role, number> = { viewer: 0, engineer: 1, commander: 2, admin: 3 };
+
+export function hasRole(actual: Role, required: Role): boolean {
+  return RANK[actual] >= RANK[required];
+}
+
+export type Actor = { kind: "user" | "token"; id: string; label: string; role: Role };

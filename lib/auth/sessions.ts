@@ -1,0 +1,34 @@
+import "server-only";
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+import { hashSecret, newSecret, verifyPassword } from "./secrets";
+import type { Actor, Role } from "./roles";
+
+export const SESSION_COOKIE = "backout_session";
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+export async function signIn(opts: { db: Db; email: string; password: string }) {
+  const user = await opts.db.user.findUnique({ where: { email: opts.email.toLowerCase() } });
+  // Same answer whether the email or the password is wrong.
+  const ok = user && !user.disabledAt && (await verifyPassword(user.passwordHash, opts.password));
+  if (!user || !ok) throw new AppError("UNAUTHORIZED", "Email or password is wrong; ask an admin to reset it if you forgot it");
+  const secret = newSecret("bs_");
+  await opts.db.session.create({ data: { tokenHash: secret.hash, userId: user.id, expiresAt: new Date(Date.now() + SESSION_TTL_MS) } });
+  return { cookie: secret.value, user: { id: user.id, email: user.email, role: user.role as Role, mustChangePassword: user.mustChangePassword } };
+}
+
+export async function signOut(opts: { db: Db; cookie: string }) {
+  await opts.db.session.deleteMany({ where: { tokenHash: hashSecret(opts.cookie) } });
+}
+
+/** The signed-in user of a session cookie, sliding its expiry; null when absent or expired. */
+export async function actorFromSession(db: Db, cookie: string): Promise<Actor | null> {
+  const session = await db.session.findUnique({ where: { tokenHash: hashSecret(cookie) }, include: { user: true } });
+  if (!session || session.expiresAt < new Date() || session.user.disabledAt) return null;
+  if (Date.now() - session.lastSeenAt.getTime() > 60_000)
+    await db.session.update({
+      where: { tokenHash: session.tokenHash },
+      data: { lastSeenAt: new Date(), expiresAt: new Date(Date.now() + SESSION_TTL_MS) },
+    });
+  return { kind: "user", id: session.user.id, label: session.user.email, role: session.user.role as Role };
+}

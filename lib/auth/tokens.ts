@@ -1,0 +1,36 @@
+import "server-only";
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+import { hashSecret, newSecret } from "./secrets";
+import type { Actor, Role } from "./roles";
+
+/** Creates an API token for scripts. Its value is returned once and only its hash is kept. */
+export async function createApiToken(opts: { db: Db; name: string; role: Role; createdById?: string }) {
+  const secret = newSecret("bk_");
+  const row = await opts.db.apiToken.create({
+    data: { name: opts.name, role: opts.role, tokenHash: secret.hash, prefix: secret.value.slice(0, 10), createdById: opts.createdById ?? null },
+  });
+  return { id: row.id, name: row.name, role: row.role, prefix: row.prefix, token: secret.value };
+}
+
+export async function listApiTokens(opts: { db: Db }) {
+  return opts.db.apiToken.findMany({
+    orderBy: { createdAt: "desc" },
+    select: { id: true, name: true, prefix: true, role: true, createdAt: true, lastUsedAt: true, revokedAt: true, createdBy: { select: { email: true } } },
+  });
+}
+
+export async function revokeApiToken(opts: { db: Db; id: string }) {
+  const n = await opts.db.apiToken.updateMany({ where: { id: opts.id, revokedAt: null }, data: { revokedAt: new Date() } });
+  if (n.count === 0) throw new AppError("NOT_FOUND", `No active API token ${opts.id}`);
+  return { id: opts.id, revoked: true };
+}
+
+export async function actorFromToken(db: Db, token: string): Promise<Actor | null> {
+  const row = await db.apiToken.findUnique({ where: { tokenHash: hashSecret(token) } });
+  if (!row || row.revokedAt) return null;
+  // Last use, at most once a minute per token.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  return { kind: "token", id: row.id, label: `token:${row.name}`, role: row.role as Role };
+}

@@ -1,0 +1,7 @@
+// The rollback plan (/work/shared/rollback-plan.md) as typed data and pure rules; no I/O.
+export * from "./severity";
+export * from "./metrics";
+export * from "./decision-matrix";
+export * from "./flowchart";
+export * from "./checklists";
+export { formatDuration, formatNumber, formatPercent, formatMs, formatBytes } from "./format";

@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { ROLES } from "../auth/roles";
+
+const email = z.string({ error: "email: required, e.g. ic@example.com" }).email("email: not an email address, e.g. ic@example.com").max(200);
+const password = z.string({ error: "password: required" }).min(1, "password: required").max(500);
+const newPassword = z.string().min(12, "at least 12 characters").max(500);
+const role = z.enum(ROLES, { error: `role: one of ${ROLES.join(", ")}` });
+
+export const signInInput = z.object({ email, password }).strict();
+export const changePasswordInput = z.object({ current: password, next: newPassword }).strict();
+export const createUserInput = z.object({ email, role, name: z.string().max(200).optional(), password: newPassword.optional() }).strict();
+export const createTokenInput = z.object({ name: z.string({ error: "name: required, e.g. ci-rollback" }).min(1, "name: required").max(100), role }).strict();

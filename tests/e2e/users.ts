@@ -1,0 +1,2 @@
+export const E2E_USER = { email: "commander@e2e.local", password: "e2e-commander-password" };
+export const E2E_VIEWER = { email: "viewer@e2e.local", password: "e2e-viewer-password" };
