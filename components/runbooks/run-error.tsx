@@ -10,7 +10,7 @@ export function RunError({ error, testId }: { error: ApiErrorBody & { status: nu
         <p>
           {error.error}{" "}
           <Link href={`/runs/${error.activeRunId}`} className="font-medium text-red-100 underline underline-offset-2 hover:text-white">
-            Open the active run{error.activeRunbook ? ` (${error.activeRunbook}, ${error.activeStatus ?? "active"})` : ""} →
+            Open the active run →
           </Link>
         </p>
       ) : (

@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { RunStep } from "../api/types";
 import { Button } from "../ui/button";
 import { Input } from "../ui/field";
+import { PauseIcon } from "../ui/icons";
 
 type Props = {
   step: RunStep;
@@ -22,7 +23,7 @@ export function ApprovalPanel({ step, isPending, pendingDecision, error, onDecid
   return (
     <section aria-labelledby="approval-heading" className="flex flex-col gap-3 rounded-lg border-2 border-amber-500/70 bg-amber-950/40 p-4">
       <div className="flex items-center gap-2">
-        <span aria-hidden className="text-lg text-amber-300">⏸</span>
+        <PauseIcon size={18} className="shrink-0 text-amber-300" />
         <h2 id="approval-heading" className="font-semibold text-amber-100">
           Approval needed · step {step.index + 1}: {step.name}
         </h2>
@@ -35,7 +36,7 @@ export function ApprovalPanel({ step, isPending, pendingDecision, error, onDecid
           value={comment}
           maxLength={2000}
           onChange={(e) => setComment(e.target.value)}
-          className="h-10 flex-1"
+          className="h-10 w-full sm:flex-1"
         />
         <div className="flex gap-2">
           <Button variant="warning" data-testid="approve-run" isLoading={isPending && pendingDecision === "approve"} disabled={isPending} onClick={() => decide("approve")}>

@@ -17,7 +17,7 @@ export function CancelRunButton({ runTitle, targetName, isPending, isCancelling,
         <div className="flex flex-col gap-4">
           <p>
             The running step’s process is stopped and no further steps run. Steps that already finished are <strong>not</strong> undone, so{" "}
-            {targetName} may be left between releases.
+            {targetName} may be left part-way through this runbook (queues paused, maintenance mode on, a release half-installed).
           </p>
           <div className="flex flex-wrap justify-end gap-2">
             <Button variant="ghost" data-autofocus onClick={() => setIsOpen(false)}>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { RunDetail } from "../api/types";
 import { formatDuration } from "../format";
 import { cn } from "../ui/cn";
+import { AlertIcon, BanIcon, CheckIcon, CircleIcon, CrossIcon } from "../ui/icons";
 
 /** How the run ended, in one sentence, with the error when there is one. */
 export function RunBanner({ run }: { run: RunDetail }) {
@@ -32,7 +33,7 @@ export function RunBanner({ run }: { run: RunDetail }) {
     case "cancelled":
       return (
         <Banner tone="zinc" title="Run cancelled">
-          {run.error ?? "Cancelled."} {done} of {run.steps.length} steps had finished; they were not undone.
+          {sentence(run.error ?? "Cancelled")} {done} of {run.steps.length} steps had finished; they were not undone.
         </Banner>
       );
     case "needs_attention":
@@ -54,14 +55,16 @@ const tones = {
   orange: "border-orange-600 bg-orange-950/60 text-orange-100",
   violet: "border-violet-800 bg-violet-950/40 text-violet-100",
 };
-const icons = { green: "✓", red: "✕", zinc: "⊘", orange: "!", violet: "◌" };
+const icons = { green: CheckIcon, red: CrossIcon, zinc: BanIcon, orange: AlertIcon, violet: CircleIcon };
+
+/** "cancelled by api" → "Cancelled by api." */
+const sentence = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}${/[.!?]$/.test(s) ? "" : "."}`;
 
 function Banner({ tone, title, children }: { tone: keyof typeof tones; title: string; children: React.ReactNode }) {
+  const Icon = icons[tone];
   return (
     <div role="status" className={cn("flex gap-3 rounded-lg border px-4 py-3", tones[tone])}>
-      <span aria-hidden className="text-xl leading-6 font-bold">
-        {icons[tone]}
-      </span>
+      <Icon size={20} className="mt-0.5 shrink-0" />
       <div className="flex min-w-0 flex-col gap-0.5">
         <p className="font-semibold">{title}</p>
         <div className="text-sm opacity-90">{children}</div>

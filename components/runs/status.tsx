@@ -1,4 +1,6 @@
+import type { ComponentType } from "react";
 import { Badge, type Tone } from "../ui/badge";
+import { BanIcon, CheckIcon, CircleIcon, CrossIcon, PauseIcon, SkipIcon } from "../ui/icons";
 import { cn } from "../ui/cn";
 import type { Risk, RunStatus, StepStatus } from "../api/types";
 
@@ -73,26 +75,22 @@ export function KindBadge({ kind }: { kind: string }) {
   );
 }
 
-const stepIcon: Record<StepStatus, { glyph: string; className: string; label: string }> = {
-  pending: { glyph: "○", className: "text-zinc-600", label: "pending" },
-  running: { glyph: "", className: "text-blue-400", label: "running" },
-  waiting_approval: { glyph: "⏸", className: "text-amber-400", label: "waiting for approval" },
-  succeeded: { glyph: "✓", className: "text-emerald-400", label: "succeeded" },
-  failed: { glyph: "✕", className: "text-red-400", label: "failed" },
-  cancelled: { glyph: "⊘", className: "text-zinc-500", label: "cancelled" },
-  skipped: { glyph: "↷", className: "text-zinc-500", label: "skipped" },
+const stepIcon: Record<StepStatus, { Icon: ComponentType<{ size?: number }> | null; className: string; label: string }> = {
+  pending: { Icon: CircleIcon, className: "text-zinc-600", label: "pending" },
+  running: { Icon: null, className: "text-blue-400", label: "running" },
+  waiting_approval: { Icon: PauseIcon, className: "text-amber-400", label: "waiting for approval" },
+  succeeded: { Icon: CheckIcon, className: "text-emerald-400", label: "succeeded" },
+  failed: { Icon: CrossIcon, className: "text-red-400", label: "failed" },
+  cancelled: { Icon: BanIcon, className: "text-zinc-500", label: "cancelled" },
+  skipped: { Icon: SkipIcon, className: "text-zinc-500", label: "skipped" },
 };
 
 export function StepStatusIcon({ status }: { status: StepStatus }) {
-  const icon = stepIcon[status];
+  const { Icon, className, label } = stepIcon[status];
   return (
-    <span className={cn("inline-flex size-5 shrink-0 items-center justify-center text-base leading-none font-bold", icon.className)} title={icon.label}>
-      {status === "running" ? (
-        <span aria-hidden className="size-3.5 animate-spin rounded-full border-2 border-current border-t-transparent" />
-      ) : (
-        <span aria-hidden>{icon.glyph}</span>
-      )}
-      <span className="sr-only">{icon.label}</span>
+    <span className={cn("inline-flex size-5 shrink-0 items-center justify-center", className)} title={label}>
+      {Icon ? <Icon size={16} /> : <span aria-hidden className="size-3.5 animate-spin rounded-full border-2 border-current border-t-transparent" />}
+      <span className="sr-only">{label}</span>
     </span>
   );
 }

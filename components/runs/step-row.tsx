@@ -4,6 +4,7 @@ import type { RunStep } from "../api/types";
 import { formatDuration } from "../format";
 import { StepSpecText } from "../steps/step-spec";
 import { cn } from "../ui/cn";
+import { ChevronIcon } from "../ui/icons";
 import { ProgressBar } from "../ui/progress-bar";
 import { KindBadge, StepStatusIcon } from "./status";
 import { StepLog } from "./step-log";
@@ -52,9 +53,7 @@ export function StepRow({ step, lines, progress, isOpen, onToggle, now }: Props)
         <span className="flex shrink-0 items-center gap-2 pt-px text-xs text-zinc-500 tabular-nums">
           {!isOpen && lines.length > 0 && <span className="hidden sm:inline">{lines.length} {lines.length === 1 ? "line" : "lines"}</span>}
           {ms !== null && <span suppressHydrationWarning>{formatDuration(ms)}</span>}
-          <span aria-hidden className={cn("inline-block transition-transform", isOpen && "rotate-90")}>
-            ›
-          </span>
+          <ChevronIcon size={14} className={cn("transition-transform", isOpen && "rotate-90")} />
         </span>
       </button>
 

@@ -34,13 +34,11 @@ export type ProbeKind =
   | "system-resources"
   | "current-version";
 
-export type Probe = {
-  kind: ProbeKind;
-  /** For "metric-target" and "measured": the metric read. */
-  metric?: NumericMetricKey;
-  /** The rule, in words, shown beside the item. */
-  rule: string;
-};
+/** `rule`: the rule, in words, shown beside the item. "metric-target" and "measured" name the metric they read. */
+export type Probe =
+  | { kind: "metric-target"; metric: TargetMetric; rule: string }
+  | { kind: "measured"; metric: NumericMetricKey; rule: string }
+  | { kind: Exclude<ProbeKind, "metric-target" | "measured">; rule: string };
 
 export type ChecklistItem = {
   /** Stable kebab-case id, unique across all checklists; ticks are stored under it. */
@@ -448,8 +446,8 @@ export type Measurements = {
 
 export type ProbeResult = { verified: boolean; value: number | string | boolean | null; why: string };
 
-function upDown(value: boolean | undefined, label: string, upWords: string, downWords: string): ProbeResult {
-  if (value === undefined) return { verified: false, value: null, why: `${label} not measured` };
+function upDown(value: boolean | undefined, unknownWords: string, upWords: string, downWords: string): ProbeResult {
+  if (value === undefined) return { verified: false, value: null, why: unknownWords };
   return { verified: value, value, why: value ? upWords : downWords };
 }
 
@@ -468,18 +466,18 @@ export function evaluateProbe(item: ChecklistItem, m: Measurements): ProbeResult
   const l = m.latest;
   switch (p.kind) {
     case "health":
-      return upDown(l.healthUp, "health endpoint", "health endpoint answers 200 OK", "health endpoint down");
+      return upDown(l.healthUp, "health endpoint not measured", "health endpoint answers 200 OK", "health endpoint down");
     case "db-select-1":
-      return upDown(l.dbUp, "database connection", "SELECT 1 answered", "SELECT 1 failed");
+      return upDown(l.dbUp, "database connection not measured", "SELECT 1 answered", "SELECT 1 failed");
     case "redis-ping":
-      return upDown(l.redisUp, "Redis connection", "PING answered PONG", "PING got no PONG");
+      return upDown(l.redisUp, "Redis connection not measured", "PING answered PONG", "PING got no PONG");
     case "smoke-tests":
-      return upDown(m.smokeTestsPassed, "smoke tests not run;", "smoke tests passed", "smoke tests failed");
+      return upDown(m.smokeTestsPassed, "smoke tests not run", "smoke tests passed", "smoke tests failed");
     case "no-new-errors":
       if (m.newErrors === undefined) return { verified: false, value: null, why: "app log not read" };
       return { verified: m.newErrors === 0, value: m.newErrors, why: `${plural(m.newErrors, "new ERROR line")} in the app log` };
     case "metric-target":
-      return metricTarget(p.metric as TargetMetric, l);
+      return metricTarget(p.metric, l);
     case "all-metric-targets": {
       const results = metricTargets.map((t) => metricTarget(t.metric, l));
       const met = results.filter((r) => r.verified).length;
@@ -533,10 +531,9 @@ export function evaluateProbe(item: ChecklistItem, m: Measurements): ProbeResult
       };
     }
     case "measured": {
-      const metric = p.metric as NumericMetricKey;
-      const v = metricNumber(l, metric);
-      if (v === undefined) return { verified: false, value: null, why: `${metricInfo[metric].label} not measured` };
-      return { verified: true, value: v, why: `${metricInfo[metric].label} ${formatMetric(metric, v)}` };
+      const v = metricNumber(l, p.metric);
+      if (v === undefined) return { verified: false, value: null, why: `${metricInfo[p.metric].label} not measured` };
+      return { verified: true, value: v, why: `${metricInfo[p.metric].label} ${formatMetric(p.metric, v)}` };
     }
     case "system-resources": {
       const mem = l.freeMemoryBytes;

@@ -1,4 +1,4 @@
-// The rollback plan (/work/shared/rollback-plan.md) as typed data and pure rules; no I/O.
+// The rollback plan (rollback-plan.md) as typed data and pure rules: no I/O, no clock (callers pass `now`).
 export * from "./severity";
 export * from "./metrics";
 export * from "./decision-matrix";

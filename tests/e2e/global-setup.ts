@@ -15,14 +15,15 @@ export default async function globalSetup() {
   await migrateDatabase(env, { fresh: true });
   await flushRedisDb(env.REDIS_URL!);
   const demo = await ensureDemo(env, { fresh: true });
-  // A known user to sign in as (the real first admin gets a random one-time password).
-  Object.assign(process.env, env);
-  const { createDb } = await import("../../lib/db/client");
-  const { createUser } = await import("../../lib/auth/users");
-  const db = createDb(env.DATABASE_URL!, 2);
-  await createUser({ db, email: E2E_USER.email, password: E2E_USER.password, role: "commander" });
-  await createUser({ db, email: E2E_VIEWER.email, password: E2E_VIEWER.password, role: "viewer" });
-  await db.$disconnect();
+  // Known users to sign in as (the real first admin gets a random one-time password). Plain SQL:
+  // lib/auth is server-only and Playwright's loader is not Next's server bundle.
+  const { hash } = await import("@node-rs/argon2");
+  const pg = (await import("pg")).default;
+  const c = new pg.Client({ connectionString: env.DATABASE_URL });
+  await c.connect();
+  for (const [u, role] of [[E2E_USER, "commander"], [E2E_VIEWER, "viewer"]] as const)
+    await c.query(`INSERT INTO users (email, "passwordHash", role) VALUES ($1, $2, $3::"Role")`, [u.email, await hash(u.password), role]);
+  await c.end();
   buildWebIfStale();
   const logs = path.join(env.BACKOUT_DATA_DIR!, "logs");
   fs.mkdirSync(logs, { recursive: true });

@@ -45,6 +45,7 @@ test("an engineer rolls the broken demo back from the UI, reloading mid-run with
   expect((await runViaApi(request, "deploy", { release: "v1.1.0" })).status).toBe("succeeded");
   expect((await (await fetch(`${DEMO}/api/version`)).json()).version).toBe("1.1.0");
 
+  await page.goto("/");
   const card = page.getByTestId("runbook-app-code");
   await expect(card).toBeVisible();
   // The picker defaults to the last stable release.

@@ -133,12 +133,12 @@ export function RunClient({ initialRun, runbook }: Props) {
 
 const EMPTY: never[] = [];
 
-const FINISHED = new Set(["succeeded", "skipped"]);
-
 /** Finished steps over all steps, plus the running step's own percent when it reports one. */
 function runProgress(run: RunDetail, progress: Record<number, StepProgress>) {
   const total = run.steps.length || 1;
-  const done = run.steps.filter((s) => FINISHED.has(s.status) || (s.status === "failed" && s.spec.allowFailure && isRunActive(run.status))).length;
+  // Skipped steps and tolerated failures count as done while the run goes on; after a failure they were simply not run.
+  const isGoingOn = isRunActive(run.status) || run.status === "succeeded";
+  const done = run.steps.filter((s) => s.status === "succeeded" || (isGoingOn && (s.status === "skipped" || (s.status === "failed" && s.spec.allowFailure)))).length;
   if (run.status === "succeeded" && !run.isDryRun) return { percent: 100, done };
   const running = run.steps.find((s) => s.status === "running");
   const partial = running ? Math.min(99, progress[running.index]?.percent ?? 0) / 100 : 0;
