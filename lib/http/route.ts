@@ -7,6 +7,7 @@ import { log } from "../log";
 import { db } from "../db/client";
 import { authenticate } from "../auth/authenticate";
 import { hasRole, type Actor, type Role } from "../auth/roles";
+import { recordAudit } from "../audit";
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
@@ -36,19 +37,21 @@ export function route<B = undefined, P = Record<string, never>, Q = Record<strin
   opts: { role: R; body?: ZodType<B>; params?: ZodType<P>; query?: ZodType<Q> },
   handler: Handler<B, P, Q, R extends "public" ? Actor | null : Actor>,
 ) {
-  return async (req: NextRequest, ctx: RouteContext): Promise<Response> => {
+  // What the audit entry needs to know about a request, filled in as it is handled.
+  type State = { actor: Actor | null; body?: B };
+
+  async function respond(req: NextRequest, ctx: RouteContext, state: State): Promise<Response> {
     try {
-      const actor = await authenticate(db(), req.headers, (name) => req.cookies.get(name)?.value);
+      state.actor = await authenticate(db(), req.headers, (name) => req.cookies.get(name)?.value);
       if (opts.role !== "public") {
-        if (!actor)
+        if (!state.actor)
           throw new AppError("UNAUTHORIZED", "Sign in first, or send an API token: -H \"Authorization: Bearer $BACKOUT_TOKEN\" (an admin creates tokens under Settings → API tokens)");
-        if (!hasRole(actor.role, opts.role as Role))
-          throw new AppError("FORBIDDEN", `This needs the ${opts.role} role; you are ${actor.role} (${actor.label}). Ask an admin for the role, or a commander to do it.`);
+        if (!hasRole(state.actor.role, opts.role as Role))
+          throw new AppError("FORBIDDEN", `This needs the ${opts.role} role; you are ${state.actor.role} (${state.actor.label}). Ask an admin for the role, or a commander to do it.`);
       }
       const rawParams = ctx?.params ? await ctx.params : {};
       const params = opts.params ? parseOr400(opts.params, rawParams, "") : (rawParams as P);
       const query = opts.query ? parseOr400(opts.query, Object.fromEntries(req.nextUrl.searchParams), "query") : ({} as Q);
-      let body = undefined as B;
       if (opts.body) {
         const text = await req.text();
         let raw: unknown = {};
@@ -63,13 +66,24 @@ export function route<B = undefined, P = Record<string, never>, Q = Record<strin
         }
         if (raw === null || typeof raw !== "object" || Array.isArray(raw))
           throw new AppError("BAD_REQUEST", "Body must be a JSON object", { issues: [{ path: "(body)", message: "expected a JSON object" }] });
-        body = parseOr400(opts.body, raw, "");
+        state.body = parseOr400(opts.body, raw, "");
       }
-      const result = await handler({ req, body, params, query, actor: actor as never });
+      const result = await handler({ req, body: state.body as B, params, query, actor: state.actor as never });
       return result instanceof Response ? result : json(result ?? { ok: true });
     } catch (e) {
       return errorResponse(e);
     }
+  }
+
+  return async (req: NextRequest, ctx: RouteContext): Promise<Response> => {
+    const state: State = { actor: null };
+    const response = await respond(req, ctx, state);
+    // Every mutating request lands in the append-only audit table, refused ones included.
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      const error = response.status >= 400 ? ((await response.clone().json().catch(() => ({}))) as { error?: string }).error : undefined;
+      await recordAudit(db(), { actor: state.actor, method: req.method, path: req.nextUrl.pathname, status: response.status, body: state.body, error });
+    }
+    return response;
   };
 }
 

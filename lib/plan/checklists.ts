@@ -2,7 +2,7 @@
 // gather, §6.1–6.4 post-rollback verification, §8.2 continuous improvement, §9 safety checkpoints.
 // Items a probe can verify say which probe and the rule; evaluateProbe applies it.
 import { SLIGHT_DEGRADATION_FACTOR } from "./decision-matrix";
-import { formatNumber, formatPercent } from "./format";
+import { formatPercent, formatRatio } from "./format";
 import {
   describeTarget,
   formatMetric,
@@ -526,7 +526,7 @@ export function evaluateProbe(item: ChecklistItem, m: Measurements): ProbeResult
         verified: isFast && isErrorOk,
         value: ratio,
         why:
-          `response time p95 ${formatMetric("responseTimeP95Ms", p95)} is ${formatNumber(ratio)}× baseline ${formatMetric("responseTimeP95Ms", base)} ` +
+          `response time p95 ${formatMetric("responseTimeP95Ms", p95)} is ${formatRatio(ratio)} baseline ${formatMetric("responseTimeP95Ms", base)} ` +
           `(${isFast ? "≤" : ">"} ${SLIGHT_DEGRADATION_FACTOR}×); ${describeTarget("errorRate", l.errorRate)}`,
       };
     }

@@ -1,6 +1,6 @@
 // plan §2 Rollback Decision Matrix ("When to Rollback"): every row as data, each with the rule
 // this app uses to decide, from live metrics or from facts the incident commander states.
-import { formatDuration, formatNumber } from "./format";
+import { formatDuration, formatRatio } from "./format";
 import { formatMetric, latestSample, metricInfo, sustainedFor, type Baseline, type MetricValues, type Sample, type Sustained } from "./metrics";
 import { compareSeverity, type SeverityLevel } from "./severity";
 
@@ -104,8 +104,6 @@ function statedRow(fact: keyof StatedFacts, words: string) {
     ctx.facts[fact] ? { matched: true, why: `${words}: stated by the commander` } : { matched: false, why: `no ${words} stated` };
 }
 
-const ratio = (r: number) => `${formatNumber(r)}×`;
-
 // plan §2 "When to Rollback", row for row.
 export const decisionMatrix: readonly DecisionRow[] = [
   {
@@ -179,7 +177,7 @@ export const decisionMatrix: readonly DecisionRow[] = [
     basis: "metric",
     evaluate: responseTimeRow(
       (r) => r > RESPONSE_TIME_BASELINE_FACTOR,
-      (p95, base, r, m) => `${p95} ${m ? ">" : "≤"} ${RESPONSE_TIME_BASELINE_FACTOR}× baseline ${base} (${ratio(r)})`,
+      (p95, base, r, m) => `${p95} ${m ? ">" : "≤"} ${RESPONSE_TIME_BASELINE_FACTOR}× baseline ${base} (${formatRatio(r)})`,
     ),
   },
   {
@@ -219,10 +217,10 @@ export const decisionMatrix: readonly DecisionRow[] = [
       (r) => r > SLIGHT_DEGRADATION_FACTOR && r <= RESPONSE_TIME_BASELINE_FACTOR,
       (p95, base, r, m) =>
         m
-          ? `${p95} is ${ratio(r)} baseline ${base} (> ${SLIGHT_DEGRADATION_FACTOR}×, ≤ ${RESPONSE_TIME_BASELINE_FACTOR}×)`
+          ? `${p95} is ${formatRatio(r)} baseline ${base} (> ${SLIGHT_DEGRADATION_FACTOR}×, ≤ ${RESPONSE_TIME_BASELINE_FACTOR}×)`
           : r <= SLIGHT_DEGRADATION_FACTOR
-            ? `${p95} ≤ ${SLIGHT_DEGRADATION_FACTOR}× baseline ${base} (${ratio(r)})`
-            : `${p95} > ${RESPONSE_TIME_BASELINE_FACTOR}× baseline ${base} (${ratio(r)})`,
+            ? `${p95} ≤ ${SLIGHT_DEGRADATION_FACTOR}× baseline ${base} (${formatRatio(r)})`
+            : `${p95} > ${RESPONSE_TIME_BASELINE_FACTOR}× baseline ${base} (${formatRatio(r)})`,
     ),
   },
 ];

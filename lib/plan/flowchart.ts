@@ -1,6 +1,6 @@
 // plan §2 Decision Flowchart as a guided walk: one question at a time, ending in the plan's action.
 import { ERROR_RATE_ROLLBACK_PERCENT, type StatedFacts } from "./decision-matrix";
-import { formatNumber } from "./format";
+import { formatRatio } from "./format";
 import { formatMetric, type Baseline, type MetricValues } from "./metrics";
 import type { SeverityLevel } from "./severity";
 
@@ -154,7 +154,7 @@ export function prefillAnswers(latest: Partial<MetricValues>, baseline: Baseline
     const over = r > PERFORMANCE_DEGRADED_FACTOR;
     out["performance-degraded-over-50"] = {
       answer: over ? "yes" : "no",
-      why: `response time p95 ${formatMetric("responseTimeP95Ms", p95)} is ${formatNumber(r)}× baseline ${formatMetric("responseTimeP95Ms", base)} (${over ? ">" : "≤"} ${PERFORMANCE_DEGRADED_FACTOR}×)`,
+      why: `response time p95 ${formatMetric("responseTimeP95Ms", p95)} is ${formatRatio(r)} baseline ${formatMetric("responseTimeP95Ms", base)} (${over ? ">" : "≤"} ${PERFORMANCE_DEGRADED_FACTOR}×)`,
     };
   }
 

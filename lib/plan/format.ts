@@ -33,3 +33,8 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(min / 60);
   return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
 }
+
+/** "2×", "3.383×": three decimals, so a ratio just over a threshold never prints as the threshold. */
+export function formatRatio(r: number): string {
+  return `${formatNumber(r, 3)}×`;
+}

@@ -4,4 +4,4 @@ export * from "./metrics";
 export * from "./decision-matrix";
 export * from "./flowchart";
 export * from "./checklists";
-export { formatDuration, formatNumber, formatPercent, formatMs, formatBytes } from "./format";
+export { formatDuration, formatNumber, formatPercent, formatMs, formatBytes, formatRatio } from "./format";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { queryKeys, useRun } from "@/components/api/queries";
 import { isRunActive, type RunDetail, type RunStep } from "@/components/api/types";
 import { ApprovalPanel } from "@/components/runs/approval-panel";
@@ -9,6 +9,7 @@ import { CancelRunButton } from "@/components/runs/cancel-run-button";
 import { RunBanner } from "@/components/runs/run-banner";
 import { RunHeader } from "@/components/runs/run-header";
 import { StepRow } from "@/components/runs/step-row";
+import { useCoalescedRefetch } from "@/components/runs/use-coalesced-refetch";
 import { useNow } from "@/components/runs/use-now";
 import { useRunActions } from "@/components/runs/use-run-actions";
 import { useRunEvents, type StepProgress } from "@/components/runs/use-run-events";
@@ -23,13 +24,8 @@ export function RunClient({ initialRun, runbook }: Props) {
   const { cancel, decide } = useRunActions(runId);
 
   // Events say *that* something changed; GET /api/runs/{id} says what it is now.
-  const refetchTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const onStateEvent = useCallback(() => {
-    clearTimeout(refetchTimer.current);
-    refetchTimer.current = setTimeout(() => queryClient.invalidateQueries({ queryKey: queryKeys.run(runId) }), 100);
-  }, [queryClient, runId]);
-  useEffect(() => () => clearTimeout(refetchTimer.current), []);
-  const events = useRunEvents(runId, onStateEvent);
+  const refetchRun = useCoalescedRefetch(queryKeys.run(runId));
+  const events = useRunEvents(runId, refetchRun);
 
   const isActive = isRunActive(run.status);
   useEffect(() => {

@@ -58,7 +58,7 @@ const cases: [row: string, label: string, matched: boolean, why: string, i: Deci
   ["error-rate-5-10", "exactly 10%", true, "error rate 10% within 5–10%", input([healthy({ errorRate: 10 })])],
   ["error-rate-5-10", "4.9%", false, "error rate 4.9% < 5%", input([healthy({ errorRate: 4.9 })])],
   ["error-rate-5-10", "10.1%", false, "error rate 10.1% > 10%", input([healthy({ errorRate: 10.1 })])],
-  ["response-time-over-2x", "481 ms", true, "response time p95 481 ms > 2× baseline 240 ms (2×)", input([healthy({ responseTimeP95Ms: 481 })])],
+  ["response-time-over-2x", "481 ms", true, "response time p95 481 ms > 2× baseline 240 ms (2.004×)", input([healthy({ responseTimeP95Ms: 481 })])],
   ["response-time-over-2x", "exactly 480 ms", false, "response time p95 480 ms ≤ 2× baseline 240 ms (2×)", input([healthy({ responseTimeP95Ms: 480 })])],
   ["response-time-over-2x", "no baseline", false, "no baseline response time yet", input([healthy({ responseTimeP95Ms: 900 })], {}, null)],
   ["single-feature-broken", "stated, with a flag", true, "single feature broken: stated by the commander; a feature flag can disable it", input([healthy()], { singleFeatureBroken: true, featureFlagAvailable: true })],
@@ -66,7 +66,7 @@ const cases: [row: string, label: string, matched: boolean, why: string, i: Deci
   ["single-feature-broken", "not stated", false, "no single feature broken stated", input([healthy()])],
   ["minor-ui-issue", "stated", true, "minor UI issue: stated by the commander", input([healthy()], { minorUiIssue: true })],
   ["minor-ui-issue", "not stated", false, "no minor UI issue stated", input([healthy()])],
-  ["performance-slightly-degraded", "289 ms (just over 1.2×)", true, "response time p95 289 ms is 1.2× baseline 240 ms (> 1.2×, ≤ 2×)", input([healthy({ responseTimeP95Ms: 289 })])],
+  ["performance-slightly-degraded", "289 ms (just over 1.2×)", true, "response time p95 289 ms is 1.204× baseline 240 ms (> 1.2×, ≤ 2×)", input([healthy({ responseTimeP95Ms: 289 })])],
   ["performance-slightly-degraded", "exactly 2× (480 ms)", true, "response time p95 480 ms is 2× baseline 240 ms", input([healthy({ responseTimeP95Ms: 480 })])],
   ["performance-slightly-degraded", "exactly 1.2× (288 ms)", false, "response time p95 288 ms ≤ 1.2× baseline 240 ms (1.2×)", input([healthy({ responseTimeP95Ms: 288 })])],
   ["performance-slightly-degraded", "481 ms (over 2×)", false, "response time p95 481 ms > 2× baseline 240 ms", input([healthy({ responseTimeP95Ms: 481 })])],
@@ -123,7 +123,7 @@ describe("why quotes the measured values", () => {
 
   it("says how slow against the baseline", () => {
     const d = evaluateDecision(input([healthy({ responseTimeP95Ms: 700 }), healthy({ responseTimeP95Ms: 812 })], {}, baseline(), 30_000));
-    expect(d.why).toEqual(['response time p95 812 ms > 2× baseline 240 ms (3.38×) for 30 s → "Response time >2x baseline" (P2): rollback maybe — Try optimization first']);
+    expect(d.why).toEqual(['response time p95 812 ms > 2× baseline 240 ms (3.383×) for 30 s → "Response time >2x baseline" (P2): rollback maybe — Try optimization first']);
   });
 
   it("puts the deciding row first", () => {

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { api, backoutSql, bearer } from "./support/api";
+
+const latest = async (path: string) =>
+  (await backoutSql<{ actorLabel: string; role: string; method: string; status: number; detail: any }>(
+    `SELECT "actorLabel", role, method, status, detail FROM audit_entries WHERE path = $1 ORDER BY id DESC LIMIT 1`,
+    [path],
+  ))[0];
+
+describe("the append-only audit table", () => {
+  it("records every mutating request with who, what and how it ended — refusals too", async () => {
+    await api("POST", "/api/queue/pause-all", {}, bearer("engineer"));
+    expect(await latest("/api/queue/pause-all")).toMatchObject({ actorLabel: "token:test-engineer", role: "engineer", method: "POST", status: 200 });
+    await api("POST", "/api/queue/resume-all", {}, bearer("viewer"));
+    const refused = await latest("/api/queue/resume-all");
+    expect(refused).toMatchObject({ actorLabel: "token:test-viewer", status: 403 });
+    expect(refused!.detail.error).toMatch(/needs the engineer role/);
+    await api("POST", "/api/queue/resume-all", {}, bearer("engineer"));
+
+    const run = await api("POST", "/api/runs", { runbook: "db-backup", dryRun: true }, bearer("engineer"));
+    expect(run.status).toBe(201);
+    expect((await latest("/api/runs"))!.detail.body).toEqual({ runbook: "db-backup", dryRun: true });
+
+    // Reads are not audited.
+    const [{ n }] = (await backoutSql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_entries WHERE method = 'GET'`)) as [{ n: number }];
+    expect(n).toBe(0);
+  });
+
+  it("never keeps a password or token", async () => {
+    await api("POST", "/api/auth/sign-in", { email: "nobody@example.com", password: "hunter2-secret" }, {});
+    const entry = await latest("/api/auth/sign-in");
+    expect(entry).toMatchObject({ actorLabel: "anonymous", status: 401 });
+    expect(JSON.stringify(entry!.detail)).not.toContain("hunter2-secret");
+    expect(entry!.detail.body.password).toBe("[redacted]");
+    const created = await api("POST", "/api/tokens", { name: "audited", role: "viewer" });
+    const rows = await backoutSql(`SELECT detail::text AS d FROM audit_entries`);
+    expect(rows.map((r) => r.d).join("\n")).not.toContain(created.body.token);
+  });
+
+  it("refuses UPDATE, DELETE and TRUNCATE", async () => {
+    await expect(backoutSql(`UPDATE audit_entries SET status = 200`)).rejects.toThrow(/append-only/);
+    await expect(backoutSql(`DELETE FROM audit_entries`)).rejects.toThrow(/append-only/);
+    await expect(backoutSql(`TRUNCATE audit_entries`)).rejects.toThrow(/append-only/);
+  });
+});
