@@ -116,7 +116,7 @@ export function ParamControls({ runbookId, catalog, values, onChange, disabled }
 
       {fields.includes("ids") && (
         <Field label="Record ids" className="min-w-40 flex-1">
-          <Input data-testid={`ids-${runbookId}`} value={values.ids} disabled={disabled} placeholder="e.g. 12, 15, 31" onChange={(e) => onChange({ ids: e.target.value })} />
+          <Input className="w-full" data-testid={`ids-${runbookId}`} value={values.ids} disabled={disabled} placeholder="e.g. 12, 15, 31" onChange={(e) => onChange({ ids: e.target.value })} />
         </Field>
       )}
     </div>

@@ -38,7 +38,7 @@ export function RecentRuns({ limit = 15, initialRuns, titles = {} }: Props) {
                 <div className="flex flex-wrap items-center gap-x-2 gap-y-0.5 text-xs text-zinc-500">
                   {run.isDryRun && <Badge tone="violet">dry run</Badge>}
                   <span className="font-mono text-zinc-400">{run.target}</span>
-                  {params && <span className="font-mono text-zinc-400">{params}</span>}
+                  {params && <span className="min-w-0 font-mono break-all text-zinc-400">{params}</span>}
                   <time dateTime={run.createdAt} title={new Date(run.createdAt).toLocaleString()} suppressHydrationWarning>
                     {formatRelative(run.createdAt, now)}
                   </time>

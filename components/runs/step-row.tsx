@@ -17,9 +17,11 @@ type Props = {
   isOpen: boolean;
   onToggle: () => void;
   now: number;
+  /** True until the event stream has connected: no lines yet does not mean no output. */
+  isLoadingOutput?: boolean;
 };
 
-export function StepRow({ step, lines, progress, isOpen, onToggle, now }: Props) {
+export function StepRow({ step, lines, progress, isOpen, onToggle, now, isLoadingOutput }: Props) {
   const isRunning = step.status === "running";
   const ms = step.startedAt ? (step.finishedAt ? new Date(step.finishedAt).getTime() : now) - new Date(step.startedAt).getTime() : null;
   const panelId = `step-panel-${step.index}`;
@@ -73,7 +75,7 @@ export function StepRow({ step, lines, progress, isOpen, onToggle, now }: Props)
           isOpen={isOpen}
           isLive={isRunning}
           testId={`step-output-${step.index}`}
-          emptyText={step.status === "pending" ? "Not started." : isRunning ? "Waiting for output…" : "No output."}
+          emptyText={step.status === "pending" ? "Not started." : isLoadingOutput ? "Loading output…" : isRunning ? "Waiting for output…" : "No output."}
         />
       </div>
     </li>

@@ -6,7 +6,7 @@ const control =
 
 export function Field({ label, children, className, hint }: { label: string; children: ReactNode; className?: string; hint?: ReactNode }) {
   return (
-    <label className={cn("flex min-w-0 flex-col gap-1", className)}>
+    <label className={cn("flex min-w-0 flex-col items-start gap-1", className)}>
       <span className="text-xs font-medium text-zinc-400">{label}</span>
       {children}
       {hint && <span className="text-xs text-zinc-500">{hint}</span>}

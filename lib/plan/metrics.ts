@@ -111,10 +111,6 @@ export function targetOf(metric: TargetMetric): MetricTarget {
   return t;
 }
 
-export function isTargetMetric(key: MetricKey): key is TargetMetric {
-  return metricTargets.some((t) => t.metric === key);
-}
-
 export function meetsTarget(metric: TargetMetric, value: number): boolean {
   const t = targetOf(metric);
   return t.op === "<" ? value < t.value : value > t.value;

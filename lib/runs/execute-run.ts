@@ -9,6 +9,10 @@ import { killGroup } from "../steps/spawn";
 import { sleep, StepAbort, StepFailure, type OutputStream, type StepContext } from "../steps/context";
 import { appendEvents, publishEvents, transitionStep, type RunEventInput, type StepTransition } from "./events";
 import { releaseTargetLock } from "./lock";
+import { appendTimeline } from "../incidents/timeline";
+
+// Runbooks that do not roll anything back: their success starts no post-rollback clock.
+const NOT_ROLLBACKS = new Set(["db-backup", "deploy"]);
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -107,7 +111,17 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
   const finish = async (status: "succeeded" | "failed" | "cancelled" | "needs_attention", event: RunEventInput, error?: string) => {
     await out.flush();
     await commit(`run ${status}`, async (tx) => {
-      await tx.run.update({ where: { id: runId }, data: { status, error: error ?? null, finishedAt: new Date(), claimedBy: null, claimedUntil: null } });
+      const run = await tx.run.update({
+        where: { id: runId },
+        data: { status, error: error ?? null, finishedAt: new Date(), claimedBy: null, claimedUntil: null },
+        select: { incidentId: true, runbook: true },
+      });
+      if (run.incidentId) {
+        await appendTimeline(tx, run.incidentId, `run.${status}`, "worker", { runId, runbook: run.runbook, error: error ?? null });
+        // plan §9: checkpoints 4 and 5 are timed from the rollback's completion.
+        if (status === "succeeded" && !NOT_ROLLBACKS.has(run.runbook))
+          await tx.incident.updateMany({ where: { id: run.incidentId, rollbackCompletedAt: null }, data: { rollbackCompletedAt: new Date() } });
+      }
       if (status !== "succeeded") await tx.step.updateMany({ where: { runId, status: "pending" }, data: { status: "skipped" } });
       await releaseTargetLock(tx, runId);
       return [event];

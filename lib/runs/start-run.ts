@@ -10,6 +10,7 @@ import type { StartRunInput } from "../schemas/run";
 import { appendEvents, publishEvents } from "./events";
 import { enqueueRun } from "./run-job";
 import { releaseTargetLock } from "./lock";
+import { appendTimeline } from "../incidents/timeline";
 import type { Redis } from "ioredis";
 import { hasRole, type Actor } from "../auth/roles";
 
@@ -40,6 +41,14 @@ export async function startRun(opts: {
   const resolved = resolveRunbook(runbook, target, input.params ?? {}, facts);
   const isDryRun = input.dryRun ?? false;
 
+  if (input.incidentId) {
+    const incident = await db.incident.findUnique({ where: { id: input.incidentId }, select: { status: true } });
+    if (!incident)
+      throw new AppError("NOT_FOUND", `Incident ${input.incidentId} not found`, { issues: [{ path: "incidentId", message: "no such incident" }] });
+    if (incident.status === "resolved")
+      throw new AppError("CONFLICT", `Incident ${input.incidentId} is resolved; reopen it (PATCH status) before running from it`);
+  }
+
   let runId: string;
   let events;
   try {
@@ -52,6 +61,7 @@ export async function startRun(opts: {
           isDryRun,
           status: isDryRun ? "succeeded" : "queued",
           requestedBy: actor.label,
+          incidentId: input.incidentId ?? null,
           finishedAt: isDryRun ? new Date() : null,
           steps: {
             create: resolved.steps.map((s, index) => ({
@@ -68,6 +78,10 @@ export async function startRun(opts: {
         select: { id: true },
       });
       if (!isDryRun) await tx.targetLock.create({ data: { target: target.name, runId: run.id } });
+      if (input.incidentId)
+        await appendTimeline(tx, input.incidentId, isDryRun ? "run.dry_run" : "run.started", actor.label, {
+          runId: run.id, runbook: runbook.id, title: runbook.title, params: resolved.params,
+        });
       const evs = await appendEvents(tx, run.id, [
         { type: "run.created", data: { runbook: runbook.id, target: target.name, params: resolved.params, isDryRun, requestedBy: actor.label } },
         ...(isDryRun ? [{ type: "run.succeeded" as const, data: { dryRun: true, message: "dry run: nothing was executed" } }] : []),

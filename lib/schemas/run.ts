@@ -6,6 +6,7 @@ export const startRunInput = z
     target: z.string().min(1).optional(),
     params: z.record(z.string(), z.unknown(), { error: "params: an object, e.g. { \"release\": \"v1.0.0\" }" }).optional(),
     dryRun: z.boolean({ error: "dryRun: true or false" }).optional(),
+    incidentId: z.string().uuid("incidentId: the id of an open incident (GET /api/incidents)").optional(),
   })
   .strict();
 export type StartRunInput = z.infer<typeof startRunInput>;

@@ -26,16 +26,19 @@ function parseSchema(text: string) {
       if (!line || line.startsWith("@@")) continue;
       const [field, typeDecl] = line.split(/\s+/);
       const base = typeDecl!.replace(/[?[\]]/g, "");
-      if (modelNames.includes(base) || typeDecl!.endsWith("[]")) continue; // relation field
+      if (modelNames.includes(base)) continue; // relation field
+      const isList = typeDecl!.endsWith("[]");
       const name = /@map\("([^"]+)"\)/.exec(line)?.[1] ?? field!;
       colName.set(field!, name);
       let type: string;
-      if (enums.has(base)) type = `enum:${base}`;
+      // Prisma keeps scalar lists in nullable Postgres arrays.
+      if (isList) type = "ARRAY";
+      else if (enums.has(base)) type = `enum:${base}`;
       else if (/@db\.Uuid/.test(line)) type = "uuid";
       else if (/@db\.Timestamptz\((\d)\)/.test(line)) type = `timestamp with time zone(${/@db\.Timestamptz\((\d)\)/.exec(line)![1]})`;
       else
         type = ({ String: "text", Int: "integer", BigInt: "bigint", Boolean: "boolean", Json: "jsonb", DateTime: "timestamp without time zone(3)", Float: "double precision" } as Record<string, string>)[base] ?? `?${base}`;
-      table.columns.push({ name, type, nullable: typeDecl!.endsWith("?") });
+      table.columns.push({ name, type, nullable: typeDecl!.endsWith("?") || isList });
       if (/@id\b/.test(line)) table.primaryKey = [name];
       if (/@unique\b/.test(line)) table.unique.push([name]);
     }

@@ -119,6 +119,7 @@ export function RunClient({ initialRun, runbook }: Props) {
               isOpen={isOpen(step)}
               onToggle={() => setOpenOverride((o) => ({ ...o, [step.index]: !isOpen(step) }))}
               now={now}
+              isLoadingOutput={events.connection === "connecting"}
             />
           ))}
         </ol>

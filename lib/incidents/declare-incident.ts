@@ -1,0 +1,25 @@
+import "server-only";
+import type { Db } from "../db/client";
+import type { Actor } from "../auth/roles";
+import type { DeclareIncidentInput } from "../schemas/incident";
+import { appendTimeline } from "./timeline";
+
+export async function declareIncident(opts: { db: Db; actor: Actor; input: DeclareIncidentInput }) {
+  const { db, actor, input } = opts;
+  return db.$transaction(async (tx) => {
+    const incident = await tx.incident.create({
+      data: {
+        title: input.title,
+        symptoms: input.symptoms,
+        severity: input.severity,
+        components: input.components,
+        detectedAt: input.detectedAt ?? new Date(),
+        declaredBy: actor.label,
+      },
+    });
+    await appendTimeline(tx, incident.id, "incident.declared", actor.label, {
+      title: input.title, severity: input.severity, components: input.components, detectedAt: incident.detectedAt.toISOString(),
+    });
+    return incident;
+  });
+}

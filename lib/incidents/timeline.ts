@@ -1,0 +1,21 @@
+import "server-only";
+import type { Db } from "../db/client";
+
+type Tx = Pick<Db, "$queryRawUnsafe">;
+
+export type TimelineEntry = { incidentId: string; seq: number; type: string; actorLabel: string; data: Record<string, unknown>; at: string };
+
+// Same numbering as run events: one statement bumps the incident's lastSeq and inserts the entry.
+const APPEND_SQL = `
+WITH bumped AS (UPDATE incidents SET "lastSeq" = "lastSeq" + 1 WHERE id = $1::uuid RETURNING "lastSeq")
+INSERT INTO incident_events ("incidentId", seq, type, "actorLabel", data)
+SELECT $1::uuid, "lastSeq", $2, $3, $4::jsonb FROM bumped
+RETURNING seq, type, "actorLabel", data, at`;
+
+export async function appendTimeline(tx: Tx, incidentId: string, type: string, actorLabel: string, data: Record<string, unknown> = {}): Promise<TimelineEntry> {
+  const [row] = await tx.$queryRawUnsafe<{ seq: number; type: string; actorLabel: string; data: Record<string, unknown>; at: Date }[]>(
+    APPEND_SQL, incidentId, type, actorLabel, JSON.stringify(data),
+  );
+  if (!row) throw new Error(`incident ${incidentId} not found`);
+  return { incidentId, seq: row.seq, type: row.type, actorLabel: row.actorLabel, data: row.data, at: new Date(row.at).toISOString() };
+}

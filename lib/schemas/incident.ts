@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+export const SEVERITIES = ["P0", "P1", "P2", "P3"] as const;
+export const INCIDENT_STATUSES = ["investigating", "rolling_back", "verifying", "monitoring", "resolved"] as const;
+// plan §4–5: the components a rollback can act on.
+export const COMPONENTS = ["app-code", "queue-system", "cache", "frontend", "db-schema", "db-restore", "data-rollback"] as const;
+
+const severity = z.enum(SEVERITIES, { error: "severity: one of P0, P1, P2, P3 (plan §1)" });
+
+export const declareIncidentInput = z
+  .object({
+    title: z.string({ error: "title: required, e.g. \"API errors after 14:05 deploy\"" }).trim().min(3, "title: at least 3 characters").max(200),
+    symptoms: z.string().max(5000).default(""),
+    severity,
+    detectedAt: z.coerce.date({ error: "detectedAt: an ISO time such as 2026-11-24T14:05:00Z" }).optional(),
+    components: z.array(z.enum(COMPONENTS, { error: `components: each one of ${COMPONENTS.join(", ")}` })).max(COMPONENTS.length).default([]),
+  })
+  .strict()
+  .refine((v) => !v.detectedAt || v.detectedAt.getTime() <= Date.now() + 60_000, { path: ["detectedAt"], message: "detectedAt: must not be in the future" });
+export type DeclareIncidentInput = z.infer<typeof declareIncidentInput>;
+
+export const updateIncidentInput = z
+  .object({
+    severity: severity.optional(),
+    status: z.enum(INCIDENT_STATUSES, { error: `status: one of ${INCIDENT_STATUSES.join(", ")}` }).optional(),
+    reason: z.string().max(2000).optional(),
+  })
+  .strict()
+  .refine((v) => v.severity !== undefined || v.status !== undefined, { message: "send severity and/or status to change" });
+export type UpdateIncidentInput = z.infer<typeof updateIncidentInput>;
+
+export const incidentIdParam = z.object({ id: z.string().uuid("the incident id is a UUID, as returned by POST /api/incidents") });

@@ -1,0 +1,25 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+// STYLE.md "The plan as pure data": no I/O and no clock in lib/plan, so every rule is testable with fixed inputs.
+const DIR = fileURLToPath(new URL("../../../lib/plan/", import.meta.url));
+const files = fs.readdirSync(DIR).filter((f) => f.endsWith(".ts"));
+
+describe("lib/plan is pure", () => {
+  it("has its modules", () => {
+    expect(files.sort()).toEqual(["checklists.ts", "decision-matrix.ts", "flowchart.ts", "format.ts", "index.ts", "metrics.ts", "severity.ts"]);
+  });
+
+  it.each(files)("%s imports only its siblings (or zod)", (f) => {
+    const src = fs.readFileSync(path.join(DIR, f), "utf8");
+    const specifiers = [...src.matchAll(/\bfrom\s+"([^"]+)"|\bimport\s+"([^"]+)"|\bimport\(\s*"([^"]+)"/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+    expect(specifiers.filter((s) => !s!.startsWith("./") && s !== "zod")).toEqual([]);
+  });
+
+  it.each(files)("%s reads no clock, randomness or environment", (f) => {
+    const src = fs.readFileSync(path.join(DIR, f), "utf8");
+    expect(src).not.toMatch(/Date\.now\(|new Date\(\)|performance\.now|Math\.random|process\.|require\(/);
+  });
+});
