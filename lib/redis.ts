@@ -23,6 +23,7 @@ export function redis(): Redis {
 
 export const keys = {
   events: () => `${env.BACKOUT_REDIS_PREFIX}:run-events`,
+  incidentEvents: () => `${env.BACKOUT_REDIS_PREFIX}:incident-events`,
   cancel: () => `${env.BACKOUT_REDIS_PREFIX}:run-cancel`,
   workerHeartbeat: (id: string) => `${env.BACKOUT_REDIS_PREFIX}:worker:${id}`,
   workerHeartbeatPattern: () => `${env.BACKOUT_REDIS_PREFIX}:worker:*`,

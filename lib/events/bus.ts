@@ -2,41 +2,47 @@ import "server-only";
 import type { Redis } from "ioredis";
 import { createRedis, keys } from "../redis";
 import type { RunEventRecord } from "../runs/events";
+import type { TimelineEntry } from "../incidents/timeline";
+
+/** Anything streamed to browsers: numbered per stream, with a type. */
+export type Sequenced = { seq: number; type: string };
 
 /**
- * `events` are consecutive events of one run, in order; `frame` is all of them as SSE bytes,
- * built once per process however many streams it goes to.
+ * `events` are consecutive events of one stream, in order; `frame` is all of them as SSE bytes,
+ * built once per process however many connections they go to.
  */
-type Listener = { onEvents: (events: RunEventRecord[], frame: Uint8Array) => void; onResync: () => void };
+export type Listener<T extends Sequenced> = { onEvents: (events: T[], frame: Uint8Array) => void; onResync: () => void };
 
 const enc = new TextEncoder();
-const frameText = (e: RunEventRecord) => `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
-export function sseFrame(events: RunEventRecord[]): Uint8Array {
+const frameText = (e: Sequenced) => `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
+export function sseFrame(events: Sequenced[]): Uint8Array {
   return enc.encode(events.map(frameText).join(""));
 }
 
 /**
- * One Redis subscription per web process, fanned out to every open SSE stream in it.
+ * One Redis subscription per channel per web process, fanned out to every open SSE stream in it.
  * When the subscription drops and comes back, streams are told to resync from Postgres.
  */
-class RunEventBus {
+export class EventBus<T extends Sequenced> {
   private sub: Redis | undefined;
-  private listeners = new Map<string, Set<Listener>>();
+  private listeners = new Map<string, Set<Listener<T>>>();
   private wasReady = false;
+
+  constructor(private channel: string, private keyOf: (e: T) => string) {}
 
   private ensure(): void {
     if (this.sub) return;
     this.sub = createRedis(undefined, { enableOfflineQueue: true });
-    this.sub.subscribe(keys.events()).catch(() => {});
+    this.sub.subscribe(this.channel).catch(() => {});
     this.sub.on("message", (_ch, msg: string) => {
-      let events: RunEventRecord[];
+      let events: T[];
       try {
-        const parsed = JSON.parse(msg) as RunEventRecord | RunEventRecord[];
+        const parsed = JSON.parse(msg) as T | T[];
         events = Array.isArray(parsed) ? parsed : [parsed];
       } catch {
         return;
       }
-      const set = events[0] && this.listeners.get(events[0].runId);
+      const set = events[0] && this.listeners.get(this.keyOf(events[0]));
       if (!set) return;
       const frame = sseFrame(events);
       for (const l of set) l.onEvents(events, frame);
@@ -48,26 +54,26 @@ class RunEventBus {
     this.sub.on("error", () => {});
   }
 
-  subscribe(runId: string, listener: Listener): () => void {
+  subscribe(key: string, listener: Listener<T>): () => void {
     this.ensure();
-    let set = this.listeners.get(runId);
-    if (!set) this.listeners.set(runId, (set = new Set()));
+    let set = this.listeners.get(key);
+    if (!set) this.listeners.set(key, (set = new Set()));
     set.add(listener);
     return () => {
       set!.delete(listener);
-      if (set!.size === 0) this.listeners.delete(runId);
+      if (set!.size === 0) this.listeners.delete(key);
     };
-  }
-
-  get size(): number {
-    let n = 0;
-    for (const s of this.listeners.values()) n += s.size;
-    return n;
   }
 }
 
-const g = globalThis as unknown as { backoutBus?: RunEventBus };
-export function runEventBus(): RunEventBus {
-  g.backoutBus ??= new RunEventBus();
-  return g.backoutBus;
+const g = globalThis as unknown as { backoutRunBus?: EventBus<RunEventRecord>; backoutIncidentBus?: EventBus<TimelineEntry> };
+
+export function runEventBus(): EventBus<RunEventRecord> {
+  g.backoutRunBus ??= new EventBus<RunEventRecord>(keys.events(), (e) => e.runId);
+  return g.backoutRunBus;
+}
+
+export function incidentEventBus(): EventBus<TimelineEntry> {
+  g.backoutIncidentBus ??= new EventBus<TimelineEntry>(keys.incidentEvents(), (e) => e.incidentId);
+  return g.backoutIncidentBus;
 }

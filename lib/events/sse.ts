@@ -1,19 +1,23 @@
 import "server-only";
-import type { Db } from "../db/client";
-import { runEventBus, sseFrame } from "./bus";
-import { listRunEvents } from "../runs/get-run";
-import type { RunEventRecord } from "../runs/events";
+import { sseFrame, type EventBus, type Sequenced } from "./bus";
 
 const HEARTBEAT_MS = 15_000;
 const enc = new TextEncoder();
 
 /**
- * A run's events as Server-Sent Events. Each event's id is its per-run sequence. A client that
- * reconnects with Last-Event-ID first gets exactly the events it missed (from Postgres), then
- * the live tail; sequence numbers make sure nothing is sent twice or skipped.
+ * A stream's events (a run's, an incident's timeline) as Server-Sent Events. Each event's id is
+ * its sequence in the stream. A client that reconnects with Last-Event-ID first gets exactly the
+ * events it missed (from Postgres, via `listAfter`), then the live tail; sequence numbers make
+ * sure nothing is sent twice or skipped.
  */
-export function runEventStream(opts: { db: Db; runId: string; afterSeq: number; signal: AbortSignal }): ReadableStream<Uint8Array> {
-  const { db, runId, signal } = opts;
+export function sequencedEventStream<T extends Sequenced>(opts: {
+  bus: EventBus<T>;
+  key: string;
+  listAfter: (seq: number) => Promise<T[]>;
+  afterSeq: number;
+  signal: AbortSignal;
+}): ReadableStream<Uint8Array> {
+  const { bus, key, listAfter, signal } = opts;
   let lastSent = opts.afterSeq;
   let unsubscribe: (() => void) | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
@@ -21,7 +25,7 @@ export function runEventStream(opts: { db: Db; runId: string; afterSeq: number; 
 
   return new ReadableStream<Uint8Array>({
     async start(controller) {
-      const send = (e: RunEventRecord) => {
+      const send = (e: T) => {
         if (closed || e.seq <= lastSent) return;
         controller.enqueue(sseFrame([e]));
         lastSent = e.seq;
@@ -38,11 +42,11 @@ export function runEventStream(opts: { db: Db; runId: string; afterSeq: number; 
         }
       };
       // Live events that arrive while we read Postgres wait here, then go out in order.
-      let buffer: RunEventRecord[] | null = [];
+      let buffer: T[] | null = [];
       let replaying: Promise<void> = Promise.resolve();
       const replay = async () => {
         buffer ??= [];
-        const missed = await listRunEvents({ db, runId, afterSeq: lastSent });
+        const missed = await listAfter(lastSent);
         for (const e of missed) send(e);
         const held = buffer;
         buffer = null;
@@ -56,7 +60,7 @@ export function runEventStream(opts: { db: Db; runId: string; afterSeq: number; 
           send(e);
         }
       };
-      unsubscribe = runEventBus().subscribe(runId, {
+      unsubscribe = bus.subscribe(key, {
         onEvents: (events, frame) => {
           const first = events[0]!;
           const last = events[events.length - 1]!;

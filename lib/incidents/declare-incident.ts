@@ -2,11 +2,12 @@ import "server-only";
 import type { Db } from "../db/client";
 import type { Actor } from "../auth/roles";
 import type { DeclareIncidentInput } from "../schemas/incident";
-import { appendTimeline } from "./timeline";
+import type { Redis } from "ioredis";
+import { appendTimeline, publishTimeline } from "./timeline";
 
-export async function declareIncident(opts: { db: Db; actor: Actor; input: DeclareIncidentInput }) {
+export async function declareIncident(opts: { db: Db; redis: Redis; actor: Actor; input: DeclareIncidentInput }) {
   const { db, actor, input } = opts;
-  return db.$transaction(async (tx) => {
+  const { incident, entry } = await db.$transaction(async (tx) => {
     const incident = await tx.incident.create({
       data: {
         title: input.title,
@@ -17,9 +18,11 @@ export async function declareIncident(opts: { db: Db; actor: Actor; input: Decla
         declaredBy: actor.label,
       },
     });
-    await appendTimeline(tx, incident.id, "incident.declared", actor.label, {
+    const entry = await appendTimeline(tx, incident.id, "incident.declared", actor.label, {
       title: input.title, severity: input.severity, components: input.components, detectedAt: incident.detectedAt.toISOString(),
     });
-    return incident;
+    return { incident, entry };
   });
+  publishTimeline(opts.redis, [entry]);
+  return incident;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
+import { checklistState } from "./checklist";
 
 export async function getIncident(opts: { db: Db; incidentId: string }) {
   const incident = await opts.db.incident.findUnique({
@@ -11,7 +12,7 @@ export async function getIncident(opts: { db: Db; incidentId: string }) {
     },
   });
   if (!incident) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found; GET /api/incidents lists them`);
-  return { ...incident, timeline: incident.timeline.map(({ id: _id, ...e }) => e) };
+  return { ...incident, timeline: incident.timeline.map(({ id: _id, ...e }) => e), checklist: await checklistState(opts.db, opts.incidentId) };
 }
 
 export async function listIncidents(opts: { db: Db; limit?: number }) {

@@ -1,5 +1,7 @@
 import "server-only";
+import type { Redis } from "ioredis";
 import type { Db } from "../db/client";
+import { keys } from "../redis";
 
 type Tx = Pick<Db, "$queryRawUnsafe">;
 
@@ -18,4 +20,14 @@ export async function appendTimeline(tx: Tx, incidentId: string, type: string, a
   );
   if (!row) throw new Error(`incident ${incidentId} not found`);
   return { incidentId, seq: row.seq, type: row.type, actorLabel: row.actorLabel, data: row.data, at: new Date(row.at).toISOString() };
+}
+
+/** After the commit: tells live viewers. Postgres has the entries; a lost publish loses nothing. */
+export function publishTimeline(redis: Redis, entries: TimelineEntry[]): void {
+  if (entries.length) void redis.publish(keys.incidentEvents(), JSON.stringify(entries.length === 1 ? entries[0] : entries)).catch(() => {});
+}
+
+export async function listTimeline(db: Pick<Db, "incidentEvent">, incidentId: string, afterSeq: number): Promise<TimelineEntry[]> {
+  const rows = await db.incidentEvent.findMany({ where: { incidentId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" } });
+  return rows.map((r) => ({ incidentId: r.incidentId, seq: r.seq, type: r.type, actorLabel: r.actorLabel, data: r.data as Record<string, unknown>, at: r.at.toISOString() }));
 }

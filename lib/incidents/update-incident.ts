@@ -3,22 +3,24 @@ import type { Db } from "../db/client";
 import type { Actor } from "../auth/roles";
 import { AppError } from "../errors";
 import type { UpdateIncidentInput } from "../schemas/incident";
-import { appendTimeline } from "./timeline";
+import type { Redis } from "ioredis";
+import { appendTimeline, publishTimeline, type TimelineEntry } from "./timeline";
 
 /** Severity and status changes, each recorded on the timeline with who, when, from, to and why. */
-export async function updateIncident(opts: { db: Db; actor: Actor; incidentId: string; input: UpdateIncidentInput }) {
+export async function updateIncident(opts: { db: Db; redis: Redis; actor: Actor; incidentId: string; input: UpdateIncidentInput }) {
   const { db, actor, incidentId, input } = opts;
-  return db.$transaction(async (tx) => {
+  const entries: TimelineEntry[] = [];
+  const incident = await db.$transaction(async (tx) => {
     const [current] = await tx.$queryRawUnsafe<{ severity: string; status: string }[]>(
       `SELECT severity::text, status::text FROM incidents WHERE id = $1::uuid FOR UPDATE`, incidentId,
     );
     if (!current) throw new AppError("NOT_FOUND", `Incident ${incidentId} not found; GET /api/incidents lists them`);
     if (current.status === "resolved" && input.status !== undefined && input.status !== "resolved")
-      await appendTimeline(tx, incidentId, "incident.reopened", actor.label, { reason: input.reason ?? null });
+      entries.push(await appendTimeline(tx, incidentId, "incident.reopened", actor.label, { reason: input.reason ?? null }));
     if (input.severity && input.severity !== current.severity)
-      await appendTimeline(tx, incidentId, "incident.severity_changed", actor.label, { from: current.severity, to: input.severity, reason: input.reason ?? null });
+      entries.push(await appendTimeline(tx, incidentId, "incident.severity_changed", actor.label, { from: current.severity, to: input.severity, reason: input.reason ?? null }));
     if (input.status && input.status !== current.status)
-      await appendTimeline(tx, incidentId, "incident.status_changed", actor.label, { from: current.status, to: input.status, reason: input.reason ?? null });
+      entries.push(await appendTimeline(tx, incidentId, "incident.status_changed", actor.label, { from: current.status, to: input.status, reason: input.reason ?? null }));
     return tx.incident.update({
       where: { id: incidentId },
       data: {
@@ -27,4 +29,6 @@ export async function updateIncident(opts: { db: Db; actor: Actor; incidentId: s
       },
     });
   });
+  publishTimeline(opts.redis, entries);
+  return incident;
 }

@@ -9,7 +9,7 @@ import { killGroup } from "../steps/spawn";
 import { sleep, StepAbort, StepFailure, type OutputStream, type StepContext } from "../steps/context";
 import { appendEvents, publishEvents, transitionStep, type RunEventInput, type StepTransition } from "./events";
 import { releaseTargetLock } from "./lock";
-import { appendTimeline } from "../incidents/timeline";
+import { appendTimeline, publishTimeline, type TimelineEntry } from "../incidents/timeline";
 
 // Runbooks that do not roll anything back: their success starts no post-rollback clock.
 const NOT_ROLLBACKS = new Set(["db-backup", "deploy"]);
@@ -110,14 +110,16 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
   };
   const finish = async (status: "succeeded" | "failed" | "cancelled" | "needs_attention", event: RunEventInput, error?: string) => {
     await out.flush();
+    const timeline: TimelineEntry[] = [];
     await commit(`run ${status}`, async (tx) => {
+      timeline.length = 0; // a retried transaction starts again
       const run = await tx.run.update({
         where: { id: runId },
         data: { status, error: error ?? null, finishedAt: new Date(), claimedBy: null, claimedUntil: null },
         select: { incidentId: true, runbook: true },
       });
       if (run.incidentId) {
-        await appendTimeline(tx, run.incidentId, `run.${status}`, "worker", { runId, runbook: run.runbook, error: error ?? null });
+        timeline.push(await appendTimeline(tx, run.incidentId, `run.${status}`, "worker", { runId, runbook: run.runbook, error: error ?? null }));
         // plan §9: checkpoints 4 and 5 are timed from the rollback's completion.
         if (status === "succeeded" && !NOT_ROLLBACKS.has(run.runbook))
           await tx.incident.updateMany({ where: { id: run.incidentId, rollbackCompletedAt: null }, data: { rollbackCompletedAt: new Date() } });
@@ -126,6 +128,7 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
       await releaseTargetLock(tx, runId);
       return [event];
     });
+    publishTimeline(redis, timeline);
     return status;
   };
 

@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { toEventRecord, type RunEventRecord } from "./events";
+import { redactSpec } from "./redact";
 
 export async function getRun(opts: { db: Db; runId: string }) {
   const run = await opts.db.run.findUnique({
@@ -10,7 +11,7 @@ export async function getRun(opts: { db: Db; runId: string }) {
   });
   if (!run) throw new AppError("NOT_FOUND", `Run ${opts.runId} not found; GET /api/runs lists recent runs`);
   const { claimedBy: _c, claimedUntil: _u, ...rest } = run;
-  return rest;
+  return { ...rest, steps: rest.steps.map((s) => ({ ...s, spec: redactSpec(s.spec) as typeof s.spec })) };
 }
 export type RunView = Awaited<ReturnType<typeof getRun>>;
 

@@ -10,7 +10,8 @@ import type { StartRunInput } from "../schemas/run";
 import { appendEvents, publishEvents } from "./events";
 import { enqueueRun } from "./run-job";
 import { releaseTargetLock } from "./lock";
-import { appendTimeline } from "../incidents/timeline";
+import { appendTimeline, publishTimeline, type TimelineEntry } from "../incidents/timeline";
+import { enforceCheckpointOne } from "../incidents/checklist";
 import type { Redis } from "ioredis";
 import { hasRole, type Actor } from "../auth/roles";
 
@@ -51,6 +52,7 @@ export async function startRun(opts: {
 
   let runId: string;
   let events;
+  const timeline: TimelineEntry[] = [];
   try {
     ({ runId, events } = await db.$transaction(async (tx) => {
       const run = await tx.run.create({
@@ -78,10 +80,15 @@ export async function startRun(opts: {
         select: { id: true },
       });
       if (!isDryRun) await tx.targetLock.create({ data: { target: target.name, runId: run.id } });
+      // Backups and deploys are not rollbacks; dry runs execute nothing: neither waits for Checkpoint 1.
+      if (input.incidentId && !isDryRun && !["db-backup", "deploy"].includes(runbook.id))
+        timeline.push(...(await enforceCheckpointOne(tx, { incidentId: input.incidentId, actor, runbookTitle: runbook.title, override: input.checkpointOverride })));
       if (input.incidentId)
-        await appendTimeline(tx, input.incidentId, isDryRun ? "run.dry_run" : "run.started", actor.label, {
-          runId: run.id, runbook: runbook.id, title: runbook.title, params: resolved.params,
-        });
+        timeline.push(
+          await appendTimeline(tx, input.incidentId, isDryRun ? "run.dry_run" : "run.started", actor.label, {
+            runId: run.id, runbook: runbook.id, title: runbook.title, params: resolved.params,
+          }),
+        );
       const evs = await appendEvents(tx, run.id, [
         { type: "run.created", data: { runbook: runbook.id, target: target.name, params: resolved.params, isDryRun, requestedBy: actor.label } },
         ...(isDryRun ? [{ type: "run.succeeded" as const, data: { dryRun: true, message: "dry run: nothing was executed" } }] : []),
@@ -100,6 +107,7 @@ export async function startRun(opts: {
     );
   }
   void publishEvents(redis, events); // never hold a request for Redis: Postgres has the record
+  publishTimeline(redis, timeline);
   if (isDryRun) return { id: runId, status: "succeeded", isDryRun };
 
   try {

@@ -29,4 +29,13 @@ export const updateIncidentInput = z
   .refine((v) => v.severity !== undefined || v.status !== undefined, { message: "send severity and/or status to change" });
 export type UpdateIncidentInput = z.infer<typeof updateIncidentInput>;
 
+export const tickInput = z
+  .object({
+    itemId: z.string({ error: "itemId: an item id from GET /api/checklists, e.g. cp1-backup-verified" }).min(1).max(100),
+    isTicked: z.boolean({ error: "isTicked: true or false" }),
+    isOverride: z.boolean().optional(),
+    reason: z.string().max(2000).optional(),
+  })
+  .strict();
+
 export const incidentIdParam = z.object({ id: z.string().uuid("the incident id is a UUID, as returned by POST /api/incidents") });

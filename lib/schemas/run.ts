@@ -7,6 +7,8 @@ export const startRunInput = z
     params: z.record(z.string(), z.unknown(), { error: "params: an object, e.g. { \"release\": \"v1.0.0\" }" }).optional(),
     dryRun: z.boolean({ error: "dryRun: true or false" }).optional(),
     incidentId: z.string().uuid("incidentId: the id of an open incident (GET /api/incidents)").optional(),
+    // plan §9: start before Checkpoint 1 is complete, saying why (commanders only).
+    checkpointOverride: z.object({ reason: z.string().trim().min(10, "checkpointOverride.reason: say why, in at least 10 characters").max(2000) }).strict().optional(),
   })
   .strict();
 export type StartRunInput = z.infer<typeof startRunInput>;

@@ -29,7 +29,11 @@ describe("incidents: declare, change severity and status, runs from the incident
     expect((await api("PATCH", `/api/incidents/${id}`, { status: "rolling_back" }, bearer("viewer"))).status).toBe(403);
     expect((await api("PATCH", `/api/incidents/${id}`, { status: "rolling_back" }, bearer("commander"))).status).toBe(200);
 
-    const run = await api("POST", "/api/runs", { runbook: "cache", params: { warm: false }, incidentId: id }, bearer("engineer"));
+    const run = await api(
+      "POST", "/api/runs",
+      { runbook: "cache", params: { warm: false }, incidentId: id, checkpointOverride: { reason: "cache poisoning confirmed; acting now" } },
+      bearer("commander"),
+    );
     expect(run.status).toBe(201);
     expect((await waitForRun(run.body.id)).status).toBe("succeeded");
 
@@ -43,7 +47,8 @@ describe("incidents: declare, change severity and status, runs from the incident
       ["incident.declared", "token:test-commander"],
       ["incident.severity_changed", "token:test-commander"],
       ["incident.status_changed", "token:test-commander"],
-      ["run.started", "token:test-engineer"],
+      ["checkpoint.overridden", "token:test-commander"],
+      ["run.started", "token:test-commander"],
       ["run.succeeded", "worker"],
     ]);
     expect(incident.timeline[1].data).toMatchObject({ from: "P2", to: "P1", reason: "error rate 18%" });

@@ -1,4 +1,5 @@
 import { db } from "@/lib/db/client";
+import { redis } from "@/lib/redis";
 import { route } from "@/lib/http/route";
 import { incidentIdParam, updateIncidentInput } from "@/lib/schemas/incident";
 import { getIncident } from "@/lib/incidents/get-incident";
@@ -9,5 +10,5 @@ export const dynamic = "force-dynamic";
 export const GET = route({ role: "viewer", params: incidentIdParam }, async ({ params }) => getIncident({ db: db(), incidentId: params.id }));
 
 export const PATCH = route({ role: "commander", params: incidentIdParam, body: updateIncidentInput }, async ({ params, body, actor }) =>
-  updateIncident({ db: db(), actor, incidentId: params.id, input: body }),
+  updateIncident({ db: db(), redis: redis(), actor, incidentId: params.id, input: body }),
 );

@@ -1,9 +1,12 @@
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { route } from "@/lib/http/route";
+import { SSE_HEADERS, lastEventId } from "@/lib/events/headers";
 import { runIdParam } from "@/lib/schemas/run";
 import { getRun } from "@/lib/runs/get-run";
-import { runEventStream } from "@/lib/events/sse";
+import { sequencedEventStream } from "@/lib/events/sse";
+import { runEventBus } from "@/lib/events/bus";
+import { listRunEvents } from "@/lib/runs/get-run";
 
 export const dynamic = "force-dynamic";
 
@@ -11,15 +14,14 @@ export const GET = route(
   { role: "viewer", params: runIdParam, query: z.object({ after: z.coerce.number().int().min(0).optional() }) },
   async ({ req, params, query }) => {
     await getRun({ db: db(), runId: params.id }); // 404 before opening a stream
-    const header = req.headers.get("last-event-id");
-    const afterSeq = header && /^\d+$/.test(header) ? Number(header) : (query.after ?? 0);
-    return new Response(runEventStream({ db: db(), runId: params.id, afterSeq, signal: req.signal }), {
-      headers: {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        connection: "keep-alive",
-        "x-accel-buffering": "no",
-      },
+    const afterSeq = lastEventId(req.headers) ?? query.after ?? 0;
+    const stream = sequencedEventStream({
+      bus: runEventBus(),
+      key: params.id,
+      listAfter: (seq) => listRunEvents({ db: db(), runId: params.id, afterSeq: seq }),
+      afterSeq,
+      signal: req.signal,
     });
+    return new Response(stream, { headers: SSE_HEADERS });
   },
 );

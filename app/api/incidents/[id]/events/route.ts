@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { route } from "@/lib/http/route";
+import { incidentIdParam } from "@/lib/schemas/incident";
+import { getIncident } from "@/lib/incidents/get-incident";
+import { listTimeline } from "@/lib/incidents/timeline";
+import { sequencedEventStream } from "@/lib/events/sse";
+import { incidentEventBus } from "@/lib/events/bus";
+import { SSE_HEADERS, lastEventId } from "@/lib/events/headers";
+
+export const dynamic = "force-dynamic";
+
+// The incident's timeline, live: ticks, severity and status changes and runs reach every open
+// browser as they are committed; Last-Event-ID replays what a reconnecting one missed.
+export const GET = route(
+  { role: "viewer", params: incidentIdParam, query: z.object({ after: z.coerce.number().int().min(0).optional() }) },
+  async ({ req, params, query }) => {
+    await getIncident({ db: db(), incidentId: params.id });
+    const stream = sequencedEventStream({
+      bus: incidentEventBus(),
+      key: params.id,
+      listAfter: (seq) => listTimeline(db(), params.id, seq),
+      afterSeq: lastEventId(req.headers) ?? query.after ?? 0,
+      signal: req.signal,
+    });
+    return new Response(stream, { headers: SSE_HEADERS });
+  },
+);

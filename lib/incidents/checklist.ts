@@ -1,0 +1,74 @@
+import "server-only";
+import type { Db } from "../db/client";
+import type { Actor } from "../auth/roles";
+import { AppError } from "../errors";
+import { checklistProgress, checklists, checkpoints } from "../plan";
+import type { Redis } from "ioredis";
+import { appendTimeline, publishTimeline, type TimelineEntry } from "./timeline";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+export type ItemState = { isTicked: boolean; isOverride: boolean; reason: string | null; by: string; at: string };
+
+function checklistOf(itemId: string) {
+  return checklists.find((c) => c.items.some((i) => i.id === itemId));
+}
+
+/** The current state of every item ticked or unticked on an incident (its newest row). */
+export async function checklistState(db: Pick<Db, "$queryRawUnsafe">, incidentId: string): Promise<Record<string, ItemState>> {
+  const rows = await db.$queryRawUnsafe<{ itemId: string; isTicked: boolean; isOverride: boolean; reason: string | null; actorLabel: string; at: Date }[]>(
+    `SELECT DISTINCT ON ("itemId") "itemId", "isTicked", "isOverride", reason, "actorLabel", at
+     FROM checklist_ticks WHERE "incidentId" = $1::uuid ORDER BY "itemId", id DESC`,
+    incidentId,
+  );
+  return Object.fromEntries(rows.map((r) => [r.itemId, { isTicked: r.isTicked, isOverride: r.isOverride, reason: r.reason, by: r.actorLabel, at: new Date(r.at).toISOString() }]));
+}
+
+export const tickedIds = (state: Record<string, ItemState>) => Object.entries(state).filter(([, s]) => s.isTicked).map(([id]) => id);
+
+/** A person ticks (or unticks) one item of the plan's checklists; it lands on the timeline. */
+export async function tickItem(opts: { db: Db; redis: Redis; actor: Actor; incidentId: string; itemId: string; isTicked: boolean; isOverride?: boolean; reason?: string }) {
+  const checklist = checklistOf(opts.itemId);
+  const item = checklist?.items.find((i) => i.id === opts.itemId);
+  if (!checklist || !item)
+    throw new AppError("NOT_FOUND", `Unknown checklist item "${opts.itemId}"`, { issues: [{ path: "itemId", message: "an item id from the plan's checklists (GET /api/checklists)" }] });
+  if (opts.isOverride && !opts.reason?.trim())
+    throw new AppError("BAD_REQUEST", "An override needs a written reason", { issues: [{ path: "reason", message: "say why the measured value is overridden" }] });
+  const result = await opts.db.$transaction(async (tx) => {
+    const exists = await tx.$queryRawUnsafe<{ status: string }[]>(`SELECT status::text FROM incidents WHERE id = $1::uuid FOR UPDATE`, opts.incidentId);
+    if (!exists[0]) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found`);
+    await tx.checklistTick.create({
+      data: { incidentId: opts.incidentId, checklistId: checklist.id, itemId: item.id, isTicked: opts.isTicked, isOverride: opts.isOverride ?? false, reason: opts.reason ?? null, actorLabel: opts.actor.label },
+    });
+    const entry = await appendTimeline(tx, opts.incidentId, opts.isTicked ? "checklist.ticked" : "checklist.unticked", opts.actor.label, {
+      checklist: checklist.title, itemId: item.id, text: item.text, isOverride: opts.isOverride ?? false, reason: opts.reason ?? null,
+    });
+    return { itemId: item.id, isTicked: opts.isTicked, entry };
+  });
+  publishTimeline(opts.redis, [result.entry]);
+  return result;
+}
+
+/**
+ * plan §9 Checkpoint 1 "Before Initiating Rollback" gates a component rollback started from an
+ * incident, unless a commander overrides it with a written reason (recorded on the timeline).
+ */
+export async function enforceCheckpointOne(tx: Tx, opts: { incidentId: string; actor: Actor; runbookTitle: string; override?: { reason: string } }): Promise<TimelineEntry[]> {
+  const cp1 = checkpoints[0]!;
+  const { missing } = checklistProgress(cp1, tickedIds(await checklistState(tx, opts.incidentId)));
+  if (missing.length === 0) return [];
+  if (opts.override) {
+    if (opts.actor.role !== "commander" && opts.actor.role !== "admin")
+      throw new AppError("FORBIDDEN", `Only a commander may override ${cp1.title}; you are ${opts.actor.role}`);
+    return [
+      await appendTimeline(tx, opts.incidentId, "checkpoint.overridden", opts.actor.label, {
+        checkpoint: cp1.title, reason: opts.override.reason, runbook: opts.runbookTitle, missing: missing.map((i) => i.text),
+      }),
+    ];
+  }
+  throw new AppError(
+    "CONFLICT",
+    `${cp1.title} is not complete (missing: ${missing.map((i) => i.text).join("; ")}). Tick it on the incident page, or a commander may override with a written reason.`,
+    { details: { gate: cp1.id, missing: missing.map((i) => ({ id: i.id, text: i.text })) } },
+  );
+}

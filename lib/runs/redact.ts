@@ -1,0 +1,10 @@
+// Step specs hold the target's URLs and env; viewers see what runs, never a credential.
+const SECRET_KEY = /pass|secret|token|key|credential/i;
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]+@/gi;
+
+export function redactSpec(value: unknown, key = ""): unknown {
+  if (typeof value === "string") return SECRET_KEY.test(key) ? "***" : value.replace(URL_PASSWORD, "$1***@");
+  if (Array.isArray(value)) return value.map((v) => redactSpec(v));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSpec(v, k)]));
+  return value;
+}
