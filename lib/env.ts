@@ -34,6 +34,9 @@ const EnvSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   // How long a worker holds a run before another may take it over after a crash.
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(10_000),
+  // The metrics sampler (workers/sampler.ts).
+  SAMPLE_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5000),
+  METRICS_RETENTION_HOURS: z.coerce.number().min(0.1).max(24 * 90).default(24),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

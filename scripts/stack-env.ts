@@ -34,7 +34,7 @@ export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.Pr
     DEMO_REDIS_URL: `${redisBaseFor}/${p.demoRedisDb}`,
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production",
-    ...(mode === "dev" ? {} : { WORKER_LOCK_MS: "3000", LOG_LEVEL: "warn" }),
+    ...(mode === "dev" ? {} : { WORKER_LOCK_MS: "3000", LOG_LEVEL: "warn", SAMPLE_INTERVAL_MS: "1000" }),
   };
   // In dev, explicit DATABASE_URL / REDIS_URL / PORT from the caller win.
   if (mode === "dev") for (const k of ["DATABASE_URL", "REDIS_URL", "PORT", "DEMO_PORT", "DEMO_DATABASE_URL", "DEMO_REDIS_URL"]) if (base[k]) env[k] = base[k]!;

@@ -217,6 +217,7 @@ export function startProcess(name: string, argv: string[], env: StackEnv, opts: 
 }
 
 export const workerArgv = () => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "workers", "run-worker.ts")];
+export const samplerArgv = () => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "workers", "sampler.ts")];
 export const webArgv = (port: string) => [path.join(ROOT, "node_modules", ".bin", "next"), "start", "-p", port, "-H", "127.0.0.1"];
 
 export async function waitForHttp(url: string, opts: { timeoutMs?: number; status?: number } = {}): Promise<void> {

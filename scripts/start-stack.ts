@@ -1,4 +1,4 @@
-import { buildWebIfStale, ensureDemo, ensureServices, migrateDatabase, stackEnv, startProcess, stopDemo, waitForHttp, webArgv, workerArgv, portFree, type Proc } from "./stack";
+import { samplerArgv, buildWebIfStale, ensureDemo, ensureServices, migrateDatabase, stackEnv, startProcess, stopDemo, waitForHttp, webArgv, workerArgv, portFree, type Proc } from "./stack";
 
 const say = (msg: string) => console.log(`› ${msg}`);
 const env = stackEnv("dev");
@@ -33,6 +33,7 @@ buildWebIfStale();
 const procs: Proc[] = [
   startProcess("web", webArgv(env.PORT!), env),
   startProcess("worker", workerArgv(), env),
+  startProcess("sampler", samplerArgv(), env),
 ];
 let stopping = false;
 async function stopAll(code = 0) {

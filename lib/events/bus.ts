@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { createRedis, keys } from "../redis";
 import type { RunEventRecord } from "../runs/events";
 import type { TimelineEntry } from "../incidents/timeline";
+import type { SampleRecord } from "../metrics/store";
 
 /** Anything streamed to browsers: numbered per stream, with a type. */
 export type Sequenced = { seq: number; type: string };
@@ -66,7 +67,12 @@ export class EventBus<T extends Sequenced> {
   }
 }
 
-const g = globalThis as unknown as { backoutRunBus?: EventBus<RunEventRecord>; backoutIncidentBus?: EventBus<TimelineEntry> };
+const g = globalThis as unknown as { backoutRunBus?: EventBus<RunEventRecord>; backoutIncidentBus?: EventBus<TimelineEntry>; backoutMetricsBus?: EventBus<SampleRecord> };
+
+export function metricsBus(): EventBus<SampleRecord> {
+  g.backoutMetricsBus ??= new EventBus<SampleRecord>(keys.metrics(), (e) => e.target);
+  return g.backoutMetricsBus;
+}
 
 export function runEventBus(): EventBus<RunEventRecord> {
   g.backoutRunBus ??= new EventBus<RunEventRecord>(keys.events(), (e) => e.runId);

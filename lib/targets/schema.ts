@@ -34,6 +34,8 @@ export const targetSchema = z
         cacheWarmPath: z.string().startsWith("/").optional(),
         maintenanceEnablePath: z.string().startsWith("/").optional(),
         maintenanceDisablePath: z.string().startsWith("/").optional(),
+        // What the sampler times (GET) for response time p95 (plan §6.2 "Monitor response times").
+        probePath: z.string().startsWith("/").default("/api/projects"),
       })
       .strict(),
     // Paths inside the repo that hold the queue code (plan §4.2: checkout -- backend/src/queues/).
@@ -61,6 +63,8 @@ export const targetSchema = z
       })
       .strict(),
     logFile: absPath,
+    // Configured baselines win over the ones learnt from the healthy period (plan §2 "2x baseline").
+    baseline: z.object({ responseTimeP95Ms: z.number().positive().optional(), errorRate: z.number().min(0).optional(), dbQueryMs: z.number().positive().optional() }).strict().default({}),
   })
   .strict();
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import {
   ROOT, buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase, stackEnv,
-  startProcess, stopDemo, waitForHttp, webArgv, workerArgv, type Proc,
+  startProcess, stopDemo, waitForHttp, webArgv, workerArgv, samplerArgv, type Proc,
 } from "../../scripts/stack";
 import { testEnv, writeTestTargets, writeTestTokens, WORKER_PID_FILE } from "./support/env";
 
@@ -24,12 +24,14 @@ export default async function setup(_project: TestProject) {
   fs.mkdirSync(logDir, { recursive: true });
   const web: Proc = startProcess("web", webArgv(env.PORT!), env, { logFile: path.join(logDir, "web.log") });
   const worker: Proc = startProcess("worker", workerArgv(), env, { logFile: path.join(logDir, "worker.log") });
+  const sampler: Proc = startProcess("sampler", samplerArgv(), env, { logFile: path.join(logDir, "sampler.log") });
   fs.writeFileSync(WORKER_PID_FILE(env), String(worker.child.pid));
   await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 60_000 });
 
   return async () => {
     await web.stop();
     await worker.stop();
+    await sampler.stop();
     // Tests may have replaced the worker; stop whichever one the pid file names.
     const pid = Number(fs.readFileSync(WORKER_PID_FILE(env), "utf8"));
     try {
