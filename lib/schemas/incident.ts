@@ -38,4 +38,19 @@ export const tickInput = z
   })
   .strict();
 
+// plan §2: the facts a commander states (the matrix's non-metric rows) and flowchart answers.
+export const QUESTION_IDS = ["service-down-or-data-at-risk", "error-rate-over-10", "quick-fix-failed", "performance-degraded-over-50", "queue-cache-not-fixable", "single-feature-broken", "can-disable-feature"] as const;
+export const decisionInput = z
+  .object({
+    facts: z
+      .object({ dataCorruption: z.boolean(), singleFeatureBroken: z.boolean(), featureFlagAvailable: z.boolean(), minorUiIssue: z.boolean() })
+      .partial()
+      .strict()
+      .optional(),
+    answer: z.object({ question: z.enum(QUESTION_IDS, { error: `answer.question: one of ${QUESTION_IDS.join(", ")}` }), answer: z.enum(["yes", "no"]).nullable() }).strict().optional(),
+    startQuickFix: z.literal(true).optional(),
+  })
+  .strict()
+  .refine((v) => v.facts || v.answer || v.startQuickFix, { message: "send facts, an answer, or startQuickFix" });
+
 export const incidentIdParam = z.object({ id: z.string().uuid("the incident id is a UUID, as returned by POST /api/incidents") });
