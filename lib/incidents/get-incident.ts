@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { checklistState } from "./checklist";
+import { verifyChecklists } from "./verify";
 
 export async function getIncident(opts: { db: Db; incidentId: string }) {
   const incident = await opts.db.incident.findUnique({
@@ -12,7 +13,8 @@ export async function getIncident(opts: { db: Db; incidentId: string }) {
     },
   });
   if (!incident) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found; GET /api/incidents lists them`);
-  return { ...incident, timeline: incident.timeline.map(({ id: _id, ...e }) => e), checklist: await checklistState(opts.db, opts.incidentId) };
+  const [checklist, verification] = await Promise.all([checklistState(opts.db, opts.incidentId), verifyChecklists({ db: opts.db, incidentId: opts.incidentId })]);
+  return { ...incident, timeline: incident.timeline.map(({ id: _id, ...e }) => e), checklist, verification };
 }
 
 export async function listIncidents(opts: { db: Db; limit?: number }) {

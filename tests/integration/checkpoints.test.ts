@@ -116,3 +116,23 @@ describe("plan §9 checkpoints: ticks by a person, live, and Checkpoint 1 gating
     expect(replay.map((e) => e.seq)).toEqual([2, 3]);
   });
 });
+
+describe("items a probe can verify are verified by the system, with the measured value", () => {
+  it("health, SELECT 1, PING, backups and the §6.4 targets come with what was measured", async () => {
+    const id = await declare("Verification");
+    let v: any;
+    for (let i = 0; i < 20; i++) {
+      v = (await api("GET", `/api/incidents/${id}`)).body.verification;
+      if (v["immediate-health-endpoint"]?.at) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    for (const itemId of ["immediate-health-endpoint", "immediate-database-connection", "immediate-redis-connection", "cp2-health-responding", "cp1-backup-verified", "metrics-database-query-time"])
+      expect(v[itemId], itemId).toMatchObject({ verified: true });
+    expect(v["metrics-response-time-p95"].value).toBeGreaterThan(0);
+    expect(v["immediate-database-connection"].why).toMatch(/\w/);
+    // Manual items have no probe, so no verdict.
+    expect(v["cp1-stakeholders-notified"]).toBeUndefined();
+    // Nothing is ticked just because a probe passed: ticks are people's.
+    expect((await api("GET", `/api/incidents/${id}`)).body.checklist).toEqual({});
+  });
+});
