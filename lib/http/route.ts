@@ -8,6 +8,10 @@ import { db } from "../db/client";
 import { authenticate } from "../auth/authenticate";
 import { hasRole, type Actor, type Role } from "../auth/roles";
 import { recordAudit } from "../audit";
+import { redis } from "../redis";
+import { recordIncidentAction } from "../incidents/timeline";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
@@ -78,10 +82,15 @@ export function route<B = undefined, P = Record<string, never>, Q = Record<strin
   return async (req: NextRequest, ctx: RouteContext): Promise<Response> => {
     const state: State = { actor: null };
     const response = await respond(req, ctx, state);
-    // Every mutating request lands in the append-only audit table, refused ones included.
+    // Every mutating request lands in the append-only audit table, refused ones included; one made
+    // for an incident (X-Backout-Incident) also lands on that incident's timeline.
     if (req.method !== "GET" && req.method !== "HEAD") {
       const error = response.status >= 400 ? ((await response.clone().json().catch(() => ({}))) as { error?: string }).error : undefined;
-      await recordAudit(db(), { actor: state.actor, method: req.method, path: req.nextUrl.pathname, status: response.status, body: state.body, error });
+      const incidentHeader = req.headers.get("x-backout-incident");
+      const incidentId = incidentHeader && UUID.test(incidentHeader) ? incidentHeader : null;
+      await recordAudit(db(), { actor: state.actor, method: req.method, path: req.nextUrl.pathname, status: response.status, body: state.body, error, incidentId });
+      if (incidentId && state.actor && response.status < 400)
+        await recordIncidentAction(db(), redis(), { incidentId, actor: state.actor, method: req.method, path: req.nextUrl.pathname, status: response.status });
     }
     return response;
   };

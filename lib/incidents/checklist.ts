@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import type { Actor } from "../auth/roles";
 import { AppError } from "../errors";
-import { checklistProgress, checklists, checkpoints } from "../plan";
+import { checklistProgress, checklistSchedule, checklists, checkpoints } from "../plan";
 import type { Redis } from "ioredis";
 import { appendTimeline, publishTimeline, type TimelineEntry } from "./timeline";
 
@@ -35,8 +35,22 @@ export async function tickItem(opts: { db: Db; redis: Redis; actor: Actor; incid
   if (opts.isOverride && !opts.reason?.trim())
     throw new AppError("BAD_REQUEST", "An override needs a written reason", { issues: [{ path: "reason", message: "say why the measured value is overridden" }] });
   const result = await opts.db.$transaction(async (tx) => {
-    const exists = await tx.$queryRawUnsafe<{ status: string }[]>(`SELECT status::text FROM incidents WHERE id = $1::uuid FOR UPDATE`, opts.incidentId);
-    if (!exists[0]) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found`);
+    const [incident] = await tx.$queryRawUnsafe<{ status: string; rollbackCompletedAt: Date | null }[]>(
+      `SELECT status::text, "rollbackCompletedAt" FROM incidents WHERE id = $1::uuid FOR UPDATE`, opts.incidentId,
+    );
+    if (!incident) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found`);
+    // plan §9: "Checkpoint 4: 30 Minutes After Rollback", "Checkpoint 5: 24 Hours After" open on schedule.
+    if (checklist.opensAfterMs && opts.isTicked) {
+      const { isOpen, opensAt } = checklistSchedule(checklist, incident.rollbackCompletedAt, new Date());
+      if (!isOpen)
+        throw new AppError(
+          "CONFLICT",
+          opensAt
+            ? `${checklist.title} opens at ${opensAt.toISOString()} (${Math.ceil((opensAt.getTime() - Date.now()) / 60_000)} min from now)`
+            : `${checklist.title} opens ${Math.round(checklist.opensAfterMs / 60_000)} min after the rollback completes; no rollback has completed yet`,
+          { details: { opensAt: opensAt?.toISOString() ?? null } },
+        );
+    }
     await tx.checklistTick.create({
       data: { incidentId: opts.incidentId, checklistId: checklist.id, itemId: item.id, isTicked: opts.isTicked, isOverride: opts.isOverride ?? false, reason: opts.reason ?? null, actorLabel: opts.actor.label },
     });

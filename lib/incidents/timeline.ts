@@ -31,3 +31,13 @@ export async function listTimeline(db: Pick<Db, "incidentEvent">, incidentId: st
   const rows = await db.incidentEvent.findMany({ where: { incidentId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" } });
   return rows.map((r) => ({ incidentId: r.incidentId, seq: r.seq, type: r.type, actorLabel: r.actorLabel, data: r.data as Record<string, unknown>, at: r.at.toISOString() }));
 }
+
+/** A direct control (pause queues, flush cache, maintenance…) used for an incident, on its timeline. */
+export async function recordIncidentAction(db: Db, redis: Redis, a: { incidentId: string; actor: { label: string }; method: string; path: string; status: number }): Promise<void> {
+  try {
+    const entry = await appendTimeline(db, a.incidentId, "action.performed", a.actor.label, { method: a.method, path: a.path, status: a.status });
+    publishTimeline(redis, [entry]);
+  } catch {
+    // An unknown incident id: the action stands, the audit entry names the id.
+  }
+}

@@ -43,3 +43,18 @@ describe("the append-only audit table", () => {
     await expect(backoutSql(`TRUNCATE audit_entries`)).rejects.toThrow(/append-only/);
   });
 });
+
+describe("controls used for an incident", () => {
+  it("land on the incident's timeline and in the audit table with its id", async () => {
+    const id = (await api("POST", "/api/incidents", { title: "Controls", severity: "P2" }, bearer("commander"))).body.id;
+    expect((await api("POST", "/api/queue/pause-all", {}, { ...bearer("engineer"), "x-backout-incident": id })).status).toBe(200);
+    await api("POST", "/api/queue/resume-all", {}, { ...bearer("engineer"), "x-backout-incident": id });
+    const timeline = (await api("GET", `/api/incidents/${id}`)).body.timeline;
+    expect(timeline.filter((e: any) => e.type === "action.performed").map((e: any) => [e.data.path, e.actorLabel])).toEqual([
+      ["/api/queue/pause-all", "token:test-engineer"],
+      ["/api/queue/resume-all", "token:test-engineer"],
+    ]);
+    const rows = await backoutSql(`SELECT path FROM audit_entries WHERE "incidentId" = $1 ORDER BY id`, [id]);
+    expect(rows.map((r) => r.path)).toEqual(["/api/queue/pause-all", "/api/queue/resume-all"]);
+  });
+});

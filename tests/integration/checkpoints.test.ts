@@ -136,3 +136,21 @@ describe("items a probe can verify are verified by the system, with the measured
     expect((await api("GET", `/api/incidents/${id}`)).body.checklist).toEqual({});
   });
 });
+
+describe("checkpoints 4 and 5 open on schedule", () => {
+  it("refuses a tick on Checkpoint 4 before 30 minutes after the rollback, saying when it opens", async () => {
+    const id = await declare("Schedule");
+    const early = await api("POST", `/api/incidents/${id}/checklist`, { itemId: "cp4-error-rate", isTicked: true }, bearer("commander"));
+    expect(early.status).toBe(409);
+    expect(early.body.error).toMatch(/no rollback has completed yet/);
+    // A rollback completes (a commander overrides Checkpoint 1 to get there quickly).
+    const run = await api("POST", "/api/runs", { runbook: "cache", params: { warm: false }, incidentId: id, checkpointOverride: { reason: "testing the schedule of checkpoint 4" } }, bearer("commander"));
+    await waitForRun(run.body.id);
+    const stillEarly = await api("POST", `/api/incidents/${id}/checklist`, { itemId: "cp5-system-stable", isTicked: true }, bearer("commander"));
+    expect(stillEarly.status).toBe(409);
+    expect(stillEarly.body.opensAt).toBeTruthy();
+    const opensInHours = (new Date(stillEarly.body.opensAt).getTime() - Date.now()) / 3600_000;
+    expect(opensInHours).toBeGreaterThan(23.9);
+    expect(opensInHours).toBeLessThanOrEqual(24);
+  });
+});
