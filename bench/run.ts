@@ -18,6 +18,7 @@ const { appendEvents, publishEvents } = await import("../lib/runs/events");
 const { enqueueRun, runQueue } = await import("../lib/runs/run-job");
 const { Queue, QueueEvents, Worker } = await import("bullmq");
 const { createApiToken } = await import("../lib/auth/tokens");
+const { ensureDemo, stopDemo } = await import("../scripts/stack");
 
 const STEPS = 50;
 const RUNS = 5;
@@ -171,6 +172,32 @@ for (const { spacing, r } of results) {
 console.log(`   web process peak RSS ${(peak / 1024).toFixed(0)} MiB`);
 
 await web.stop();
+
+// ── 3. sampler cost ──────────────────────────────────────────────────────────────────────────
+{
+  const demo = await ensureDemo(env);
+  const { loadTargets } = await import("../lib/targets/load-targets");
+  const { sampleTarget } = await import("../lib/metrics/sample-target");
+  const target = loadTargets().targets[0]!;
+  const memory = {};
+  await sampleTarget(target, memory); // warm-up: connections, JIT
+  const N = 30;
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = now();
+    await sampleTarget(target, memory);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+    wall.push(now() - t0);
+  }
+  console.log(`\n3. Sampler: one reading of every metric of the demo target (${N} readings; 10 timed probes each)`);
+  console.log(`   CPU per sample: median ${ms(pct(cpu, 50))}, p95 ${ms(pct(cpu, 95))}; wall time median ${ms(pct(wall, 50))}`);
+  console.log(`   at the default 5 s interval that is ${((pct(cpu, 50) / 5000) * 100).toFixed(2)}% of one core`);
+  await stopDemo(demo);
+}
+
 await Promise.allSettled([db.$disconnect(), redis.quit(), rawConn.quit(), runQueue().close()]);
 await services.stop();
 process.exit(0);

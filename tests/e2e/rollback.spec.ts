@@ -1,5 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { E2E_USER } from "./users";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { signIn } from "./support";
 import pg from "pg";
 import { stackEnv } from "../../scripts/stack-env";
 
@@ -14,15 +14,6 @@ async function runViaApi(request: APIRequestContext, runbook: string, params: Re
     .poll(async () => (await (await request.get(`/api/runs/${id}`)).json()).status, { timeout: 120_000, intervals: [250] })
     .toMatch(/succeeded|failed|cancelled|needs_attention/);
   return (await (await request.get(`/api/runs/${id}`)).json()) as { id: string; status: string; steps: { index: number }[] };
-}
-
-async function signIn(page: Page, user = E2E_USER, next = "/") {
-  await page.goto(next);
-  await expect(page).toHaveURL(/\/sign-in/);
-  await page.getByTestId("sign-in-email").fill(user.email);
-  await page.getByTestId("sign-in-password").fill(user.password);
-  await page.getByTestId("sign-in-submit").click();
-  await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"));
 }
 
 async function outputCounts(runId: string): Promise<Map<number, number>> {

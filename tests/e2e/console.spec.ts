@@ -1,0 +1,96 @@
+import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
+import { stackEnv } from "../../scripts/stack-env";
+import { checkpoints } from "../../lib/plan/checklists";
+import { signIn } from "./support";
+import { E2E_USER, E2E_VIEWER } from "./users";
+
+const env = stackEnv("e2e");
+const DEMO = `http://127.0.0.1:${env.DEMO_PORT}`;
+
+async function runViaApi(request: APIRequestContext, runbook: string, params: Record<string, unknown> = {}) {
+  const res = await request.post("/api/runs", { data: { runbook, params } });
+  expect(res.status(), await res.text()).toBe(201);
+  const { id } = await res.json();
+  await expect
+    .poll(async () => (await (await request.get(`/api/runs/${id}`)).json()).status, { timeout: 120_000, intervals: [250] })
+    .toMatch(/succeeded|failed|cancelled|needs_attention/);
+}
+
+async function signedInPage(browser: Browser, user: { email: string; password: string }, next = "/") {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await signIn(page, user, next);
+  return page;
+}
+
+test("a viewer sees the console with every acting button absent or disabled, and the server refuses the same actions", async ({ browser }) => {
+  const page = await signedInPage(browser, E2E_VIEWER);
+  await expect(page.getByTestId("runbook-app-code")).toBeVisible();
+  await expect(page.getByTestId("run-app-code")).toBeDisabled();
+  await expect(page.getByTestId("run-db-restore")).toBeDisabled();
+  await page.goto("/incidents");
+  await expect(page.getByTestId("declare-incident")).toHaveCount(0);
+  await page.screenshot({ path: ".data/e2e/screenshots/viewer-incidents.png", fullPage: true });
+
+  const refused = [
+    await page.request.post("/api/runs", { data: { runbook: "db-backup" } }),
+    await page.request.post("/api/incidents", { data: { title: "viewer tries", severity: "P1" } }),
+    await page.request.post("/api/queue/pause-all", { data: {} }),
+  ];
+  for (const r of refused) {
+    expect(r.status()).toBe(403);
+    expect((await r.json()).error).toMatch(/you are viewer/);
+  }
+  await page.context().close();
+});
+
+test("the commander's journey: broken deploy → declare P1 → the matrix says roll back → Checkpoint 1 → roll back → verified, seen live by a second browser", async ({ browser }) => {
+  const ic = await signedInPage(browser, E2E_USER);
+  await runViaApi(ic.request, "deploy", { release: "v1.1.0" });
+  expect((await (await fetch(`${DEMO}/api/version`)).json()).version).toBe("1.1.0");
+
+  // Declare a P1 in the UI.
+  await ic.goto("/incidents");
+  await ic.getByTestId("declare-incident").click();
+  await ic.getByTestId("incident-title-input").fill("API errors after the 1.1.0 deploy");
+  await ic.getByTestId("severity-P1").check();
+  await ic.getByTestId("declare-submit").click();
+  await ic.waitForURL(/\/incidents\/[0-9a-f-]{36}$/);
+  const incidentUrl = ic.url();
+  await expect(ic.getByTestId("incident-severity")).toContainText("P1");
+  await expect(ic.getByTestId("incident-clock")).toHaveAttribute("data-state", "ok");
+
+  // The decision matrix says roll back, quoting the measured error rate.
+  await expect(ic.getByTestId("decision-verdict")).toHaveText(/yes|maybe/i, { timeout: 60_000 });
+  await expect(ic.getByTestId("decision-why")).toContainText(/error rate \d/i);
+  await ic.screenshot({ path: ".data/e2e/screenshots/incident-decision.png", fullPage: true });
+
+  // A second browser (another commander's view) watches the same incident.
+  const second = await signedInPage(browser, E2E_USER, new URL(incidentUrl).pathname);
+
+  // Tick Checkpoint 1; the second browser sees every tick.
+  for (const item of checkpoints[0]!.items) {
+    await ic.getByTestId(`checklist-item-${item.id}`).check();
+    await expect(ic.getByTestId(`checklist-item-${item.id}`)).toHaveAttribute("data-ticked", "true");
+  }
+  for (const item of checkpoints[0]!.items)
+    await expect(second.getByTestId(`checklist-item-${item.id}`)).toHaveAttribute("data-ticked", "true", { timeout: 5000 });
+  await expect(second.getByTestId(`checklist-item-${checkpoints[0]!.items[0]!.id}`)).toHaveAttribute("data-by", E2E_USER.email);
+
+  // Roll back the application code from the incident, and watch it succeed.
+  await ic.getByTestId("incident-run-app-code").click();
+  const confirm = ic.getByTestId("confirm-run");
+  if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  await ic.waitForURL(/\/runs\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+  await expect(ic.getByTestId("run-status")).toHaveText("succeeded", { timeout: 120_000 });
+  expect((await (await fetch(`${DEMO}/api/version`)).json()).version).toBe("1.0.0");
+
+  // Post-rollback items verify themselves.
+  await ic.goto(incidentUrl);
+  await expect(ic.getByTestId("checklist-item-cp2-health-responding").locator("xpath=ancestor::*[@data-verified][1]")).toHaveAttribute("data-verified", "true", { timeout: 30_000 });
+  await expect(second.getByTestId("timeline")).toContainText(/succeeded/i, { timeout: 10_000 });
+  await ic.screenshot({ path: ".data/e2e/screenshots/incident-after-rollback.png", fullPage: true });
+  await second.screenshot({ path: ".data/e2e/screenshots/incident-second-browser.png", fullPage: true });
+  await ic.context().close();
+  await second.context().close();
+});
