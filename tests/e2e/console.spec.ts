@@ -1,20 +1,11 @@
-import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
 import { stackEnv } from "../../scripts/stack-env";
 import { checkpoints } from "../../lib/plan/checklists";
-import { signIn } from "./support";
+import { runViaApi, signIn } from "./support";
 import { E2E_USER, E2E_VIEWER } from "./users";
 
 const env = stackEnv("e2e");
 const DEMO = `http://127.0.0.1:${env.DEMO_PORT}`;
-
-async function runViaApi(request: APIRequestContext, runbook: string, params: Record<string, unknown> = {}) {
-  const res = await request.post("/api/runs", { data: { runbook, params } });
-  expect(res.status(), await res.text()).toBe(201);
-  const { id } = await res.json();
-  await expect
-    .poll(async () => (await (await request.get(`/api/runs/${id}`)).json()).status, { timeout: 120_000, intervals: [250] })
-    .toMatch(/succeeded|failed|cancelled|needs_attention/);
-}
 
 async function signedInPage(browser: Browser, user: { email: string; password: string }, next = "/") {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -1,20 +1,10 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
-import { signIn } from "./support";
+import { expect, test } from "@playwright/test";
+import { runViaApi, signIn } from "./support";
 import pg from "pg";
 import { stackEnv } from "../../scripts/stack-env";
 
 const env = stackEnv("e2e");
 const DEMO = `http://127.0.0.1:${env.DEMO_PORT}`;
-
-async function runViaApi(request: APIRequestContext, runbook: string, params: Record<string, unknown> = {}) {
-  const res = await request.post("/api/runs", { data: { runbook, params } });
-  expect(res.status(), await res.text()).toBe(201);
-  const { id } = await res.json();
-  await expect
-    .poll(async () => (await (await request.get(`/api/runs/${id}`)).json()).status, { timeout: 120_000, intervals: [250] })
-    .toMatch(/succeeded|failed|cancelled|needs_attention/);
-  return (await (await request.get(`/api/runs/${id}`)).json()) as { id: string; status: string; steps: { index: number }[] };
-}
 
 async function outputCounts(runId: string): Promise<Map<number, number>> {
   const c = new pg.Client({ connectionString: env.DATABASE_URL });

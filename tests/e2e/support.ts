@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import { E2E_USER } from "./users";
 
 export async function signIn(page: Page, user = E2E_USER, next = "/") {
@@ -10,3 +10,14 @@ export async function signIn(page: Page, user = E2E_USER, next = "/") {
   await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"));
 }
 
+
+/** Starts a run over the API as the signed-in page's user and waits for it to end. */
+export async function runViaApi(request: APIRequestContext, runbook: string, params: Record<string, unknown> = {}) {
+  const res = await request.post("/api/runs", { data: { runbook, params } });
+  expect(res.status(), await res.text()).toBe(201);
+  const { id } = await res.json();
+  await expect
+    .poll(async () => (await (await request.get(`/api/runs/${id}`)).json()).status, { timeout: 120_000, intervals: [250] })
+    .toMatch(/succeeded|failed|cancelled|needs_attention/);
+  return (await (await request.get(`/api/runs/${id}`)).json()) as { id: string; status: string; steps: { index: number }[] };
+}
