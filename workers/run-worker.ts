@@ -57,6 +57,8 @@ const worker = new Worker(RUN_QUEUE, processJob, {
   maxStalledCount: 1000,
 });
 worker.on("error", (err) => log.error({ err: err.message }, "worker error"));
+// A stray rejection must not take down runs in flight; they keep their own retry paths.
+process.on("unhandledRejection", (err) => log.error({ err: (err as Error)?.message ?? String(err) }, "unhandled rejection"));
 
 await subscriber.subscribe(keys.cancel());
 subscriber.on("message", (_channel, runId: string) => {

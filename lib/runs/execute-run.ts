@@ -22,6 +22,19 @@ export class RunClaimedElsewhere extends Error {}
 
 type Deps = { db: Db; redis: Redis; log: Logger; workerId: string; leaseMs: number };
 
+/**
+ * Postgres going away (restart, failover, network): SQLSTATE class 08 (connection exception),
+ * 57P01–57P03 (shutting down, cannot connect now), or the driver losing its socket.
+ */
+export function isTransientDbError(e: unknown): boolean {
+  if (e instanceof RunClaimedElsewhere) return false;
+  if (e instanceof Prisma.PrismaClientKnownRequestError && ["P1001", "P1002", "P1017", "P2024"].includes(e.code)) return true;
+  const cause = (e as { meta?: { driverAdapterError?: { cause?: { code?: string; originalCode?: string } } } })?.meta?.driverAdapterError?.cause;
+  const sqlstate = cause?.originalCode ?? cause?.code ?? (e as { code?: string })?.code;
+  if (typeof sqlstate === "string" && (/^08/.test(sqlstate) || /^57P0[123]$/.test(sqlstate))) return true;
+  return /ECONNREFUSED|ECONNRESET|Connection terminated|connection (is )?closed|shutting down|terminating connection/i.test(String((e as Error)?.message ?? e));
+}
+
 /** Retries a Postgres write while the database restarts; the record must not be lost. */
 async function durably<T>(deps: Deps, what: string, fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + 120_000;
@@ -29,9 +42,7 @@ async function durably<T>(deps: Deps, what: string, fn: () => Promise<T>): Promi
     try {
       return await fn();
     } catch (e) {
-      const transient =
-        !(e instanceof Prisma.PrismaClientKnownRequestError) || ["P1001", "P1002", "P1017", "P2024"].includes(e.code);
-      if (!transient || Date.now() > deadline || e instanceof RunClaimedElsewhere) throw e;
+      if (!isTransientDbError(e) || Date.now() > deadline) throw e;
       deps.log.warn({ err: (e as Error).message, what, attempt }, "database write failed; retrying");
       await sleep(Math.min(5000, 200 * attempt));
     }
@@ -63,9 +74,16 @@ class OutputWriter {
     this.pending = [];
     if (batch.length === 0) return this.chain;
     this.chain = this.chain.then(async () => {
-      const records = await durably(this.deps, "output", () => appendEvents(this.deps.db, this.runId, batch));
-      // Not awaited: one connection keeps publishes in order, and Postgres already has them.
-      void publishEvents(this.deps.redis, records);
+      try {
+        const records = await durably(this.deps, "output", () => appendEvents(this.deps.db, this.runId, batch));
+        // Not awaited: one connection keeps publishes in order, and Postgres already has them.
+        void publishEvents(this.deps.redis, records);
+      } catch (e) {
+        // Keep the lines (in order, ahead of newer ones) for the next flush; never drop them.
+        this.pending = [...batch, ...this.pending];
+        this.deps.log.error({ runId: this.runId, err: (e as Error).message, lines: batch.length }, "output not recorded yet; will retry");
+        this.timer ??= setTimeout(() => void this.flush(), 1000);
+      }
     });
     return this.chain;
   }

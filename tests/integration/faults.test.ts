@@ -96,3 +96,34 @@ describe("Redis restarting (it keeps nothing: queue, heartbeats and pub/sub are 
     expect(health).toBe(200);
   });
 });
+
+describe("Postgres restarting mid-run", () => {
+  // The test stack's databases live on the machine's PostgreSQL cluster (Debian's pg_ctlcluster).
+  const cluster = fs.existsSync("/etc/postgresql") ? fs.readdirSync("/etc/postgresql")[0] : undefined;
+
+  it("loses no recorded data: the worker retries its writes until the database is back and the run finishes", async () => {
+    expect(cluster, "this test restarts the local PostgreSQL cluster with pg_ctlcluster").toBeDefined();
+    const id = await startRun("emergency", { release: "v1.0.0" });
+    await waitForRun(id, (r) => stepByKey(r, "wait-start").status === "running");
+    const { execFileSync } = await import("node:child_process");
+    execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", cluster!, "main", "restart", "-m", "fast"], { stdio: "ignore" });
+
+    let run: any;
+    for (let i = 0; i < 240; i++) {
+      const res = await api("GET", `/api/runs/${id}`).catch(() => null);
+      if (res?.status === 200 && ["succeeded", "failed", "cancelled", "needs_attention"].includes(res.body.status)) {
+        run = res.body;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(run?.status, run?.error).toBe("succeeded");
+    const events = await backoutSql<{ seq: number; type: string }>(`SELECT seq, type FROM run_events WHERE "runId" = $1 ORDER BY seq`, [id]);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    for (const s of run.steps) {
+      expect(events.filter((e) => e.type === "step.succeeded").length).toBeGreaterThanOrEqual(1);
+      expect(s.status).toBe("succeeded");
+    }
+    await api("POST", "/api/queue/resume-all");
+  });
+});
