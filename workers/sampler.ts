@@ -26,7 +26,8 @@ async function sampleAll() {
       log.warn({ target: target.name, err: (e as Error).message }, "sample failed");
     }
   }
-  await redis.set(keys.samplerHeartbeat(), new Date().toISOString(), "PX", Math.max(15_000, env.SAMPLE_INTERVAL_MS * 3)).catch(() => {});
+  // Not awaited: with Backout's Redis down the samples must still reach Postgres.
+  void redis.set(keys.samplerHeartbeat(), new Date().toISOString(), "PX", Math.max(15_000, env.SAMPLE_INTERVAL_MS * 3)).catch(() => {});
   if (tick++ % 60 === 0) await pruneSamples(db, env.METRICS_RETENTION_HOURS).catch(() => {});
 }
 

@@ -1,16 +1,22 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
-import { hashSecret, newSecret, verifyPassword } from "./secrets";
+import crypto from "node:crypto";
+import { hashPassword, hashSecret, newSecret, verifyPassword } from "./secrets";
 import type { Actor, Role } from "./roles";
 
 export const SESSION_COOKIE = "backout_session";
+
+let dummy: Promise<string> | undefined;
+const dummyHash = () => (dummy ??= hashPassword(crypto.randomUUID()));
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 export async function signIn(opts: { db: Db; email: string; password: string }) {
   const user = await opts.db.user.findUnique({ where: { email: opts.email.toLowerCase() } });
-  // Same answer whether the email or the password is wrong.
-  const ok = user && !user.disabledAt && (await verifyPassword(user.passwordHash, opts.password));
+  // Same answer, and the same argon2 work, whether the email or the password is wrong.
+  const ok = user
+    ? !user.disabledAt && (await verifyPassword(user.passwordHash, opts.password))
+    : (await verifyPassword(await dummyHash(), opts.password)) && false;
   if (!user || !ok) throw new AppError("UNAUTHORIZED", "Email or password is wrong; ask an admin to reset it if you forgot it");
   const secret = newSecret("bs_");
   await opts.db.session.create({ data: { tokenHash: secret.hash, userId: user.id, expiresAt: new Date(Date.now() + SESSION_TTL_MS) } });

@@ -46,8 +46,13 @@ export function sequencedEventStream<T extends Sequenced>(opts: {
       let replaying: Promise<void> = Promise.resolve();
       const replay = async () => {
         buffer ??= [];
-        const missed = await listAfter(lastSent);
-        for (const e of missed) send(e);
+        // Page through long histories (a build's output can be tens of thousands of lines).
+        for (;;) {
+          const missed = await listAfter(lastSent);
+          const before = lastSent;
+          for (const e of missed) send(e);
+          if (missed.length === 0 || lastSent === before || closed) break;
+        }
         const held = buffer;
         buffer = null;
         held.sort((a, b) => a.seq - b.seq);

@@ -89,7 +89,7 @@ export function route<B = undefined, P = Record<string, never>, Q = Record<strin
       const incidentHeader = req.headers.get("x-backout-incident");
       const incidentId = incidentHeader && UUID.test(incidentHeader) ? incidentHeader : null;
       await recordAudit(db(), { actor: state.actor, method: req.method, path: req.nextUrl.pathname, status: response.status, body: state.body, error, incidentId });
-      if (incidentId && state.actor && response.status < 400)
+      if (incidentId && state.actor && hasRole(state.actor.role, "engineer") && response.status < 400)
         await recordIncidentAction(db(), redis(), { incidentId, actor: state.actor, method: req.method, path: req.nextUrl.pathname, status: response.status });
     }
     return response;

@@ -85,11 +85,12 @@ export function maintenance(target: Target, on: boolean): StepSpecInput[] {
   }];
 }
 
-export function backup(target: Target, label?: string): StepSpecInput {
+export function backup(target: Target, label?: string, protect?: string[]): StepSpecInput {
   return {
     kind: "postgres", key: label ? `backup-${label.replace(/_/g, "-")}` : "backup", name: label ? `Backup current state (${label.replace(/_/g, " ")})` : "Back up the database",
     action: "backup", databaseUrl: target.postgres.url, backupDir: target.postgres.backupDir,
     backupLabel: label, keep: target.postgres.keepBackups, timeoutMs: 900_000, isIdempotent: true,
+    ...(protect?.length ? { protect } : {}),
   };
 }
 

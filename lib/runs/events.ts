@@ -25,16 +25,21 @@ type Tx = Pick<Db, "$queryRawUnsafe">;
 // One statement: bump the run's lastSeq by n and insert n events numbered from the old value,
 // so sequence numbers are gap-free and strictly increasing per run even with concurrent writers
 // (the UPDATE takes the run's row lock).
+// $4, when given, fences the write: only the worker holding the run's lease may append.
 const APPEND_SQL = `
 WITH bumped AS (
-  UPDATE runs SET "lastSeq" = "lastSeq" + $2 WHERE id = $1::uuid RETURNING "lastSeq"
+  UPDATE runs SET "lastSeq" = "lastSeq" + $2 WHERE id = $1::uuid AND ($4::text IS NULL OR "claimedBy" = $4) RETURNING "lastSeq"
 )
 INSERT INTO run_events ("runId", seq, type, "stepIndex", data)
 SELECT $1::uuid, (SELECT "lastSeq" FROM bumped) - $2 + e.ord::int, e.type, e."stepIndex", COALESCE(e.data, '{}'::jsonb)
 FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (type text, "stepIndex" int, data jsonb)) WITH ORDINALITY AS e(type, "stepIndex", data, ord)
+WHERE EXISTS (SELECT 1 FROM bumped)
 RETURNING seq, type, "stepIndex", data, "createdAt"`;
 
-export async function appendEvents(tx: Tx, runId: string, events: RunEventInput[]): Promise<RunEventRecord[]> {
+/** Another worker holds the run now: this one must stop writing and executing. */
+export class LeaseLost extends Error {}
+
+export async function appendEvents(tx: Tx, runId: string, events: RunEventInput[], claimedBy: string | null = null): Promise<RunEventRecord[]> {
   if (events.length === 0) return [];
   const payload = JSON.stringify(events.map((e) => ({ type: e.type, stepIndex: e.stepIndex ?? null, data: e.data ?? {} })));
   const rows = await tx.$queryRawUnsafe<{ seq: number; type: RunEventType; stepIndex: number | null; data: Record<string, unknown>; createdAt: Date }[]>(
@@ -42,7 +47,9 @@ export async function appendEvents(tx: Tx, runId: string, events: RunEventInput[
     runId,
     events.length,
     payload,
+    claimedBy,
   );
+  if (rows.length === 0 && claimedBy) throw new LeaseLost(`run ${runId} is no longer held by ${claimedBy}`);
   if (rows.length !== events.length) throw new Error(`run ${runId} not found while appending events`);
   return rows
     .map((r) => ({ runId, seq: r.seq, type: r.type, stepIndex: r.stepIndex, data: r.data, createdAt: new Date(r.createdAt).toISOString() }))
@@ -60,14 +67,15 @@ WITH st AS (
     "finishedAt" = CASE WHEN $6::boolean THEN now() WHEN $5::boolean THEN NULL ELSE "finishedAt" END,
     error = $7::text,
     result = CASE WHEN $8::jsonb IS NULL THEN result ELSE $8::jsonb END
-  WHERE id = $2::uuid AND "runId" = $1::uuid
+  WHERE id = $2::uuid AND "runId" = $1::uuid AND EXISTS (SELECT 1 FROM runs WHERE id = $1::uuid AND "claimedBy" = $11)
   RETURNING 1
 ), bumped AS (
-  UPDATE runs SET "lastSeq" = "lastSeq" + $9 WHERE id = $1::uuid RETURNING "lastSeq", "cancelRequested"
+  UPDATE runs SET "lastSeq" = "lastSeq" + $9 WHERE id = $1::uuid AND "claimedBy" = $11 RETURNING "lastSeq", "cancelRequested"
 ), ins AS (
   INSERT INTO run_events ("runId", seq, type, "stepIndex", data)
   SELECT $1::uuid, (SELECT "lastSeq" FROM bumped) - $9 + e.ord::int, e.type, e."stepIndex", COALESCE(e.data, '{}'::jsonb)
   FROM ROWS FROM (jsonb_to_recordset($10::jsonb) AS (type text, "stepIndex" int, data jsonb)) WITH ORDINALITY AS e(type, "stepIndex", data, ord)
+  WHERE EXISTS (SELECT 1 FROM bumped)
   RETURNING seq, type, "stepIndex", data, "createdAt"
 )
 SELECT ins.*, (SELECT "cancelRequested" FROM bumped) AS "cancelRequested", (SELECT count(*) FROM st)::int AS "stepsUpdated" FROM ins`;
@@ -87,14 +95,16 @@ export async function transitionStep(
   runId: string,
   t: StepTransition,
   events: RunEventInput[],
+  claimedBy: string,
 ): Promise<{ records: RunEventRecord[]; isCancelRequested: boolean }> {
   if (events.length === 0) throw new Error("a step transition records at least one event");
   const payload = JSON.stringify(events.map((e) => ({ type: e.type, stepIndex: e.stepIndex ?? null, data: e.data ?? {} })));
   const rows = await db.$queryRawUnsafe<{ seq: number; type: RunEventType; stepIndex: number | null; data: Record<string, unknown>; createdAt: Date; cancelRequested: boolean; stepsUpdated: number }[]>(
     STEP_TRANSITION_SQL,
     runId, t.stepId, t.status, t.attempts ?? null, t.isStart ?? false, t.isFinish ?? false, t.error ?? null,
-    t.result === undefined ? null : JSON.stringify(t.result), events.length, payload,
+    t.result === undefined ? null : JSON.stringify(t.result), events.length, payload, claimedBy,
   );
+  if (rows.length === 0) throw new LeaseLost(`run ${runId} is no longer held by ${claimedBy}`);
   if (rows.length !== events.length || rows[0]?.stepsUpdated !== 1) throw new Error(`step ${t.stepId} of run ${runId} not found`);
   return {
     records: rows

@@ -1,4 +1,5 @@
 import "server-only";
+import os from "node:os";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { Prisma } from "../generated/prisma/client";
@@ -7,7 +8,7 @@ import { stepSpec, type StepSpec } from "../steps/schema";
 import { executeStep } from "../steps/executors";
 import { killGroup } from "../steps/spawn";
 import { sleep, StepAbort, StepFailure, type OutputStream, type StepContext } from "../steps/context";
-import { appendEvents, publishEvents, transitionStep, type RunEventInput, type StepTransition } from "./events";
+import { appendEvents, LeaseLost, publishEvents, transitionStep, type RunEventInput, type StepTransition } from "./events";
 import { releaseTargetLock } from "./lock";
 import { appendTimeline, publishTimeline, type TimelineEntry } from "../incidents/timeline";
 
@@ -15,6 +16,8 @@ import { appendTimeline, publishTimeline, type TimelineEntry } from "../incident
 const NOT_ROLLBACKS = new Set(["db-backup", "deploy"]);
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+const clean = (s: string) => s.replace(/\u0000/g, "\uFFFD");
 
 export type ExecuteOutcome = "succeeded" | "failed" | "cancelled" | "needs_attention" | "waiting_approval" | "not_claimed" | "already_finished";
 
@@ -27,7 +30,7 @@ type Deps = { db: Db; redis: Redis; log: Logger; workerId: string; leaseMs: numb
  * 57P01–57P03 (shutting down, cannot connect now), or the driver losing its socket.
  */
 export function isTransientDbError(e: unknown): boolean {
-  if (e instanceof RunClaimedElsewhere) return false;
+  if (e instanceof RunClaimedElsewhere || e instanceof LeaseLost) return false;
   if (e instanceof Prisma.PrismaClientKnownRequestError && ["P1001", "P1002", "P1017", "P2024"].includes(e.code)) return true;
   const cause = (e as { meta?: { driverAdapterError?: { cause?: { code?: string; originalCode?: string } } } })?.meta?.driverAdapterError?.cause;
   const sqlstate = cause?.originalCode ?? cause?.code ?? (e as { code?: string })?.code;
@@ -75,10 +78,11 @@ class OutputWriter {
     if (batch.length === 0) return this.chain;
     this.chain = this.chain.then(async () => {
       try {
-        const records = await durably(this.deps, "output", () => appendEvents(this.deps.db, this.runId, batch));
+        const records = await durably(this.deps, "output", () => appendEvents(this.deps.db, this.runId, batch, this.deps.workerId));
         // Not awaited: one connection keeps publishes in order, and Postgres already has them.
         void publishEvents(this.deps.redis, records);
       } catch (e) {
+        if (e instanceof LeaseLost) return; // the run is another worker's now
         // Keep the lines (in order, ahead of newer ones) for the next flush; never drop them.
         this.pending = [...batch, ...this.pending];
         this.deps.log.error({ runId: this.runId, err: (e as Error).message, lines: batch.length }, "output not recorded yet; will retry");
@@ -106,23 +110,37 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
     if (!run || !["queued", "running"].includes(run.status)) return "already_finished";
     throw new RunClaimedElsewhere(`run ${runId} is being executed by another worker`);
   }
+  // Losing the lease (another worker took over after this one could not renew) stops everything here.
+  const leaseCtl = new AbortController();
+  const runSignal = AbortSignal.any([deps.cancelSignal, leaseCtl.signal]);
   const renew = setInterval(() => {
     db.$executeRawUnsafe(
       `UPDATE runs SET "claimedUntil" = now() + ($3 || ' milliseconds')::interval WHERE id = $1::uuid AND "claimedBy" = $2`,
       runId, workerId, String(deps.leaseMs),
     )
-      .then((n) => n === 0 && log.error({ runId, workerId }, "lease lost: another worker may have taken this run over"))
+      .then((n) => {
+        if (n !== 0 || leaseCtl.signal.aborted) return;
+        log.error({ runId, workerId }, "lease lost: another worker has taken this run over; stopping here");
+        leaseCtl.abort(new StepAbort("cancelled", "lease lost"));
+      })
       .catch((e) => log.warn({ runId, err: (e as Error).message }, "lease renewal failed"));
   }, Math.max(500, Math.floor(deps.leaseMs / 3)));
 
   const out = new OutputWriter(deps, runId);
   const commit = async (what: string, fn: (tx: Tx) => Promise<RunEventInput[]>) => {
-    const records = await durably(deps, what, () => db.$transaction(async (tx) => appendEvents(tx, runId, await fn(tx))));
+    const records = await durably(deps, what, () =>
+      db.$transaction(async (tx) => {
+        // Fenced once, up front and under the row lock: fn may then release the claim itself (finish).
+        const held = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM runs WHERE id = $1::uuid AND "claimedBy" = $2 FOR UPDATE`, runId, workerId);
+        if (held.length === 0) throw new LeaseLost(`run ${runId} is no longer held by ${workerId}`);
+        return appendEvents(tx, runId, await fn(tx));
+      }),
+    );
     void publishEvents(redis, records);
   };
   /** One statement per step transition: the engine's per-step cost is mostly these. */
   const move = async (what: string, t: StepTransition, events: RunEventInput[]) => {
-    const { records, isCancelRequested } = await durably(deps, what, () => transitionStep(db, runId, t, events));
+    const { records, isCancelRequested } = await durably(deps, what, () => transitionStep(db, runId, t, events, workerId));
     void publishEvents(redis, records);
     return isCancelRequested;
   };
@@ -142,7 +160,11 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
         if (status === "succeeded" && !NOT_ROLLBACKS.has(run.runbook))
           await tx.incident.updateMany({ where: { id: run.incidentId, rollbackCompletedAt: null }, data: { rollbackCompletedAt: new Date() } });
       }
-      if (status !== "succeeded") await tx.step.updateMany({ where: { runId, status: "pending" }, data: { status: "skipped" } });
+      if (status !== "succeeded") {
+        await tx.step.updateMany({ where: { runId, status: "pending" }, data: { status: "skipped" } });
+        // A step left "running" by a crashed worker ends with the run.
+        await tx.step.updateMany({ where: { runId, status: { in: ["running", "waiting_approval"] } }, data: { status: "cancelled", finishedAt: new Date() } });
+      }
       await releaseTargetLock(tx, runId);
       return [event];
     });
@@ -152,23 +174,41 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
 
   try {
     const run = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { steps: { orderBy: { index: "asc" } } } });
-    if (run.cancelRequested) return await finish("cancelled", { type: "run.cancelled", data: { message: "cancelled before it started" } }, "cancelled");
-    if (run.status === "queued")
+    if (run.cancelRequested) {
+      for (const s of run.steps) {
+        const spawned = s.result as { pid?: number; host?: string } | null;
+        if (s.status === "running" && spawned?.pid && spawned.host === os.hostname()) killGroup(spawned.pid, "SIGKILL");
+      }
+      return await finish("cancelled", { type: "run.cancelled", data: { message: "cancelled" } }, "cancelled");
+    }
+    if (run.status === "queued") {
+      let isStarted = true;
       await commit("start", async (tx) => {
-        await tx.run.update({ where: { id: runId }, data: { status: "running", startedAt: run.startedAt ?? new Date() } });
-        return [{ type: "run.started", data: { workerId, steps: run.steps.length } }];
+        // Only from queued: a cancel that landed after the claim wins.
+        const { count } = await tx.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: run.startedAt ?? new Date() } });
+        isStarted = count === 1;
+        return isStarted ? [{ type: "run.started", data: { workerId, steps: run.steps.length } }] : [];
       });
+      if (!isStarted) return "already_finished";
+    }
 
     for (const step of run.steps) {
       const spec = stepSpec.parse(step.spec) as StepSpec;
       const at = step.index;
       if (step.status === "succeeded" || step.status === "skipped") continue;
       if (step.status === "failed" && spec.allowFailure) continue;
+      // Recorded as failed, but the run was not finished (the worker stopped in between): finish it, never re-run it.
+      if (step.status === "failed" || step.status === "cancelled")
+        return await finish(
+          step.status === "failed" ? "failed" : "cancelled",
+          { type: step.status === "failed" ? "run.failed" : "run.cancelled", stepIndex: at, data: { step: step.name, error: step.error } },
+          `Step ${at + 1} "${step.name}" ${step.status}: ${step.error ?? ""}`,
+        );
 
       if (step.status === "running") {
         // Interrupted by a worker crash. Its process group may still be alive: stop it first.
-        const pid = (step.result as { pid?: number } | null)?.pid;
-        if (pid) killGroup(pid, "SIGKILL");
+        const spawned = step.result as { pid?: number; host?: string } | null;
+        if (spawned?.pid && spawned.host === os.hostname()) killGroup(spawned.pid, "SIGKILL");
         if (!step.isIdempotent) {
           const message = `Step ${at + 1} "${step.name}" was interrupted (the worker stopped mid-step) and is not safe to repeat automatically; check its effect on the target, then start a new run`;
           await commit("interrupted", async (tx) => {
@@ -235,22 +275,26 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
         { stepId, status: "running", attempts: priorAttempts + attempt, isStart: true, error: null },
         [{ type: "step.started", stepIndex: at, data: { attempt: priorAttempts + attempt, name: spec.name, kind: spec.kind } }],
       );
-      if (isCancelRequested || deps.cancelSignal.aborted) {
+      if (isCancelRequested || runSignal.aborted) {
         await moveFn("step cancelled", { stepId, status: "cancelled", isFinish: true, error: "cancelled" }, [{ type: "step.cancelled", stepIndex: at }]);
         return { kind: "cancelled" };
       }
 
       const ctrl = new AbortController();
       const onCancel = () => ctrl.abort(new StepAbort("cancelled", "cancelled"));
-      deps.cancelSignal.addEventListener("abort", onCancel, { once: true });
+      runSignal.addEventListener("abort", onCancel, { once: true });
       const timer = setTimeout(() => ctrl.abort(new StepAbort("timeout", `timed out after ${Math.round(spec.timeoutMs / 1000)}s`)), spec.timeoutMs);
       const ctx: StepContext = {
         signal: ctrl.signal,
-        output: (stream: OutputStream, line: string) => writer.push({ type: "step.output", stepIndex: at, data: { stream, line: line.slice(0, 4000) } }),
+        // Postgres jsonb refuses NUL; a binary answer from a broken target must not stop the record.
+        output: (stream: OutputStream, line: string) => writer.push({ type: "step.output", stepIndex: at, data: { stream, line: clean(line).slice(0, 4000) } }),
         progress: (percent: number, message?: string) =>
           writer.push({ type: "step.progress", stepIndex: at, data: { percent: Math.max(0, Math.min(100, Math.round(percent))), message } }),
         onSpawn: (pid) => {
-          d.db.step.update({ where: { id: stepId }, data: { result: { pid } } }).catch(() => {});
+          // With the host: after a crash only a worker on the same machine may kill this group.
+          d.db.step
+            .updateMany({ where: { id: stepId, status: "running" }, data: { result: { pid, host: os.hostname() } } })
+            .catch(() => {});
         },
       };
       let failure: string;
@@ -270,11 +314,11 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
           ]);
           return { kind: "cancelled" };
         }
-        failure = reason?.why === "timeout" && !(e instanceof StepFailure) ? reason.message : e instanceof Error ? e.message : String(e);
+        failure = clean(reason?.why === "timeout" && !(e instanceof StepFailure) ? reason.message : e instanceof Error ? e.message : String(e));
         if (!(e instanceof StepFailure) && !(e instanceof StepAbort)) d.log.error({ runId: rid, stepId, err: e }, "step threw");
       } finally {
         clearTimeout(timer);
-        deps.cancelSignal.removeEventListener("abort", onCancel);
+        runSignal.removeEventListener("abort", onCancel);
       }
 
       if (spec.isIdempotent && attempt <= spec.retries) {
@@ -283,7 +327,7 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
           { type: "step.retrying", stepIndex: at, data: { attempt: priorAttempts + attempt, error: failure, delayMs } },
         ]);
         try {
-          await sleep(delayMs, deps.cancelSignal);
+          await sleep(delayMs, runSignal);
         } catch {
           /* cancelled: the next loop turn records it */
         }

@@ -33,7 +33,7 @@ export async function listRunEvents(opts: { db: Db; runId: string; afterSeq?: nu
   const rows = await opts.db.runEvent.findMany({
     where: { runId: opts.runId, seq: { gt: opts.afterSeq ?? 0 } },
     orderBy: { seq: "asc" },
-    take: opts.limit ?? 10_000,
+    take: opts.limit ?? 5_000,
   });
   return rows.map(toEventRecord);
 }

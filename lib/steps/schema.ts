@@ -106,6 +106,8 @@ export const postgresStep = z
     backupDir: absPath.optional(),
     backupLabel: z.string().regex(/^[a-z0-9_]+$/).optional(),
     keep: z.number().int().min(1).optional(),
+    // Backup names retention must not delete (the ones a later step restores from).
+    protect: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/)).optional(),
     file: absPath.optional(),
     queries: z.array(z.object({ name: z.string(), sql: z.string() }).strict()).optional(),
     table: sqlIdent.optional(),

@@ -4,6 +4,7 @@ import readline from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { baseChildEnv } from "../env";
 import { StepFailure, throwIfAborted, type StepContext } from "./context";
+import { redactSpec } from "../runs/redact";
 
 export type SpawnOptions = {
   argv: string[];
@@ -82,7 +83,7 @@ export async function runProcess(
     throwIfAborted(ctx.signal);
     const expected = opts.expectExitCodes ?? [0];
     if (!expected.includes(exitCode))
-      throw new StepFailure(`${opts.argv.join(" ")} exited with ${exitCode} (expected ${expected.join(" or ")})`, {
+      throw new StepFailure(`${redactSpec(opts.argv.join(" "))} exited with ${exitCode} (expected ${expected.join(" or ")})`, {
         exitCode,
       });
     return { exitCode, stdout };

@@ -414,9 +414,9 @@ describe("request text only selects among known values", () => {
     ["frontend", { release: "v1.0.0" }, "v1.0.0", ["git.ref"]],
     ["emergency", { release: "v1.0.0" }, "v1.0.0", ["git.ref"]],
     ["deploy", { release: "v1.1.0" }, "v1.1.0", ["git.ref"]],
-    ["db-restore", { backup: BACKUPS[1] }, BACKUPS[1]!, ["postgres.file"]],
+    ["db-restore", { backup: BACKUPS[1] }, BACKUPS[1]!, ["postgres.file", "postgres.protect"]],
     ["db-schema", { migration: "0001_init.down.sql" }, "0001_init.down.sql", ["postgres.file"]],
-    ["data-rollback", { backup: BACKUPS[1], table: "scenes", ids: [1] }, BACKUPS[1]!, ["postgres.file"]],
+    ["data-rollback", { backup: BACKUPS[1], table: "scenes", ids: [1] }, BACKUPS[1]!, ["postgres.file", "postgres.protect"]],
     ["data-rollback", { backup: BACKUPS[1], table: "scenes", ids: ["rec-77"] }, "rec-77", ["postgres.ids", "postgres.queries"]],
   ];
 

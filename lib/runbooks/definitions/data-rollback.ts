@@ -32,7 +32,7 @@ export const dataRollback = defineRunbook({
     });
     return [
       show("identify-records", "Identify affected records"),
-      s.backup(target, "before_data_rollback"),
+      s.backup(target, "before_data_rollback", [params.backup]),
       { kind: "postgres", key: "restore-records", name: `Restore ${params.ids.length} ${params.table} record(s) from ${params.backup}`, action: "restore-records", databaseUrl: target.postgres.url, file: s.backupFile(target, params.backup), table: params.table, ids: params.ids, timeoutMs: 900_000 },
       show("verify-records", "Verify restored records"),
     ];

@@ -16,7 +16,7 @@ export const dbRestore = defineRunbook({
     ...s.maintenance(target, true),
     s.pauseQueues(target),
     s.waitIdle(target),
-    s.backup(target, "before_restore"),
+    s.backup(target, "before_restore", [params.backup]),
     { kind: "approval-gate", key: "approve", name: "Approve restore", prompt: `Drop ${target.name}'s database and restore ${params.backup}? Everything written since that backup is lost (a backup of the current state was just taken).`, timeoutMs: 3_600_000 },
     { kind: "postgres", key: "restore", name: `Drop, recreate and restore from ${params.backup}`, action: "restore", databaseUrl: target.postgres.url, file: s.backupFile(target, params.backup), timeoutMs: 1_800_000 },
     ...s.verifyDatabase(target),

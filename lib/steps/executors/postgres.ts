@@ -4,6 +4,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import crypto from "node:crypto";
 import { pipeline } from "node:stream/promises";
+import { PassThrough } from "node:stream";
 import pg from "pg";
 import { runProcess } from "../spawn";
 import { StepFailure, throwIfAborted, type StepContext, type StepResult } from "../context";
@@ -77,11 +78,13 @@ async function backup(spec: StepOf<"postgres">, ctx: StepContext): Promise<StepR
   const gzip = zlib.createGzip();
   const out = fs.createWriteStream(partial);
   const written = pipeline(gzip, out);
+  written.catch(() => {}); // observed below; never an unhandled rejection that kills the worker
   try {
-    await runProcess({ argv: ["pg_dump", "--no-owner", "--no-privileges", spec.databaseUrl], stdoutTo: gzip }, ctx);
+    await runProcess({ argv: ["pg_dump", "--no-owner", "--no-privileges", "-d", spec.databaseUrl], stdoutTo: gzip }, ctx);
     await written;
   } catch (e) {
     gzip.destroy();
+    await written.catch(() => {});
     fs.rmSync(partial, { force: true });
     throw e;
   }
@@ -93,7 +96,9 @@ async function backup(spec: StepOf<"postgres">, ctx: StepContext): Promise<StepR
   ctx.output("info", `Size: ${humanSize(bytes)}`);
   const removed: string[] = [];
   if (spec.keep) {
-    for (const old of listBackups(dir).slice(spec.keep)) {
+    // Never the backups this run is about to restore from, however old they are.
+    const keepAnyway = new Set(spec.protect ?? []);
+    for (const old of listBackups(dir).filter((b) => !keepAnyway.has(b.name)).slice(spec.keep)) {
       fs.rmSync(old.file, { force: true });
       removed.push(old.name);
       ctx.output("info", `removed old backup ${old.name} (keeping the last ${spec.keep})`);
@@ -102,19 +107,27 @@ async function backup(spec: StepOf<"postgres">, ctx: StepContext): Promise<StepR
   return { file, name: path.basename(file), bytes, size: humanSize(bytes), removed };
 }
 
-function sqlInput(file: string): NodeJS.ReadableStream {
-  const raw = fs.createReadStream(file);
-  return file.endsWith(".gz") ? raw.pipe(zlib.createGunzip()) : raw;
-}
-
+/** psql < file (gunzipped on the way); a missing or corrupt file fails the step, never the worker. */
 async function loadInto(url: string, file: string, ctx: StepContext): Promise<void> {
-  await runProcess(
-    {
-      argv: ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-d", url],
-      stdin: sqlInput(file) as never,
-    },
-    ctx,
-  );
+  if (!fs.existsSync(file)) throw new StepFailure(`${path.basename(file)} does not exist; list backups and pick another`);
+  const input = new PassThrough();
+  const feeding = file.endsWith(".gz")
+    ? pipeline(fs.createReadStream(file), zlib.createGunzip(), input)
+    : pipeline(fs.createReadStream(file), input);
+  let feedError: Error | undefined;
+  const ctrl = new AbortController();
+  feeding.catch((e: Error) => {
+    feedError = e;
+    input.destroy();
+    ctrl.abort(new StepFailure(`${path.basename(file)} could not be read (${e.message}); is it a complete backup?`));
+  });
+  const signal = AbortSignal.any([ctx.signal, ctrl.signal]);
+  try {
+    await runProcess({ argv: ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-d", url], stdin: input }, { ...ctx, signal });
+  } catch (e) {
+    if (feedError) throw new StepFailure(`${path.basename(file)} could not be read (${feedError.message}); is it a complete backup?`);
+    throw e;
+  }
 }
 
 async function restore(spec: StepOf<"postgres">, ctx: StepContext): Promise<StepResult> {
@@ -176,6 +189,7 @@ async function verify(spec: StepOf<"postgres">, ctx: StepContext): Promise<StepR
 
 /** plan §5.2: bring named records back from a backup, leaving every other row as it is. */
 async function restoreRecords(spec: StepOf<"postgres">, ctx: StepContext): Promise<StepResult> {
+  if (!fs.existsSync(spec.file!)) throw new StepFailure(`backup ${path.basename(spec.file!)} does not exist; list backups and pick another`);
   const scratch = `${dbName(spec.databaseUrl)}_records_${crypto.randomBytes(3).toString("hex")}`;
   const scratchUrl = withDb(spec.databaseUrl, scratch);
   const table = spec.table!;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { route } from "@/lib/http/route";
 import { incidentIdParam } from "@/lib/schemas/incident";
-import { getIncident } from "@/lib/incidents/get-incident";
+import { AppError } from "@/lib/errors";
 import { listTimeline } from "@/lib/incidents/timeline";
 import { sequencedEventStream } from "@/lib/events/sse";
 import { incidentEventBus } from "@/lib/events/bus";
@@ -15,7 +15,8 @@ export const dynamic = "force-dynamic";
 export const GET = route(
   { role: "viewer", params: incidentIdParam, query: z.object({ after: z.coerce.number().int().min(0).optional() }) },
   async ({ req, params, query }) => {
-    await getIncident({ db: db(), incidentId: params.id });
+    if (!(await db().incident.findUnique({ where: { id: params.id }, select: { id: true } })))
+      throw new AppError("NOT_FOUND", `Incident ${params.id} not found; GET /api/incidents lists them`);
     const stream = sequencedEventStream({
       bus: incidentEventBus(),
       key: params.id,
