@@ -1,14 +1,15 @@
 "use client";
 
 import { useCatalog } from "@/components/api/queries";
-import type { Catalog, RunListItem } from "@/components/api/types";
+import type { Catalog, Role, RunListItem } from "@/components/api/types";
+import { ReadOnlyNotice } from "@/components/auth/read-only-notice";
 import { DemoCallout } from "@/components/runbooks/demo-callout";
 import { RunbookCard } from "@/components/runbooks/runbook-card";
 import { RecentRuns } from "@/components/runs/recent-runs";
 
-type Props = { initialCatalog: Catalog; initialRuns: RunListItem[]; recentRunsLimit: number };
+type Props = { initialCatalog: Catalog; initialRuns: RunListItem[]; recentRunsLimit: number; role: Role };
 
-export function HomeClient({ initialCatalog, initialRuns, recentRunsLimit }: Props) {
+export function HomeClient({ initialCatalog, initialRuns, recentRunsLimit, role }: Props) {
   const { data: catalog = initialCatalog } = useCatalog(initialCatalog);
   const titles = Object.fromEntries(catalog.runbooks.map((r) => [r.id, r.title]));
 
@@ -21,11 +22,12 @@ export function HomeClient({ initialCatalog, initialRuns, recentRunsLimit }: Pro
           </h1>
           <p className="text-sm text-zinc-500">{catalog.target.description}</p>
         </div>
+        <ReadOnlyNotice role={role} />
         {catalog.target.name === "demo" && <DemoCallout targetName={catalog.target.name} />}
         <ul className="flex flex-col gap-3">
           {catalog.runbooks.map((runbook) => (
             <li key={runbook.id} id={`runbook-${runbook.id}`} className="scroll-mt-20">
-              <RunbookCard runbook={runbook} catalog={catalog} />
+              <RunbookCard runbook={runbook} catalog={catalog} role={role} />
             </li>
           ))}
         </ul>

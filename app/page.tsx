@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 const RECENT_RUNS = 15;
 
 export default async function HomePage() {
-  await requireActor("/");
+  const actor = await requireActor("/");
   const [catalog, runs] = await Promise.all([runbookCatalog(), listRuns({ db: db(), limit: RECENT_RUNS })]);
   // The same JSON the API answers with (dates as strings), so the client's queries take over seamlessly.
   return (
@@ -18,6 +18,7 @@ export default async function HomePage() {
       initialCatalog={JSON.parse(JSON.stringify(catalog)) as Catalog}
       initialRuns={JSON.parse(JSON.stringify(runs)) as RunListItem[]}
       recentRunsLimit={RECENT_RUNS}
+      role={actor.role}
     />
   );
 }

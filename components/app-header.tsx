@@ -2,11 +2,14 @@
 
 import Link from "next/link";
 import { ApiError } from "./api/client";
-import { useHealth, useVersion } from "./api/queries";
+import { useHealth, useMe, useVersion } from "./api/queries";
+import { UserMenu } from "./auth/user-menu";
+import { NavLinks } from "./nav-links";
 import { Badge } from "./ui/badge";
 
 /** Backout, the target, what it runs and whether Backout itself is healthy; refreshed every 10 s. */
 export function AppHeader() {
+  const me = useMe().data;
   const version = useVersion();
   const health = useHealth();
   const v = version.data;
@@ -18,7 +21,7 @@ export function AppHeader() {
   const isMismatch = !!running && !!checkedOut && checkedOut.replace(/^v/, "") !== running.replace(/^v/, "");
 
   return (
-    <header className="sticky top-0 z-20 border-b border-zinc-800 bg-zinc-950/90 backdrop-blur">
+    <header className="relative z-20 border-b border-zinc-800 sm:sticky sm:top-0 bg-zinc-950/90 backdrop-blur">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-3 gap-y-1.5 px-4 py-2.5 sm:px-6">
         <Link href="/" className="rounded text-lg font-bold tracking-tight text-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400">
           Backout
@@ -43,7 +46,8 @@ export function AppHeader() {
           )}
           {isMismatch && <Badge tone="amber">checked out {checkedOut}</Badge>}
         </div>
-        <div className="ml-auto flex items-center gap-1.5">
+        {me && <NavLinks role={me.actor.role} />}
+        <div className="ml-auto flex min-w-0 flex-wrap items-center justify-end gap-x-3 gap-y-1.5">
           <Badge
             tone={!h ? "zinc" : h.status === "ok" ? "green" : "red"}
             title={h ? Object.entries(h.checks).map(([k, c]) => `${k}: ${c.ok ? "ok" : c.error}`).join("\n") : "checking…"}
@@ -51,8 +55,19 @@ export function AppHeader() {
             <span aria-hidden className="inline-block size-1.5 rounded-full bg-current" />
             {!h ? (health.isError || health.data ? "Backout health unknown" : "Backout …") : h.status === "ok" ? "Backout healthy" : `Backout down: ${h.down.join(", ")}`}
           </Badge>
+          {me && <UserMenu me={me} />}
         </div>
       </div>
+      {me?.user?.mustChangePassword && (
+        <div role="status" data-testid="must-change-password" className="border-t border-amber-900 bg-amber-950/60">
+          <p className="mx-auto max-w-7xl px-4 py-1.5 text-sm text-amber-200 sm:px-6">
+            You are using a temporary password.{" "}
+            <Link href="/settings#password" className="font-medium text-amber-100 underline underline-offset-2 hover:text-white">
+              Choose your own password →
+            </Link>
+          </p>
+        </div>
+      )}
     </header>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { api, apiAnyStatus } from "./client";
-import type { Catalog, HealthInfo, RunDetail, RunListItem, VersionInfo } from "./types";
+import type { Catalog, ChecklistJson, HealthInfo, IncidentDetail, IncidentSummary, Me, RunDetail, RunListItem, TokenRow, UserRow, VersionInfo } from "./types";
 
 export const queryKeys = {
   catalog: ["catalog"] as const,
@@ -11,7 +11,47 @@ export const queryKeys = {
   run: (id: string) => ["run", id] as const,
   version: ["version"] as const,
   health: ["health"] as const,
+  me: ["me"] as const,
+  incidents: ["incidents"] as const,
+  incident: (id: string) => ["incident", id] as const,
+  checklists: ["checklists"] as const,
+  users: ["users"] as const,
+  tokens: ["tokens"] as const,
 };
+
+export function useMe() {
+  return useQuery({ queryKey: queryKeys.me, queryFn: () => api<Me>("/api/auth/me"), staleTime: 30_000, retry: false });
+}
+
+export function useIncidents(initialData?: IncidentSummary[]) {
+  return useQuery({
+    queryKey: queryKeys.incidents,
+    queryFn: async () => (await api<{ incidents: IncidentSummary[] }>("/api/incidents")).incidents,
+    initialData,
+    refetchInterval: 10_000,
+  });
+}
+
+export function useIncident(id: string, initialData?: IncidentDetail) {
+  return useQuery({ queryKey: queryKeys.incident(id), queryFn: () => api<IncidentDetail>(`/api/incidents/${id}`), initialData });
+}
+
+export function useChecklists(initialData?: ChecklistJson[]) {
+  return useQuery({
+    queryKey: queryKeys.checklists,
+    queryFn: async () => (await api<{ checklists: ChecklistJson[] }>("/api/checklists")).checklists,
+    initialData,
+    staleTime: Infinity,
+  });
+}
+
+export function useUsers() {
+  return useQuery({ queryKey: queryKeys.users, queryFn: async () => (await api<{ users: UserRow[] }>("/api/users")).users });
+}
+
+export function useTokens() {
+  return useQuery({ queryKey: queryKeys.tokens, queryFn: async () => (await api<{ tokens: TokenRow[] }>("/api/tokens")).tokens });
+}
 
 export function useCatalog(initialData?: Catalog) {
   return useQuery({ queryKey: queryKeys.catalog, queryFn: () => api<Catalog>("/api/runbooks"), initialData, staleTime: 5_000 });

@@ -13,6 +13,8 @@ export type RunbookSummary = {
   planSection: string;
   summary: string;
   risk: Risk;
+  /** Who may start it for real; anyone from engineer up may dry-run it. */
+  requiredRole?: Role;
   timeRequired: string | null;
 };
 
@@ -96,6 +98,8 @@ export type RunStep = ResolvedStep & {
 };
 
 export type RunDetail = Omit<RunListItem, "_count"> & {
+  /** Set when the run was started from an incident. */
+  incidentId?: string | null;
   cancelRequested: boolean;
   lastSeq: number;
   requestedBy: string;
@@ -140,4 +144,85 @@ export type ApiErrorBody = {
   activeRunId?: string;
   activeRunbook?: string;
   activeStatus?: RunStatus;
+  /** plan §9: a run from an incident before Checkpoint 1 is complete answers 409 with the items left. */
+  gate?: string;
+  missing?: { id: string; text: string }[];
+};
+
+export type Role = "viewer" | "engineer" | "commander" | "admin";
+export type Actor = { kind: "user" | "token"; id: string; label: string; role: Role };
+export type Me = {
+  actor: Actor;
+  user?: { id: string; email: string; name: string | null; role: Role; mustChangePassword: boolean };
+};
+
+export type SeverityLevel = "P0" | "P1" | "P2" | "P3";
+export type IncidentStatus = "investigating" | "rolling_back" | "verifying" | "monitoring" | "resolved";
+export const INCIDENT_STATUSES: readonly IncidentStatus[] = ["investigating", "rolling_back", "verifying", "monitoring", "resolved"];
+export const INCIDENT_COMPONENTS = ["app-code", "queue-system", "cache", "frontend", "db-schema", "db-restore", "data-rollback"] as const;
+export type IncidentComponent = (typeof INCIDENT_COMPONENTS)[number];
+
+export type IncidentSummary = {
+  id: string;
+  title: string;
+  symptoms: string;
+  severity: SeverityLevel;
+  status: IncidentStatus;
+  components: string[];
+  detectedAt: string;
+  declaredBy: string;
+  createdAt: string;
+  rollbackCompletedAt: string | null;
+  resolvedAt: string | null;
+  _count?: { runs: number };
+};
+
+export type TimelineEntry = { incidentId: string; seq: number; type: string; actorLabel: string; data: Record<string, unknown>; at: string };
+export type IncidentRun = {
+  id: string;
+  runbook: string;
+  status: RunStatus;
+  isDryRun: boolean;
+  params: Record<string, unknown>;
+  createdAt: string;
+  finishedAt: string | null;
+  requestedBy: string;
+  error: string | null;
+};
+export type Tick = { isTicked: boolean; isOverride: boolean; reason: string | null; by: string; at: string };
+/** What the system measured for an item a probe can verify (never a tick by itself). */
+export type Verification = { verified: boolean; value: number | string | boolean | null; why: string; at: string | null };
+export type IncidentDetail = IncidentSummary & { timeline: TimelineEntry[]; runs: IncidentRun[]; checklist: Record<string, Tick>; verification: Record<string, Verification> };
+
+export type ChecklistItemJson = {
+  id: string;
+  text: string;
+  section: string;
+  group?: string;
+  commands?: string[];
+  expected?: string;
+  target?: string;
+  howToCheck?: string;
+  probe?: { kind: string; rule: string };
+};
+export type ChecklistJson = {
+  id: string;
+  title: string;
+  section: string;
+  intro?: string;
+  opensOn: "always" | "code-rollback" | "queue-resume" | "rollback-completed";
+  opensAfterMs?: number;
+  items: ChecklistItemJson[];
+};
+
+export type UserRow = { id: string; email: string; name: string | null; role: Role; disabledAt: string | null; createdAt: string; mustChangePassword: boolean };
+export type TokenRow = {
+  id: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdBy: { email: string } | null;
 };

@@ -2,7 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { Catalog, ResolvedStep, RunbookSummary } from "../api/types";
+import type { Catalog, ResolvedStep, Role, RunbookSummary } from "../api/types";
+import { hasRole, needsRole } from "../auth/roles";
+import { GateError } from "./gate-error";
 import { ResolvedSteps } from "../steps/resolved-steps";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -13,10 +15,18 @@ import { describeChoice, effectiveValues, toRequestParams, type ParamValues } fr
 import { RunError } from "./run-error";
 import { toStartRunError, useStartRun, type StartRunError } from "./use-start-run";
 
-type Props = { runbook: RunbookSummary; catalog: Catalog };
+type Props = {
+  runbook: RunbookSummary;
+  catalog: Catalog;
+  role: Role;
+  /** Started from an incident: the run is linked to it and Checkpoint 1 applies (plan §9). */
+  incidentId?: string;
+  /** Test id of the Run button; `run-{id}` unless given. */
+  runTestId?: string;
+};
 
 /** One runbook: what it does, its pickers, and Dry run / Run. */
-export function RunbookCard({ runbook, catalog }: Props) {
+export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: Props) {
   const router = useRouter();
   const startRun = useStartRun();
   const [chosen, setChosen] = useState<ParamValues>({});
@@ -28,11 +38,22 @@ export function RunbookCard({ runbook, catalog }: Props) {
   const values = effectiveValues(runbook.id, catalog, chosen);
   const targetName = catalog.target.name;
 
-  const submit = (dryRun: boolean) => {
+  const canDryRun = hasRole(role, "engineer");
+  const canRun = hasRole(role, runbook.requiredRole ?? "engineer");
+  const runBlockedReason = canRun ? undefined : needsRole(canDryRun ? (runbook.requiredRole ?? "engineer") : "engineer");
+
+  const submit = (dryRun: boolean, overrideReason?: string) => {
     setError(null);
     setPending(dryRun ? "dry" : "run");
     startRun.mutate(
-      { runbook: runbook.id, target: targetName, params: toRequestParams(runbook.id, values), dryRun },
+      {
+        runbook: runbook.id,
+        target: targetName,
+        params: toRequestParams(runbook.id, values),
+        dryRun,
+        ...(incidentId ? { incidentId } : {}),
+        ...(overrideReason ? { checkpointOverride: { reason: overrideReason } } : {}),
+      },
       {
         onSuccess: (res) => {
           if (dryRun) {
@@ -79,15 +100,23 @@ export function RunbookCard({ runbook, catalog }: Props) {
           }}
         />
         <div className="ml-auto flex gap-2">
-          <Button size="sm" data-testid={`dry-run-${runbook.id}`} isLoading={pending === "dry"} disabled={pending === "run"} onClick={() => submit(true)}>
+          <Button
+            size="sm"
+            data-testid={`dry-run-${runbook.id}`}
+            isLoading={pending === "dry"}
+            disabled={pending === "run" || !canDryRun}
+            title={canDryRun ? undefined : needsRole("engineer")}
+            onClick={() => submit(true)}
+          >
             Dry run
           </Button>
           <Button
             size="sm"
             variant={runbook.risk === "high" ? "danger" : "primary"}
-            data-testid={`run-${runbook.id}`}
+            data-testid={runTestId ?? `run-${runbook.id}`}
             isLoading={pending === "run" && !isConfirming}
-            disabled={pending === "dry"}
+            disabled={pending === "dry" || !canRun}
+            title={runBlockedReason}
             onClick={onRun}
           >
             Run
@@ -95,7 +124,19 @@ export function RunbookCard({ runbook, catalog }: Props) {
         </div>
       </div>
 
-      {error && <RunError error={error} testId={`run-error-${runbook.id}`} />}
+      {canDryRun && !canRun && <p className="-mt-1 text-right text-xs text-zinc-500">Run: {runBlockedReason}. A dry run shows what it would do.</p>}
+
+      {error?.gate === "checkpoint-1" ? (
+        <GateError
+          error={error}
+          canOverride={hasRole(role, "commander")}
+          isPending={pending === "run"}
+          onOverride={(reason) => submit(false, reason)}
+          onDismiss={() => setError(null)}
+        />
+      ) : (
+        error && <RunError error={error} testId={`run-error-${runbook.id}`} />
+      )}
 
       {dryRunSteps && (
         <div data-testid={`dry-run-result-${runbook.id}`} className="rounded-md border border-zinc-800 bg-zinc-950/70">

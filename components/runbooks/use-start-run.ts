@@ -5,7 +5,15 @@ import { ApiError, api } from "../api/client";
 import { queryKeys } from "../api/queries";
 import type { ApiErrorBody, StartRunResponse } from "../api/types";
 
-export type StartRunVars = { runbook: string; target: string; params: Record<string, unknown>; dryRun: boolean };
+export type StartRunVars = {
+  runbook: string;
+  target: string;
+  params: Record<string, unknown>;
+  dryRun: boolean;
+  incidentId?: string;
+  /** plan §9: a commander starts before Checkpoint 1 is complete, saying why. */
+  checkpointOverride?: { reason: string };
+};
 export type StartRunError = ApiErrorBody & { status: number };
 
 export function toStartRunError(e: unknown): StartRunError {
@@ -18,6 +26,9 @@ export function useStartRun() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (vars: StartRunVars) => api<StartRunResponse>("/api/runs", { method: "POST", body: vars }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.allRuns }),
+    onSettled: (_d, _e, vars) => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.allRuns });
+      if (vars.incidentId) void queryClient.invalidateQueries({ queryKey: queryKeys.incident(vars.incidentId) });
+    },
   });
 }

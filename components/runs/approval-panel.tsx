@@ -12,10 +12,12 @@ type Props = {
   pendingDecision?: "approve" | "reject";
   error?: string;
   onDecide: (decision: "approve" | "reject", comment?: string) => void;
+  /** Set when the signed-in role may not decide; the buttons stay visible but disabled. */
+  disabledReason?: string;
 };
 
 /** An approval gate holds the run until a person decides. */
-export function ApprovalPanel({ step, isPending, pendingDecision, error, onDecide }: Props) {
+export function ApprovalPanel({ step, isPending, pendingDecision, error, onDecide, disabledReason }: Props) {
   const [comment, setComment] = useState("");
   const prompt = step.spec.prompt ?? step.name;
   const decide = (d: "approve" | "reject") => onDecide(d, comment.trim() || undefined);
@@ -39,14 +41,15 @@ export function ApprovalPanel({ step, isPending, pendingDecision, error, onDecid
           className="h-10 w-full sm:flex-1"
         />
         <div className="flex gap-2">
-          <Button variant="warning" data-testid="approve-run" isLoading={isPending && pendingDecision === "approve"} disabled={isPending} onClick={() => decide("approve")}>
+          <Button variant="warning" data-testid="approve-run" isLoading={isPending && pendingDecision === "approve"} disabled={isPending || !!disabledReason} title={disabledReason} onClick={() => decide("approve")}>
             Approve
           </Button>
-          <Button variant="secondary" data-testid="reject-run" isLoading={isPending && pendingDecision === "reject"} disabled={isPending} onClick={() => decide("reject")}>
+          <Button variant="secondary" data-testid="reject-run" isLoading={isPending && pendingDecision === "reject"} disabled={isPending || !!disabledReason} title={disabledReason} onClick={() => decide("reject")}>
             Reject
           </Button>
         </div>
       </div>
+      {disabledReason && <p className="text-xs text-amber-300/80">Approve and Reject are for commanders; you can watch the run here.</p>}
       {error && (
         <p role="alert" className="text-sm text-red-300">
           {error}

@@ -4,13 +4,13 @@ import { useState } from "react";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 
-type Props = { runTitle: string; targetName: string; isPending: boolean; isCancelling: boolean; onConfirm: () => void };
+type Props = { runTitle: string; targetName: string; isPending: boolean; isCancelling: boolean; onConfirm: () => void; disabledReason?: string };
 
-export function CancelRunButton({ runTitle, targetName, isPending, isCancelling, onConfirm }: Props) {
+export function CancelRunButton({ runTitle, targetName, isPending, isCancelling, onConfirm, disabledReason }: Props) {
   const [isOpen, setIsOpen] = useState(false);
   return (
     <>
-      <Button variant="danger" size="sm" data-testid="cancel-run" isLoading={isPending || isCancelling} onClick={() => setIsOpen(true)}>
+      <Button variant="danger" size="sm" data-testid="cancel-run" isLoading={isPending || isCancelling} disabled={!!disabledReason} title={disabledReason} onClick={() => setIsOpen(true)}>
         {isCancelling ? "Cancelling…" : "Cancel run"}
       </Button>
       <Dialog open={isOpen} onClose={() => setIsOpen(false)} tone="danger" title={`Cancel “${runTitle}” on ${targetName}?`}>

@@ -52,7 +52,7 @@ test("the commander's journey: broken deploy → declare P1 → the matrix says 
   await expect(ic.getByTestId("incident-clock")).toHaveAttribute("data-state", "ok");
 
   // The decision matrix says roll back, quoting the measured error rate.
-  await expect(ic.getByTestId("decision-verdict")).toHaveText(/yes|maybe/i, { timeout: 60_000 });
+  await expect(ic.getByTestId("decision-verdict")).toHaveAttribute("data-verdict", /^(yes|maybe)$/, { timeout: 60_000 });
   await expect(ic.getByTestId("decision-why")).toContainText(/error rate \d/i);
   await ic.screenshot({ path: ".data/e2e/screenshots/incident-decision.png", fullPage: true });
 
@@ -61,7 +61,7 @@ test("the commander's journey: broken deploy → declare P1 → the matrix says 
 
   // Tick Checkpoint 1; the second browser sees every tick.
   for (const item of checkpoints[0]!.items) {
-    await ic.getByTestId(`checklist-item-${item.id}`).check();
+    await ic.getByTestId(`checklist-item-${item.id}`).click();
     await expect(ic.getByTestId(`checklist-item-${item.id}`)).toHaveAttribute("data-ticked", "true");
   }
   for (const item of checkpoints[0]!.items)
@@ -78,7 +78,9 @@ test("the commander's journey: broken deploy → declare P1 → the matrix says 
 
   // Post-rollback items verify themselves.
   await ic.goto(incidentUrl);
-  await expect(ic.getByTestId("checklist-item-cp2-health-responding").locator("xpath=ancestor::*[@data-verified][1]")).toHaveAttribute("data-verified", "true", { timeout: 30_000 });
+  await ic.getByTestId("checklist-checkpoint-2").getByRole("button").first().click();
+  await expect(ic.getByTestId("checklist-item-cp2-health-responding").locator("xpath=ancestor::li[1]")).toHaveAttribute("data-verified", "true", { timeout: 30_000 });
+  await expect(ic.getByTestId("verification-cp2-health-responding")).toContainText("verified by the system");
   await expect(second.getByTestId("timeline")).toContainText(/succeeded/i, { timeout: 10_000 });
   await ic.screenshot({ path: ".data/e2e/screenshots/incident-after-rollback.png", fullPage: true });
   await second.screenshot({ path: ".data/e2e/screenshots/incident-second-browser.png", fullPage: true });

@@ -28,13 +28,14 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  await requireActor(`/runs/${id}`);
+  const actor = await requireActor(`/runs/${id}`);
   const run = await loadRun(id);
   const runbook = findRunbook(run.runbook);
   return (
     <RunClient
       initialRun={JSON.parse(JSON.stringify(run)) as RunDetail}
       runbook={{ title: runbook?.title ?? run.runbook, planSection: runbook?.planSection }}
+      role={actor.role}
     />
   );
 }

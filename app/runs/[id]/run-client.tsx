@@ -1,9 +1,11 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useEffect, useState } from "react";
 import { queryKeys, useRun } from "@/components/api/queries";
-import { isRunActive, type RunDetail, type RunStep } from "@/components/api/types";
+import { isRunActive, type Role, type RunDetail, type RunStep } from "@/components/api/types";
+import { hasRole, needsRole } from "@/components/auth/roles";
 import { ApprovalPanel } from "@/components/runs/approval-panel";
 import { CancelRunButton } from "@/components/runs/cancel-run-button";
 import { RunBanner } from "@/components/runs/run-banner";
@@ -15,9 +17,9 @@ import { useRunActions } from "@/components/runs/use-run-actions";
 import { useRunEvents, type StepProgress } from "@/components/runs/use-run-events";
 import { Card } from "@/components/ui/card";
 
-type Props = { initialRun: RunDetail; runbook: { title: string; planSection?: string } };
+type Props = { initialRun: RunDetail; runbook: { title: string; planSection?: string }; role: Role };
 
-export function RunClient({ initialRun, runbook }: Props) {
+export function RunClient({ initialRun, runbook, role }: Props) {
   const runId = initialRun.id;
   const queryClient = useQueryClient();
   const { data: run = initialRun, error: refreshError } = useRun(runId, initialRun);
@@ -45,6 +47,15 @@ export function RunClient({ initialRun, runbook }: Props) {
 
   return (
     <main className="mx-auto flex max-w-5xl flex-col gap-4 px-4 py-5 sm:px-6">
+      {run.incidentId && (
+        <Link
+          href={`/incidents/${run.incidentId}`}
+          data-testid="run-incident-link"
+          className="-mb-2 w-fit rounded text-sm text-sky-300 hover:underline focus-visible:outline-2 focus-visible:outline-sky-400"
+        >
+          ← Back to the incident
+        </Link>
+      )}
       <RunHeader
         run={run}
         title={runbook.title}
@@ -61,6 +72,7 @@ export function RunClient({ initialRun, runbook }: Props) {
               isPending={cancel.isPending}
               isCancelling={run.cancelRequested}
               onConfirm={() => cancel.mutate()}
+              disabledReason={hasRole(role, "engineer") ? undefined : needsRole("engineer")}
             />
           ) : null
         }
@@ -86,6 +98,7 @@ export function RunClient({ initialRun, runbook }: Props) {
           pendingDecision={decide.variables?.decision}
           error={decide.error?.message}
           onDecide={(decision, comment) => decide.mutate({ decision, comment })}
+          disabledReason={hasRole(role, "commander") ? undefined : "commander only: a commander approves or rejects this gate"}
         />
       )}
 

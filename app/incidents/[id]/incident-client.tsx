@@ -1,0 +1,151 @@
+"use client";
+
+import { queryKeys, useCatalog, useIncident } from "@/components/api/queries";
+import type { Catalog, ChecklistJson, IncidentDetail, Role } from "@/components/api/types";
+import { hasRole } from "@/components/auth/roles";
+import { formatRelative } from "@/components/format";
+import { ReadOnlyNotice } from "@/components/auth/read-only-notice";
+import { ChecklistsPanel } from "@/components/incidents/checklists-panel";
+import { EmergencyRollback } from "@/components/incidents/emergency-rollback";
+import { DecisionPanel } from "@/components/decision/decision-panel";
+import { MetricsPanel } from "@/components/metrics/metrics-panel";
+import { IncidentClock } from "@/components/incidents/incident-clock";
+import { IncidentControls } from "@/components/incidents/incident-controls";
+import { IncidentRuns } from "@/components/incidents/incident-runs";
+import { Timeline } from "@/components/incidents/timeline";
+import { useIncidentEvents } from "@/components/incidents/use-incident-events";
+import { RunbookCard } from "@/components/runbooks/runbook-card";
+import { useCoalescedRefetch } from "@/components/runs/use-coalesced-refetch";
+import { useNow } from "@/components/runs/use-now";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
+
+// plan §4–5 and §11.1: what can be rolled back from an incident, in the plan's order.
+const INCIDENT_RUNBOOKS = ["app-code", "queue-system", "cache", "frontend", "db-schema", "db-restore", "data-rollback", "emergency"];
+
+type Props = { initialIncident: IncidentDetail; initialCatalog: Catalog; checklists: ChecklistJson[]; role: Role; actorLabel: string };
+
+export function IncidentClient({ initialIncident, initialCatalog, checklists, role, actorLabel }: Props) {
+  const id = initialIncident.id;
+  const { data: incident = initialIncident, error } = useIncident(id, initialIncident);
+  const { data: catalog = initialCatalog } = useCatalog(initialCatalog);
+  const refetch = useCoalescedRefetch(queryKeys.incident(id), 50);
+  const connection = useIncidentEvents(id, refetch);
+  const now = useNow(15_000);
+  const titles = Object.fromEntries(catalog.runbooks.map((r) => [r.id, r.title]));
+  const isCommander = hasRole(role, "commander");
+  const affected = new Set(incident.components);
+  const runbooks = INCIDENT_RUNBOOKS.map((rid) => catalog.runbooks.find((r) => r.id === rid))
+    .filter((r) => !!r)
+    .sort((a, b) => Number(affected.has(b.id)) - Number(affected.has(a.id)));
+
+  return (
+    <main className="mx-auto flex max-w-7xl flex-col gap-4 px-4 py-5 sm:px-6">
+      <Card className="grid gap-4 p-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
+        <div className="flex min-w-0 flex-col gap-2">
+          <h1 className="text-xl font-semibold break-words text-zinc-50">{incident.title}</h1>
+          <IncidentControls incident={incident} canChange={isCommander} />
+          <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-0.5 text-sm">
+            <dt className="text-zinc-500">Detected</dt>
+            <dd className="text-zinc-200" suppressHydrationWarning>
+              {new Date(incident.detectedAt).toLocaleString()} <span className="text-zinc-500" suppressHydrationWarning>· {formatRelative(incident.detectedAt, now)}</span>
+            </dd>
+            <dt className="text-zinc-500">Declared by</dt>
+            <dd className="text-zinc-200">{incident.declaredBy}</dd>
+            {incident.components.length > 0 && (
+              <>
+                <dt className="text-zinc-500">Affected</dt>
+                <dd className="flex flex-wrap gap-1">
+                  {incident.components.map((c) => (
+                    <Badge key={c} className="font-mono">
+                      {c}
+                    </Badge>
+                  ))}
+                </dd>
+              </>
+            )}
+            {incident.rollbackCompletedAt && (
+              <>
+                <dt className="text-zinc-500">Rolled back</dt>
+                <dd className="text-zinc-200" suppressHydrationWarning>
+                  {new Date(incident.rollbackCompletedAt).toLocaleTimeString()}
+                </dd>
+              </>
+            )}
+          </dl>
+          {incident.symptoms && <p className="max-w-prose text-sm whitespace-pre-line text-zinc-400">{incident.symptoms}</p>}
+        </div>
+        <IncidentClock incident={incident} />
+      </Card>
+
+      {error && (
+        <p role="alert" className="rounded-md border border-amber-900 bg-amber-950/40 px-3 py-2 text-sm text-amber-200">
+          Could not refresh this incident: {error.message} What is shown may be out of date.
+        </p>
+      )}
+
+      <EmergencyRollback catalog={catalog} incidentId={id} role={role} />
+
+      <section aria-labelledby="decision-heading" className="flex flex-col gap-2">
+        <h2 id="decision-heading" className="text-base font-semibold text-zinc-100">
+          Decide <span className="text-xs font-normal text-zinc-500">· plan §2, from live metrics and what the commander states</span>
+        </h2>
+        <DecisionPanel incidentId={id} canAct={isCommander} />
+      </section>
+
+      <section aria-labelledby="metrics-heading" className="flex flex-col gap-2">
+        <h2 id="metrics-heading" className="text-base font-semibold text-zinc-100">
+          Metrics <span className="text-xs font-normal text-zinc-500">· last 30 minutes against the plan §6.4 targets</span>
+        </h2>
+        <MetricsPanel />
+      </section>
+
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_24rem]">
+        <div className="flex min-w-0 flex-col gap-6">
+          <section aria-labelledby="checklists-heading" className="flex flex-col gap-2">
+            <h2 id="checklists-heading" className="text-base font-semibold text-zinc-100">
+              Checklists {!isCommander && <span className="text-xs font-normal text-zinc-500">· commanders tick</span>}
+            </h2>
+            <ChecklistsPanel incident={incident} checklists={checklists} canTick={isCommander} now={now} actorLabel={actorLabel} />
+          </section>
+
+          <section aria-labelledby="run-from-heading" className="flex flex-col gap-2">
+            <h2 id="run-from-heading" className="text-base font-semibold text-zinc-100">
+              Run from this incident
+            </h2>
+            <ReadOnlyNotice role={role} />
+            <p className="text-xs text-zinc-500">Runs started here are linked to the incident and wait for Checkpoint 1 (dry runs and backups do not).</p>
+            <ul className="flex flex-col gap-3">
+              {runbooks.map((r) => (
+                <li key={r.id} className="flex flex-col gap-1">
+                  {affected.has(r.id) && <span className="text-xs font-medium text-amber-300">Affected component</span>}
+                  <RunbookCard runbook={r} catalog={catalog} role={role} incidentId={id} runTestId={`incident-run-${r.id}`} />
+                </li>
+              ))}
+            </ul>
+          </section>
+        </div>
+
+        <aside className="flex min-w-0 flex-col gap-4 lg:sticky lg:top-16 lg:max-h-[calc(100vh-5rem)] lg:self-start lg:overflow-y-auto">
+          <Card>
+            <h2 className="border-b border-zinc-800 px-4 py-2 text-sm font-semibold text-zinc-200">
+              Runs <span className="font-normal text-zinc-500">· {incident.runs.length}</span>
+            </h2>
+            <IncidentRuns runs={incident.runs} titles={titles} now={now} />
+          </Card>
+          <Card>
+            <div className="flex items-center justify-between border-b border-zinc-800 px-4 py-2">
+              <h2 className="text-sm font-semibold text-zinc-200">Timeline</h2>
+              <span className={cn("flex items-center gap-1.5 text-xs", connection === "live" ? "text-emerald-400" : "text-zinc-500")}>
+                <span aria-hidden className="size-1.5 rounded-full bg-current" />
+                {connection === "live" ? "live" : connection === "reconnecting" ? "reconnecting…" : "connecting…"}
+              </span>
+            </div>
+            <Timeline entries={incident.timeline} titles={titles} now={now} />
+          </Card>
+        </aside>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,127 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import type { TimelineEntry } from "../api/types";
+import { formatRelative } from "../format";
+import { cn } from "../ui/cn";
+
+const dot: Record<string, string> = {
+  "incident.declared": "bg-red-500",
+  "incident.severity_changed": "bg-orange-400",
+  "incident.status_changed": "bg-sky-400",
+  "incident.reopened": "bg-amber-400",
+  "checklist.ticked": "bg-emerald-500",
+  "checklist.unticked": "bg-zinc-500",
+  "checkpoint.overridden": "bg-amber-400",
+  "run.started": "bg-blue-500",
+  "run.dry_run": "bg-zinc-500",
+  "run.succeeded": "bg-emerald-500",
+  "run.failed": "bg-red-500",
+  "run.cancelled": "bg-zinc-500",
+  "run.needs_attention": "bg-orange-500",
+};
+
+const str = (v: unknown) => (typeof v === "string" ? v : v == null ? "" : String(v));
+
+function RunLink({ data, children }: { data: Record<string, unknown>; children: ReactNode }) {
+  const runId = str(data.runId);
+  return runId ? (
+    <Link href={`/runs/${runId}`} className="font-medium text-sky-300 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-400">
+      {children}
+    </Link>
+  ) : (
+    <>{children}</>
+  );
+}
+
+/** What happened, in plain words; the actor is printed before it. */
+function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
+  const d = e.data ?? {};
+  const runbook = titles[str(d.runbook)] ?? (str(d.title) || str(d.runbook));
+  const reason = str(d.reason) ? <span className="text-zinc-400"> — “{str(d.reason)}”</span> : null;
+  switch (e.type) {
+    case "incident.declared":
+      return <>declared the incident{d.severity ? ` as ${str(d.severity)}` : ""}</>;
+    case "incident.severity_changed":
+      return (
+        <>
+          changed severity {str(d.from)} → <span className="font-semibold text-zinc-100">{str(d.to)}</span>
+          {reason}
+        </>
+      );
+    case "incident.status_changed":
+      return (
+        <>
+          changed status {str(d.from).replace("_", " ")} → <span className="font-semibold text-zinc-100">{str(d.to).replace("_", " ")}</span>
+          {reason}
+        </>
+      );
+    case "incident.reopened":
+      return <>reopened the incident{reason}</>;
+    case "checklist.ticked":
+      return (
+        <>
+          ticked “{str(d.text)}”{d.isOverride ? <span className="text-amber-300"> as an override</span> : null}
+          {reason}
+        </>
+      );
+    case "checklist.unticked":
+      return <>unticked “{str(d.text)}”</>;
+    case "checkpoint.overridden": {
+      const missing = Array.isArray(d.missing) ? d.missing.length : 0;
+      return (
+        <>
+          <span className="text-amber-300">overrode {str(d.checkpoint).replace("checkpoint-", "Checkpoint ")}</span> to start {runbook}
+          {missing ? ` with ${missing} item${missing === 1 ? "" : "s"} unticked` : ""}
+          {reason}
+        </>
+      );
+    }
+    case "run.started":
+      return (
+        <>
+          started <RunLink data={d}>{runbook}</RunLink>
+        </>
+      );
+    case "run.dry_run":
+      return (
+        <>
+          dry-ran <RunLink data={d}>{runbook}</RunLink>
+        </>
+      );
+    case "run.succeeded":
+    case "run.failed":
+    case "run.cancelled":
+    case "run.needs_attention":
+      return (
+        <>
+          <RunLink data={d}>{runbook}</RunLink> {e.type === "run.needs_attention" ? "needs attention" : e.type.slice(4)}
+          {d.error ? <span className="block truncate font-mono text-xs text-red-300/80">{str(d.error)}</span> : null}
+        </>
+      );
+    default:
+      return <>{e.type}</>;
+  }
+}
+
+/** Newest first: what just happened is what a commander looks for. */
+export function Timeline({ entries, titles, now }: { entries: TimelineEntry[]; titles: Record<string, string>; now: number }) {
+  if (!entries.length) return <p className="px-4 py-3 text-sm text-zinc-500">Nothing yet.</p>;
+  return (
+    <ol data-testid="timeline" className="flex flex-col px-4 py-2">
+      {[...entries].reverse().map((e) => (
+        <li key={e.seq} data-testid="timeline-entry" data-type={e.type} className="relative flex gap-3 pb-3 last:pb-1">
+          <span aria-hidden className="absolute top-3 bottom-0 left-[3px] w-px bg-zinc-800 [li:last-child>&]:hidden" />
+          <span aria-hidden className={cn("relative mt-1.5 size-[7px] shrink-0 rounded-full", dot[e.type] ?? "bg-zinc-500")} />
+          <div className="flex min-w-0 flex-col text-sm">
+            <p className="text-zinc-300">
+              <span className="font-medium text-zinc-100">{e.actorLabel}</span> {describe(e, titles)}
+            </p>
+            <time dateTime={e.at} suppressHydrationWarning className="text-xs text-zinc-500" title={new Date(e.at).toLocaleString()}>
+              {new Date(e.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })} · {formatRelative(e.at, now)}
+            </time>
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,119 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
+import type { MetricValues } from "@/lib/plan";
+import { api } from "../api/client";
+import { useNow } from "../runs/use-now";
+
+export const WINDOW_MS = 30 * 60_000;
+
+/** One sampler reading as the API sends it (GET /api/metrics and the metrics.sample SSE event). */
+export type MetricSampleJson = { id: number; seq: number; target?: string; at: string; values: Partial<MetricValues> };
+
+export type MetricsBaselineJson = {
+  from: string;
+  to: string;
+  sampleCount: number;
+  values: Partial<Record<string, number>>;
+  /** Per metric key: learnt from healthy samples, or configured in targets.json. */
+  source: Partial<Record<string, "learnt" | "configured">>;
+};
+
+export type MetricsResponse = {
+  target: string;
+  samples: MetricSampleJson[];
+  baseline: MetricsBaselineJson | null;
+  latest: MetricSampleJson | null;
+};
+
+export type MetricsConnection = "connecting" | "live" | "reconnecting";
+
+/** A sample with its time parsed once. */
+export type TimedSample = MetricSampleJson & { t: number };
+
+/**
+ * The last 30 minutes of samples: the REST answer first (with the baseline), then the SSE stream,
+ * which replays the window on a fresh connection and the missed samples on a reconnect. Samples
+ * are deduplicated by id and batched per animation frame so the replay renders once.
+ */
+export function useMetricSamples(target?: string) {
+  const qs = target ? `&target=${encodeURIComponent(target)}` : "";
+  const query = useQuery({
+    queryKey: ["metrics", target ?? null],
+    queryFn: () => api<MetricsResponse>(`/api/metrics?minutes=30${qs}`),
+    // The stream keeps the samples current; this only refreshes the baseline now and then.
+    refetchInterval: 60_000,
+  });
+  const [live, setLive] = useState<ReadonlyMap<number, TimedSample>>(() => new Map());
+  const [connection, setConnection] = useState<MetricsConnection>("connecting");
+
+  useEffect(() => {
+    let es: EventSource | null = null;
+    let pending: TimedSample[] = [];
+    let frame = 0;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let isDisposed = false;
+    setLive(new Map());
+    setConnection("connecting");
+
+    const flush = () => {
+      frame = 0;
+      const batch = pending;
+      pending = [];
+      if (!batch.length || isDisposed) return;
+      setLive((prev) => {
+        const next = new Map(prev);
+        for (const s of batch) next.set(s.id, s);
+        const cutoff = Date.now() - WINDOW_MS;
+        for (const [id, s] of next) if (s.t < cutoff) next.delete(id);
+        return next;
+      });
+    };
+
+    const onSample = (msg: MessageEvent<string>) => {
+      let s: MetricSampleJson;
+      try {
+        s = JSON.parse(msg.data) as MetricSampleJson;
+      } catch {
+        return;
+      }
+      if (typeof s.id !== "number" || !s.values) return;
+      pending.push({ ...s, t: Date.parse(s.at) });
+      frame ||= requestAnimationFrame(flush);
+    };
+
+    const connect = () => {
+      es = new EventSource(`/api/metrics/events${target ? `?target=${encodeURIComponent(target)}` : ""}`);
+      es.addEventListener("metrics.sample", onSample);
+      es.onopen = () => !isDisposed && setConnection("live");
+      es.onerror = () => {
+        if (isDisposed) return;
+        setConnection("reconnecting");
+        // The browser retries on its own (with Last-Event-ID) unless the server refused outright.
+        if (es?.readyState === EventSource.CLOSED) retryTimer = setTimeout(connect, 3000);
+      };
+    };
+    connect();
+
+    return () => {
+      isDisposed = true;
+      es?.close();
+      clearTimeout(retryTimer);
+      if (frame) cancelAnimationFrame(frame);
+    };
+  }, [target]);
+
+  // Re-cut the window every few seconds even if the stream goes quiet.
+  const now = useNow(5000);
+  const fetched = query.data?.samples;
+  const samples = useMemo(() => {
+    const byId = new Map<number, TimedSample>();
+    for (const s of fetched ?? []) byId.set(s.id, { ...s, t: Date.parse(s.at) });
+    for (const [id, s] of live) byId.set(id, s);
+    const cutoff = now - WINDOW_MS;
+    return [...byId.values()].filter((s) => s.t >= cutoff).sort((a, b) => a.t - b.t);
+  }, [fetched, live, now]);
+
+  return { samples, baseline: query.data?.baseline ?? null, target: query.data?.target ?? target, connection, now, query };
+}
