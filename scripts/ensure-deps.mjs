@@ -12,8 +12,10 @@ const mtime = (p) => (fs.existsSync(p) ? fs.statSync(p).mtimeMs : 0);
 const lock = path.join(root, "package-lock.json");
 const marker = path.join(root, "node_modules", ".package-lock.json");
 if (!fs.existsSync(path.join(root, "node_modules", ".bin", "next")) || mtime(lock) > mtime(marker)) {
-  console.log("› installing dependencies (npm ci)…");
-  run("npm", fs.existsSync(lock) ? ["ci", "--no-audit", "--no-fund"] : ["install", "--no-audit", "--no-fund"]);
+  console.log("› installing dependencies (npm install, at the lock file's versions)…");
+  // Not `npm ci`: npm 11 writes lock files without other platforms' optional packages and then
+  // refuses them in `npm ci`; `npm install` keeps the locked versions all the same.
+  run("npm", ["install", "--no-audit", "--no-fund"]);
 }
 
 const schema = path.join(root, "prisma", "schema.prisma");
