@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { api, backoutSql, DEMO, demoVersion, runToEnd, stepByKey } from "./support/api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, backoutSql, DEMO, demoVersion, runToEnd, stepByKey, restoreDemo } from "./support/api";
+
+beforeAll(restoreDemo);
+afterAll(restoreDemo);
 
 async function failureRate(n = 60): Promise<number> {
   let failed = 0;

@@ -1,11 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import {
-  api, backoutSql, lockCount, demoSql, demoVersion, env, isAlive, killWorker, runToEnd, startRun, startWorker, stepByKey, waitForRun,
+  api, backoutSql, lockCount, demoSql, demoVersion, env, isAlive, killWorker, runToEnd, startRun, startWorker, stepByKey, waitForRun, restoreDemo,
 } from "./support/api";
 import { runProcess } from "@/lib/steps/spawn";
 import { StepAbort } from "@/lib/steps/context";
+
+beforeAll(restoreDemo);
+afterAll(restoreDemo);
 
 afterAll(async () => {
   await api("POST", "/api/maintenance/disable");

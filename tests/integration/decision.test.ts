@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { api, bearer, runToEnd } from "./support/api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, bearer, runToEnd, restoreDemo } from "./support/api";
+
+beforeAll(restoreDemo);
+afterAll(restoreDemo);
 
 async function decisionFor(id: string) {
   const res = await api("GET", `/api/incidents/${id}/decision`, undefined, bearer("viewer"));

@@ -64,6 +64,17 @@ export async function demoVersion(): Promise<string> {
   return (await (await fetch(`${DEMO}/api/version`)).json()).version;
 }
 
+/** Puts the demo back as every test expects to find it (v1.0.0, no maintenance, queues running), even after a failure. */
+export async function restoreDemo(): Promise<void> {
+  await api("POST", "/api/maintenance/disable").catch(() => {});
+  await api("POST", "/api/queue/resume-all").catch(() => {});
+  const version = await demoVersion().catch(() => "unknown");
+  if (version !== "1.0.0") {
+    const run = await runToEnd("app-code", { release: "v1.0.0" });
+    if (run.status !== "succeeded") throw new Error(`could not put the demo back on v1.0.0: ${run.error}`);
+  }
+}
+
 export async function sql<T = any>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
