@@ -22,7 +22,8 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
         </li>
         <li>The server log has the details{error.digest ? <> (error id <span className="font-mono text-zinc-300">{error.digest}</span>)</> : null}.</li>
       </ul>
-      {process.env.NODE_ENV !== "production" && error.message && (
+      {/* In production Next replaces a server error's message with a generic one, so this never leaks internals. */}
+      {error.message && (
         <pre className="overflow-auto rounded-md border border-red-900 bg-red-950/40 p-3 font-mono text-xs whitespace-pre-wrap text-red-200">{error.message}</pre>
       )}
       <div className="flex gap-2">
