@@ -108,7 +108,8 @@ console.log(`   goal: engine per-step median under 5 ms → ${pct(enginePer, 50)
 
 // ── 2. SSE fan-out ───────────────────────────────────────────────────────────────────────────
 const web = startProcess("web", webArgv(env.PORT!), env, { logFile: path.join(env.BACKOUT_DATA_DIR!, "logs", "bench-web.log") });
-await waitForHttp(`http://127.0.0.1:${env.PORT}/api/targets`, { timeoutMs: 60_000 });
+// Up = answering; without credentials that answer is 401.
+await waitForHttp(`http://127.0.0.1:${env.PORT}/api/targets`, { timeoutMs: 60_000, status: 401 });
 const { fork } = await import("node:child_process");
 type Conn = { seqs: number[]; lat: number[] };
 async function fanout(spacingMs: number, runId: string) {

@@ -26,11 +26,20 @@ export async function revokeApiToken(opts: { db: Db; id: string }) {
   return { id: opts.id, revoked: true };
 }
 
+const lastRecorded = new Map<string, number>();
+
 export async function actorFromToken(db: Db, token: string): Promise<Actor | null> {
   const row = await db.apiToken.findUnique({ where: { tokenHash: hashSecret(token) } });
   if (!row || row.revokedAt) return null;
-  // Last use, at most once a minute per token.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)
-    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  // Last use, at most once a minute per token and process, never awaited: a thousand requests
+  // with one token (a script's SSE viewers) must not queue on that row's lock.
+  const last = lastRecorded.get(row.id) ?? row.lastUsedAt?.getTime() ?? 0;
+  if (Date.now() - last > 60_000) {
+    lastRecorded.set(row.id, Date.now());
+    void db.$executeRawUnsafe(
+      `UPDATE api_tokens SET "lastUsedAt" = now() WHERE id = $1::uuid AND ("lastUsedAt" IS NULL OR "lastUsedAt" < now() - interval '60 seconds')`,
+      row.id,
+    ).catch(() => lastRecorded.delete(row.id));
+  }
   return { kind: "token", id: row.id, label: `token:${row.name}`, role: row.role as Role };
 }

@@ -2,6 +2,8 @@ import "server-only";
 import { sseFrame, type EventBus, type Sequenced } from "./bus";
 
 const HEARTBEAT_MS = 15_000;
+// Every listAfter returns pages of at least this many rows when more exist.
+const REPLAY_PAGE_MIN = 1000;
 const enc = new TextEncoder();
 
 /**
@@ -51,7 +53,8 @@ export function sequencedEventStream<T extends Sequenced>(opts: {
           const missed = await listAfter(lastSent);
           const before = lastSent;
           for (const e of missed) send(e);
-          if (missed.length === 0 || lastSent === before || closed) break;
+          // A short page is the end: no second query for the common case.
+          if (missed.length < REPLAY_PAGE_MIN || lastSent === before || closed) break;
         }
         const held = buffer;
         buffer = null;

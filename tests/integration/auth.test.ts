@@ -55,7 +55,12 @@ describe("sign-in, roles and API tokens, enforced in the one route wrapper", () 
     expect(JSON.stringify((await api("GET", "/api/tokens")).body)).not.toContain(token);
 
     expect((await api("GET", "/api/runs", undefined, { authorization: `Bearer ${token}` })).status).toBe(200);
-    const [used] = await backoutSql<{ lastUsedAt: Date | null }>(`SELECT "lastUsedAt" FROM api_tokens WHERE id = $1`, [created.body.id]);
+    // Recorded without holding up the request: give it a moment.
+    let used: { lastUsedAt: Date | null } | undefined;
+    for (let i = 0; i < 20 && !used?.lastUsedAt; i++) {
+      [used] = await backoutSql<{ lastUsedAt: Date | null }>(`SELECT "lastUsedAt" FROM api_tokens WHERE id = $1`, [created.body.id]);
+      if (!used?.lastUsedAt) await new Promise((r) => setTimeout(r, 100));
+    }
     expect(used!.lastUsedAt).not.toBeNull();
 
     expect((await api("DELETE", `/api/tokens/${created.body.id}`)).status).toBe(200);
