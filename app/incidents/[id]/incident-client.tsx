@@ -94,12 +94,8 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
         <DecisionPanel incidentId={id} canAct={isCommander} />
       </section>
 
-      <section aria-labelledby="metrics-heading" className="flex flex-col gap-2">
-        <h2 id="metrics-heading" className="text-base font-semibold text-zinc-100">
-          Metrics <span className="text-xs font-normal text-zinc-500">· last 30 minutes against the plan §6.4 targets</span>
-        </h2>
-        <MetricsPanel />
-      </section>
+      {/* The panel has its own "Metrics" heading, live state and §6.4 targets. */}
+      <MetricsPanel />
 
       <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="flex min-w-0 flex-col gap-6">
