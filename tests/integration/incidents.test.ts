@@ -68,3 +68,21 @@ describe("incidents: declare, change severity and status, runs from the incident
     expect((await api("GET", "/api/incidents/nope")).status).toBe(400);
   });
 });
+
+describe("plan §3 information to gather, filled in automatically", () => {
+  it("answers the current release and sha, the last 5 commits, errors, queues, row counts, memory and disk", async () => {
+    const id = (await api("POST", "/api/incidents", { title: "Information", severity: "P3" }, bearer("commander"))).body.id;
+    const res = await api("GET", `/api/incidents/${id}/information`, undefined, bearer("viewer"));
+    expect(res.status).toBe(200);
+    const info = res.body;
+    expect(info.deployment.value.release).toBe("v1.0.0");
+    expect(info.deployment.value.sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(info.lastCommits.value.length).toBeGreaterThan(0);
+    expect(info.lastCommits.value.length).toBeLessThanOrEqual(5);
+    expect(typeof info.errorCount.value).toBe("number");
+    expect(Object.keys(info.queues.value)).toEqual(["ai-analysis", "document-processing"]);
+    expect(info.rowCounts.value.projects).toBeGreaterThan(0);
+    expect(info.memory.freeBytes).toBeGreaterThan(0);
+    expect(info.disk.value.freeBytes).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,71 @@
+import "server-only";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import { promisify } from "node:util";
+import pg from "pg";
+import { getTarget } from "../targets/load-targets";
+import { getTargetFacts } from "../targets/facts";
+import { getQueueStats } from "../target-ops/queues";
+
+const exec = promisify(execFile);
+
+/** Reads a file's ERROR lines the way plan §3 does (`grep ERROR /var/log/app.log | wc -l`). */
+function countErrors(file: string): number | null {
+  try {
+    const text = fs.readFileSync(file, "utf8");
+    return text.split("\n").filter((l) => /\bERROR\b/.test(l)).length;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * plan §3 "Information to Gather", filled in automatically: current release and sha, the last 5
+ * commits, the error count, queue stats, row counts, memory and disk. Each part on its own: one
+ * failing leaves an error in its place, not a failed page.
+ */
+export async function gatherInformation() {
+  const target = getTarget();
+  const part = async <T>(fn: () => Promise<T>): Promise<{ value: T } | { error: string }> => {
+    try {
+      return { value: await fn() };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+  const [deployment, commits, queues, rows, disk] = await Promise.all([
+    part(async () => {
+      const f = await getTargetFacts(target);
+      return { release: f.currentRelease, sha: f.currentSha };
+    }),
+    part(async () => (await exec("git", ["-C", target.repoPath, "log", "--oneline", "--decorate", "-5"], { timeout: 5000 })).stdout.trim().split("\n").filter(Boolean)),
+    part(() => getQueueStats(target)),
+    part(async () => {
+      const c = new pg.Client({ connectionString: target.postgres.url, connectionTimeoutMillis: 3000 });
+      await c.connect();
+      try {
+        const out: Record<string, number> = {};
+        for (const table of target.postgres.dataTables) out[table] = Number((await c.query(`SELECT count(*)::bigint AS n FROM "${table}"`)).rows[0].n);
+        return out;
+      } finally {
+        await c.end();
+      }
+    }),
+    part(async () => {
+      const st = await fs.promises.statfs(target.repoPath);
+      return { freeBytes: st.bavail * st.bsize, totalBytes: st.blocks * st.bsize };
+    }),
+  ]);
+  return {
+    target: target.name,
+    at: new Date().toISOString(),
+    deployment,
+    lastCommits: commits,
+    errorCount: { value: countErrors(target.logFile), file: target.logFile },
+    queues,
+    rowCounts: rows,
+    memory: { freeBytes: os.freemem(), totalBytes: os.totalmem() },
+    disk,
+  };
+}
