@@ -98,9 +98,50 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
           {d.error ? <span className="block truncate font-mono text-xs text-red-300/80">{str(d.error)}</span> : null}
         </>
       );
+    case "action.performed": {
+      const path = str(d.path);
+      return (
+        <>
+          {controlWords(path)}
+          <span className="block truncate font-mono text-xs text-zinc-500">
+            {str(d.method)} {path}
+          </span>
+        </>
+      );
+    }
+    case "decision.fact_stated":
+      return <>stated: {FACTS[str(d.fact)] ?? str(d.fact)} — {d.value ? "yes" : "no"}</>;
+    case "flowchart.answered":
+      return <>answered “{str(d.question).replace(/-/g, " ")}”: {d.answer === null ? "cleared" : str(d.answer)}</>;
+    case "flowchart.quick_fix_started":
+      return <>started the 5-minute quick fix</>;
     default:
       return <>{e.type}</>;
   }
+}
+
+const FACTS: Record<string, string> = {
+  dataCorruption: "data corruption seen",
+  singleFeatureBroken: "a single feature is broken",
+  featureFlagAvailable: "a feature flag can disable it",
+  minorUiIssue: "minor UI issue only",
+};
+
+/** A control used for the incident, in words (the plan's endpoints). */
+function controlWords(path: string): string {
+  const queue = /^\/api\/queue\/([^/]+)\/(resume|pause)$/.exec(path);
+  if (queue) return `${queue[2] === "resume" ? "resumed" : "paused"} queue ${decodeURIComponent(queue[1]!)}`;
+  const words: Record<string, string> = {
+    "/api/queue/pause-all": "paused all queues",
+    "/api/queue/resume-all": "resumed all queues",
+    "/api/queue/clean-all": "cleaned failed jobs",
+    "/api/cache/warm": "warmed the cache",
+    "/api/maintenance/enable": "turned maintenance mode on",
+    "/api/maintenance/disable": "turned maintenance mode off",
+  };
+  if (words[path]) return words[path]!;
+  if (path.startsWith("/api/cache/")) return "invalidated a cache entry";
+  return "used a control";
 }
 
 /** Newest first: what just happened is what a commander looks for. */

@@ -87,3 +87,22 @@ test("the commander's journey: broken deploy → declare P1 → the matrix says 
   await ic.context().close();
   await second.context().close();
 });
+
+test("the incident's controls: §3 information filled in, queues paused and resumed from the page, each on the timeline", async ({ browser }) => {
+  const ic = await signedInPage(browser, E2E_USER);
+  const made = await ic.request.post("/api/incidents", { data: { title: "Queue backlog", severity: "P2", components: ["queue-system"] } });
+  expect(made.status()).toBe(201);
+  await ic.goto(`/incidents/${(await made.json()).id}`);
+  const info = ic.getByTestId("information-panel");
+  await expect(info).toContainText("v1.0.0", { timeout: 15_000 });
+  await expect(info).toContainText("projects");
+
+  await ic.getByTestId("pause-all").click();
+  await expect(ic.getByTestId("queue-row-ai-analysis")).toContainText(/paused/i, { timeout: 10_000 });
+  await ic.getByTestId("resume-all").click();
+  await expect(ic.getByTestId("queue-row-ai-analysis")).not.toContainText(/paused/i, { timeout: 10_000 });
+  await expect(ic.getByTestId("timeline")).toContainText("/api/queue/pause-all", { timeout: 10_000 });
+  await expect(ic.getByTestId("timeline")).toContainText("/api/queue/resume-all");
+  await ic.screenshot({ path: ".data/e2e/screenshots/incident-controls.png", fullPage: true });
+  await ic.context().close();
+});

@@ -17,6 +17,10 @@ import { useIncidentEvents } from "@/components/incidents/use-incident-events";
 import { RunbookCard } from "@/components/runbooks/runbook-card";
 import { useCoalescedRefetch } from "@/components/runs/use-coalesced-refetch";
 import { useNow } from "@/components/runs/use-now";
+import { CachePanel } from "@/components/controls/cache-panel";
+import { DatabasePanel } from "@/components/controls/database-panel";
+import { InformationPanel } from "@/components/controls/information-panel";
+import { QueuesPanel } from "@/components/controls/queues-panel";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -96,6 +100,18 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
 
       {/* The panel has its own "Metrics" heading, live state and §6.4 targets. */}
       <MetricsPanel />
+
+      <section aria-labelledby="controls-heading" className="flex flex-col gap-3">
+        <h2 id="controls-heading" className="text-base font-semibold text-zinc-100">
+          Controls {!hasRole(role, "engineer") && <span className="text-xs font-normal text-zinc-500">· needs engineer role</span>}
+        </h2>
+        <InformationPanel incidentId={id} />
+        <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
+          <QueuesPanel incidentId={id} role={role} />
+          <CachePanel incidentId={id} role={role} catalog={catalog} />
+          <DatabasePanel incidentId={id} role={role} />
+        </div>
+      </section>
 
       <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="flex min-w-0 flex-col gap-6">
