@@ -19,7 +19,7 @@ if (!fs.existsSync(path.join(root, "node_modules", ".bin", "next")) || mtime(loc
 }
 
 const schema = path.join(root, "prisma", "schema.prisma");
-const client = path.join(root, "lib", "generated", "prisma", "client.ts");
+const client = path.join(root, "generated", "prisma", "client.ts");
 if (process.argv.includes("--generate") || mtime(schema) > mtime(client)) {
   console.log("› generating the Prisma client…");
   // `prisma generate` needs no schema engine, but the CLI insists one exists: any file will do.

@@ -2,7 +2,7 @@ import "server-only";
 import os from "node:os";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { Prisma } from "../generated/prisma/client";
+import { Prisma } from "../../generated/prisma/client";
 import type { Db } from "../db/client";
 import { stepSpec, type StepSpec } from "../steps/schema";
 import { executeStep } from "../steps/executors";

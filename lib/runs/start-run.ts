@@ -1,5 +1,5 @@
 import "server-only";
-import { Prisma } from "../generated/prisma/client";
+import { Prisma } from "../../generated/prisma/client";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { findRunbook } from "../runbooks";
