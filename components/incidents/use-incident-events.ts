@@ -2,11 +2,14 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { Connection } from "../runs/use-run-events";
+import { openEventStream } from "../api/event-stream";
 
 const TIMELINE_TYPES = [
   "incident.declared", "incident.severity_changed", "incident.status_changed", "incident.reopened",
   "checklist.ticked", "checklist.unticked", "checkpoint.overridden",
   "run.started", "run.dry_run", "run.succeeded", "run.failed", "run.cancelled", "run.needs_attention",
+  // Controls used for the incident, and the commander's decision inputs (plan §2).
+  "action.performed", "decision.fact_stated", "flowchart.answered", "flowchart.quick_fix_started",
 ];
 
 /**
@@ -21,9 +24,6 @@ export function useIncidentEvents(incidentId: string, onEntry: () => void): Conn
 
   useEffect(() => {
     let lastSeq = 0;
-    let es: EventSource | null = null;
-    let retryTimer: ReturnType<typeof setTimeout> | undefined;
-    let isDisposed = false;
     const onMessage = (msg: MessageEvent<string>) => {
       const seq = Number(msg.lastEventId);
       if (Number.isFinite(seq) && seq > 0) {
@@ -32,23 +32,13 @@ export function useIncidentEvents(incidentId: string, onEntry: () => void): Conn
       }
       onEntryRef.current();
     };
-    const connect = () => {
-      es = new EventSource(`/api/incidents/${incidentId}/events${lastSeq ? `?after=${lastSeq}` : ""}`);
-      for (const type of TIMELINE_TYPES) es.addEventListener(type, onMessage);
-      es.onmessage = onMessage;
-      es.onopen = () => !isDisposed && setConnection("live");
-      es.onerror = () => {
-        if (isDisposed) return;
-        setConnection("reconnecting");
-        if (es?.readyState === EventSource.CLOSED) retryTimer = setTimeout(connect, 3000);
-      };
-    };
-    connect();
-    return () => {
-      isDisposed = true;
-      es?.close();
-      clearTimeout(retryTimer);
-    };
+    const stream = openEventStream({
+      url: () => `/api/incidents/${incidentId}/events${lastSeq ? `?after=${lastSeq}` : ""}`,
+      types: TIMELINE_TYPES,
+      onMessage,
+      onStatus: setConnection,
+    });
+    return stream.close;
   }, [incidentId]);
 
   return connection;

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
+import { openEventStream } from "../api/event-stream";
 import type { MetricValues } from "@/lib/plan";
 import { api } from "../api/client";
 import { useNow } from "../runs/use-now";
@@ -49,10 +50,8 @@ export function useMetricSamples(target?: string) {
   const [connection, setConnection] = useState<MetricsConnection>("connecting");
 
   useEffect(() => {
-    let es: EventSource | null = null;
     let pending: TimedSample[] = [];
     let frame = 0;
-    let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let isDisposed = false;
     setLive(new Map());
     setConnection("connecting");
@@ -83,23 +82,16 @@ export function useMetricSamples(target?: string) {
       frame ||= requestAnimationFrame(flush);
     };
 
-    const connect = () => {
-      es = new EventSource(`/api/metrics/events${target ? `?target=${encodeURIComponent(target)}` : ""}`);
-      es.addEventListener("metrics.sample", onSample);
-      es.onopen = () => !isDisposed && setConnection("live");
-      es.onerror = () => {
-        if (isDisposed) return;
-        setConnection("reconnecting");
-        // The browser retries on its own (with Last-Event-ID) unless the server refused outright.
-        if (es?.readyState === EventSource.CLOSED) retryTimer = setTimeout(connect, 3000);
-      };
-    };
-    connect();
+    const stream = openEventStream({
+      url: () => `/api/metrics/events${target ? `?target=${encodeURIComponent(target)}` : ""}`,
+      types: ["metrics.sample"],
+      onMessage: onSample,
+      onStatus: (status) => !isDisposed && setConnection(status),
+    });
 
     return () => {
       isDisposed = true;
-      es?.close();
-      clearTimeout(retryTimer);
+      stream.close();
       if (frame) cancelAnimationFrame(frame);
     };
   }, [target]);

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { RUN_EVENT_TYPES, type RunEvent } from "../api/types";
+import { openEventStream } from "../api/event-stream";
 
 export type LogLine = { seq: number; stream: "stdout" | "stderr" | "info"; line: string };
 export type StepProgress = { percent: number; message?: string };
@@ -32,10 +33,9 @@ export function useRunEvents(runId: string, onStateEvent: (e: RunEvent) => void)
   onStateEventRef.current = onStateEvent;
 
   useEffect(() => {
-    let es: EventSource | null = null;
+    let stream: { close: () => void } | null = null;
     let pending: RunEvent[] = [];
     let frame = 0;
-    let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let isEnded = false;
     let isDisposed = false;
 
@@ -83,29 +83,22 @@ export function useRunEvents(runId: string, onStateEvent: (e: RunEvent) => void)
       if (TERMINAL.has(e.type)) {
         // The run is over: nothing more will come, so stop the browser from reconnecting.
         isEnded = true;
-        es?.close();
+        stream?.close();
       }
       frame ||= requestAnimationFrame(flush);
     };
 
-    const connect = () => {
-      // After a hard failure resume where we were; the browser sends Last-Event-ID on its own retries.
-      const url = `/api/runs/${runId}/events${lastSeq.current ? `?after=${lastSeq.current}` : ""}`;
-      es = new EventSource(url);
-      for (const type of RUN_EVENT_TYPES) es.addEventListener(type, onMessage);
-      es.onopen = () => !isDisposed && setState((s) => ({ ...s, connection: isEnded ? "ended" : "live" }));
-      es.onerror = () => {
-        if (isDisposed || isEnded) return;
-        setState((s) => ({ ...s, connection: "reconnecting" }));
-        if (es?.readyState === EventSource.CLOSED) retryTimer = setTimeout(connect, 3000);
-      };
-    };
-    connect();
+    // After a hard failure resume where we were; the browser sends Last-Event-ID on its own retries.
+    stream = openEventStream({
+      url: () => `/api/runs/${runId}/events${lastSeq.current ? `?after=${lastSeq.current}` : ""}`,
+      types: RUN_EVENT_TYPES,
+      onMessage,
+      onStatus: (status) => !isDisposed && !isEnded && setState((s) => ({ ...s, connection: status })),
+    });
 
     return () => {
       isDisposed = true;
-      es?.close();
-      clearTimeout(retryTimer);
+      stream?.close();
       if (frame) cancelAnimationFrame(frame);
       // Events still in `pending` are forgotten so a re-mount (React strict mode) receives them again.
       for (const e of pending) seen.current.delete(e.seq);
