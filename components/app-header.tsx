@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { usePathname } from "next/navigation";
 import { ApiError } from "./api/client";
 import { useHealth, useMe, useVersion } from "./api/queries";
 import { UserMenu } from "./auth/user-menu";
@@ -9,8 +10,12 @@ import { Badge } from "./ui/badge";
 
 /** Backout, the target, what it runs and whether Backout itself is healthy; refreshed every 10 s. */
 export function AppHeader() {
-  const me = useMe().data;
-  const version = useVersion();
+  const meQuery = useMe();
+  const me = meQuery.data;
+  const isPasswordPending = !!me?.user?.mustChangePassword;
+  const pathname = usePathname();
+  // Until a one-time password is replaced the server answers nothing but who you are.
+  const version = useVersion({ enabled: meQuery.isFetched && !isPasswordPending });
   const health = useHealth();
   const v = version.data;
   // /health answers 503 with its checks when something is down; anything else without checks is unknown.
@@ -46,7 +51,7 @@ export function AppHeader() {
           )}
           {isMismatch && <Badge tone="amber">checked out {checkedOut}</Badge>}
         </div>
-        {me && <NavLinks role={me.actor.role} />}
+        {me && !isPasswordPending && <NavLinks role={me.actor.role} />}
         <div className="ml-auto flex min-w-0 flex-wrap items-center justify-end gap-x-3 gap-y-1.5">
           <Badge
             tone={!h ? "zinc" : h.status === "ok" ? "green" : "red"}
@@ -58,11 +63,11 @@ export function AppHeader() {
           {me && <UserMenu me={me} />}
         </div>
       </div>
-      {me?.user?.mustChangePassword && (
+      {isPasswordPending && pathname !== "/change-password" && (
         <div role="status" data-testid="must-change-password" className="border-t border-amber-900 bg-amber-950/60">
           <p className="mx-auto max-w-7xl px-4 py-1.5 text-sm text-amber-200 sm:px-6">
             You are using a temporary password.{" "}
-            <Link href="/settings#password" className="font-medium text-amber-100 underline underline-offset-2 hover:text-white">
+            <Link href="/change-password" className="font-medium text-amber-100 underline underline-offset-2 hover:text-white">
               Choose your own password →
             </Link>
           </p>

@@ -1,11 +1,11 @@
+import { safeNext } from "@/lib/auth/current";
 import { SignInForm } from "./sign-in-form";
 
 export const dynamic = "force-dynamic";
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
-  // Only same-site paths: never send someone to another host after signing in.
-  const target = next && /^\/(?![\/\\])/.test(next) ? next : "/";
+  const target = safeNext(next);
   return (
     <main className="mx-auto flex min-h-[80vh] max-w-sm flex-col justify-center gap-6 p-6">
       <div>

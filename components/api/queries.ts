@@ -70,8 +70,8 @@ export function useRun(id: string, initialData?: RunDetail) {
   return useQuery({ queryKey: queryKeys.run(id), queryFn: () => api<RunDetail>(`/api/runs/${id}`), initialData });
 }
 
-export function useVersion() {
-  return useQuery({ queryKey: queryKeys.version, queryFn: () => api<VersionInfo>("/api/version"), refetchInterval: 10_000 });
+export function useVersion({ enabled = true }: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: queryKeys.version, queryFn: () => api<VersionInfo>("/api/version"), refetchInterval: 10_000, enabled });
 }
 
 export function useHealth() {

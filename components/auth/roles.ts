@@ -1,5 +1,15 @@
 import type { Role } from "../api/types";
 
+export const ROLES: readonly Role[] = ["viewer", "engineer", "commander", "admin"];
+
+/** What each role adds, in a line, for the role pickers. */
+export const ROLE_POWERS: Record<Role, string> = {
+  viewer: "reads the console and the runs",
+  engineer: "also runs component rollbacks, queue and cache controls, backups",
+  commander: "also declares incidents, ticks checkpoints, approves gates, overrides, restores databases",
+  admin: "also manages users and API tokens",
+};
+
 const RANK: Record<Role, number> = { viewer: 0, engineer: 1, commander: 2, admin: 3 };
 
 /** The same ladder as the server (lib/auth/roles): viewer < engineer < commander < admin. The server still decides. */

@@ -11,18 +11,21 @@ import { Field, Input } from "../ui/field";
 
 const MIN = 12;
 
-export function PasswordForm({ isToken }: { isToken: boolean }) {
+type Changed = { ok: true; otherSessionsEnded: number };
+
+export function PasswordForm({ isToken, currentLabel = "Current password", onChanged }: { isToken: boolean; currentLabel?: string; onChanged?: () => void }) {
   const queryClient = useQueryClient();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [repeat, setRepeat] = useState("");
   const change = useMutation({
-    mutationFn: () => api<unknown>("/api/auth/password", { method: "POST", body: { current, next } }),
+    mutationFn: () => api<Changed>("/api/auth/password", { method: "POST", body: { current, next } }),
     onSuccess: () => {
       setCurrent("");
       setNext("");
       setRepeat("");
       void queryClient.invalidateQueries({ queryKey: queryKeys.me });
+      onChanged?.();
     },
   });
   const problem = next && next.length < MIN ? `at least ${MIN} characters` : repeat && repeat !== next ? "the two new passwords differ" : null;
@@ -37,7 +40,7 @@ export function PasswordForm({ isToken }: { isToken: boolean }) {
         if (canSubmit) change.mutate();
       }}
     >
-      <Field label="Current password">
+      <Field label={currentLabel}>
         <Input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} className="h-9 w-full" data-testid="password-current" />
       </Field>
       <Field label="New password" hint={`At least ${MIN} characters.`}>
@@ -51,6 +54,8 @@ export function PasswordForm({ isToken }: { isToken: boolean }) {
       {change.isSuccess && (
         <p role="status" className="text-sm text-emerald-300">
           Password changed.
+          {change.data.otherSessionsEnded > 0 &&
+            ` ${change.data.otherSessionsEnded} other session${change.data.otherSessionsEnded === 1 ? " was" : "s were"} signed out.`}
         </p>
       )}
       <div>

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { api } from "../api/client";
 import { queryKeys, useTokens } from "../api/queries";
 import type { Role, TokenRow } from "../api/types";
+import { ROLES } from "../auth/roles";
 import { roleTone } from "../auth/user-menu";
 import { formatRelative } from "../format";
 import { RunError } from "../runbooks/run-error";
@@ -15,8 +16,8 @@ import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";
 import { Field, Input, Select } from "../ui/field";
 import { CopyButton } from "./copy-button";
+import { SecretReveal } from "./secret-reveal";
 
-const ROLES: Role[] = ["viewer", "engineer", "commander", "admin"];
 type Created = { id: string; name: string; role: Role; prefix: string; token: string };
 
 export function TokensSection() {
@@ -121,24 +122,19 @@ function CreateTokenForm() {
       </form>
       {create.error && <RunError error={toStartRunError(create.error)} testId="create-token-error" />}
       {created && (
-        <div role="status" className="flex flex-col gap-2 rounded-md border border-amber-800 bg-amber-950/30 p-3 text-sm">
-          <p className="text-amber-100">
-            Token <span className="font-medium">{created.name}</span> ({created.role}). Copy it now: it is shown only once.
-          </p>
-          <div className="flex flex-wrap items-center gap-2">
-            <code data-testid="token-value" className="max-w-full overflow-x-auto rounded bg-zinc-950 px-2 py-1 font-mono text-xs whitespace-nowrap text-zinc-100 select-all">
-              {created.token}
-            </code>
-            <CopyButton text={created.token} testId="copy-token" />
-          </div>
-          <div className="flex flex-wrap items-center gap-2">
-            <code className="max-w-full overflow-x-auto rounded bg-zinc-950 px-2 py-1 font-mono text-xs whitespace-nowrap text-zinc-300 select-all">{exportLine}</code>
-            <CopyButton text={exportLine} label="Copy export line" />
-            <Button size="sm" variant="ghost" className="ml-auto" onClick={() => setCreated(null)}>
-              Done
-            </Button>
-          </div>
-        </div>
+        <SecretReveal
+          value={created.token}
+          testId="token-value"
+          onDone={() => setCreated(null)}
+          extra={
+            <>
+              <code className="max-w-full overflow-x-auto rounded bg-zinc-950 px-2 py-1 font-mono text-xs whitespace-nowrap text-zinc-300 select-all">{exportLine}</code>
+              <CopyButton text={exportLine} label="Copy export line" />
+            </>
+          }
+        >
+          Token <span className="font-medium">{created.name}</span> ({created.role}). Copy it now: it is shown only once.
+        </SecretReveal>
       )}
     </div>
   );

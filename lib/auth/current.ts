@@ -5,10 +5,19 @@ import { db } from "../db/client";
 import { authenticate } from "./authenticate";
 import type { Actor } from "./roles";
 
-/** For server pages: the signed-in caller, or a redirect to the sign-in page. */
-export async function requireActor(next: string): Promise<Actor> {
+/**
+ * For server pages: the signed-in caller, or a redirect to the sign-in page. A user still on a
+ * one-time password is sent to choose their own first, then back to `next`.
+ */
+export async function requireActor(next: string, opts: { pendingPassword?: "allow" } = {}): Promise<Actor> {
   const jar = await cookies();
   const actor = await authenticate(db(), await headers(), (name) => jar.get(name)?.value);
   if (!actor) redirect(`/sign-in?next=${encodeURIComponent(next)}`);
+  if (actor.kind === "user" && actor.mustChangePassword && opts.pendingPassword !== "allow") redirect(`/change-password?next=${encodeURIComponent(next)}`);
   return actor;
+}
+
+/** Only same-site paths: never send someone to another host after signing in. */
+export function safeNext(next: string | undefined): string {
+  return next && /^\/(?![\/\\])/.test(next) ? next : "/";
 }

@@ -9,4 +9,10 @@ export function hasRole(actual: Role, required: Role): boolean {
   return RANK[actual] >= RANK[required];
 }
 
-export type Actor = { kind: "user" | "token"; id: string; label: string; role: Role };
+/**
+ * Who made a request. A signed-in user also carries their session (its hash, so a password change
+ * can end the others) and whether they must still replace a one-time password.
+ */
+export type Actor =
+  | { kind: "user"; id: string; label: string; role: Role; session: string; mustChangePassword: boolean }
+  | { kind: "token"; id: string; label: string; role: Role };

@@ -36,5 +36,12 @@ export async function actorFromSession(db: Db, cookie: string): Promise<Actor | 
       where: { tokenHash: session.tokenHash },
       data: { lastSeenAt: new Date(), expiresAt: new Date(Date.now() + SESSION_TTL_MS) },
     });
-  return { kind: "user", id: session.user.id, label: session.user.email, role: session.user.role as Role };
+  return {
+    kind: "user",
+    id: session.user.id,
+    label: session.user.email,
+    role: session.user.role as Role,
+    session: session.tokenHash,
+    mustChangePassword: session.user.mustChangePassword,
+  };
 }

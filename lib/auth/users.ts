@@ -3,7 +3,7 @@ import { Prisma } from "../../generated/prisma/client";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { hashPassword, randomPassword, verifyPassword } from "./secrets";
-import type { Role } from "./roles";
+import type { Actor, Role } from "./roles";
 
 export const FIRST_ADMIN_EMAIL = "admin@backout.local";
 
@@ -37,14 +37,64 @@ export async function createUser(opts: { db: Db; email: string; role: Role; name
   }
 }
 
+const USER_ROW = { id: true, email: true, name: true, role: true, disabledAt: true, createdAt: true, mustChangePassword: true } as const;
+
 export async function listUsers(opts: { db: Db }) {
-  return opts.db.user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, email: true, name: true, role: true, disabledAt: true, createdAt: true, mustChangePassword: true } });
+  return opts.db.user.findMany({ orderBy: { createdAt: "asc" }, select: USER_ROW });
 }
 
-export async function changePassword(opts: { db: Db; userId: string; current: string; next: string }) {
+/** A new password for yourself. Every other session of yours ends: whoever had the old one is out. */
+export async function changePassword(opts: { db: Db; userId: string; session: string; current: string; next: string }) {
   const user = await opts.db.user.findUniqueOrThrow({ where: { id: opts.userId } });
   if (!(await verifyPassword(user.passwordHash, opts.current)))
     throw new AppError("BAD_REQUEST", "The current password is wrong", { issues: [{ path: "current", message: "does not match" }] });
-  await opts.db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(opts.next), mustChangePassword: false } });
-  return { ok: true };
+  if (opts.next === opts.current)
+    throw new AppError("BAD_REQUEST", "The new password is the same as the current one; choose another", { issues: [{ path: "next", message: "same as current" }] });
+  const passwordHash = await hashPassword(opts.next);
+  const [, ended] = await opts.db.$transaction([
+    opts.db.user.update({ where: { id: user.id }, data: { passwordHash, mustChangePassword: false } }),
+    opts.db.session.deleteMany({ where: { userId: user.id, tokenHash: { not: opts.session } } }),
+  ]);
+  return { ok: true, otherSessionsEnded: ended.count };
+}
+
+/**
+ * An admin changes a user's role or disables (or re-enables) them. Disabling ends their sessions at
+ * once. Nobody changes their own role or disables themselves, and at least one active admin must
+ * remain, so Backout can never be left without someone who can manage users.
+ */
+export async function updateUser(opts: { db: Db; actor: Actor; id: string; role?: Role; disabled?: boolean }) {
+  if (opts.actor.kind === "user" && opts.actor.id === opts.id)
+    throw new AppError("CONFLICT", "You cannot change your own role or disable yourself; another admin must do it");
+  return opts.db.$transaction(async (tx) => {
+    // Two admins demoting each other at once must not both succeed: lock the admins' rows first.
+    await tx.$queryRaw`SELECT id FROM users WHERE role = 'admin' OR id = ${opts.id}::uuid FOR UPDATE`;
+    const user = await tx.user.findUnique({ where: { id: opts.id } });
+    if (!user) throw new AppError("NOT_FOUND", `No user ${opts.id}; GET /api/users lists them`);
+    const role = opts.role ?? (user.role as Role);
+    const disabledAt = opts.disabled === undefined ? user.disabledAt : opts.disabled ? (user.disabledAt ?? new Date()) : null;
+    if (user.role === "admin" && !user.disabledAt && (role !== "admin" || disabledAt)) {
+      const others = await tx.user.count({ where: { role: "admin", disabledAt: null, id: { not: user.id } } });
+      if (others === 0)
+        throw new AppError("CONFLICT", `${user.email} is the last active admin; make another user admin first`);
+    }
+    const updated = await tx.user.update({ where: { id: user.id }, data: { role, disabledAt }, select: USER_ROW });
+    const ended = disabledAt ? await tx.session.deleteMany({ where: { userId: user.id } }) : { count: 0 };
+    return { ...updated, sessionsEnded: ended.count };
+  });
+}
+
+/** A new one-time password for someone who forgot theirs; their sessions end and they must change it at sign-in. */
+export async function resetPassword(opts: { db: Db; actor: Actor; id: string }) {
+  if (opts.actor.kind === "user" && opts.actor.id === opts.id)
+    throw new AppError("CONFLICT", "Use Settings → Your password to change your own password");
+  const password = randomPassword();
+  const passwordHash = await hashPassword(password);
+  const user = await opts.db.user.findUnique({ where: { id: opts.id }, select: { id: true } });
+  if (!user) throw new AppError("NOT_FOUND", `No user ${opts.id}; GET /api/users lists them`);
+  const [updated] = await opts.db.$transaction([
+    opts.db.user.update({ where: { id: opts.id }, data: { passwordHash, mustChangePassword: true }, select: USER_ROW }),
+    opts.db.session.deleteMany({ where: { userId: opts.id } }),
+  ]);
+  return { ...updated, oneTimePassword: password };
 }

@@ -38,7 +38,14 @@ export function errorResponse(e: unknown): NextResponse {
  * handler, and maps typed errors to status codes. `role` is required: "public" says so out loud.
  */
 export function route<B = undefined, P = Record<string, never>, Q = Record<string, never>, R extends Role | "public" = Role>(
-  opts: { role: R; body?: ZodType<B>; params?: ZodType<P>; query?: ZodType<Q> },
+  opts: {
+    role: R;
+    body?: ZodType<B>;
+    params?: ZodType<P>;
+    query?: ZodType<Q>;
+    /** "allow" lets a user who must still replace a one-time password through (changing it, reading who they are). */
+    pendingPassword?: "allow";
+  },
   handler: Handler<B, P, Q, R extends "public" ? Actor | null : Actor>,
 ) {
   // What the audit entry needs to know about a request, filled in as it is handled.
@@ -52,6 +59,10 @@ export function route<B = undefined, P = Record<string, never>, Q = Record<strin
           throw new AppError("UNAUTHORIZED", "Sign in first, or send an API token: -H \"Authorization: Bearer $BACKOUT_TOKEN\" (an admin creates tokens under Settings → API tokens)");
         if (!hasRole(state.actor.role, opts.role as Role))
           throw new AppError("FORBIDDEN", `This needs the ${opts.role} role; you are ${state.actor.role} (${state.actor.label}). Ask an admin for the role, or a commander to do it.`);
+        if (state.actor.kind === "user" && state.actor.mustChangePassword && opts.pendingPassword !== "allow")
+          throw new AppError("FORBIDDEN", "Change your one-time password first: open /change-password, or POST /api/auth/password with {\"current\", \"next\"}", {
+            details: { code: "PASSWORD_CHANGE_REQUIRED" },
+          });
       }
       const rawParams = ctx?.params ? await ctx.params : {};
       const params = opts.params ? parseOr400(opts.params, rawParams, "") : (rawParams as P);

@@ -10,3 +10,8 @@ export const signInInput = z.object({ email, password }).strict();
 export const changePasswordInput = z.object({ current: password, next: newPassword }).strict();
 export const createUserInput = z.object({ email, role, name: z.string().max(200).optional(), password: newPassword.optional() }).strict();
 export const createTokenInput = z.object({ name: z.string({ error: "name: required, e.g. ci-rollback" }).min(1, "name: required").max(100), role }).strict();
+export const updateUserInput = z
+  .object({ role: role.optional(), disabled: z.boolean({ error: "disabled: true or false" }).optional() })
+  .strict()
+  .refine((v) => v.role !== undefined || v.disabled !== undefined, { message: "send role, disabled, or both, e.g. {\"role\": \"engineer\"}", path: ["role"] });
+export const userIdParams = z.object({ id: z.string().uuid("id: a user id from GET /api/users") });

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase, startProcess, stopDemo, waitForHttp, webArgv, workerArgv, samplerArgv } from "../../scripts/stack";
 import { stackEnv } from "../../scripts/stack-env";
-import { E2E_USER, E2E_VIEWER } from "./users";
+import { E2E_ADMIN, E2E_USER, E2E_VIEWER } from "./users";
 
 // The real built app in its own stack (databases, Redis dbs, ports, demo target) for Chromium.
 export default async function globalSetup() {
@@ -21,7 +21,7 @@ export default async function globalSetup() {
   const pg = (await import("pg")).default;
   const c = new pg.Client({ connectionString: env.DATABASE_URL });
   await c.connect();
-  for (const [u, role] of [[E2E_USER, "commander"], [E2E_VIEWER, "viewer"]] as const)
+  for (const [u, role] of [[E2E_USER, "commander"], [E2E_VIEWER, "viewer"], [E2E_ADMIN, "admin"]] as const)
     await c.query(`INSERT INTO users (email, "passwordHash", role) VALUES ($1, $2, $3::"Role")`, [u.email, await hash(u.password), role]);
   await c.end();
   buildWebIfStale();

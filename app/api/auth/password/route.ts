@@ -4,7 +4,8 @@ import { AppError } from "@/lib/errors";
 import { changePasswordInput } from "@/lib/schemas/auth";
 import { changePassword } from "@/lib/auth/users";
 
-export const POST = route({ role: "viewer", body: changePasswordInput }, async ({ body, actor }) => {
+// Open to a user who must still replace a one-time password: this is how they do it.
+export const POST = route({ role: "viewer", body: changePasswordInput, pendingPassword: "allow" }, async ({ body, actor }) => {
   if (actor.kind !== "user") throw new AppError("BAD_REQUEST", "API tokens have no password; sign in as a user");
-  return changePassword({ db: db(), userId: actor.id, current: body.current, next: body.next });
+  return changePassword({ db: db(), userId: actor.id, session: actor.session, current: body.current, next: body.next });
 });
