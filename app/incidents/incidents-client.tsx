@@ -65,6 +65,9 @@ function IncidentGroup({ title, incidents, now, empty }: { title: string; incide
                   <span className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-500">
                     <IncidentStatusBadge status={i.status} />
                     <IncidentClockCompact incident={i} />
+                    <span className="font-mono text-zinc-400" title="target">
+                      {i.target}
+                    </span>
                     <span title={new Date(i.createdAt).toLocaleString()} suppressHydrationWarning>
                       {i.declaredBy} · {formatRelative(i.createdAt, now)}
                     </span>

@@ -12,12 +12,12 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(path: string, init?: { method?: string; body?: unknown; signal?: AbortSignal }): Promise<T> {
+export async function api<T>(path: string, init?: { method?: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> }): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
       method: init?.method ?? "GET",
-      headers: init?.body !== undefined ? { "content-type": "application/json" } : undefined,
+      headers: { ...(init?.body !== undefined ? { "content-type": "application/json" } : {}), ...init?.headers },
       body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
       signal: init?.signal,
       cache: "no-store",

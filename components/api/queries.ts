@@ -6,6 +6,7 @@ import type { Catalog, ChecklistJson, HealthInfo, IncidentDetail, IncidentSummar
 
 export const queryKeys = {
   catalog: ["catalog"] as const,
+  targets: ["targets"] as const,
   runs: (limit: number) => ["runs", limit] as const,
   allRuns: ["runs"] as const,
   run: (id: string) => ["run", id] as const,
@@ -53,8 +54,14 @@ export function useTokens() {
   return useQuery({ queryKey: queryKeys.tokens, queryFn: async () => (await api<{ tokens: TokenRow[] }>("/api/tokens")).tokens });
 }
 
-export function useCatalog(initialData?: Catalog) {
-  return useQuery({ queryKey: queryKeys.catalog, queryFn: () => api<Catalog>("/api/runbooks"), initialData, staleTime: 5_000 });
+/** The runbooks for a target (the default target when omitted). */
+export function useCatalog(initialData?: Catalog, target?: string) {
+  return useQuery({
+    queryKey: [...queryKeys.catalog, target ?? "(default)"],
+    queryFn: () => api<Catalog>(target ? `/api/runbooks?target=${encodeURIComponent(target)}` : "/api/runbooks"),
+    initialData,
+    staleTime: 5_000,
+  });
 }
 
 export function useRecentRuns(limit: number, initialData?: RunListItem[]) {
@@ -76,4 +83,11 @@ export function useVersion({ enabled = true }: { enabled?: boolean } = {}) {
 
 export function useHealth() {
   return useQuery({ queryKey: queryKeys.health, queryFn: () => apiAnyStatus<HealthInfo>("/health"), refetchInterval: 10_000 });
+}
+
+export type TargetsList = { defaultTarget: string; targets: { name: string; description?: string }[] };
+
+/** The targets of targets.json; they change only when Backout restarts. */
+export function useTargets() {
+  return useQuery({ queryKey: queryKeys.targets, queryFn: () => api<TargetsList>("/api/targets"), staleTime: Infinity });
 }

@@ -168,6 +168,8 @@ export type IncidentSummary = {
   symptoms: string;
   severity: SeverityLevel;
   status: IncidentStatus;
+  /** The targets.json target the incident is about. */
+  target: string;
   components: string[];
   detectedAt: string;
   declaredBy: string;

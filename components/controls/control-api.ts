@@ -1,39 +1,17 @@
 "use client";
 
 import { useMutation, useQueryClient, type QueryKey } from "@tanstack/react-query";
-import { ApiError } from "../api/client";
+import { api, ApiError } from "../api/client";
 import type { ApiErrorBody } from "../api/types";
 
 export type ControlError = ApiErrorBody & { status: number };
 
-/**
- * A mutating call from an incident's controls: always sends X-Backout-Incident so the server
- * records it on that incident's timeline. Errors carry the server's `{ error }` body.
- */
-export async function controlPost<T>(path: string, incidentId: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method: "POST",
-      headers: { "x-backout-incident": incidentId, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-      cache: "no-store",
-    });
-  } catch (e) {
-    throw new ApiError(0, { error: `Cannot reach Backout (${(e as Error).message}); is the server running?` });
-  }
-  const text = await res.text();
-  let parsed: unknown = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = { error: text.slice(0, 300) || res.statusText };
-  }
-  if (!res.ok) {
-    const b = (parsed ?? {}) as Partial<ApiErrorBody>;
-    throw new ApiError(res.status, { ...b, error: b.error ?? `${res.status} ${res.statusText}` } as ApiErrorBody);
-  }
-  return parsed as T;
+/** Requests sent for an incident: the server acts on the incident's target and puts what was done (or tried) on its timeline. */
+export const forIncident = (incidentId: string) => ({ "x-backout-incident": incidentId });
+
+/** A mutating call from an incident's controls. Errors carry the server's `{ error }` body. */
+export function controlPost<T>(path: string, incidentId: string, body?: unknown): Promise<T> {
+  return api<T>(path, { method: "POST", body, headers: forIncident(incidentId) });
 }
 
 export function toControlError(e: unknown): ControlError {

@@ -10,7 +10,7 @@ import { formatBytes, formatRelative } from "../format";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";
-import { useControlAction } from "./control-api";
+import { forIncident, useControlAction } from "./control-api";
 import { ControlErrorText, PanelHeader } from "./control-error";
 
 type Backup = { name: string; bytes: number; createdAt: string };
@@ -22,7 +22,11 @@ export const backupsKey = ["controls", "backups"] as const;
 export function DatabasePanel({ incidentId, role }: { incidentId: string; role: Role }) {
   const canAct = hasRole(role, "engineer");
   const title = canAct ? undefined : needsRole("engineer");
-  const backups = useQuery({ queryKey: backupsKey, queryFn: () => api<BackupList>("/api/backups"), refetchInterval: 30_000 });
+  const backups = useQuery({
+    queryKey: [...backupsKey, incidentId],
+    queryFn: () => api<BackupList>("/api/backups", { headers: forIncident(incidentId) }),
+    refetchInterval: 30_000,
+  });
   const backup = useControlAction<StartRunResponse>(incidentId, [backupsKey, ["runs"]]);
   const maintenance = useControlAction(incidentId, [["controls", "information"]]);
   const [maintenanceDone, setMaintenanceDone] = useState<"on" | "off" | null>(null);

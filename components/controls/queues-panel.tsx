@@ -9,7 +9,7 @@ import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";
-import { useControlAction } from "./control-api";
+import { forIncident, useControlAction } from "./control-api";
 import { ControlErrorText, PanelHeader } from "./control-error";
 
 type QueueCounts = { waiting: number; active: number; completed: number; failed: number; delayed: number; prioritized: number; isPaused: boolean };
@@ -20,7 +20,11 @@ export const queueStatsKey = ["controls", "queue-stats"] as const;
 export function QueuesPanel({ incidentId, role }: { incidentId: string; role: Role }) {
   const canAct = hasRole(role, "engineer");
   const title = canAct ? undefined : needsRole("engineer");
-  const stats = useQuery({ queryKey: queueStatsKey, queryFn: () => api<QueueStats>("/api/queue/stats"), refetchInterval: 5_000 });
+  const stats = useQuery({
+    queryKey: [...queueStatsKey, incidentId],
+    queryFn: () => api<QueueStats>("/api/queue/stats", { headers: forIncident(incidentId) }),
+    refetchInterval: 5_000,
+  });
   const action = useControlAction(incidentId, [queueStatsKey, ["controls", "information"]]);
   const [confirmClean, setConfirmClean] = useState(false);
   // Which control sent the last request, so its error shows next to it.

@@ -5,13 +5,13 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { severities } from "@/lib/plan";
 import { api } from "../api/client";
-import { queryKeys } from "../api/queries";
+import { queryKeys, useTargets } from "../api/queries";
 import { INCIDENT_COMPONENTS, type IncidentComponent, type IncidentSummary, type SeverityLevel } from "../api/types";
 import { RunError } from "../runbooks/run-error";
 import { toStartRunError } from "../runbooks/use-start-run";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
-import { Input } from "../ui/field";
+import { Input, Select } from "../ui/field";
 import { cn } from "../ui/cn";
 import { severityTone } from "./badges";
 
@@ -60,11 +60,14 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
   const [severity, setSeverity] = useState<SeverityLevel | null>(null);
   const [detectedAt, setDetectedAt] = useState(() => localInputValue(new Date()));
   const [components, setComponents] = useState<IncidentComponent[]>([]);
+  const targets = useTargets().data;
+  const [chosenTarget, setChosenTarget] = useState<string | null>(null);
+  const target = chosenTarget ?? targets?.defaultTarget;
   const declare = useMutation({
     mutationFn: () =>
       api<IncidentSummary>("/api/incidents", {
         method: "POST",
-        body: { title: title.trim(), symptoms, severity, detectedAt: detectedAt ? new Date(detectedAt).toISOString() : undefined, components },
+        body: { title: title.trim(), symptoms, severity, ...(target ? { target } : {}), detectedAt: detectedAt ? new Date(detectedAt).toISOString() : undefined, components },
       }),
     onSuccess: (incident) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.incidents });
@@ -87,6 +90,25 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
           <span className="text-xs font-medium text-zinc-400">Title</span>
           <Input data-testid="incident-title-input" data-autofocus required minLength={3} maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} placeholder="API errors after the 14:05 deploy" className="h-10" />
         </label>
+        {targets && targets.targets.length > 1 ? (
+          <label className="flex flex-col gap-1">
+            <span className="text-xs font-medium text-zinc-400">Target (what is broken)</span>
+            <Select data-testid="incident-target-select" value={target} onChange={(e) => setChosenTarget(e.target.value)} className="h-9 w-fit">
+              {targets.targets.map((t) => (
+                <option key={t.name} value={t.name}>
+                  {t.name}
+                  {t.description ? ` — ${t.description.slice(0, 60)}` : ""}
+                </option>
+              ))}
+            </Select>
+          </label>
+        ) : (
+          target && (
+            <p className="text-xs text-zinc-400">
+              Target: <span className="font-mono text-zinc-200">{target}</span>
+            </p>
+          )
+        )}
         <label className="flex flex-col gap-1">
           <span className="text-xs font-medium text-zinc-400">Symptoms (what users and alerts show)</span>
           <textarea

@@ -18,6 +18,7 @@ const dot: Record<string, string> = {
   "run.failed": "bg-red-500",
   "run.cancelled": "bg-zinc-500",
   "run.needs_attention": "bg-orange-500",
+  "action.failed": "bg-red-500",
 };
 
 const str = (v: unknown) => (typeof v === "string" ? v : v == null ? "" : String(v));
@@ -98,13 +99,17 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
           {d.error ? <span className="block truncate font-mono text-xs text-red-300/80">{str(d.error)}</span> : null}
         </>
       );
-    case "action.performed": {
+    case "action.performed":
+    case "action.failed": {
       const path = str(d.path);
+      const words = path === "/api/runs" && runbook ? { done: `started ${runbook}`, attempt: `start ${runbook}` } : controlWords(path);
       return (
         <>
-          {controlWords(path)}
+          {e.type === "action.performed" ? words.done : <span className="text-red-300">tried to {words.attempt}, and it failed</span>}
+          {d.error ? <span className="block font-mono text-xs break-words text-red-300/80">{str(d.error)}</span> : null}
           <span className="block truncate font-mono text-xs text-zinc-500">
             {str(d.method)} {path}
+            {e.type === "action.failed" ? ` → ${str(d.status)}` : ""}
           </span>
         </>
       );
@@ -127,21 +132,29 @@ const FACTS: Record<string, string> = {
   minorUiIssue: "minor UI issue only",
 };
 
-/** A control used for the incident, in words (the plan's endpoints). */
-function controlWords(path: string): string {
+/** A control used for the incident, in words (the plan's endpoints): what was done, and what was tried. */
+function controlWords(path: string): { done: string; attempt: string } {
   const queue = /^\/api\/queue\/([^/]+)\/(resume|pause)$/.exec(path);
-  if (queue) return `${queue[2] === "resume" ? "resumed" : "paused"} queue ${decodeURIComponent(queue[1]!)}`;
-  const words: Record<string, string> = {
-    "/api/queue/pause-all": "paused all queues",
-    "/api/queue/resume-all": "resumed all queues",
-    "/api/queue/clean-all": "cleaned failed jobs",
-    "/api/cache/warm": "warmed the cache",
-    "/api/maintenance/enable": "turned maintenance mode on",
-    "/api/maintenance/disable": "turned maintenance mode off",
+  if (queue) {
+    const name = decodeURIComponent(queue[1]!);
+    return queue[2] === "resume" ? { done: `resumed queue ${name}`, attempt: `resume queue ${name}` } : { done: `paused queue ${name}`, attempt: `pause queue ${name}` };
+  }
+  const words: Record<string, [string, string]> = {
+    "/api/queue/pause-all": ["paused all queues", "pause all queues"],
+    "/api/queue/resume-all": ["resumed all queues", "resume all queues"],
+    "/api/queue/clean-all": ["cleaned failed jobs", "clean failed jobs"],
+    "/api/cache/warm": ["warmed the cache", "warm the cache"],
+    "/api/cache/flush": ["flushed the cache", "flush the cache"],
+    "/api/cache/invalidate": ["invalidated cache keys", "invalidate cache keys"],
+    "/api/maintenance/enable": ["turned maintenance mode on", "turn maintenance mode on"],
+    "/api/maintenance/disable": ["turned maintenance mode off", "turn maintenance mode off"],
+    "/api/backups": ["created a backup", "create a backup"],
+    "/api/runs": ["started a run", "start a run"],
   };
-  if (words[path]) return words[path]!;
-  if (path.startsWith("/api/cache/")) return "invalidated a cache entry";
-  return "used a control";
+  const w = words[path];
+  if (w) return { done: w[0], attempt: w[1] };
+  if (path.startsWith("/api/cache/")) return { done: "invalidated a cache entry", attempt: "invalidate a cache entry" };
+  return { done: "used a control", attempt: "use a control" };
 }
 
 /** Newest first: what just happened is what a commander looks for. */

@@ -9,7 +9,7 @@ const TIMELINE_TYPES = [
   "checklist.ticked", "checklist.unticked", "checkpoint.overridden",
   "run.started", "run.dry_run", "run.succeeded", "run.failed", "run.cancelled", "run.needs_attention",
   // Controls used for the incident, and the commander's decision inputs (plan §2).
-  "action.performed", "decision.fact_stated", "flowchart.answered", "flowchart.quick_fix_started",
+  "action.performed", "action.failed", "decision.fact_stated", "flowchart.answered", "flowchart.quick_fix_started",
 ];
 
 /**

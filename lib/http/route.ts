@@ -10,12 +10,14 @@ import { hasRole, type Actor, type Role } from "../auth/roles";
 import { recordAudit } from "../audit";
 import { redis } from "../redis";
 import { recordIncidentAction } from "../incidents/timeline";
+import { targetOfRequest } from "../targets/of-request";
+import type { Target } from "../targets/schema";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-type Handler<B, P, Q, A> = (ctx: { req: NextRequest; body: B; params: P; query: Q; actor: A }) => Promise<Response | unknown>;
+type Handler<B, P, Q, A> = (ctx: { req: NextRequest; body: B; params: P; query: Q; actor: A; target: Target }) => Promise<Response | unknown>;
 
 export function json(body: unknown, status = 200, headers?: Record<string, string>): NextResponse {
   return NextResponse.json(body, { status, headers });
@@ -45,6 +47,10 @@ export function route<B = undefined, P = Record<string, never>, Q = Record<strin
     query?: ZodType<Q>;
     /** "allow" lets a user who must still replace a one-time password through (changing it, reading who they are). */
     pendingPassword?: "allow";
+    /** "failures": the handler puts its own success on the incident's timeline (a run's run.started); the wrapper adds only failures. */
+    incidentTimeline?: "failures";
+    /** Resolve the target acted on (the incident's, ?target=, or the default) and pass it as `target`. */
+    target?: "of-request";
   },
   handler: Handler<B, P, Q, R extends "public" ? Actor | null : Actor>,
 ) {
@@ -83,7 +89,9 @@ export function route<B = undefined, P = Record<string, never>, Q = Record<strin
           throw new AppError("BAD_REQUEST", "Body must be a JSON object", { issues: [{ path: "(body)", message: "expected a JSON object" }] });
         state.body = parseOr400(opts.body, raw, "");
       }
-      const result = await handler({ req, body: state.body as B, params, query, actor: state.actor as never });
+      // Only routes that act on a target ask for one; the others get a value that says so if misused.
+      const target = opts.target ? await targetOfRequest(db(), req) : (undefined as unknown as Target);
+      const result = await handler({ req, body: state.body as B, params, query, actor: state.actor as never, target });
       return result instanceof Response ? result : json(result ?? { ok: true });
     } catch (e) {
       return errorResponse(e);
@@ -94,18 +102,32 @@ export function route<B = undefined, P = Record<string, never>, Q = Record<strin
     const state: State = { actor: null };
     const response = await respond(req, ctx, state);
     // Every mutating request lands in the append-only audit table, refused ones included; one made
-    // for an incident (X-Backout-Incident) also lands on that incident's timeline.
+    // for an incident (the X-Backout-Incident header, or an incidentId in the body) also lands on
+    // that incident's timeline, failures too: "tried to pause the queues: Redis unreachable" is part
+    // of the story. A viewer's refused clicks stay in the audit table only; they could never act.
     if (req.method !== "GET" && req.method !== "HEAD") {
       const error = response.status >= 400 ? ((await response.clone().json().catch(() => ({}))) as { error?: string }).error : undefined;
-      const incidentHeader = req.headers.get("x-backout-incident");
-      const incidentId = incidentHeader && UUID.test(incidentHeader) ? incidentHeader : null;
+      const incidentId = incidentOf(req.headers.get("x-backout-incident")) ?? incidentOf((state.body as { incidentId?: unknown } | undefined)?.incidentId);
       await recordAudit(db(), { actor: state.actor, method: req.method, path: req.nextUrl.pathname, status: response.status, body: state.body, error, incidentId });
-      if (incidentId && state.actor && hasRole(state.actor.role, "engineer") && response.status < 400)
-        await recordIncidentAction(db(), redis(), { incidentId, actor: state.actor, method: req.method, path: req.nextUrl.pathname, status: response.status });
+      const isRecordedByHandler = opts.incidentTimeline === "failures" && response.status < 400;
+      if (incidentId && state.actor && hasRole(state.actor.role, "engineer") && !isRecordedByHandler) {
+        const runbook = (state.body as { runbook?: unknown } | undefined)?.runbook;
+        await recordIncidentAction(db(), redis(), {
+          incidentId,
+          actor: state.actor,
+          method: req.method,
+          path: req.nextUrl.pathname,
+          status: response.status,
+          error,
+          ...(typeof runbook === "string" ? { runbook } : {}),
+        });
+      }
     }
     return response;
   };
 }
+
+const incidentOf = (v: unknown): string | null => (typeof v === "string" && UUID.test(v) ? v : null);
 
 function parseOr400<T>(schema: ZodType<T>, value: unknown, prefix: string): T {
   const r = schema.safeParse(value);

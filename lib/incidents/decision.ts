@@ -35,7 +35,7 @@ export async function incidentDecision(opts: { db: Db; incidentId: string; now?:
   const now = opts.now ?? new Date();
   const incident = await opts.db.incident.findUnique({ where: { id: opts.incidentId }, include: { timeline: { orderBy: { seq: "asc" } } } });
   if (!incident) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found`);
-  const target = getTarget();
+  const target = getTarget(incident.target);
   const [records, baseline] = await Promise.all([listSamples(opts.db, target.name, { sinceMs: 30 * 60_000 }), baselineFor(opts.db, target)]);
   const history: Sample[] = records.map((r) => ({ at: new Date(r.at), values: r.values }));
 

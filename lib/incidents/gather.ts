@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { promisify } from "node:util";
 import pg from "pg";
-import { getTarget } from "../targets/load-targets";
+import type { Target } from "../targets/schema";
 import { getTargetFacts } from "../targets/facts";
 import { getQueueStats } from "../target-ops/queues";
 
@@ -25,8 +25,7 @@ function countErrors(file: string): number | null {
  * commits, the error count, queue stats, row counts, memory and disk. Each part on its own: one
  * failing leaves an error in its place, not a failed page.
  */
-export async function gatherInformation() {
-  const target = getTarget();
+export async function gatherInformation(target: Target) {
   const part = async <T>(fn: () => Promise<T>): Promise<{ value: T } | { error: string }> => {
     try {
       return { value: await fn() };

@@ -32,10 +32,16 @@ export async function listTimeline(db: Pick<Db, "incidentEvent">, incidentId: st
   return rows.map((r) => ({ incidentId: r.incidentId, seq: r.seq, type: r.type, actorLabel: r.actorLabel, data: r.data as Record<string, unknown>, at: r.at.toISOString() }));
 }
 
-/** A direct control (pause queues, flush cache, maintenance…) used for an incident, on its timeline. */
-export async function recordIncidentAction(db: Db, redis: Redis, a: { incidentId: string; actor: { label: string }; method: string; path: string; status: number }): Promise<void> {
+/** A direct control (pause queues, flush cache, maintenance…) used for an incident, on its timeline, whether it worked or not. */
+export async function recordIncidentAction(
+  db: Db,
+  redis: Redis,
+  a: { incidentId: string; actor: { label: string }; method: string; path: string; status: number; error?: string; runbook?: string },
+): Promise<void> {
   try {
-    const entry = await appendTimeline(db, a.incidentId, "action.performed", a.actor.label, { method: a.method, path: a.path, status: a.status });
+    const ok = a.status < 400;
+    const data = { method: a.method, path: a.path, status: a.status, ...(a.runbook ? { runbook: a.runbook } : {}), ...(ok ? {} : { error: a.error ?? `HTTP ${a.status}` }) };
+    const entry = await appendTimeline(db, a.incidentId, ok ? "action.performed" : "action.failed", a.actor.label, data);
     publishTimeline(redis, [entry]);
   } catch {
     // An unknown incident id: the action stands, the audit entry names the id.

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "../db/client";
+import { AppError } from "../errors";
 import { getTarget } from "../targets/load-targets";
 import { baselineFor, listSamples } from "../metrics/store";
 import { getQueueStats } from "../target-ops/queues";
@@ -12,8 +13,9 @@ import { checklists, evaluateProbe, type Measurements, type ProbeResult } from "
  * can still tick or untick with a reason; this never ticks anything by itself.
  */
 export async function verifyChecklists(opts: { db: Db; incidentId: string }): Promise<Record<string, ProbeResult & { at: string | null }>> {
-  const target = getTarget();
-  const incident = await opts.db.incident.findUnique({ where: { id: opts.incidentId }, select: { rollbackCompletedAt: true } });
+  const incident = await opts.db.incident.findUnique({ where: { id: opts.incidentId }, select: { rollbackCompletedAt: true, target: true } });
+  if (!incident) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found`);
+  const target = getTarget(incident.target);
   const [samples, baseline, queues] = await Promise.all([
     listSamples(opts.db, target.name, { sinceMs: 30 * 60_000 }),
     baselineFor(opts.db, target),

@@ -37,18 +37,24 @@ export async function startRun(opts: {
   const needed = runbook.requiredRole ?? "engineer";
   if (!input.dryRun && !hasRole(actor.role, needed))
     throw new AppError("FORBIDDEN", `"${runbook.title}" needs the ${needed} role; you are ${actor.role}. A dry run is open to you.`);
-  const target = getTarget(input.target);
-  const facts = await getTargetFacts(target);
-  const resolved = resolveRunbook(runbook, target, input.params ?? {}, facts);
-  const isDryRun = input.dryRun ?? false;
-
+  // A run for an incident acts on the incident's target; naming another one is a mistake worth stopping.
+  let targetName = input.target;
   if (input.incidentId) {
-    const incident = await db.incident.findUnique({ where: { id: input.incidentId }, select: { status: true } });
+    const incident = await db.incident.findUnique({ where: { id: input.incidentId }, select: { status: true, target: true } });
     if (!incident)
       throw new AppError("NOT_FOUND", `Incident ${input.incidentId} not found`, { issues: [{ path: "incidentId", message: "no such incident" }] });
     if (incident.status === "resolved")
       throw new AppError("CONFLICT", `Incident ${input.incidentId} is resolved; reopen it (PATCH status) before running from it`);
+    if (input.target && input.target !== incident.target)
+      throw new AppError("BAD_REQUEST", `The incident is about target "${incident.target}", not "${input.target}"; leave target out or start the run without the incident`, {
+        issues: [{ path: "target", message: `the incident's target is "${incident.target}"` }],
+      });
+    targetName = incident.target;
   }
+  const target = getTarget(targetName);
+  const facts = await getTargetFacts(target);
+  const resolved = resolveRunbook(runbook, target, input.params ?? {}, facts);
+  const isDryRun = input.dryRun ?? false;
 
   let runId: string;
   let events;

@@ -12,6 +12,8 @@ export const declareIncidentInput = z
     title: z.string({ error: "title: required, e.g. \"API errors after 14:05 deploy\"" }).trim().min(3, "title: at least 3 characters").max(200),
     symptoms: z.string().max(5000).default(""),
     severity,
+    // A target from targets.json (GET /api/targets); the default target when left out.
+    target: z.string({ error: "target: a target name from GET /api/targets" }).min(1, "target: a target name from GET /api/targets").max(100).optional(),
     detectedAt: z.coerce.date({ error: "detectedAt: an ISO time such as 2026-11-24T14:05:00Z" }).optional(),
     components: z.array(z.enum(COMPONENTS, { error: `components: each one of ${COMPONENTS.join(", ")}` })).max(COMPONENTS.length).default([]),
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, backoutSql, bearer } from "./support/api";
+import { api, backoutSql, bearer, waitForRun } from "./support/api";
 
 const latest = async (path: string) =>
   (await backoutSql<{ actorLabel: string; role: string; method: string; status: number; detail: any }>(
@@ -56,5 +56,38 @@ describe("controls used for an incident", () => {
     ]);
     const rows = await backoutSql(`SELECT path FROM audit_entries WHERE "incidentId" = $1 ORDER BY id`, [id]);
     expect(rows.map((r) => r.path)).toEqual(["/api/queue/pause-all", "/api/queue/resume-all"]);
+  });
+
+  it("failed and refused ones land there too, saying why; a viewer's refused click stays in the audit table only", async () => {
+    const id = (await api("POST", "/api/incidents", { title: "Failing controls", severity: "P2" }, bearer("commander"))).body.id;
+    const forIncident = (role: "engineer" | "viewer") => ({ ...bearer(role), "x-backout-incident": id });
+    const missing = await api("POST", "/api/queue/no-such-queue/pause", {}, forIncident("engineer"));
+    expect(missing.status).toBe(404);
+    expect((await api("POST", "/api/queue/pause-all", {}, forIncident("viewer"))).status).toBe(403);
+    // A rollback refused by the Checkpoint 1 gate, sent with the incident in the body (as the page does).
+    const gated = await api("POST", "/api/runs", { runbook: "cache", params: { warm: false }, incidentId: id }, bearer("engineer"));
+    expect(gated.status).toBe(409);
+    // A run that starts is told once, as run.started, not twice.
+    const backup = await api("POST", "/api/runs", { runbook: "db-backup", incidentId: id }, bearer("engineer"));
+    expect(backup.status).toBe(201);
+    await waitForRun(backup.body.id);
+
+    const timeline = (await api("GET", `/api/incidents/${id}`)).body.timeline;
+    const failed = timeline.filter((e: any) => e.type === "action.failed");
+    expect(failed.map((e: any) => [e.data.path, e.data.status, e.actorLabel])).toEqual([
+      ["/api/queue/no-such-queue/pause", 404, "token:test-engineer"],
+      ["/api/runs", 409, "token:test-engineer"],
+    ]);
+    expect(failed[0].data.error).toBe(missing.body.error);
+    expect(failed[1].data).toMatchObject({ runbook: "cache", error: expect.stringContaining("Checkpoint 1") });
+    expect(timeline.filter((e: any) => e.type === "action.performed")).toEqual([]);
+    expect(timeline.filter((e: any) => e.type === "run.started").map((e: any) => e.data.runbook)).toEqual(["db-backup"]);
+    const audited = await backoutSql(`SELECT path, status FROM audit_entries WHERE "incidentId" = $1 ORDER BY id`, [id]);
+    expect(audited.map((r) => [r.path, r.status])).toEqual([
+      ["/api/queue/no-such-queue/pause", 404],
+      ["/api/queue/pause-all", 403],
+      ["/api/runs", 409],
+      ["/api/runs", 201],
+    ]);
   });
 });

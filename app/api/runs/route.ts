@@ -8,7 +8,9 @@ import { getRun, listRuns } from "@/lib/runs/get-run";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route({ role: "engineer", body: startRunInput }, async ({ body, actor }) => {
+// A run started for an incident is on its timeline as run.started; a refused one (the Checkpoint 1
+// gate, the target's lock) is added there by the wrapper.
+export const POST = route({ role: "engineer", body: startRunInput, incidentTimeline: "failures" }, async ({ body, actor }) => {
   const started = await startRun({ db: db(), redis: redis(), input: body, actor });
   const run = await getRun({ db: db(), runId: started.id });
   return json({ id: started.id, status: started.status, isDryRun: started.isDryRun, steps: run.steps.map((s) => ({ index: s.index, key: s.key, name: s.name, kind: s.kind, spec: s.spec })) }, 201, {

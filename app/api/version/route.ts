@@ -1,14 +1,12 @@
 import { route } from "@/lib/http/route";
-import { getTarget } from "@/lib/targets/load-targets";
 import { callTarget } from "@/lib/target-ops/http";
 import { getTargetFacts } from "@/lib/targets/facts";
 import pkg from "@/package.json";
 
 export const dynamic = "force-dynamic";
 
-// plan §4.1 verification: "Check running version" of the default target.
-export const GET = route({ role: "viewer" }, async () => {
-  const target = getTarget();
+// plan §4.1 verification: "Check running version" of the target (the default, ?target=, or the incident's).
+export const GET = route({ role: "viewer", target: "of-request" }, async ({ target }) => {
   const [running, facts] = await Promise.all([
     callTarget(target, "GET", target.http.versionPath, "version").catch((e: Error) => ({ status: 503, body: { error: e.message } })),
     getTargetFacts(target),

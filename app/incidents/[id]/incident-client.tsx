@@ -33,7 +33,7 @@ type Props = { initialIncident: IncidentDetail; initialCatalog: Catalog; checkli
 export function IncidentClient({ initialIncident, initialCatalog, checklists, role, actorLabel }: Props) {
   const id = initialIncident.id;
   const { data: incident = initialIncident, error } = useIncident(id, initialIncident);
-  const { data: catalog = initialCatalog } = useCatalog(initialCatalog);
+  const { data: catalog = initialCatalog } = useCatalog(initialCatalog, incident.target);
   const refetch = useCoalescedRefetch(queryKeys.incident(id), 50);
   const connection = useIncidentEvents(id, refetch);
   const now = useNow(15_000);
@@ -54,6 +54,10 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
             <dt className="text-zinc-500">Detected</dt>
             <dd className="text-zinc-200" suppressHydrationWarning>
               {new Date(incident.detectedAt).toLocaleString()} <span className="text-zinc-500" suppressHydrationWarning>· {formatRelative(incident.detectedAt, now)}</span>
+            </dd>
+            <dt className="text-zinc-500">Target</dt>
+            <dd className="font-mono text-zinc-200" data-testid="incident-target">
+              {incident.target}
             </dd>
             <dt className="text-zinc-500">Declared by</dt>
             <dd className="text-zinc-200">{incident.declaredBy}</dd>
@@ -99,7 +103,7 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
       </section>
 
       {/* The panel has its own "Metrics" heading, live state and §6.4 targets. */}
-      <MetricsPanel />
+      <MetricsPanel target={incident.target} />
 
       <section aria-labelledby="controls-heading" className="flex flex-col gap-3">
         <h2 id="controls-heading" className="text-base font-semibold text-zinc-100">

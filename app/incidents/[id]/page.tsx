@@ -30,7 +30,8 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function IncidentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requireActor(`/incidents/${id}`);
-  const [incident, catalog] = await Promise.all([loadIncident(id), runbookCatalog()]);
+  const incident = await loadIncident(id);
+  const catalog = await runbookCatalog(incident.target);
   // The same JSON the API answers with, so the client's queries take over seamlessly.
   const json = <T,>(v: unknown) => JSON.parse(JSON.stringify(v)) as T;
   return (

@@ -10,9 +10,18 @@ export function testEnv(): StackEnv {
 }
 
 /** The real targets.json, keeping only 3 backups so retention is visible in a test. */
+export const STANDBY = "standby";
+
 export function writeTestTargets(env: StackEnv): void {
   const file = JSON.parse(fs.readFileSync(path.join(ROOT, "targets.json"), "utf8"));
   file.targets[0].postgres.keepBackups = 3;
+  // A second target whose service is down (nothing listens on port 1): incidents about it must
+  // act on it, not on the default target, and its controls fail for real.
+  const standby = structuredClone(file.targets[0]);
+  standby.name = STANDBY;
+  standby.description = "The demo's configuration with its HTTP service down.";
+  standby.http.baseUrl = "http://127.0.0.1:1";
+  file.targets.push(standby);
   fs.writeFileSync(env.BACKOUT_TARGETS_FILE!, JSON.stringify(file, null, 2));
 }
 

@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { route } from "@/lib/http/route";
-import { getTarget } from "@/lib/targets/load-targets";
 import { invalidateEntity } from "@/lib/target-ops/cache";
 
 // plan §4.3 gradual cache invalidation.
 export const DELETE = route(
-  { role: "engineer", params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "id: letters, digits, _ or - (at most 64)") }) },
-  async ({ params }) => ({ target: getTarget().name, ...(await invalidateEntity(getTarget(), "project", params.id)) }),
+  { role: "engineer", target: "of-request", params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "id: letters, digits, _ or - (at most 64)") }) },
+  async ({ params, target }) => ({ target: target.name, ...(await invalidateEntity(target, "project", params.id)) }),
 );
