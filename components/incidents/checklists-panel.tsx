@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { checklistProgress, checklistSchedule, formatDuration, type Checklist } from "@/lib/plan";
+import { checklistProgress, checklistSchedule, dueChecklists, formatDuration, WORKING_ORDER, type Checklist } from "@/lib/plan";
 import { api } from "../api/client";
 import { queryKeys } from "../api/queries";
 import type { ChecklistItemJson, ChecklistJson, IncidentDetail, Tick, Verification } from "../api/types";
@@ -11,7 +11,7 @@ import { Button } from "../ui/button";
 import { CheckIcon, ChevronIcon } from "../ui/icons";
 import { cn } from "../ui/cn";
 
-// The order a commander works in: Checkpoint 1 gates the rollback, then §3, §6, the later checkpoints, §8.2.
+// Grouped as the plan is; WORKING_ORDER (lib/plan) is the order a commander works through them.
 const GROUPS: { title: string; ids: string[] }[] = [
   { title: "Before the rollback (plan §3)", ids: ["pre-rollback", "information-to-gather"] },
   { title: "After the rollback (plan §6)", ids: ["immediate-checks", "extended-monitoring", "functional-testing", "metrics-verification"] },
@@ -25,7 +25,11 @@ export function ChecklistsPanel({ incident, checklists, canTick, now, actorLabel
   const byId = new Map(checklists.map((c) => [c.id, c]));
   const cp1 = byId.get("checkpoint-1");
   const tick = useTick(incident.id, actorLabel);
-  const common = { incident, canTick, now, tick };
+  // The lists due now open by themselves (Checkpoint 1 first; Checkpoint 4 when its 30 minutes come).
+  const ticked = Object.entries(incident.checklist).filter(([, t]) => t.isTicked).map(([id]) => id);
+  const ordered = WORKING_ORDER.map((id) => byId.get(id)).filter((c): c is ChecklistJson => !!c) as unknown as Checklist[];
+  const due = new Set(dueChecklists(ordered, ticked, incident.rollbackCompletedAt ? new Date(incident.rollbackCompletedAt) : null, new Date(now)));
+  const common = { incident, canTick, now, tick, due };
   return (
     <div className="flex flex-col gap-4">
       {cp1 && <ChecklistBlock checklist={cp1} isProminent {...common} />}
@@ -71,15 +75,24 @@ type BlockProps = {
   canTick: boolean;
   now: number;
   tick: ReturnType<typeof useTick>;
+  due: Set<string>;
   isProminent?: boolean;
 };
 
-function ChecklistBlock({ checklist, incident, canTick, now, tick, isProminent = false }: BlockProps) {
+function ChecklistBlock({ checklist, incident, canTick, now, tick, due, isProminent = false }: BlockProps) {
   const ticked = Object.entries(incident.checklist).filter(([, t]) => t.isTicked).map(([id]) => id);
   const { done, total } = checklistProgress(checklist as unknown as Checklist, ticked);
   const schedule = checklistSchedule(checklist as unknown as Checklist, incident.rollbackCompletedAt ? new Date(incident.rollbackCompletedAt) : null, new Date(now));
   const isComplete = done === total;
-  const [isOpen, setIsOpen] = useState(isProminent);
+  // A list opens by itself when it becomes due and never closes by itself: finishing the last
+  // item must not fold the list away under the commander's pointer.
+  const isDue = due.has(checklist.id);
+  const [isOpen, setIsOpen] = useState(isDue || isProminent);
+  const [wasDue, setWasDue] = useState(isDue);
+  if (isDue !== wasDue) {
+    setWasDue(isDue);
+    if (isDue) setIsOpen(true);
+  }
   const notYet = !schedule.isOpen
     ? schedule.opensAt
       ? `opens in ${formatDuration(schedule.opensAt.getTime() - now)}`
@@ -115,6 +128,7 @@ function ChecklistBlock({ checklist, incident, canTick, now, tick, isProminent =
             </span>
           )}
         </span>
+        {isDue && !isProminent && <Badge tone="sky">due now</Badge>}
         <Badge tone={isComplete ? "green" : done ? "amber" : "zinc"} className="tabular-nums">
           {done}/{total}
         </Badge>

@@ -28,7 +28,8 @@ export function MetricsPanel({ target }: { target?: string }) {
   const isStale = ageMs !== null && ageMs > STALE_MS;
 
   return (
-    <section aria-labelledby="metrics-heading" data-testid="metrics-panel" className="flex flex-col gap-3">
+    // data-latest-sample: which reading is on screen (the bench times event-to-screen with it).
+    <section aria-labelledby="metrics-heading" data-testid="metrics-panel" data-latest-sample={latest?.id ?? ""} className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <h2 id="metrics-heading" className="text-base font-semibold text-zinc-100">
           Metrics{targetName ? <span className="font-normal text-zinc-400"> · {targetName}</span> : null}

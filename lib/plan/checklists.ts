@@ -421,6 +421,39 @@ export function isCheckpointComplete(c: Checklist, ticks: Iterable<string>): boo
   return checklistProgress(c, ticks).missing.length === 0;
 }
 
+/** The order a commander works through the lists: Checkpoint 1 gates the rollback, then §3, §6, the later checkpoints, §8.2. */
+export const WORKING_ORDER = [
+  "checkpoint-1",
+  "pre-rollback",
+  "information-to-gather",
+  "immediate-checks",
+  "extended-monitoring",
+  "functional-testing",
+  "metrics-verification",
+  "checkpoint-2",
+  "checkpoint-3",
+  "checkpoint-4",
+  "checkpoint-5",
+  "continuous-improvement",
+] as const;
+
+/**
+ * The lists that should be in front of the commander now: the first open, unfinished one in
+ * working order (after the rollback, the first of those about after it), and any whose time has come (Checkpoint 4 at 30 minutes, 5 at 24 hours, §6.2 at
+ * 5 minutes) while still unfinished. The console opens these by itself.
+ */
+export function dueChecklists(lists: readonly Checklist[], ticks: Iterable<string>, rollbackCompletedAt: Date | null, now: Date, milestones?: RollbackMilestones): string[] {
+  const ticked = new Set(ticks);
+  // Once the rollback has completed, the lists about starting it are behind the commander.
+  const unfinishedOpen = lists.filter(
+    (c) => !(rollbackCompletedAt && c.opensOn === "always") && checklistSchedule(c, rollbackCompletedAt, now, milestones).isOpen && !isCheckpointComplete(c, ticked),
+  );
+  const due = new Set<string>();
+  if (unfinishedOpen[0]) due.add(unfinishedOpen[0].id);
+  for (const c of unfinishedOpen) if (c.opensAfterMs) due.add(c.id);
+  return lists.filter((c) => due.has(c.id)).map((c) => c.id);
+}
+
 export function findChecklistItem(id: string): ChecklistItem | undefined {
   for (const c of checklists) {
     const item = c.items.find((i) => i.id === id);

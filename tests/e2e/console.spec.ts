@@ -60,6 +60,9 @@ test("the commander's journey: broken deploy → declare P1 → the matrix says 
   const second = await signedInPage(browser, E2E_USER, new URL(incidentUrl).pathname);
 
   // Tick Checkpoint 1; the second browser sees every tick.
+  const header = (page: typeof ic, list: string) => page.getByTestId(`checklist-${list}`).getByRole("button").first();
+  await expect(header(second, "checkpoint-1")).toHaveAttribute("aria-expanded", "true");
+  await expect(header(second, "pre-rollback")).toHaveAttribute("aria-expanded", "false");
   for (const item of checkpoints[0]!.items) {
     await ic.getByTestId(`checklist-item-${item.id}`).click();
     await expect(ic.getByTestId(`checklist-item-${item.id}`)).toHaveAttribute("data-ticked", "true");
@@ -67,6 +70,9 @@ test("the commander's journey: broken deploy → declare P1 → the matrix says 
   for (const item of checkpoints[0]!.items)
     await expect(second.getByTestId(`checklist-item-${item.id}`)).toHaveAttribute("data-ticked", "true", { timeout: 5000 });
   await expect(second.getByTestId(`checklist-item-${checkpoints[0]!.items[0]!.id}`)).toHaveAttribute("data-by", E2E_USER.email);
+  // Checkpoint 1 done: the next list due (plan §3) opened by itself in the watching browser, and Checkpoint 1 stayed open.
+  await expect(header(second, "pre-rollback")).toHaveAttribute("aria-expanded", "true");
+  await expect(header(second, "checkpoint-1")).toHaveAttribute("aria-expanded", "true");
 
   // Roll back the application code from the incident, and watch it succeed.
   await ic.getByTestId("incident-run-app-code").click();
@@ -82,6 +88,9 @@ test("the commander's journey: broken deploy → declare P1 → the matrix says 
   await expect(ic.getByTestId("checklist-item-cp2-health-responding").locator("xpath=ancestor::li[1]")).toHaveAttribute("data-verified", "true", { timeout: 30_000 });
   await expect(ic.getByTestId("verification-cp2-health-responding")).toContainText("verified by the system");
   await expect(second.getByTestId("timeline")).toContainText(/succeeded/i, { timeout: 10_000 });
+  // The rollback completed: §6.1 immediate checks are due, and open by themselves on both pages.
+  await expect(header(ic, "immediate-checks")).toHaveAttribute("aria-expanded", "true");
+  await expect(header(second, "immediate-checks")).toHaveAttribute("aria-expanded", "true", { timeout: 10_000 });
   await ic.screenshot({ path: ".data/e2e/screenshots/incident-after-rollback.png", fullPage: true });
   await second.screenshot({ path: ".data/e2e/screenshots/incident-second-browser.png", fullPage: true });
   await ic.context().close();

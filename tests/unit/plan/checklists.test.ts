@@ -6,6 +6,7 @@ import {
   checklists,
   checklistSchedule,
   checkpoints,
+  dueChecklists,
   evaluateProbe,
   findChecklistItem,
   isCheckpointComplete,
@@ -14,6 +15,7 @@ import {
   type ChecklistItem,
   type Measurements,
   type RollbackMilestones,
+  WORKING_ORDER,
 } from "@/lib/plan";
 import { at, baseline, healthy, HOUR, MIN, T0 } from "./fixtures";
 
@@ -362,5 +364,31 @@ describe("isCheckpointComplete: every item ticked", () => {
 
   it("names what is missing", () => {
     expect(checklistProgress(cp3, all.slice(1)).missing.map((i) => i.text)).toEqual(["Jobs processing successfully"]);
+  });
+});
+
+describe("dueChecklists: which lists the console opens by itself", () => {
+  const ordered = WORKING_ORDER.map(checklist);
+  const all = (id: string) => checklist(id).items.map((i) => i.id);
+  const done = at(0);
+  const cases: [label: string, ticks: string[], completedAt: Date | null, now: Date, due: string[]][] = [
+    ["a new incident: Checkpoint 1", [], null, at(0), ["checkpoint-1"]],
+    ["Checkpoint 1 done: the §3 pre-rollback checklist", all("checkpoint-1"), null, at(0), ["pre-rollback"]],
+    ["§3 done too: information to gather", [...all("checkpoint-1"), ...all("pre-rollback")], null, at(0), ["information-to-gather"]],
+    ["everything before done, no rollback yet: nothing", [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather")], null, at(HOUR), []],
+    ["rollback just completed: §6.1 immediate checks", [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather")], done, done, ["immediate-checks"]],
+    ["rollback completed with §3 left unticked: the lists before it step aside", [], done, done, ["immediate-checks"]],
+    ["5 minutes on, §6.1 unfinished: §6.1 and §6.2 (its time came)", [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather")], done, at(5 * MIN), ["immediate-checks", "extended-monitoring"]],
+    ["30 minutes on: Checkpoint 4 opens by itself, with §6.4", [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather")], done, at(30 * MIN), ["immediate-checks", "extended-monitoring", "metrics-verification", "checkpoint-4"]],
+    ["Checkpoint 4 already finished at 30 minutes: not opened", [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather"), ...all("checkpoint-4")], done, at(30 * MIN), ["immediate-checks", "extended-monitoring", "metrics-verification"]],
+    ["24 hours on: Checkpoint 5", [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather"), ...all("immediate-checks"), ...all("extended-monitoring"), ...all("metrics-verification"), ...all("checkpoint-4")], done, at(24 * HOUR), ["functional-testing", "checkpoint-5"]],
+    ["all finished: nothing", WORKING_ORDER.flatMap(all), done, at(48 * HOUR), []],
+  ];
+  it.each(cases)("%s", (_label, ticks, completedAt, now, due) => {
+    expect(dueChecklists(ordered, ticks, completedAt, now)).toEqual(due);
+  });
+
+  it("the working order names every checklist once", () => {
+    expect([...WORKING_ORDER].sort()).toEqual(checklists.map((c) => c.id).sort());
   });
 });
