@@ -55,8 +55,9 @@ export function IncidentClock({ incident }: { incident: IncidentSummary }) {
           {clock.state === "red" ? `${formatDuration(clock.overdueMs)} past the ${incident.severity} target` : `${formatDuration(clock.remainingMs)} left`}
         </span>
       </div>
+      {/* No width transition: a one-second tween every second never stops animating, and kept each open page repainting. */}
       <div className="h-1.5 w-full overflow-hidden rounded-full bg-zinc-800" aria-hidden>
-        <div suppressHydrationWarning className={cn("h-full rounded-full transition-[width] duration-1000 ease-linear", stateBar[clock.state])} style={{ width: `${pct}%` }} />
+        <div suppressHydrationWarning className={cn("h-full rounded-full", stateBar[clock.state])} style={{ width: `${pct}%` }} />
       </div>
     </div>
   );
