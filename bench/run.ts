@@ -2,7 +2,10 @@
 //  1. per-step overhead of a 50-step no-op run on the real worker process, against 50 sequential
 //     raw BullMQ jobs on the same Redis;
 //  2. publish-to-receipt latency of 100 run events fanned out to 1,000 SSE connections on one web
-//     process, with lost/duplicated counts and the web process's peak memory.
+//     process, with lost/duplicated counts and the web process's peak memory;
+//  3. the sampler's CPU per reading;
+//  4. 20 incident pages open in Chromium under live metrics: event-to-screen time, and the load
+//     time of one more page meanwhile.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -137,8 +140,8 @@ async function fanout(spacingMs: number, runId: string) {
   return { connectMs: ready.ms, connected: conns.length, latencies, lost, duplicated };
 }
 
-const webPids = () => {
-  const pids = [web.child.pid!];
+function processTree(root: number): number[] {
+  const pids = [root];
   for (let i = 0; i < pids.length; i++) {
     try {
       const kids = fs.readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
@@ -146,7 +149,8 @@ const webPids = () => {
     } catch {}
   }
   return pids;
-};
+}
+const webPids = () => processTree(web.child.pid!);
 const peakKb = () =>
   webPids().reduce((sum, pid) => {
     try {
@@ -196,6 +200,33 @@ await web.stop();
   console.log(`\n3. Sampler: one reading of every metric of the demo target (${N} readings; 10 timed probes each)`);
   console.log(`   CPU per sample: median ${ms(pct(cpu, 50))}, p95 ${ms(pct(cpu, 95))}; wall time median ${ms(pct(wall, 50))}`);
   console.log(`   at the default 5 s interval that is ${((pct(cpu, 50) / 5000) * 100).toFixed(2)}% of one core`);
+
+  // ── 4. console pages under live metrics ──────────────────────────────────────────────────────
+  const { benchConsolePages } = await import("./console-pages");
+  const web4 = startProcess("web", webArgv(env.PORT!), env, { logFile: path.join(env.BACKOUT_DATA_DIR!, "logs", "bench-web.log") });
+  await waitForHttp(`http://127.0.0.1:${env.PORT}/api/targets`, { timeoutMs: 60_000, status: 401 });
+  const values = await sampleTarget(target, memory);
+  const PAGES = 20;
+  const READINGS = 60;
+  const c = await benchConsolePages({
+    baseUrl: `http://127.0.0.1:${env.PORT}`,
+    db,
+    redis,
+    pages: PAGES,
+    readings: READINGS,
+    intervalMs: 1000,
+    loads: 10,
+    values,
+    webPids: () => processTree(web4.child.pid!),
+  });
+  await web4.stop();
+  const e2s = c.eventToScreen;
+  const p95 = pct(e2s, 95);
+  console.log(`\n4. Console: ${PAGES} incident pages open in Chromium, a metrics reading published every second (${READINGS} readings)`);
+  console.log(`   event→screen (publish to the frame showing it): p50 ${ms(pct(e2s, 50))}, p95 ${ms(p95)}, max ${ms(Math.max(...e2s))}; ${e2s.length} shown, ${c.missed} not shown`);
+  console.log(`   a 21st incident page loading meanwhile (${c.loadToLive.length} loads): DOM ready p50 ${ms(pct(c.loadToDom, 50))}, p95 ${ms(pct(c.loadToDom, 95))}; metrics live p50 ${ms(pct(c.loadToLive, 50))}, p95 ${ms(pct(c.loadToLive, 95))}`);
+  console.log(`   CPU over ${c.seconds.toFixed(0)} s: web process ${((c.webCpuMs / 1000 / c.seconds) * 100).toFixed(0)}% of a core, Chromium (all pages) ${((c.chromiumCpuMs / 1000 / c.seconds) * 100).toFixed(0)}% of a core`);
+  console.log(`   goal: event→screen p95 under 1 s with none lost → ${p95 < 1000 && c.missed === 0 ? "met" : "NOT met"}`);
   await stopDemo(demo);
 }
 

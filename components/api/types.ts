@@ -1,6 +1,14 @@
-// The JSON shapes the browser receives from Backout's API (dates as ISO strings).
+// The JSON shapes the browser receives from Backout's API (dates as ISO strings). Domain types
+// that are the same on both sides come from lib (type-only or pure modules), so they stay in step.
+import type { RunEventType } from "@/lib/runs/event-types";
+import type { Role } from "@/lib/auth/roles";
+import type { Component as IncidentComponent, IncidentStatus, SeverityLevel } from "@/lib/plan";
+import type { Risk } from "@/lib/runbooks/types";
+import type { TimelineEntry } from "@/lib/incidents/timeline";
 
-export type Risk = "low" | "medium" | "high";
+export type { IncidentComponent, IncidentStatus, Risk, Role, SeverityLevel, RunEventType, TimelineEntry };
+export { RUN_EVENT_TYPES } from "@/lib/runs/event-types";
+export { INCIDENT_STATUSES, COMPONENTS as INCIDENT_COMPONENTS } from "@/lib/plan";
 export type RunStatus = "queued" | "running" | "waiting_approval" | "succeeded" | "failed" | "cancelled" | "needs_attention";
 export type StepStatus = "pending" | "running" | "waiting_approval" | "succeeded" | "failed" | "cancelled" | "skipped";
 
@@ -106,14 +114,6 @@ export type RunDetail = Omit<RunListItem, "_count"> & {
   steps: RunStep[];
 };
 
-export const RUN_EVENT_TYPES = [
-  "run.created", "run.started", "run.succeeded", "run.failed", "run.cancelled",
-  "run.cancel_requested", "run.needs_attention", "run.waiting_approval", "run.resumed",
-  "step.started", "step.output", "step.progress", "step.retrying", "step.succeeded",
-  "step.failed", "step.cancelled", "step.waiting_approval", "step.approved", "step.rejected",
-] as const;
-export type RunEventType = (typeof RUN_EVENT_TYPES)[number];
-
 export type RunEvent = {
   runId: string;
   seq: number;
@@ -149,18 +149,12 @@ export type ApiErrorBody = {
   missing?: { id: string; text: string }[];
 };
 
-export type Role = "viewer" | "engineer" | "commander" | "admin";
 export type Actor = { kind: "user" | "token"; id: string; label: string; role: Role };
 export type Me = {
   actor: Actor;
   user?: { id: string; email: string; name: string | null; role: Role; mustChangePassword: boolean };
 };
 
-export type SeverityLevel = "P0" | "P1" | "P2" | "P3";
-export type IncidentStatus = "investigating" | "rolling_back" | "verifying" | "monitoring" | "resolved";
-export const INCIDENT_STATUSES: readonly IncidentStatus[] = ["investigating", "rolling_back", "verifying", "monitoring", "resolved"];
-export const INCIDENT_COMPONENTS = ["app-code", "queue-system", "cache", "frontend", "db-schema", "db-restore", "data-rollback"] as const;
-export type IncidentComponent = (typeof INCIDENT_COMPONENTS)[number];
 
 export type IncidentSummary = {
   id: string;
@@ -179,7 +173,6 @@ export type IncidentSummary = {
   _count?: { runs: number };
 };
 
-export type TimelineEntry = { incidentId: string; seq: number; type: string; actorLabel: string; data: Record<string, unknown>; at: string };
 export type IncidentRun = {
   id: string;
   runbook: string;

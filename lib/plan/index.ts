@@ -5,3 +5,4 @@ export * from "./decision-matrix";
 export * from "./flowchart";
 export * from "./checklists";
 export { formatDuration, formatNumber, formatPercent, formatMs, formatBytes, formatRatio } from "./format";
+export * from "./incident";

@@ -3,11 +3,9 @@ import type { Redis } from "ioredis";
 import type { Db } from "../db/client";
 import { keys } from "../redis";
 
-export type RunEventType =
-  | "run.created" | "run.started" | "run.succeeded" | "run.failed" | "run.cancelled"
-  | "run.cancel_requested" | "run.needs_attention" | "run.waiting_approval" | "run.resumed"
-  | "step.started" | "step.output" | "step.progress" | "step.retrying" | "step.succeeded"
-  | "step.failed" | "step.cancelled" | "step.waiting_approval" | "step.approved" | "step.rejected";
+import type { RunEventType } from "./event-types";
+
+export type { RunEventType };
 
 export type RunEventInput = { type: RunEventType; stepIndex?: number | null; data?: Record<string, unknown> };
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
 
 export const SEVERITIES = ["P0", "P1", "P2", "P3"] as const;
-export const INCIDENT_STATUSES = ["investigating", "rolling_back", "verifying", "monitoring", "resolved"] as const;
-// plan §4–5: the components a rollback can act on.
-export const COMPONENTS = ["app-code", "queue-system", "cache", "frontend", "db-schema", "db-restore", "data-rollback"] as const;
+import { COMPONENTS, INCIDENT_STATUSES } from "../plan/incident";
+
+export { COMPONENTS, INCIDENT_STATUSES };
 
 const severity = z.enum(SEVERITIES, { error: "severity: one of P0, P1, P2, P3 (plan §1)" });
 
