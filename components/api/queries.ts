@@ -85,7 +85,12 @@ export function useHealth() {
   return useQuery({ queryKey: queryKeys.health, queryFn: () => apiAnyStatus<HealthInfo>("/health"), refetchInterval: 10_000 });
 }
 
-export type TargetsList = { defaultTarget: string; targets: { name: string; description?: string }[] };
+export type TargetsList = {
+  defaultTarget: string;
+  /** Admins only: where the targets are configured, and how each one is. */
+  file?: string;
+  targets: { name: string; description?: string; config?: ReturnType<typeof import("@/lib/targets/describe").describeTarget> }[];
+};
 
 /** The targets of targets.json; they change only when Backout restarts. */
 export function useTargets() {

@@ -112,6 +112,15 @@ test("the incident's controls: §3 information filled in, queues paused and resu
   await expect(ic.getByTestId("queue-row-ai-analysis")).not.toContainText(/paused/i, { timeout: 10_000 });
   await expect(ic.getByTestId("timeline")).toContainText("/api/queue/pause-all", { timeout: 10_000 });
   await expect(ic.getByTestId("timeline")).toContainText("/api/queue/resume-all");
+  await expect(ic.getByTestId("incident-target")).toHaveText("demo");
+
+  // A control that fails, sent for the incident by a script, shows on the open page with its reason.
+  const id = (await made.json()).id as string;
+  const failed = await ic.request.post("/api/queue/no-such-queue/pause", { headers: { "x-backout-incident": id } });
+  expect(failed.status()).toBe(404);
+  const entry = ic.locator('[data-testid=timeline-entry][data-type="action.failed"]');
+  await expect(entry).toContainText("tried to pause queue no-such-queue, and it failed", { timeout: 10_000 });
+  await expect(entry).toContainText('Unknown queue "no-such-queue"');
   await ic.screenshot({ path: ".data/e2e/screenshots/incident-controls.png", fullPage: true });
   await ic.context().close();
 });

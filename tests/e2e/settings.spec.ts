@@ -8,6 +8,7 @@ test("an admin adds a user, who must choose a password first; then changes their
   const adminCtx = await browser.newContext();
   const admin = await adminCtx.newPage();
   await signIn(admin, E2E_ADMIN, "/settings");
+  await expect(admin.getByTestId("target-demo")).toContainText("Command: restart");
   await admin.getByTestId("user-email").fill("new-oncall@e2e.local");
   await admin.getByTestId("user-role-select").selectOption("viewer");
   await admin.getByTestId("create-user").click();

@@ -64,4 +64,14 @@ describe("an incident is about one target, and what is done for it acts on that 
     const done = await waitForRun(run.body.id);
     expect(done.target).toBe(STANDBY);
   });
+
+  it("everyone sees the targets' names; an admin also sees how each is configured", async () => {
+    const viewer = (await api("GET", "/api/targets", undefined, bearer("viewer"))).body;
+    expect(viewer.targets.map((t: any) => t.name)).toEqual(["demo", STANDBY]);
+    expect(viewer.targets[0].config).toBeUndefined();
+    expect(viewer.file).toBeUndefined();
+    const admin = (await api("GET", "/api/targets", undefined, bearer("admin"))).body;
+    expect(admin.targets[1].config.http.baseUrl).toBe("http://127.0.0.1:1");
+    expect(admin.targets[0].config.commands.restart).toMatch(/pm2 restart all/);
+  });
 });

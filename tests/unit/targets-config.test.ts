@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseTargetsFile, TargetsConfigError } from "@/lib/targets/load-targets";
 import { readTargetsJson, targetsJsonData, VARS } from "./fixtures";
+import { describeTarget, withoutPassword } from "@/lib/targets/describe";
 
 type Json = Record<string, any>;
 
@@ -142,5 +143,27 @@ describe("parseTargetsFile: invalid files name the bad field and what is expecte
     expect(err.message).toMatch(/^targets\.json: /);
     expect(err.message).toContain("demo");
     expect(err.message).toContain("releasePattern is not a valid regular expression");
+  });
+});
+
+describe("describeTarget: what an admin sees of a target, without its secrets", () => {
+  it.each([
+    ["postgresql://app:s3cret@db.internal:5432/app", "postgresql://app:****@db.internal:5432/app"],
+    ["redis://:hunter2@cache:6379/1", "redis://:****@cache:6379/1"],
+    ["redis://127.0.0.1:6379/1", "redis://127.0.0.1:6379/1"],
+    ["postgresql://postgres@127.0.0.1:5432/demo", "postgresql://postgres@127.0.0.1:5432/demo"],
+  ])("%s → %s", (url, shown) => {
+    expect(withoutPassword(url)).toBe(shown);
+  });
+
+  it("shows commands, paths and queues, and only the names of the target's environment", () => {
+    const file = parseTargetsFile(readTargetsJson(), "targets.json", { ...VARS, DEMO_DATABASE_URL: "postgresql://demo:pg-secret@127.0.0.1:5432/demo", DEMO_REDIS_URL: "redis://:redis-secret@127.0.0.1:6379/1" });
+    const shown = describeTarget(file.targets[0]!);
+    const text = JSON.stringify(shown);
+    expect(text).not.toContain("pg-secret");
+    expect(text).not.toContain("redis-secret");
+    expect(shown.commands.restart).toMatch(/pm2 restart all/);
+    expect(shown.redis.queues).toEqual(["ai-analysis", "document-processing"]);
+    expect(shown.envKeys).toContain("DEMO_DATABASE_URL");
   });
 });

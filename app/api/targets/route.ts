@@ -1,9 +1,18 @@
 import { route } from "@/lib/http/route";
+import { hasRole } from "@/lib/auth/roles";
 import { loadTargets } from "@/lib/targets/load-targets";
+import { describeTarget } from "@/lib/targets/describe";
+import { env } from "@/lib/env";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ role: "viewer" }, async () => {
+// Everyone may list the targets; an admin also sees how each one is configured (passwords hidden).
+export const GET = route({ role: "viewer" }, async ({ actor }) => {
   const file = loadTargets();
-  return { defaultTarget: file.defaultTarget, targets: file.targets.map((t) => ({ name: t.name, description: t.description })) };
+  const isAdmin = hasRole(actor.role, "admin");
+  return {
+    defaultTarget: file.defaultTarget,
+    ...(isAdmin ? { file: env.BACKOUT_TARGETS_FILE } : {}),
+    targets: file.targets.map((t) => (isAdmin ? { name: t.name, description: t.description, config: describeTarget(t) } : { name: t.name, description: t.description })),
+  };
 });
