@@ -52,6 +52,8 @@ test("an admin adds a user, who must choose a password first; then changes their
   await admin.getByTestId("confirm-user-change").click();
   await expect(row).toContainText("disabled");
   await admin.screenshot({ path: `${shots}/settings-users.png`, fullPage: true });
+  await admin.setViewportSize({ width: 390, height: 844 });
+  await admin.screenshot({ path: `${shots}/settings-users-phone.png`, fullPage: true });
   await user.reload();
   await expect(user).toHaveURL(/\/sign-in/);
 
