@@ -114,14 +114,7 @@ export type RunDetail = Omit<RunListItem, "_count"> & {
   steps: RunStep[];
 };
 
-export type RunEvent = {
-  runId: string;
-  seq: number;
-  type: RunEventType;
-  stepIndex: number | null;
-  data: Record<string, unknown>;
-  createdAt: string;
-};
+export type { RunEventRecord as RunEvent } from "@/lib/runs/events";
 
 export type VersionInfo = {
   target: string;

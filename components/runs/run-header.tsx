@@ -6,7 +6,7 @@ import { isRunActive } from "../api/types";
 import { formatClock, formatParams } from "../format";
 import { Badge } from "../ui/badge";
 import { ProgressBar } from "../ui/progress-bar";
-import { RunStatusBadge } from "./status";
+import { RunStatusBadge, runStatusTone } from "./status";
 import type { Connection } from "./use-run-events";
 
 type Props = {
@@ -19,16 +19,6 @@ type Props = {
   connection: Connection;
   actions?: React.ReactNode;
 };
-
-const barTone = {
-  queued: "zinc",
-  running: "blue",
-  waiting_approval: "amber",
-  succeeded: "green",
-  failed: "red",
-  cancelled: "zinc",
-  needs_attention: "orange",
-} as const;
 
 export function RunHeader({ run, title, planSection, now, percent, doneSteps, connection, actions }: Props) {
   const isActive = isRunActive(run.status);
@@ -68,7 +58,7 @@ export function RunHeader({ run, title, planSection, now, percent, doneSteps, co
           data-testid="progress-bar"
           value={percent}
           label="Run progress"
-          tone={barTone[run.status]}
+          tone={runStatusTone[run.status]}
           isActive={run.status === "running"}
           className="h-2.5"
         />

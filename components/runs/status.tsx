@@ -4,7 +4,7 @@ import { BanIcon, CheckIcon, CircleIcon, CrossIcon, PauseIcon, SkipIcon } from "
 import { cn } from "../ui/cn";
 import type { Risk, RunStatus, StepStatus } from "../api/types";
 
-export const runStatusTone: Record<RunStatus, Tone> = {
+export const runStatusTone = {
   queued: "zinc",
   running: "blue",
   waiting_approval: "amber",
@@ -12,7 +12,7 @@ export const runStatusTone: Record<RunStatus, Tone> = {
   failed: "red",
   cancelled: "zinc",
   needs_attention: "orange",
-};
+} as const satisfies Record<RunStatus, Tone>;
 
 const runStatusLabel: Record<RunStatus, string> = {
   queued: "queued",

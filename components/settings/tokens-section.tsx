@@ -5,7 +5,6 @@ import { useState } from "react";
 import { api } from "../api/client";
 import { queryKeys, useTokens } from "../api/queries";
 import type { Role, TokenRow } from "../api/types";
-import { ROLES } from "../auth/roles";
 import { roleTone } from "../auth/user-menu";
 import { formatRelative } from "../format";
 import { RunError } from "../runbooks/run-error";
@@ -14,8 +13,9 @@ import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";
-import { Field, Input, Select } from "../ui/field";
+import { Field, Input } from "../ui/field";
 import { CopyButton } from "./copy-button";
+import { RoleSelect } from "./role-select";
 import { SecretReveal } from "./secret-reveal";
 
 type Created = { id: string; name: string; role: Role; prefix: string; token: string };
@@ -109,13 +109,7 @@ function CreateTokenForm() {
         <Field label="Name" className="min-w-[14rem] flex-1">
           <Input required value={name} onChange={(e) => setName(e.target.value)} className="w-full" data-testid="token-name" placeholder="ci-deploy" />
         </Field>
-        <Field label="Role">
-          <Select value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="token-role">
-            {ROLES.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </Select>
-        </Field>
+        <RoleSelect value={role} onChange={setRole} testId="token-role" />
         <Button type="submit" size="sm" variant="primary" isLoading={create.isPending} data-testid="create-token">
           Create token
         </Button>

@@ -15,6 +15,7 @@ import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";
 import { Field, Input, Select } from "../ui/field";
+import { RoleSelect } from "./role-select";
 import { SecretReveal } from "./secret-reveal";
 
 type Created = { email: string; oneTimePassword?: string };
@@ -208,13 +209,7 @@ function CreateUserForm({ onCreated }: { onCreated: (c: Created) => void }) {
         <Field label="Name (optional)" className="min-w-[10rem] flex-1">
           <Input value={name} onChange={(e) => setName(e.target.value)} className="w-full" data-testid="user-name" />
         </Field>
-        <Field label="Role">
-          <Select value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="user-role-select" title={ROLE_POWERS[role]}>
-            {ROLES.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </Select>
-        </Field>
+        <RoleSelect value={role} onChange={setRole} testId="user-role-select" />
         <Button type="submit" size="sm" variant="primary" isLoading={create.isPending} data-testid="create-user">
           Add user
         </Button>
