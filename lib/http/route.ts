@@ -17,7 +17,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-type Handler<B, P, Q, A> = (ctx: { req: NextRequest; body: B; params: P; query: Q; actor: A; target: Target }) => Promise<Response | unknown>;
+type Handler<B, P, Q, A, T> = (ctx: { req: NextRequest; body: B; params: P; query: Q; actor: A; target: T }) => Promise<Response | unknown>;
 
 export function json(body: unknown, status = 200, headers?: Record<string, string>): NextResponse {
   return NextResponse.json(body, { status, headers });
@@ -39,7 +39,13 @@ export function errorResponse(e: unknown): NextResponse {
  * API token) and checks its role, parses path params, query and JSON body with zod, calls the
  * handler, and maps typed errors to status codes. `role` is required: "public" says so out loud.
  */
-export function route<B = undefined, P = Record<string, never>, Q = Record<string, never>, R extends Role | "public" = Role>(
+export function route<
+  B = undefined,
+  P = Record<string, never>,
+  Q = Record<string, never>,
+  R extends Role | "public" = Role,
+  T extends "of-request" | undefined = undefined,
+>(
   opts: {
     role: R;
     body?: ZodType<B>;
@@ -50,9 +56,10 @@ export function route<B = undefined, P = Record<string, never>, Q = Record<strin
     /** "failures": the handler puts its own success on the incident's timeline (a run's run.started); the wrapper adds only failures. */
     incidentTimeline?: "failures";
     /** Resolve the target acted on (the incident's, ?target=, or the default) and pass it as `target`. */
-    target?: "of-request";
+    target?: T;
   },
-  handler: Handler<B, P, Q, R extends "public" ? Actor | null : Actor>,
+  // `target` is only there for routes that ask for it: using it elsewhere does not compile.
+  handler: Handler<B, P, Q, R extends "public" ? Actor | null : Actor, T extends "of-request" ? Target : undefined>,
 ) {
   // What the audit entry needs to know about a request, filled in as it is handled.
   type State = { actor: Actor | null; body?: B };
@@ -89,8 +96,8 @@ export function route<B = undefined, P = Record<string, never>, Q = Record<strin
           throw new AppError("BAD_REQUEST", "Body must be a JSON object", { issues: [{ path: "(body)", message: "expected a JSON object" }] });
         state.body = parseOr400(opts.body, raw, "");
       }
-      // Only routes that act on a target ask for one; the others get a value that says so if misused.
-      const target = opts.target ? await targetOfRequest(db(), req) : (undefined as unknown as Target);
+      // Only routes that act on a target ask for one (the handler type has `target: undefined` otherwise).
+      const target = (opts.target ? await targetOfRequest(db(), req) : undefined) as never;
       const result = await handler({ req, body: state.body as B, params, query, actor: state.actor as never, target });
       return result instanceof Response ? result : json(result ?? { ok: true });
     } catch (e) {
