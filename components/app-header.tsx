@@ -14,8 +14,9 @@ export function AppHeader() {
   const me = meQuery.data;
   const isPasswordPending = !!me?.user?.mustChangePassword;
   const pathname = usePathname();
-  // Until a one-time password is replaced the server answers nothing but who you are.
-  const version = useVersion({ enabled: meQuery.isFetched && !isPasswordPending });
+  // On an incident's page, the incident's target; until a one-time password is replaced the server answers nothing but who you are.
+  const incidentId = /^\/incidents\/([0-9a-f-]{36})$/.exec(pathname ?? "")?.[1];
+  const version = useVersion({ enabled: meQuery.isFetched && !isPasswordPending, incidentId });
   const health = useHealth();
   const v = version.data;
   // /health answers 503 with its checks when something is down; anything else without checks is unknown.

@@ -48,6 +48,8 @@ export function openEventStream(opts: {
   };
   document.addEventListener("visibilitychange", onVisibility);
   connect();
+  // Opened in a background tab (a link opened with a middle click): the grace period starts now.
+  if (document.visibilityState === "hidden") onVisibility();
   return {
     close: () => {
       isClosed = true;

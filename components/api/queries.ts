@@ -77,8 +77,14 @@ export function useRun(id: string, initialData?: RunDetail) {
   return useQuery({ queryKey: queryKeys.run(id), queryFn: () => api<RunDetail>(`/api/runs/${id}`), initialData });
 }
 
-export function useVersion({ enabled = true }: { enabled?: boolean } = {}) {
-  return useQuery({ queryKey: queryKeys.version, queryFn: () => api<VersionInfo>("/api/version"), refetchInterval: 10_000, enabled });
+/** What the target runs: the default target's, or on an incident's page the incident's target's. */
+export function useVersion({ enabled = true, incidentId }: { enabled?: boolean; incidentId?: string } = {}) {
+  return useQuery({
+    queryKey: [...queryKeys.version, incidentId ?? null],
+    queryFn: () => api<VersionInfo>("/api/version", incidentId ? { headers: { "x-backout-incident": incidentId } } : undefined),
+    refetchInterval: 10_000,
+    enabled,
+  });
 }
 
 export function useHealth() {

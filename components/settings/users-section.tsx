@@ -163,10 +163,15 @@ function ConfirmUserChange({ pending, onClose, onRevealed }: { pending: Pending 
       {pending?.kind === "role" && (
         <p>
           From {pending.user.role} to <span className="font-medium text-zinc-100">{pending.role}</span>: {ROLE_POWERS[pending.role]}. It applies to their next
-          request; they stay signed in.
+          request; they stay signed in. API tokens they created with a higher role than that are revoked.
         </p>
       )}
-      {pending?.kind === "disable" && <p>They are signed out everywhere at once and cannot sign in until an admin enables them. Their past actions stay on record.</p>}
+      {pending?.kind === "disable" && (
+        <p>
+          They are signed out everywhere at once and cannot sign in until an admin enables them. API tokens they created are revoked. Their past actions stay on
+          record.
+        </p>
+      )}
       {pending?.kind === "enable" && <p>They can sign in again with their current password, as {pending.user.role}.</p>}
       {pending?.kind === "reset" && (
         <p>Their current password stops working and they are signed out everywhere. You get a one-time password to give them; they choose their own at sign-in.</p>

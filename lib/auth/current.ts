@@ -17,7 +17,4 @@ export async function requireActor(next: string, opts: { pendingPassword?: "allo
   return actor;
 }
 
-/** Only same-site paths: never send someone to another host after signing in. */
-export function safeNext(next: string | undefined): string {
-  return next && /^\/(?![\/\\])/.test(next) ? next : "/";
-}
+export { safeNext } from "./next-path";

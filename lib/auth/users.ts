@@ -3,7 +3,7 @@ import { Prisma } from "../../generated/prisma/client";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { hashPassword, randomPassword, verifyPassword } from "./secrets";
-import type { Actor, Role } from "./roles";
+import { hasRole, type Actor, type Role } from "./roles";
 
 export const FIRST_ADMIN_EMAIL = "admin@backout.local";
 
@@ -60,7 +60,7 @@ export async function changePassword(opts: { db: Db; userId: string; session: st
 
 /**
  * An admin changes a user's role or disables (or re-enables) them. Disabling ends their sessions at
- * once. Nobody changes their own role or disables themselves, and at least one active admin must
+ * once and revokes the API tokens they created; demoting revokes those above the new role. Nobody changes their own role or disables themselves, and at least one active admin must
  * remain, so Backout can never be left without someone who can manage users.
  */
 export async function updateUser(opts: { db: Db; actor: Actor; id: string; role?: Role; disabled?: boolean }) {
@@ -80,7 +80,11 @@ export async function updateUser(opts: { db: Db; actor: Actor; id: string; role?
     }
     const updated = await tx.user.update({ where: { id: user.id }, data: { role, disabledAt }, select: USER_ROW });
     const ended = disabledAt ? await tx.session.deleteMany({ where: { userId: user.id } }) : { count: 0 };
-    return { ...updated, sessionsEnded: ended.count };
+    // Their API tokens go with them: all of them when disabled, those above the new role when demoted.
+    const tokens = await tx.apiToken.findMany({ where: { createdById: user.id, revokedAt: null }, select: { id: true, role: true } });
+    const revoke = tokens.filter((t) => disabledAt || !hasRole(role, t.role as Role)).map((t) => t.id);
+    if (revoke.length) await tx.apiToken.updateMany({ where: { id: { in: revoke } }, data: { revokedAt: new Date() } });
+    return { ...updated, sessionsEnded: ended.count, tokensRevoked: revoke.length };
   });
 }
 

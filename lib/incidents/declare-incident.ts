@@ -3,11 +3,18 @@ import type { Db } from "../db/client";
 import type { Actor } from "../auth/roles";
 import type { DeclareIncidentInput } from "../schemas/incident";
 import type { Redis } from "ioredis";
-import { getTarget } from "../targets/load-targets";
+import { AppError } from "../errors";
+import { loadTargets } from "../targets/load-targets";
 import { appendTimeline, publishTimeline } from "./timeline";
 
 export async function declareIncident(opts: { db: Db; redis: Redis; actor: Actor; input: DeclareIncidentInput }) {
   const { db, actor, input } = opts;
+  const known = loadTargets();
+  const target = input.target ?? known.defaultTarget;
+  if (!known.targets.some((t) => t.name === target))
+    throw new AppError("BAD_REQUEST", `Unknown target "${target}"; use one of: ${known.targets.map((t) => t.name).join(", ")} (GET /api/targets)`, {
+      issues: [{ path: "target", message: `one of: ${known.targets.map((t) => t.name).join(", ")}` }],
+    });
   const { incident, entry } = await db.$transaction(async (tx) => {
     const incident = await tx.incident.create({
       data: {
@@ -17,7 +24,7 @@ export async function declareIncident(opts: { db: Db; redis: Redis; actor: Actor
         components: input.components,
         detectedAt: input.detectedAt ?? new Date(),
         declaredBy: actor.label,
-        target: getTarget(input.target).name,
+        target,
       },
     });
     const entry = await appendTimeline(tx, incident.id, "incident.declared", actor.label, {

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
-import { getTarget } from "../targets/load-targets";
+import { loadTargets } from "../targets/load-targets";
 import { baselineFor, listSamples } from "../metrics/store";
 import { getQueueStats } from "../target-ops/queues";
 import { listBackups } from "../steps/executors/postgres";
@@ -15,7 +15,9 @@ import { checklists, evaluateProbe, type Measurements, type ProbeResult } from "
 export async function verifyChecklists(opts: { db: Db; incidentId: string }): Promise<Record<string, ProbeResult & { at: string | null }>> {
   const incident = await opts.db.incident.findUnique({ where: { id: opts.incidentId }, select: { rollbackCompletedAt: true, target: true } });
   if (!incident) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found`);
-  const target = getTarget(incident.target);
+  // A target since removed from targets.json: nothing can be probed, the ticks still stand.
+  const target = loadTargets().targets.find((t) => t.name === incident.target);
+  if (!target) return {};
   const [samples, baseline, queues] = await Promise.all([
     listSamples(opts.db, target.name, { sinceMs: 30 * 60_000 }),
     baselineFor(opts.db, target),

@@ -2,6 +2,7 @@ import "server-only";
 import { AppError } from "../errors";
 import type { Target } from "../targets/schema";
 import { targetUrl } from "../runbooks/steps";
+import { redactSpec } from "../runs/redact";
 
 /** Calls the target's own HTTP API and hands back its JSON; unreachable → 503 saying so. */
 export async function callTarget(target: Target, method: string, path: string | undefined, what: string) {
@@ -11,7 +12,8 @@ export async function callTarget(target: Target, method: string, path: string | 
   try {
     res = await fetch(url, { method, signal: AbortSignal.timeout(15_000) });
   } catch (e) {
-    throw new AppError("UNAVAILABLE", `${target.name} did not answer ${method} ${url} (${(e as Error).message}); is it running?`);
+    // Said on incident timelines, which viewers read: never with a password in the URL.
+    throw new AppError("UNAVAILABLE", redactSpec(`${target.name} did not answer ${method} ${url} (${(e as Error).message}); is it running?`) as string);
   }
   const text = await res.text();
   let body: unknown = text;

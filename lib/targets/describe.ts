@@ -1,4 +1,5 @@
 import type { Target } from "./schema";
+import { redactSpec } from "../runs/redact";
 
 /** A URL with its password replaced, for showing configuration to people. */
 export function withoutPassword(url: string): string {
@@ -11,9 +12,12 @@ export function withoutPassword(url: string): string {
   }
 }
 
-/** How a target is configured, as an admin reads it: what Backout runs and touches, no secrets. */
+/**
+ * How a target is configured, as an admin reads it: what Backout runs and touches, no secrets
+ * (passwords in any URL, in commands too, are masked; the environment shows only its names).
+ */
 export function describeTarget(t: Target) {
-  return {
+  return redactSpec({
     repoPath: t.repoPath,
     releasePattern: t.releasePattern,
     commands: Object.fromEntries(Object.entries(t.commands).filter(([, argv]) => argv).map(([name, argv]) => [name, (argv as string[]).join(" ")])),
@@ -28,5 +32,16 @@ export function describeTarget(t: Target) {
     },
     logFile: t.logFile,
     envKeys: Object.keys(t.env),
-  };
+  }) as DescribedTarget;
 }
+
+type DescribedTarget = {
+  repoPath: string;
+  releasePattern: string;
+  commands: Record<string, string>;
+  http: Target["http"];
+  redis: { url: string; queuePrefix: string; queues: string[]; cachePatterns: string[] };
+  postgres: { url: string; backupDir: string; keepBackups: number; migrationsDir: string | null; dataTables: string[] };
+  logFile: string;
+  envKeys: string[];
+};

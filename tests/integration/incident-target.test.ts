@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, backoutSql, bearer, waitForRun } from "./support/api";
+import { api, backoutSql, BASE, bearer, waitForRun } from "./support/api";
 import { STANDBY } from "./support/env";
 
 const declare = async (body: Record<string, unknown>) => api("POST", "/api/incidents", { title: "Which target?", severity: "P2", ...body }, bearer("commander"));
@@ -16,7 +16,7 @@ describe("an incident is about one target, and what is done for it acts on that 
 
     const before = await backoutSql(`SELECT count(*)::int AS n FROM incidents`);
     const unknown = await declare({ target: "prod" });
-    expect(unknown.status).toBe(404);
+    expect(unknown.status).toBe(400);
     expect(unknown.body.issues[0].path).toBe("target");
     expect(unknown.body.error).toMatch(/demo, standby/);
     expect(await backoutSql(`SELECT count(*)::int AS n FROM incidents`)).toEqual(before);
@@ -57,12 +57,26 @@ describe("an incident is about one target, and what is done for it acts on that 
     expect(unknownIncident.status).toBe(404);
   });
 
-  it("a run started from the incident runs on its target", async () => {
+  it("a run started from the incident runs on its target, whether the body or the header names it", async () => {
     const id = (await declare({ target: STANDBY })).body.id;
     const run = await api("POST", "/api/runs", { runbook: "app-code", params: { release: "v1.0.0" }, dryRun: true, incidentId: id }, bearer("engineer"));
     expect(run.status, JSON.stringify(run.body)).toBe(201);
     const done = await waitForRun(run.body.id);
     expect(done.target).toBe(STANDBY);
+    expect(done.incidentId).toBe(id);
+
+    const byHeader = await api("POST", "/api/runs", { runbook: "app-code", params: { release: "v1.0.0" }, dryRun: true }, { ...bearer("engineer"), "x-backout-incident": id });
+    expect(byHeader.status, JSON.stringify(byHeader.body)).toBe(201);
+    const viaHeader = await waitForRun(byHeader.body.id);
+    expect(viaHeader).toMatchObject({ target: STANDBY, incidentId: id });
+    // A rollback for real waits for Checkpoint 1 however the incident is named.
+    const gated = await api("POST", "/api/runs", { runbook: "cache", params: { warm: false } }, { ...bearer("engineer"), "x-backout-incident": id });
+    expect(gated.status).toBe(409);
+
+    const other = (await declare({})).body.id;
+    const both = await api("POST", "/api/runs", { runbook: "db-backup", dryRun: true, incidentId: other }, { ...bearer("engineer"), "x-backout-incident": id });
+    expect(both.status).toBe(400);
+    expect(both.body.issues[0].path).toBe("incidentId");
   });
 
   it("everyone sees the targets' names; an admin also sees how each is configured", async () => {
@@ -73,5 +87,16 @@ describe("an incident is about one target, and what is done for it acts on that 
     const admin = (await api("GET", "/api/targets", undefined, bearer("admin"))).body;
     expect(admin.targets[1].config.http.baseUrl).toBe("http://127.0.0.1:1");
     expect(admin.targets[0].config.commands.restart).toMatch(/pm2 restart all/);
+  });
+
+  it("an incident whose target was removed from the targets file still opens, and says how to get it back", async () => {
+    const id = (await declare({})).body.id;
+    await backoutSql(`UPDATE incidents SET target = 'retired' WHERE id = $1`, [id]);
+    const detail = await api("GET", `/api/incidents/${id}`, undefined, bearer("viewer"));
+    expect(detail.status).toBe(200);
+    expect(detail.body.target).toBe("retired");
+    const page = await fetch(`${BASE}/incidents/${id}`, { headers: bearer("viewer") });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("no longer declares");
   });
 });

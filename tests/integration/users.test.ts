@@ -135,4 +135,22 @@ describe("user administration", () => {
     const audit = await backoutSql<{ status: number }>(`SELECT status FROM audit_entries WHERE path = $1 ORDER BY id`, [`/api/users/${id}`]);
     expect(audit.map((a) => a.status)).toEqual([403]);
   });
+
+  it("the API tokens a user made go with them: all when disabled, those above their new role when demoted", async () => {
+    const id = await makeUser("token-maker@example.com", "admin", "an admin password");
+    const { cookie } = await signIn("token-maker@example.com", "an admin password");
+    const make = async (name: string, role: string) => (await api("POST", "/api/tokens", { name, role }, { cookie })).body.token as string;
+    const adminToken = await make("maker-admin", "admin");
+    const engineerToken = await make("maker-engineer", "engineer");
+    const works = async (token: string) => (await api("GET", "/api/runs", undefined, { authorization: `Bearer ${token}` })).status === 200;
+
+    const demoted = await api("PATCH", `/api/users/${id}`, { role: "engineer" });
+    expect(demoted.body.tokensRevoked).toBe(1);
+    expect(await works(adminToken)).toBe(false);
+    expect(await works(engineerToken)).toBe(true);
+
+    const disabled = await api("PATCH", `/api/users/${id}`, { disabled: true });
+    expect(disabled.body.tokensRevoked).toBe(1);
+    expect(await works(engineerToken)).toBe(false);
+  });
 });

@@ -158,8 +158,11 @@ describe("describeTarget: what an admin sees of a target, without its secrets", 
 
   it("shows commands, paths and queues, and only the names of the target's environment", () => {
     const file = parseTargetsFile(readTargetsJson(), "targets.json", { ...VARS, DEMO_DATABASE_URL: "postgresql://demo:pg-secret@127.0.0.1:5432/demo", DEMO_REDIS_URL: "redis://:redis-secret@127.0.0.1:6379/1" });
-    const shown = describeTarget(file.targets[0]!);
+    const target = file.targets[0]!;
+    const shown = describeTarget({ ...target, commands: { ...target.commands, migrate: ["psql", "postgresql://app:cmd-secret@db:5432/app", "-f", "up.sql"] } });
     const text = JSON.stringify(shown);
+    expect(text).not.toContain("cmd-secret");
+    expect(shown.commands.migrate).toBe("psql postgresql://app:***@db:5432/app -f up.sql");
     expect(text).not.toContain("pg-secret");
     expect(text).not.toContain("redis-secret");
     expect(shown.commands.restart).toMatch(/pm2 restart all/);

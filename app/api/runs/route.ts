@@ -2,6 +2,7 @@ import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { redis } from "@/lib/redis";
 import { json, route } from "@/lib/http/route";
+import { AppError } from "@/lib/errors";
 import { startRunInput } from "@/lib/schemas/run";
 import { startRun } from "@/lib/runs/start-run";
 import { getRun, listRuns } from "@/lib/runs/get-run";
@@ -10,8 +11,17 @@ export const dynamic = "force-dynamic";
 
 // A run started for an incident is on its timeline as run.started; a refused one (the Checkpoint 1
 // gate, the target's lock) is added there by the wrapper.
-export const POST = route({ role: "engineer", body: startRunInput, incidentTimeline: "failures" }, async ({ body, actor }) => {
-  const started = await startRun({ db: db(), redis: redis(), input: body, actor });
+export const POST = route({ role: "engineer", body: startRunInput, incidentTimeline: "failures" }, async ({ req, body, actor }) => {
+  // The incident may be named in the body or, as for every control, by X-Backout-Incident.
+  const header = req.headers.get("x-backout-incident") ?? undefined;
+  if (header && body.incidentId && header !== body.incidentId)
+    throw new AppError("BAD_REQUEST", "X-Backout-Incident and incidentId name different incidents; send one of them", {
+      issues: [{ path: "incidentId", message: "differs from the X-Backout-Incident header" }],
+    });
+  if (header && !z.string().uuid().safeParse(header).success)
+    throw new AppError("BAD_REQUEST", "X-Backout-Incident must be an incident id (a UUID from GET /api/incidents)", { issues: [{ path: "x-backout-incident", message: "not a UUID" }] });
+  const incidentId = body.incidentId ?? header;
+  const started = await startRun({ db: db(), redis: redis(), input: { ...body, incidentId }, actor });
   const run = await getRun({ db: db(), runId: started.id });
   return json({ id: started.id, status: started.status, isDryRun: started.isDryRun, steps: run.steps.map((s) => ({ index: s.index, key: s.key, name: s.name, kind: s.kind, spec: s.spec })) }, 201, {
     location: `/api/runs/${started.id}`,

@@ -71,6 +71,15 @@ describe("openEventStream lets go of a background tab's connection and takes it 
     expect(FakeEventSource.opened[1]!.url).toBe("/events?after=41");
   });
 
+  it("lets go too when it was opened in a tab already in the background", () => {
+    fakeDocument.visibilityState = "hidden";
+    open();
+    vi.advanceTimersByTime(10_000);
+    expect(FakeEventSource.opened[0]!.readyState).toBe(FakeEventSource.CLOSED);
+    setVisibility("visible");
+    expect(FakeEventSource.opened).toHaveLength(2);
+  });
+
   it("stops listening once closed", () => {
     const { stream } = open();
     stream.close();
