@@ -53,7 +53,7 @@ await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 120_000 })
 console.log(`
   Backout is running:  http://localhost:${env.PORT}${firstAdmin ? `
 
-  First admin (shown once, change it after signing in):
+  First admin (shown once; you choose your own password at first sign-in):
     email:    ${firstAdmin.email}
     password: ${firstAdmin.password}` : ""}
   Demo target:         http://127.0.0.1:${env.DEMO_PORT}  (release ${(await (await fetch(`http://127.0.0.1:${env.DEMO_PORT}/api/version`)).json()).version})
