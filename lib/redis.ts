@@ -24,7 +24,6 @@ export function redis(): Redis {
 export const keys = {
   events: () => `${env.BACKOUT_REDIS_PREFIX}:run-events`,
   incidentEvents: () => `${env.BACKOUT_REDIS_PREFIX}:incident-events`,
-  samplerHeartbeat: () => `${env.BACKOUT_REDIS_PREFIX}:sampler`,
   metrics: () => `${env.BACKOUT_REDIS_PREFIX}:metrics`,
   cancel: () => `${env.BACKOUT_REDIS_PREFIX}:run-cancel`,
   workerHeartbeat: (id: string) => `${env.BACKOUT_REDIS_PREFIX}:worker:${id}`,

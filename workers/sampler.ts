@@ -1,7 +1,7 @@
 import { env } from "../lib/env";
 import { log } from "../lib/log";
 import { createDb } from "../lib/db/client";
-import { createRedis, keys } from "../lib/redis";
+import { createRedis } from "../lib/redis";
 import { loadTargets } from "../lib/targets/load-targets";
 import { sampleTarget, type SamplerMemory } from "../lib/metrics/sample-target";
 import { pruneSamples, recordSample } from "../lib/metrics/store";
@@ -26,8 +26,6 @@ async function sampleAll() {
       log.warn({ target: target.name, err: (e as Error).message }, "sample failed");
     }
   }
-  // Not awaited: with Backout's Redis down the samples must still reach Postgres.
-  void redis.set(keys.samplerHeartbeat(), new Date().toISOString(), "PX", Math.max(15_000, env.SAMPLE_INTERVAL_MS * 3)).catch(() => {});
   if (tick++ % 60 === 0) await pruneSamples(db, env.METRICS_RETENTION_HOURS).catch(() => {});
 }
 

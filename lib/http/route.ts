@@ -10,10 +10,9 @@ import { hasRole, type Actor, type Role } from "../auth/roles";
 import { recordAudit } from "../audit";
 import { redis } from "../redis";
 import { recordIncidentAction } from "../incidents/timeline";
-import { targetOfRequest } from "../targets/of-request";
+import { isUuid, targetOfRequest } from "../targets/of-request";
 import type { Target } from "../targets/schema";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
@@ -134,7 +133,8 @@ export function route<
   };
 }
 
-const incidentOf = (v: unknown): string | null => (typeof v === "string" && UUID.test(v) ? v : null);
+// Never throws: a malformed id is for the handler to refuse; the audit entry is written regardless.
+const incidentOf = (v: unknown): string | null => (isUuid(v) ? v : null);
 
 function parseOr400<T>(schema: ZodType<T>, value: unknown, prefix: string): T {
   const r = schema.safeParse(value);

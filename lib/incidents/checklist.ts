@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "../db/client";
-import type { Actor } from "../auth/roles";
+import { hasRole, type Actor } from "../auth/roles";
 import { AppError } from "../errors";
 import { checklistProgress, checklistSchedule, checklists, checkpoints } from "../plan";
 import type { Redis } from "ioredis";
@@ -24,7 +24,7 @@ export async function checklistState(db: Pick<Db, "$queryRawUnsafe">, incidentId
   return Object.fromEntries(rows.map((r) => [r.itemId, { isTicked: r.isTicked, isOverride: r.isOverride, reason: r.reason, by: r.actorLabel, at: new Date(r.at).toISOString() }]));
 }
 
-export const tickedIds = (state: Record<string, ItemState>) => Object.entries(state).filter(([, s]) => s.isTicked).map(([id]) => id);
+const tickedIds = (state: Record<string, ItemState>) => Object.entries(state).filter(([, s]) => s.isTicked).map(([id]) => id);
 
 /** A person ticks (or unticks) one item of the plan's checklists; it lands on the timeline. */
 export async function tickItem(opts: { db: Db; redis: Redis; actor: Actor; incidentId: string; itemId: string; isTicked: boolean; isOverride?: boolean; reason?: string }) {
@@ -72,7 +72,7 @@ export async function enforceCheckpointOne(tx: Tx, opts: { incidentId: string; a
   const { missing } = checklistProgress(cp1, tickedIds(await checklistState(tx, opts.incidentId)));
   if (missing.length === 0) return [];
   if (opts.override) {
-    if (opts.actor.role !== "commander" && opts.actor.role !== "admin")
+    if (!hasRole(opts.actor.role, "commander"))
       throw new AppError("FORBIDDEN", `Only a commander may override ${cp1.title}; you are ${opts.actor.role}`);
     return [
       await appendTimeline(tx, opts.incidentId, "checkpoint.overridden", opts.actor.label, {

@@ -33,7 +33,11 @@ export async function recordDecisionInput(opts: { db: Db; redis: Redis; actor: A
 /** plan §2, evaluated now: the matrix from the last 30 minutes of samples, the baseline and the stated facts; the flowchart walk. */
 export async function incidentDecision(opts: { db: Db; incidentId: string; now?: Date }) {
   const now = opts.now ?? new Date();
-  const incident = await opts.db.incident.findUnique({ where: { id: opts.incidentId }, include: { timeline: { orderBy: { seq: "asc" } } } });
+  // Polled by every open decision panel: read only the entries the decision is folded from.
+  const incident = await opts.db.incident.findUnique({
+    where: { id: opts.incidentId },
+    include: { timeline: { where: { type: { in: ["decision.fact_stated", "flowchart.answered", "flowchart.quick_fix_started"] } }, orderBy: { seq: "asc" } } },
+  });
   if (!incident) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found`);
   const target = getTarget(incident.target);
   const [records, baseline] = await Promise.all([listSamples(opts.db, target.name, { sinceMs: 30 * 60_000 }), baselineFor(opts.db, target)]);

@@ -5,7 +5,7 @@ import os from "node:os";
 import { promisify } from "node:util";
 import pg from "pg";
 import type { Target } from "../targets/schema";
-import { getTargetFacts } from "../targets/facts";
+import { getCheckedOut } from "../targets/facts";
 import { getQueueStats } from "../target-ops/queues";
 
 const exec = promisify(execFile);
@@ -34,10 +34,7 @@ export async function gatherInformation(target: Target) {
     }
   };
   const [deployment, commits, queues, rows, disk] = await Promise.all([
-    part(async () => {
-      const f = await getTargetFacts(target);
-      return { release: f.currentRelease, sha: f.currentSha };
-    }),
+    part(() => getCheckedOut(target)),
     part(async () => (await exec("git", ["-C", target.repoPath, "log", "--oneline", "--decorate", "-5"], { timeout: 5000 })).stdout.trim().split("\n").filter(Boolean)),
     part(() => getQueueStats(target)),
     part(async () => {

@@ -13,7 +13,7 @@ export async function getIncident(opts: { db: Db; incidentId: string }) {
     },
   });
   if (!incident) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found; GET /api/incidents lists them`);
-  const [checklist, verification] = await Promise.all([checklistState(opts.db, opts.incidentId), verifyChecklists({ db: opts.db, incidentId: opts.incidentId })]);
+  const [checklist, verification] = await Promise.all([checklistState(opts.db, opts.incidentId), verifyChecklists({ db: opts.db, incident })]);
   return { ...incident, timeline: incident.timeline.map(({ id: _id, ...e }) => e), checklist, verification };
 }
 

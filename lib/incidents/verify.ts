@@ -1,6 +1,5 @@
 import "server-only";
 import type { Db } from "../db/client";
-import { AppError } from "../errors";
 import { loadTargets } from "../targets/load-targets";
 import { baselineFor, listSamples } from "../metrics/store";
 import { getQueueStats } from "../target-ops/queues";
@@ -12,9 +11,11 @@ import { checklists, evaluateProbe, type Measurements, type ProbeResult } from "
  * errors; §6.4 metrics within target; §9 backup available…), with the measured value. A person
  * can still tick or untick with a reason; this never ticks anything by itself.
  */
-export async function verifyChecklists(opts: { db: Db; incidentId: string }): Promise<Record<string, ProbeResult & { at: string | null }>> {
-  const incident = await opts.db.incident.findUnique({ where: { id: opts.incidentId }, select: { rollbackCompletedAt: true, target: true } });
-  if (!incident) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found`);
+export async function verifyChecklists(opts: {
+  db: Db;
+  incident: { id: string; target: string; rollbackCompletedAt: Date | null };
+}): Promise<Record<string, ProbeResult & { at: string | null }>> {
+  const { incident } = opts;
   // A target since removed from targets.json: nothing can be probed, the ticks still stand.
   const target = loadTargets().targets.find((t) => t.name === incident.target);
   if (!target) return {};
@@ -28,7 +29,7 @@ export async function verifyChecklists(opts: { db: Db; incidentId: string }): Pr
   // "No new errors" since the rollback completed: any sample after it with a non-zero error rate.
   const afterRollback = since ? samples.filter((s) => new Date(s.at) > since) : [];
   const smoke = await opts.db.step.findFirst({
-    where: { key: "smoke-tests", run: { incidentId: opts.incidentId } },
+    where: { key: "smoke-tests", run: { incidentId: incident.id } },
     orderBy: { finishedAt: "desc" },
     select: { status: true },
   });

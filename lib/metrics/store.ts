@@ -32,9 +32,6 @@ export async function pruneSamples(db: Db, retentionHours: number): Promise<numb
   return count;
 }
 
-/** A healthy sample: the service up and under the plan §6.4 error-rate target. */
-const isHealthy = (v: Partial<MetricValues>) => v.healthUp === true && (v.errorRate ?? 0) < 1;
-
 /**
  * The baseline the plan's relative rules compare against ("response time > 2x baseline"): the
  * median of the newest healthy samples (up to 60 within the retention), with configured values
@@ -47,7 +44,8 @@ export async function baselineFor(db: Db, target: Target): Promise<(Baseline & {
      ORDER BY id DESC LIMIT 60`,
     target.name,
   );
-  const samples: Sample[] = rows.map((r) => ({ at: new Date(r.at), values: r.values })).filter((s) => isHealthy(s.values));
+  // Healthy samples only (up, under the plan §6.4 error-rate target): the WHERE above.
+  const samples: Sample[] = rows.map((r) => ({ at: new Date(r.at), values: r.values }));
   const learnt = computeBaseline(samples);
   const configured = target.baseline;
   if (!learnt && Object.keys(configured).length === 0) return null;

@@ -6,14 +6,16 @@ import type { SeverityLevel } from "./severity";
 
 export type Answer = "yes" | "no";
 
-export type QuestionId =
-  | "service-down-or-data-at-risk"
-  | "error-rate-over-10"
-  | "quick-fix-failed"
-  | "performance-degraded-over-50"
-  | "queue-cache-not-fixable"
-  | "single-feature-broken"
-  | "can-disable-feature";
+export const QUESTION_IDS = [
+  "service-down-or-data-at-risk",
+  "error-rate-over-10",
+  "quick-fix-failed",
+  "performance-degraded-over-50",
+  "queue-cache-not-fixable",
+  "single-feature-broken",
+  "can-disable-feature",
+] as const;
+export type QuestionId = (typeof QUESTION_IDS)[number];
 
 export type ActionId =
   | "rollback-immediately"

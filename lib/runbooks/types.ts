@@ -26,6 +26,8 @@ export type Runbook<P = Record<string, unknown>> = {
   risk: Risk;
   /** The least role that may start it (default engineer); database restores are the commander's. */
   requiredRole?: Role;
+  /** false for procedures that roll nothing back (a backup, a deploy): no Checkpoint 1 gate, no "rollback completed". */
+  isRollback?: false;
   timeRequired?: string;
   /** Parameters a request may choose, validated against what the target has. */
   params: (facts: TargetFacts, target: Target) => z.ZodType<P>;

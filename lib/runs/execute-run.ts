@@ -10,10 +10,10 @@ import { killGroup } from "../steps/spawn";
 import { sleep, StepAbort, StepFailure, type OutputStream, type StepContext } from "../steps/context";
 import { appendEvents, LeaseLost, publishEvents, transitionStep, type RunEventInput, type StepTransition } from "./events";
 import { releaseTargetLock } from "./lock";
+import { findRunbook } from "../runbooks";
 import { appendTimeline, publishTimeline, type TimelineEntry } from "../incidents/timeline";
 
 // Runbooks that do not roll anything back: their success starts no post-rollback clock.
-const NOT_ROLLBACKS = new Set(["db-backup", "deploy"]);
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -29,7 +29,7 @@ type Deps = { db: Db; redis: Redis; log: Logger; workerId: string; leaseMs: numb
  * Postgres going away (restart, failover, network): SQLSTATE class 08 (connection exception),
  * 57P01–57P03 (shutting down, cannot connect now), or the driver losing its socket.
  */
-export function isTransientDbError(e: unknown): boolean {
+function isTransientDbError(e: unknown): boolean {
   if (e instanceof RunClaimedElsewhere || e instanceof LeaseLost) return false;
   if (e instanceof Prisma.PrismaClientKnownRequestError && ["P1001", "P1002", "P1017", "P2024"].includes(e.code)) return true;
   const cause = (e as { meta?: { driverAdapterError?: { cause?: { code?: string; originalCode?: string } } } })?.meta?.driverAdapterError?.cause;
@@ -157,7 +157,7 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
       if (run.incidentId) {
         timeline.push(await appendTimeline(tx, run.incidentId, `run.${status}`, "worker", { runId, runbook: run.runbook, error: error ?? null }));
         // plan §9: checkpoints 4 and 5 are timed from the rollback's completion.
-        if (status === "succeeded" && !NOT_ROLLBACKS.has(run.runbook))
+        if (status === "succeeded" && findRunbook(run.runbook)?.isRollback !== false)
           await tx.incident.updateMany({ where: { id: run.incidentId, rollbackCompletedAt: null }, data: { rollbackCompletedAt: new Date() } });
       }
       if (status !== "succeeded") {

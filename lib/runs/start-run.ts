@@ -87,7 +87,7 @@ export async function startRun(opts: {
       });
       if (!isDryRun) await tx.targetLock.create({ data: { target: target.name, runId: run.id } });
       // Backups and deploys are not rollbacks; dry runs execute nothing: neither waits for Checkpoint 1.
-      if (input.incidentId && !isDryRun && !["db-backup", "deploy"].includes(runbook.id))
+      if (input.incidentId && !isDryRun && runbook.isRollback !== false)
         timeline.push(...(await enforceCheckpointOne(tx, { incidentId: input.incidentId, actor, runbookTitle: runbook.title, override: input.checkpointOverride })));
       if (input.incidentId)
         timeline.push(

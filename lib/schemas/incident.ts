@@ -1,9 +1,10 @@
 import { z } from "zod";
 
-export const SEVERITIES = ["P0", "P1", "P2", "P3"] as const;
 import { COMPONENTS, INCIDENT_STATUSES } from "../plan/incident";
+import { SEVERITY_LEVELS as SEVERITIES } from "../plan/severity";
+import { QUESTION_IDS } from "../plan/flowchart";
 
-export { COMPONENTS, INCIDENT_STATUSES };
+export { COMPONENTS, INCIDENT_STATUSES, SEVERITIES };
 
 const severity = z.enum(SEVERITIES, { error: "severity: one of P0, P1, P2, P3 (plan §1)" });
 
@@ -41,7 +42,6 @@ export const tickInput = z
   .strict();
 
 // plan §2: the facts a commander states (the matrix's non-metric rows) and flowchart answers.
-export const QUESTION_IDS = ["service-down-or-data-at-risk", "error-rate-over-10", "quick-fix-failed", "performance-degraded-over-50", "queue-cache-not-fixable", "single-feature-broken", "can-disable-feature"] as const;
 export const decisionInput = z
   .object({
     facts: z

@@ -28,22 +28,30 @@ function compareReleases(a: string, b: string): number {
   return a.localeCompare(b);
 }
 
-/** Reads what the target has now: its release tags, what is checked out, its backups. */
-export async function getTargetFacts(target: Target): Promise<TargetFacts> {
-  const pattern = new RegExp(target.releasePattern);
-  const [tags, current, sha] = await Promise.all([
-    git(target.repoPath, ["tag", "-l"]),
+/**
+ * Only what is checked out: the release tag on HEAD (when it matches the target's releasePattern)
+ * and the sha. Two git processes, for what is polled (the version badge, §3 information).
+ */
+export async function getCheckedOut(target: Target): Promise<{ release: string | null; sha: string | null }> {
+  const [current, sha] = await Promise.all([
     git(target.repoPath, ["describe", "--tags", "--exact-match", "HEAD"]),
     git(target.repoPath, ["rev-parse", "HEAD"]),
   ]);
+  return { release: current && new RegExp(target.releasePattern).test(current) ? current : null, sha };
+}
+
+/** Reads what the target has now: its release tags, what is checked out, its backups. */
+export async function getTargetFacts(target: Target): Promise<TargetFacts> {
+  const pattern = new RegExp(target.releasePattern);
+  const [tags, checkedOut] = await Promise.all([git(target.repoPath, ["tag", "-l"]), getCheckedOut(target)]);
   const releases = (tags ?? "").split("\n").filter((t) => t && pattern.test(t)).sort(compareReleases);
   const dir = target.postgres.migrationsDir;
   const downMigrations =
     dir && fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".down.sql")).sort() : [];
   return {
     releases,
-    currentRelease: current && releases.includes(current) ? current : null,
-    currentSha: sha,
+    currentRelease: checkedOut.release,
+    currentSha: checkedOut.sha,
     backups: listBackups(target.postgres.backupDir).map((b) => b.name),
     downMigrations,
   };

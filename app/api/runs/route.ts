@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { startRunInput } from "@/lib/schemas/run";
 import { startRun } from "@/lib/runs/start-run";
 import { getRun, listRuns } from "@/lib/runs/get-run";
+import { incidentOfRequest } from "@/lib/targets/of-request";
 
 export const dynamic = "force-dynamic";
 
@@ -13,13 +14,11 @@ export const dynamic = "force-dynamic";
 // gate, the target's lock) is added there by the wrapper.
 export const POST = route({ role: "engineer", body: startRunInput, incidentTimeline: "failures" }, async ({ req, body, actor }) => {
   // The incident may be named in the body or, as for every control, by X-Backout-Incident.
-  const header = req.headers.get("x-backout-incident") ?? undefined;
+  const header = incidentOfRequest(req);
   if (header && body.incidentId && header !== body.incidentId)
     throw new AppError("BAD_REQUEST", "X-Backout-Incident and incidentId name different incidents; send one of them", {
       issues: [{ path: "incidentId", message: "differs from the X-Backout-Incident header" }],
     });
-  if (header && !z.string().uuid().safeParse(header).success)
-    throw new AppError("BAD_REQUEST", "X-Backout-Incident must be an incident id (a UUID from GET /api/incidents)", { issues: [{ path: "x-backout-incident", message: "not a UUID" }] });
   const incidentId = body.incidentId ?? header;
   const started = await startRun({ db: db(), redis: redis(), input: { ...body, incidentId }, actor });
   const run = await getRun({ db: db(), runId: started.id });

@@ -1,4 +1,5 @@
 import { notFound } from "next/navigation";
+import { isUuid } from "@/lib/targets/of-request";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { requireActor } from "@/lib/auth/current";
@@ -11,10 +12,8 @@ import { IncidentClient } from "./incident-client";
 
 export const dynamic = "force-dynamic";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 async function loadIncident(id: string) {
-  if (!UUID.test(id)) notFound();
+  if (!isUuid(id)) notFound();
   try {
     return await getIncident({ db: db(), incidentId: id });
   } catch (e) {

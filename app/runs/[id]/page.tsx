@@ -1,4 +1,5 @@
 import { notFound } from "next/navigation";
+import { isUuid } from "@/lib/targets/of-request";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { findRunbook } from "@/lib/runbooks";
@@ -9,10 +10,8 @@ import { requireActor } from "@/lib/auth/current";
 
 export const dynamic = "force-dynamic";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 async function loadRun(id: string) {
-  if (!UUID.test(id)) notFound();
+  if (!isUuid(id)) notFound();
   try {
     return await getRun({ db: db(), runId: id });
   } catch (e) {

@@ -6,6 +6,7 @@ import * as s from "../steps";
 // Not a procedure of the plan: deploys a release forward (how the demo's broken v1.1.0 goes out).
 export const deploy = defineRunbook({
   id: "deploy",
+  isRollback: false,
   title: "Deploy a release",
   planSection: "—",
   summary: "Check out a release, install, build, migrate, restart, verify health. Use it to put the demo's broken v1.1.0 live.",

@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { route } from "@/lib/http/route";
 import { SSE_HEADERS, lastEventId } from "@/lib/events/headers";
 import { runIdParam } from "@/lib/schemas/run";
-import { getRun } from "@/lib/runs/get-run";
+import { AppError } from "@/lib/errors";
 import { sequencedEventStream } from "@/lib/events/sse";
 import { runEventBus } from "@/lib/events/bus";
 import { listRunEvents } from "@/lib/runs/get-run";
@@ -13,7 +13,9 @@ export const dynamic = "force-dynamic";
 export const GET = route(
   { role: "viewer", params: runIdParam, query: z.object({ after: z.coerce.number().int().min(0).optional() }) },
   async ({ req, params, query }) => {
-    await getRun({ db: db(), runId: params.id }); // 404 before opening a stream
+    // 404 before opening a stream.
+    if (!(await db().run.findUnique({ where: { id: params.id }, select: { id: true } })))
+      throw new AppError("NOT_FOUND", `Run ${params.id} not found; GET /api/runs lists recent runs`);
     const afterSeq = lastEventId(req.headers) ?? query.after ?? 0;
     const stream = sequencedEventStream({
       bus: runEventBus(),
