@@ -45,3 +45,11 @@ export async function apiAnyStatus<T>(path: string): Promise<T> {
   const res = await fetch(path, { cache: "no-store" });
   return (await res.json()) as T;
 }
+
+/** What a failed request said, with its status (0 when Backout could not be reached), for error displays. */
+export type ApiFailure = ApiErrorBody & { status: number };
+
+export function toApiFailure(e: unknown): ApiFailure {
+  if (e instanceof ApiError) return { ...e.body, status: e.status };
+  return { error: (e as Error)?.message ?? "Unknown error", status: 0 };
+}

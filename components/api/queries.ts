@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { api, apiAnyStatus } from "./client";
-import type { Catalog, ChecklistJson, HealthInfo, IncidentDetail, IncidentSummary, Me, RunDetail, RunListItem, TokenRow, UserRow, VersionInfo } from "./types";
+import type { Catalog, HealthInfo, IncidentDetail, IncidentSummary, Me, RunDetail, RunListItem, TokenRow, UserRow, VersionInfo } from "./types";
 
 export const queryKeys = {
   catalog: ["catalog"] as const,
@@ -15,7 +15,12 @@ export const queryKeys = {
   me: ["me"] as const,
   incidents: ["incidents"] as const,
   incident: (id: string) => ["incident", id] as const,
-  checklists: ["checklists"] as const,
+  decision: (incidentId: string) => ["incident", incidentId, "decision"] as const,
+  // An incident's control panels; the un-parameterised keys refetch every incident's.
+  information: (incidentId: string) => ["controls", "information", incidentId] as const,
+  allInformation: ["controls", "information"] as const,
+  queueStats: ["controls", "queue-stats"] as const,
+  backups: ["controls", "backups"] as const,
   users: ["users"] as const,
   tokens: ["tokens"] as const,
 };
@@ -35,15 +40,6 @@ export function useIncidents(initialData?: IncidentSummary[]) {
 
 export function useIncident(id: string, initialData?: IncidentDetail) {
   return useQuery({ queryKey: queryKeys.incident(id), queryFn: () => api<IncidentDetail>(`/api/incidents/${id}`), initialData });
-}
-
-export function useChecklists(initialData?: ChecklistJson[]) {
-  return useQuery({
-    queryKey: queryKeys.checklists,
-    queryFn: async () => (await api<{ checklists: ChecklistJson[] }>("/api/checklists")).checklists,
-    initialData,
-    staleTime: Infinity,
-  });
 }
 
 export function useUsers() {

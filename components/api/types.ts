@@ -27,6 +27,8 @@ export type RunbookSummary = {
 };
 
 export type Backup = { name: string; bytes: number; createdAt: string };
+/** One queue's job counts (GET /api/queue/stats), as lib/target-ops reads them. */
+export type QueueCounts = import("@/lib/target-ops/queues").QueueStats[string];
 
 export type Catalog = {
   target: { name: string; description: string; queues: string[]; cachePatterns: string[]; dataTables: string[] };
@@ -182,26 +184,8 @@ export type Tick = { isTicked: boolean; isOverride: boolean; reason: string | nu
 export type Verification = { verified: boolean; value: number | string | boolean | null; why: string; at: string | null };
 export type IncidentDetail = IncidentSummary & { timeline: TimelineEntry[]; runs: IncidentRun[]; checklist: Record<string, Tick>; verification: Record<string, Verification> };
 
-export type ChecklistItemJson = {
-  id: string;
-  text: string;
-  section: string;
-  group?: string;
-  commands?: string[];
-  expected?: string;
-  target?: string;
-  howToCheck?: string;
-  probe?: { kind: string; rule: string };
-};
-export type ChecklistJson = {
-  id: string;
-  title: string;
-  section: string;
-  intro?: string;
-  opensOn: "always" | "code-rollback" | "queue-resume" | "rollback-completed";
-  opensAfterMs?: number;
-  items: ChecklistItemJson[];
-};
+/** The plan's checklists travel as JSON exactly as lib/plan declares them (no dates, no functions). */
+export type { Checklist as ChecklistJson, ChecklistItem as ChecklistItemJson } from "@/lib/plan";
 
 export type UserRow = { id: string; email: string; name: string | null; role: Role; disabledAt: string | null; createdAt: string; mustChangePassword: boolean };
 export type TokenRow = {

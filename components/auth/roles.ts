@@ -1,4 +1,5 @@
 import type { Role } from "../api/types";
+import type { Tone } from "../ui/badge";
 
 export const ROLES: readonly Role[] = ["viewer", "engineer", "commander", "admin"];
 
@@ -9,6 +10,8 @@ export const ROLE_POWERS: Record<Role, string> = {
   commander: "also declares incidents, ticks checkpoints, approves gates, overrides, restores databases",
   admin: "also manages users and API tokens",
 };
+
+export const roleTone: Record<Role, Tone> = { viewer: "zinc", engineer: "sky", commander: "violet", admin: "amber" };
 
 const RANK: Record<Role, number> = { viewer: 0, engineer: 1, commander: 2, admin: 3 };
 

@@ -4,10 +4,10 @@ import Link from "next/link";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
 import type { Me } from "../api/types";
-import { Badge, type Tone } from "../ui/badge";
+import { Badge } from "../ui/badge";
+import { roleTone } from "./roles";
 import { Button } from "../ui/button";
 
-export const roleTone: Record<string, Tone> = { viewer: "zinc", engineer: "sky", commander: "violet", admin: "amber" };
 
 /** Who is signed in, as what, and the way out. */
 export function UserMenu({ me }: { me: Me }) {

@@ -1,5 +1,7 @@
 "use client";
 
+import { queryKeys } from "../api/queries";
+import { toApiFailure } from "../api/client";
 import Link from "next/link";
 import { useState } from "react";
 import type { Catalog, Role, StartRunResponse } from "../api/types";
@@ -7,7 +9,7 @@ import { hasRole, needsRole } from "../auth/roles";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";
-import { toControlError, useControlAction } from "./control-api";
+import { useControlAction } from "./control-api";
 import { ControlErrorText, PanelHeader } from "./control-error";
 
 type Mode = "pattern" | "flush";
@@ -21,8 +23,8 @@ export function CachePanel({ incidentId, role, catalog }: { incidentId: string; 
   const [confirmFlush, setConfirmFlush] = useState(false);
   const [mode, setMode] = useState<Mode | null>(null);
   const [started, setStarted] = useState<{ id: string; mode: Mode } | null>(null);
-  const warm = useControlAction(incidentId, [["controls", "information"]]);
-  const runs = useControlAction<StartRunResponse>(incidentId, [["runs"]]);
+  const warm = useControlAction(incidentId, [queryKeys.allInformation]);
+  const runs = useControlAction<StartRunResponse>(incidentId, [queryKeys.allRuns]);
 
   const start = (m: Mode) => {
     setMode(m);
@@ -39,7 +41,7 @@ export function CachePanel({ incidentId, role, catalog }: { incidentId: string; 
       },
     );
   };
-  const runError = runs.error ? toControlError(runs.error) : null;
+  const runError = runs.error ? toApiFailure(runs.error) : null;
 
   return (
     <Card data-testid="cache-panel" className="flex min-w-0 flex-col gap-3 pb-3">

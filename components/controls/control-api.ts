@@ -1,10 +1,8 @@
 "use client";
 
+import { queryKeys } from "../api/queries";
 import { useMutation, useQueryClient, type QueryKey } from "@tanstack/react-query";
-import { api, ApiError } from "../api/client";
-import type { ApiErrorBody } from "../api/types";
-
-export type ControlError = ApiErrorBody & { status: number };
+import { api } from "../api/client";
 
 /** Requests sent for an incident: the server acts on the incident's target and puts what was done (or tried) on its timeline. */
 export const forIncident = (incidentId: string) => ({ "x-backout-incident": incidentId });
@@ -12,11 +10,6 @@ export const forIncident = (incidentId: string) => ({ "x-backout-incident": inci
 /** A mutating call from an incident's controls. Errors carry the server's `{ error }` body. */
 export function controlPost<T>(path: string, incidentId: string, body?: unknown): Promise<T> {
   return api<T>(path, { method: "POST", body, headers: forIncident(incidentId) });
-}
-
-export function toControlError(e: unknown): ControlError {
-  if (e instanceof ApiError) return { ...e.body, status: e.status };
-  return { error: (e as Error)?.message ?? "Unknown error", status: 0 };
 }
 
 type ActionVars = { path: string; body?: unknown };
@@ -27,7 +20,7 @@ export function useControlAction<T = unknown>(incidentId: string, refetch: Query
   return useMutation<T, unknown, ActionVars>({
     mutationFn: ({ path, body }) => controlPost<T>(path, incidentId, body),
     onSettled: () => {
-      for (const key of [...refetch, ["incident", incidentId]]) void queryClient.invalidateQueries({ queryKey: key });
+      for (const key of [...refetch, queryKeys.incident(incidentId)]) void queryClient.invalidateQueries({ queryKey: key });
     },
   });
 }

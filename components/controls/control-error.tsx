@@ -1,13 +1,13 @@
 "use client";
 
+import { toApiFailure } from "../api/client";
 import Link from "next/link";
 import { cn } from "../ui/cn";
-import { toControlError } from "./control-api";
 
 /** The server's `{ error }` next to the control that caused it; a 409 naming an active run links to it. */
 export function ControlErrorText({ error, testId, className }: { error: unknown; testId?: string; className?: string }) {
   if (!error) return null;
-  const e = toControlError(error);
+  const e = toApiFailure(error);
   return (
     <p role="alert" data-testid={testId} className={cn("rounded-md border border-red-900 bg-red-950/50 px-2 py-1 text-xs text-red-200", className)}>
       {e.error}

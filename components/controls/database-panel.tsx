@@ -1,10 +1,11 @@
 "use client";
 
+import { queryKeys } from "../api/queries";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { api } from "../api/client";
-import type { Role, StartRunResponse } from "../api/types";
+import type { Backup, Role, StartRunResponse } from "../api/types";
 import { hasRole, needsRole } from "../auth/roles";
 import { formatBytes, formatRelative } from "../format";
 import { Button } from "../ui/button";
@@ -13,22 +14,19 @@ import { Dialog } from "../ui/dialog";
 import { forIncident, useControlAction } from "./control-api";
 import { ControlErrorText, PanelHeader } from "./control-error";
 
-type Backup = { name: string; bytes: number; createdAt: string };
 type BackupList = { target: string; backups: Backup[] };
-
-export const backupsKey = ["controls", "backups"] as const;
 
 /** plan §5 database: backups (newest first), a new backup, and maintenance mode. */
 export function DatabasePanel({ incidentId, role }: { incidentId: string; role: Role }) {
   const canAct = hasRole(role, "engineer");
   const title = canAct ? undefined : needsRole("engineer");
   const backups = useQuery({
-    queryKey: [...backupsKey, incidentId],
+    queryKey: [...queryKeys.backups, incidentId],
     queryFn: () => api<BackupList>("/api/backups", { headers: forIncident(incidentId) }),
     refetchInterval: 30_000,
   });
-  const backup = useControlAction<StartRunResponse>(incidentId, [backupsKey, ["runs"]]);
-  const maintenance = useControlAction(incidentId, [["controls", "information"]]);
+  const backup = useControlAction<StartRunResponse>(incidentId, [queryKeys.backups, queryKeys.allRuns]);
+  const maintenance = useControlAction(incidentId, [queryKeys.allInformation]);
   const [maintenanceDone, setMaintenanceDone] = useState<"on" | "off" | null>(null);
   const [confirmOn, setConfirmOn] = useState(false);
   const [which, setWhich] = useState<"on" | "off" | null>(null);

@@ -1,5 +1,7 @@
 "use client";
 
+import type { QueueCounts } from "../api/types";
+import { queryKeys } from "../api/queries";
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { api } from "../api/client";
@@ -9,7 +11,6 @@ import { Card } from "../ui/card";
 import { ControlErrorText, PanelHeader } from "./control-error";
 
 type Maybe<T> = { value: T } | { error: string };
-type QueueCounts = { waiting: number; active: number; completed: number; failed: number; delayed: number; prioritized: number; isPaused: boolean };
 export type InformationResponse = {
   target: string;
   at: string;
@@ -22,7 +23,6 @@ export type InformationResponse = {
   disk: Maybe<{ freeBytes: number; totalBytes: number }>;
 };
 
-export const informationKey = (incidentId: string) => ["controls", "information", incidentId] as const;
 
 function hasValue<T>(m: Maybe<T> | undefined): m is { value: T } {
   return !!m && "value" in m;
@@ -31,7 +31,7 @@ function hasValue<T>(m: Maybe<T> | undefined): m is { value: T } {
 /** plan §3 "Information to Gather": the six facts, each with its own error when the target cannot say. */
 export function InformationPanel({ incidentId }: { incidentId: string }) {
   const q = useQuery({
-    queryKey: informationKey(incidentId),
+    queryKey: queryKeys.information(incidentId),
     queryFn: () => api<InformationResponse>(`/api/incidents/${incidentId}/information`),
     staleTime: 30_000,
   });

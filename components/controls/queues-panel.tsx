@@ -1,9 +1,10 @@
 "use client";
 
+import { queryKeys } from "../api/queries";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "../api/client";
-import type { Role } from "../api/types";
+import type { Role, QueueCounts } from "../api/types";
 import { hasRole, needsRole } from "../auth/roles";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -12,20 +13,17 @@ import { Dialog } from "../ui/dialog";
 import { forIncident, useControlAction } from "./control-api";
 import { ControlErrorText, PanelHeader } from "./control-error";
 
-type QueueCounts = { waiting: number; active: number; completed: number; failed: number; delayed: number; prioritized: number; isPaused: boolean };
 type QueueStats = { target: string; queues: Record<string, QueueCounts> };
-
-export const queueStatsKey = ["controls", "queue-stats"] as const;
 
 export function QueuesPanel({ incidentId, role }: { incidentId: string; role: Role }) {
   const canAct = hasRole(role, "engineer");
   const title = canAct ? undefined : needsRole("engineer");
   const stats = useQuery({
-    queryKey: [...queueStatsKey, incidentId],
+    queryKey: [...queryKeys.queueStats, incidentId],
     queryFn: () => api<QueueStats>("/api/queue/stats", { headers: forIncident(incidentId) }),
     refetchInterval: 5_000,
   });
-  const action = useControlAction(incidentId, [queueStatsKey, ["controls", "information"]]);
+  const action = useControlAction(incidentId, [queryKeys.queueStats, queryKeys.allInformation]);
   const [confirmClean, setConfirmClean] = useState(false);
   // Which control sent the last request, so its error shows next to it.
   const [last, setLast] = useState<string | null>(null);

@@ -1,5 +1,6 @@
 "use client";
 
+import { queryKeys } from "../api/queries";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { QUICK_FIX_MS, formatDuration, type ActionNode, type Answer, type QuestionId, type QuestionNode, type SeverityLevel, type StatedFacts, type Verdict } from "@/lib/plan";
@@ -53,7 +54,6 @@ const SEVERITY_TONE: Record<SeverityLevel, Tone> = { P0: "red", P1: "orange", P2
 /** Questions pre-answered from the commander's stated facts rather than from the sampler. */
 const FACT_QUESTIONS = new Set<QuestionId>(["single-feature-broken", "can-disable-feature"]);
 
-const decisionKey = (id: string) => ["incident", id, "decision"] as const;
 
 /**
  * plan §2 for one incident: the verdict (yes / maybe / no) with why, the decision matrix, the
@@ -63,7 +63,7 @@ const decisionKey = (id: string) => ["incident", id, "decision"] as const;
 export function DecisionPanel({ incidentId, canAct }: { incidentId: string; canAct: boolean }) {
   const queryClient = useQueryClient();
   const query = useQuery({
-    queryKey: decisionKey(incidentId),
+    queryKey: queryKeys.decision(incidentId),
     queryFn: () => api<DecisionJson>(`/api/incidents/${incidentId}/decision`),
     refetchInterval: 5_000,
   });
@@ -72,7 +72,7 @@ export function DecisionPanel({ incidentId, canAct }: { incidentId: string; canA
     mutationFn: (update: DecisionUpdate) => api<{ recorded: number }>(`/api/incidents/${incidentId}/decision`, { method: "POST", body: update }),
     onSettled: () => {
       setPendingKey(null);
-      return queryClient.invalidateQueries({ queryKey: decisionKey(incidentId) });
+      return queryClient.invalidateQueries({ queryKey: queryKeys.decision(incidentId) });
     },
   });
   const send = (key: string, update: DecisionUpdate) => {

@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { checklistProgress, checklistSchedule, dueChecklists, formatDuration, WORKING_ORDER, type Checklist } from "@/lib/plan";
+import { checklistProgress, checklistSchedule, dueChecklists, formatDuration, WORKING_ORDER } from "@/lib/plan";
 import { api } from "../api/client";
 import { queryKeys } from "../api/queries";
 import type { ChecklistItemJson, ChecklistJson, IncidentDetail, Tick, Verification } from "../api/types";
@@ -27,9 +27,9 @@ export function ChecklistsPanel({ incident, checklists, canTick, now, actorLabel
   const tick = useTick(incident.id, actorLabel);
   // The lists due now open by themselves (Checkpoint 1 first; Checkpoint 4 when its 30 minutes come).
   const ticked = Object.entries(incident.checklist).filter(([, t]) => t.isTicked).map(([id]) => id);
-  const ordered = WORKING_ORDER.map((id) => byId.get(id)).filter((c): c is ChecklistJson => !!c) as unknown as Checklist[];
+  const ordered = WORKING_ORDER.map((id) => byId.get(id)).filter((c): c is ChecklistJson => !!c);
   const due = new Set(dueChecklists(ordered, ticked, incident.rollbackCompletedAt ? new Date(incident.rollbackCompletedAt) : null, new Date(now)));
-  const common = { incident, canTick, now, tick, due };
+  const common = { incident, ticked, canTick, now, tick, due };
   return (
     <div className="flex flex-col gap-4">
       {cp1 && <ChecklistBlock checklist={cp1} isProminent {...common} />}
@@ -72,6 +72,8 @@ function useTick(incidentId: string, by: string) {
 type BlockProps = {
   checklist: ChecklistJson;
   incident: IncidentDetail;
+  /** Ids of the items ticked now, across every list. */
+  ticked: string[];
   canTick: boolean;
   now: number;
   tick: ReturnType<typeof useTick>;
@@ -79,10 +81,9 @@ type BlockProps = {
   isProminent?: boolean;
 };
 
-function ChecklistBlock({ checklist, incident, canTick, now, tick, due, isProminent = false }: BlockProps) {
-  const ticked = Object.entries(incident.checklist).filter(([, t]) => t.isTicked).map(([id]) => id);
-  const { done, total } = checklistProgress(checklist as unknown as Checklist, ticked);
-  const schedule = checklistSchedule(checklist as unknown as Checklist, incident.rollbackCompletedAt ? new Date(incident.rollbackCompletedAt) : null, new Date(now));
+function ChecklistBlock({ checklist, incident, ticked, canTick, now, tick, due, isProminent = false }: BlockProps) {
+  const { done, total } = checklistProgress(checklist, ticked);
+  const schedule = checklistSchedule(checklist, incident.rollbackCompletedAt ? new Date(incident.rollbackCompletedAt) : null, new Date(now));
   const isComplete = done === total;
   // A list opens by itself when it becomes due and never closes by itself: finishing the last
   // item must not fold the list away under the commander's pointer.

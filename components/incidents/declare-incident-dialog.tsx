@@ -4,11 +4,10 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { severities } from "@/lib/plan";
-import { api } from "../api/client";
+import { api, toApiFailure } from "../api/client";
 import { queryKeys, useTargets } from "../api/queries";
 import { INCIDENT_COMPONENTS, type IncidentComponent, type IncidentSummary, type SeverityLevel } from "../api/types";
 import { RunError } from "../runbooks/run-error";
-import { toStartRunError } from "../runbooks/use-start-run";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Input, Select } from "../ui/field";
@@ -169,7 +168,7 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
           </div>
         </fieldset>
       </div>
-      {declare.error && <RunError error={toStartRunError(declare.error)} testId="declare-error" />}
+      {declare.error && <RunError error={toApiFailure(declare.error)} testId="declare-error" />}
       <div className="flex flex-wrap justify-end gap-2">
         <Button variant="ghost" onClick={onCancel}>
           Cancel

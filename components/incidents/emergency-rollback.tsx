@@ -1,5 +1,6 @@
 "use client";
 
+import { toApiFailure, type ApiFailure } from "../api/client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { Catalog, Role } from "../api/types";
@@ -8,7 +9,7 @@ import { ConfirmRunDialog } from "../runbooks/confirm-run-dialog";
 import { GateError } from "../runbooks/gate-error";
 import { describeChoice, effectiveValues, toRequestParams } from "../runbooks/params";
 import { RunError } from "../runbooks/run-error";
-import { toStartRunError, useStartRun, type StartRunError } from "../runbooks/use-start-run";
+import { useStartRun } from "../runbooks/use-start-run";
 import { Button } from "../ui/button";
 
 /** plan §11.1: the whole-system rollback to the previous release, one red button away. */
@@ -16,7 +17,7 @@ export function EmergencyRollback({ catalog, incidentId, role }: { catalog: Cata
   const router = useRouter();
   const startRun = useStartRun();
   const [isConfirming, setIsConfirming] = useState(false);
-  const [error, setError] = useState<StartRunError | null>(null);
+  const [error, setError] = useState<ApiFailure | null>(null);
   const runbook = catalog.runbooks.find((r) => r.id === "emergency");
   if (!runbook) return null;
   const values = effectiveValues(runbook.id, catalog, {});
@@ -37,7 +38,7 @@ export function EmergencyRollback({ catalog, incidentId, role }: { catalog: Cata
         onSuccess: (res) => router.push(`/runs/${res.id}`),
         onError: (e) => {
           setIsConfirming(false);
-          setError(toStartRunError(e));
+          setError(toApiFailure(e));
         },
       },
     );
@@ -70,7 +71,7 @@ export function EmergencyRollback({ catalog, incidentId, role }: { catalog: Cata
       )}
       <ConfirmRunDialog
         open={isConfirming}
-        runbook={{ ...runbook, risk: "high" }}
+        runbook={runbook}
         targetName={catalog.target.name}
         consequences={describeChoice(runbook.id, values, catalog)}
         isPending={startRun.isPending}

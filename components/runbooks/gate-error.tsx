@@ -1,13 +1,13 @@
 "use client";
 
+import type { ApiFailure } from "../api/client";
 import { useState } from "react";
 import { Button } from "../ui/button";
-import type { StartRunError } from "./use-start-run";
 
 const MIN_REASON = 10;
 
 type Props = {
-  error: StartRunError;
+  error: ApiFailure;
   canOverride: boolean;
   isPending: boolean;
   onOverride: (reason: string) => void;

@@ -1,8 +1,9 @@
+import type { ApiFailure } from "../api/client";
 import Link from "next/link";
 import type { ApiErrorBody } from "../api/types";
 
 /** A rejected request, next to the form that sent it: the message, each issue, or the active run. */
-export function RunError({ error, testId }: { error: ApiErrorBody & { status: number }; testId: string }) {
+export function RunError({ error, testId }: { error: ApiFailure; testId: string }) {
   const isConflict = error.status === 409 && error.activeRunId;
   return (
     <div role="alert" data-testid={testId} className="rounded-md border border-red-900 bg-red-950/50 px-3 py-2 text-sm text-red-200">

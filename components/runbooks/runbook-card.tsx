@@ -1,5 +1,6 @@
 "use client";
 
+import { toApiFailure, type ApiFailure } from "../api/client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { Catalog, ResolvedStep, Role, RunbookSummary } from "../api/types";
@@ -13,7 +14,7 @@ import { ConfirmRunDialog } from "./confirm-run-dialog";
 import { ParamControls } from "./param-controls";
 import { describeChoice, effectiveValues, toRequestParams, type ParamValues } from "./params";
 import { RunError } from "./run-error";
-import { toStartRunError, useStartRun, type StartRunError } from "./use-start-run";
+import { useStartRun } from "./use-start-run";
 
 type Props = {
   runbook: RunbookSummary;
@@ -31,7 +32,7 @@ export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: P
   const startRun = useStartRun();
   const [chosen, setChosen] = useState<ParamValues>({});
   const [dryRunSteps, setDryRunSteps] = useState<ResolvedStep[] | null>(null);
-  const [error, setError] = useState<StartRunError | null>(null);
+  const [error, setError] = useState<ApiFailure | null>(null);
   const [isConfirming, setIsConfirming] = useState(false);
   const [pending, setPending] = useState<"dry" | "run" | null>(null);
 
@@ -64,7 +65,7 @@ export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: P
         onError: (e) => {
           setIsConfirming(false);
           setDryRunSteps(null);
-          setError(toStartRunError(e));
+          setError(toApiFailure(e));
           setPending(null);
         },
       },

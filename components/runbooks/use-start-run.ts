@@ -1,9 +1,9 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { ApiError, api } from "../api/client";
+import { api } from "../api/client";
 import { queryKeys } from "../api/queries";
-import type { ApiErrorBody, StartRunResponse } from "../api/types";
+import type { StartRunResponse } from "../api/types";
 
 export type StartRunVars = {
   runbook: string;
@@ -14,13 +14,6 @@ export type StartRunVars = {
   /** plan §9: a commander starts before Checkpoint 1 is complete, saying why. */
   checkpointOverride?: { reason: string };
 };
-export type StartRunError = ApiErrorBody & { status: number };
-
-export function toStartRunError(e: unknown): StartRunError {
-  if (e instanceof ApiError) return { ...e.body, status: e.status };
-  return { error: (e as Error)?.message ?? "Unknown error", status: 0 };
-}
-
 /** POST /api/runs; the recent-runs list refreshes either way. */
 export function useStartRun() {
   const queryClient = useQueryClient();

@@ -1,5 +1,6 @@
 "use client";
 
+import { memo } from "react";
 import type { RunStep } from "../api/types";
 import { formatDuration } from "../format";
 import { StepSpecText } from "../steps/step-spec";
@@ -15,13 +16,16 @@ type Props = {
   lines: LogLine[];
   progress?: StepProgress;
   isOpen: boolean;
-  onToggle: () => void;
+  /** Called with the step's index and whether it was open; stable, so rows that did not change skip rendering. */
+  onToggle: (index: number, wasOpen: boolean) => void;
+  /** The clock, for a step still running; only that row re-renders every second. */
   now: number;
   /** True until the event stream has connected: no lines yet does not mean no output. */
   isLoadingOutput?: boolean;
 };
 
-export function StepRow({ step, lines, progress, isOpen, onToggle, now, isLoadingOutput }: Props) {
+// Memoised: the run page's clock ticks every second, and a finished step's log need not render again.
+export const StepRow = memo(function StepRow({ step, lines, progress, isOpen, onToggle, now, isLoadingOutput }: Props) {
   const isRunning = step.status === "running";
   const ms = step.startedAt ? (step.finishedAt ? new Date(step.finishedAt).getTime() : now) - new Date(step.startedAt).getTime() : null;
   const panelId = `step-panel-${step.index}`;
@@ -39,7 +43,7 @@ export function StepRow({ step, lines, progress, isOpen, onToggle, now, isLoadin
     >
       <button
         type="button"
-        onClick={onToggle}
+        onClick={() => onToggle(step.index, isOpen)}
         aria-expanded={isOpen}
         aria-controls={panelId}
         className="-mx-1 flex min-w-0 items-start gap-2 rounded px-1 text-left focus-visible:outline-2 focus-visible:outline-sky-400"
@@ -80,4 +84,4 @@ export function StepRow({ step, lines, progress, isOpen, onToggle, now, isLoadin
       </div>
     </li>
   );
-}
+});

@@ -2,10 +2,9 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api } from "../api/client";
+import { api, toApiFailure } from "../api/client";
 import { queryKeys } from "../api/queries";
 import { RunError } from "../runbooks/run-error";
-import { toStartRunError } from "../runbooks/use-start-run";
 import { Button } from "../ui/button";
 import { Field, Input } from "../ui/field";
 
@@ -50,7 +49,7 @@ export function PasswordForm({ isToken, currentLabel = "Current password", onCha
         <Input type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} className="h-9 w-full" data-testid="password-repeat" />
       </Field>
       {problem && <p className="text-xs text-amber-300">{problem}</p>}
-      {change.error && <RunError error={toStartRunError(change.error)} testId="password-error" />}
+      {change.error && <RunError error={toApiFailure(change.error)} testId="password-error" />}
       {change.isSuccess && (
         <p role="status" className="text-sm text-emerald-300">
           Password changed.

@@ -2,19 +2,18 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api } from "../api/client";
+import { api, toApiFailure } from "../api/client";
 import { queryKeys, useTokens } from "../api/queries";
 import type { Role, TokenRow } from "../api/types";
-import { roleTone } from "../auth/user-menu";
 import { formatRelative } from "../format";
 import { RunError } from "../runbooks/run-error";
-import { toStartRunError } from "../runbooks/use-start-run";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";
 import { Field, Input } from "../ui/field";
 import { CopyButton } from "./copy-button";
+import { roleTone } from "../auth/roles";
 import { RoleSelect } from "./role-select";
 import { SecretReveal } from "./secret-reveal";
 
@@ -114,7 +113,7 @@ function CreateTokenForm() {
           Create token
         </Button>
       </form>
-      {create.error && <RunError error={toStartRunError(create.error)} testId="create-token-error" />}
+      {create.error && <RunError error={toApiFailure(create.error)} testId="create-token-error" />}
       {created && (
         <SecretReveal
           value={created.token}

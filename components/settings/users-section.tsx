@@ -2,14 +2,12 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api } from "../api/client";
+import { api, toApiFailure } from "../api/client";
 import { queryKeys, useMe, useUsers } from "../api/queries";
 import type { Role, UserRow } from "../api/types";
-import { ROLE_POWERS, ROLES } from "../auth/roles";
-import { roleTone } from "../auth/user-menu";
+import { ROLE_POWERS, ROLES, roleTone } from "../auth/roles";
 import { formatRelative } from "../format";
 import { RunError } from "../runbooks/run-error";
-import { toStartRunError } from "../runbooks/use-start-run";
 import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -178,7 +176,7 @@ function ConfirmUserChange({ pending, onClose, onRevealed }: { pending: Pending 
       )}
       {act.error && (
         <div className="mt-3">
-          <RunError error={toStartRunError(act.error)} testId="user-change-error" />
+          <RunError error={toApiFailure(act.error)} testId="user-change-error" />
         </div>
       )}
     </Dialog>
@@ -219,7 +217,7 @@ function CreateUserForm({ onCreated }: { onCreated: (c: Created) => void }) {
           Add user
         </Button>
       </form>
-      {create.error && <RunError error={toStartRunError(create.error)} testId="create-user-error" />}
+      {create.error && <RunError error={toApiFailure(create.error)} testId="create-user-error" />}
     </div>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { queryKeys, useRun } from "@/components/api/queries";
 import { isRunActive, type Role, type RunDetail, type RunStep } from "@/components/api/types";
 import { hasRole, needsRole } from "@/components/auth/roles";
@@ -44,6 +44,7 @@ export function RunClient({ initialRun, runbook, role }: Props) {
   // Expanded by default: the running, waiting or failed step; a click overrides that per step.
   const [openOverride, setOpenOverride] = useState<Record<number, boolean>>({});
   const isOpen = (s: RunStep) => openOverride[s.index] ?? (s.status === "running" || s.status === "failed" || s.status === "waiting_approval");
+  const toggleStep = useCallback((index: number, wasOpen: boolean) => setOpenOverride((o) => ({ ...o, [index]: !wasOpen })), []);
 
   return (
     <main className="mx-auto flex max-w-5xl flex-col gap-4 px-4 py-5 sm:px-6">
@@ -130,8 +131,8 @@ export function RunClient({ initialRun, runbook, role }: Props) {
               lines={events.lines[step.index] ?? EMPTY}
               progress={events.progress[step.index]}
               isOpen={isOpen(step)}
-              onToggle={() => setOpenOverride((o) => ({ ...o, [step.index]: !isOpen(step) }))}
-              now={now}
+              onToggle={toggleStep}
+              now={step.startedAt && !step.finishedAt ? now : 0}
               isLoadingOutput={events.connection === "connecting"}
             />
           ))}
