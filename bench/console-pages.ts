@@ -114,7 +114,7 @@ export async function benchConsolePages(o: Opts): Promise<ConsoleResult> {
       await new Promise((r) => setTimeout(r, Math.max(0, o.intervalMs - (now() - started))));
     }
     await loader;
-    await new Promise((r) => setTimeout(r, o.readings ? 3000 : 30_000));
+    await new Promise((r) => setTimeout(r, 3000));
     const seconds = (now() - t0) / 1000;
     const chromiumCpu = cpuMs(chromiumPids()) - chromium0;
     const webCpu = cpuMs(o.webPids()) - web0;

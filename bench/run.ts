@@ -12,16 +12,15 @@ import path from "node:path";
 import { stackEnv } from "../scripts/stack-env";
 
 const env = stackEnv("bench");
-Object.assign(process.env, env, { LOG_LEVEL: "warn" });
+Object.assign(process.env, env);
 
-const { buildWebIfStale, ensureServices, flushRedisDb, migrateDatabase, startProcess, waitForHttp, webArgv, workerArgv } = await import("../scripts/stack");
+const { buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase, startProcess, stopDemo, waitForHttp, webArgv, workerArgv } = await import("../scripts/stack");
 const { createDb } = await import("../lib/db/client");
 const { createRedis } = await import("../lib/redis");
 const { appendEvents, publishEvents } = await import("../lib/runs/events");
 const { enqueueRun, runQueue } = await import("../lib/runs/run-job");
 const { Queue, QueueEvents, Worker } = await import("bullmq");
 const { createApiToken } = await import("../lib/auth/tokens");
-const { ensureDemo, stopDemo } = await import("../scripts/stack");
 
 const STEPS = 50;
 const RUNS = 5;
@@ -46,7 +45,7 @@ fs.mkdirSync(path.join(env.BACKOUT_DATA_DIR!, "logs"), { recursive: true });
 console.log(`Backout bench — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString()}\n`);
 
 // ── 1. engine overhead ───────────────────────────────────────────────────────────────────────
-const worker = startProcess("worker", workerArgv(), { ...env, LOG_LEVEL: "warn" }, { logFile: path.join(env.BACKOUT_DATA_DIR!, "logs", "bench-worker.log") });
+const worker = startProcess("worker", workerArgv(), env, { logFile: path.join(env.BACKOUT_DATA_DIR!, "logs", "bench-worker.log") });
 await new Promise((r) => setTimeout(r, 2500));
 
 async function engineRun(): Promise<{ total: number; perStep: number[] }> {

@@ -3,7 +3,7 @@
 // over the API (POST /api/tokens).
 import { stackEnv } from "./stack-env";
 
-Object.assign(process.env, stackEnv("dev"), process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {});
+Object.assign(process.env, stackEnv("dev"));
 const { createDb } = await import("../lib/db/client");
 const { createApiToken } = await import("../lib/auth/tokens");
 const { ROLES } = await import("../lib/auth/roles");

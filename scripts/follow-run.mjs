@@ -114,7 +114,7 @@ for (let attempt = 0; ; attempt++) {
             print(c("31", `✘ ${step}: ${e.data.error}`));
             break;
           case "run.waiting_approval":
-            print(c("33", `⏸ waiting for approval: ${e.data.prompt}\n  approve: curl -X POST ${base}/api/runs/${runId}/approve   reject: .../reject`));
+            print(c("33", `⏸ waiting for approval: ${e.data.prompt}\n  approve: curl -X POST -H "Authorization: Bearer $BACKOUT_TOKEN" ${base}/api/runs/${runId}/approve   reject: .../reject`));
             break;
           case "run.succeeded":
             print(c("32", `✅ ${run.runbook === "db-backup" ? "BACKUP" : run.runbook === "deploy" ? "DEPLOY" : "ROLLBACK"} COMPLETED`) + ` at ${new Date(e.createdAt).toLocaleString()}`);

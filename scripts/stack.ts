@@ -167,14 +167,14 @@ function newestMtime(dir: string): number {
 }
 
 /** `next build` when the sources are newer than the last build. */
-export function buildWebIfStale(opts: { force?: boolean } = {}): void {
+export function buildWebIfStale(): void {
   const buildId = path.join(ROOT, ".next", "BUILD_ID");
   const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
   const sources = Math.max(
     ...["app", "components", "lib"].map((d) => newestMtime(path.join(ROOT, d))),
     ...["next.config.mjs", "package.json", "postcss.config.mjs", "targets.json"].map((f) => (fs.existsSync(path.join(ROOT, f)) ? fs.statSync(path.join(ROOT, f)).mtimeMs : 0)),
   );
-  if (!opts.force && builtAt > sources) return say("web build is up to date");
+  if (builtAt > sources) return say("web build is up to date");
   say("building the web app (next build)…");
   execFileSync(path.join(ROOT, "node_modules", ".bin", "next"), ["build"], {
     cwd: ROOT,
@@ -185,14 +185,14 @@ export function buildWebIfStale(opts: { force?: boolean } = {}): void {
 
 export type Proc = { name: string; child: ChildProcess; stop: (signal?: NodeJS.Signals) => Promise<void> };
 
-export function startProcess(name: string, argv: string[], env: StackEnv, opts: { quiet?: boolean; logFile?: string } = {}): Proc {
+export function startProcess(name: string, argv: string[], env: StackEnv, opts: { logFile?: string } = {}): Proc {
   const out = opts.logFile ? fs.openSync(opts.logFile, "a") : undefined;
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ["ignore", out ?? (opts.quiet ? "ignore" : "pipe"), out ?? (opts.quiet ? "ignore" : "pipe")],
+    stdio: ["ignore", out ?? "pipe", out ?? "pipe"],
   });
-  if (!out && !opts.quiet) {
+  if (!out) {
     const prefix = (line: string) => `${name.padEnd(6)} | ${line}`;
     for (const s of [child.stdout!, child.stderr!]) {
       let rest = "";

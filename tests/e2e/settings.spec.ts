@@ -19,10 +19,7 @@ test("an admin adds a user, who must choose a password first; then changes their
   // The new user signs in with it and is sent to choose their own before anything else.
   const userCtx = await browser.newContext();
   const user = await userCtx.newPage();
-  await user.goto("/incidents");
-  await user.getByTestId("sign-in-email").fill("new-oncall@e2e.local");
-  await user.getByTestId("sign-in-password").fill(oneTime);
-  await user.getByTestId("sign-in-submit").click();
+  await signIn(user, { email: "new-oncall@e2e.local", password: oneTime }, "/incidents");
   await expect(user).toHaveURL(/\/change-password\?next=%2Fincidents/);
   await expect(user.getByRole("heading", { name: "Choose your own password" })).toBeVisible();
   expect((await user.request.get("/api/runs")).status()).toBe(403);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, backoutSql, bearer, BASE, tokens } from "./support/api";
+import { api, backoutSql, bearer, BASE, signIn, tokens } from "./support/api";
 
 const none = {};
 
@@ -75,18 +75,17 @@ describe("sign-in, roles and API tokens, enforced in the one route wrapper", () 
     expect(stored!.passwordHash).toMatch(/^\$argon2id\$/);
     expect((await api("POST", "/api/users", { email: "ic@example.com", role: "viewer" })).status).toBe(409);
 
-    const wrong = await fetch(`${BASE}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "ic@example.com", password: "nope" }) });
+    const wrong = await api("POST", "/api/auth/sign-in", { email: "ic@example.com", password: "nope" }, {});
     expect(wrong.status).toBe(401);
-    const unknown = await fetch(`${BASE}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "who@example.com", password: "nope" }) });
-    expect((await unknown.json()).error).toBe((await wrong.json()).error);
+    const unknown = await api("POST", "/api/auth/sign-in", { email: "who@example.com", password: "nope" }, {});
+    expect(unknown.body.error).toBe(wrong.body.error);
 
-    const ok = await fetch(`${BASE}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "IC@example.com", password: "correct horse battery" }) });
+    const ok = await signIn("IC@example.com", "correct horse battery");
     expect(ok.status).toBe(200);
-    const setCookie = ok.headers.get("set-cookie")!;
+    const { setCookie, cookie } = ok;
     expect(setCookie).toMatch(/backout_session=bs_/);
     expect(setCookie).toMatch(/HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=lax/i);
-    const cookie = setCookie.split(";")[0]!;
     const me = await api("GET", "/api/auth/me", undefined, { cookie });
     expect(me.body.actor).toMatchObject({ kind: "user", label: "ic@example.com", role: "commander" });
 

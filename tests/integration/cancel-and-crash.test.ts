@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import {
-  api, backoutSql, lockCount, demoSql, demoVersion, env, isAlive, killWorker, runToEnd, startRun, startWorker, stepByKey, waitForRun, restoreDemo,
+  api, backoutSql, lockCount, demoSql, demoVersion, env, isAlive, killWorker, runToEnd, startRun, startWorker, stepByKey, waitForRun, restoreDemo, waitForHealthy,
 } from "./support/api";
 import { runProcess } from "@/lib/steps/spawn";
 import { StepAbort } from "@/lib/steps/context";
@@ -159,7 +159,6 @@ describe("crash safety: kill -9 the worker mid-step", () => {
     expect(res.body.down).toEqual(["worker"]);
     expect(res.body.error).toMatch(/worker/);
     startWorker();
-    for (let i = 0; i < 50 && (await api("GET", "/health")).status !== 200; i++) await new Promise((r2) => setTimeout(r2, 200));
-    expect((await api("GET", "/health")).status).toBe(200);
+    expect(await waitForHealthy(10_000)).toBe(200);
   });
 });

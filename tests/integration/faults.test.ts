@@ -4,7 +4,7 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { redisServerArgs } from "../../scripts/stack";
-import { api, backoutSql, env, lockCount, readSse, startRun, stepByKey, waitForRun } from "./support/api";
+import { api, backoutSql, env, lockCount, readSse, startRun, stepByKey, waitForHealthy, waitForRun } from "./support/api";
 
 // The integration tier runs on a private Redis (see scripts/stack-env.ts), so restarting it here
 // touches nothing else on the machine.
@@ -66,12 +66,7 @@ describe("Redis restarting (it keeps nothing: queue, heartbeats and pub/sub are 
     expect(seen).toEqual(events.map((e) => e.seq));
 
     // The worker's heartbeat comes back, so /health does.
-    let health = 0;
-    for (let i = 0; i < 60 && health !== 200; i++) {
-      health = (await api("GET", "/health")).status;
-      if (health !== 200) await new Promise((res) => setTimeout(res, 500));
-    }
-    expect(health).toBe(200);
+    expect(await waitForHealthy()).toBe(200);
     const after = await startRun("db-backup");
     expect((await waitForRun(after)).status).toBe("succeeded");
   });
@@ -88,12 +83,7 @@ describe("Redis restarting (it keeps nothing: queue, heartbeats and pub/sub are 
     } finally {
       await startRedis();
     }
-    let health = 0;
-    for (let i = 0; i < 60 && health !== 200; i++) {
-      health = (await api("GET", "/health")).status;
-      if (health !== 200) await new Promise((res) => setTimeout(res, 500));
-    }
-    expect(health).toBe(200);
+    expect(await waitForHealthy()).toBe(200);
   });
 });
 

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import {
-  ROOT, buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase, stackEnv,
+  buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase,
   startProcess, stopDemo, waitForHttp, webArgv, workerArgv, samplerArgv, type Proc,
 } from "../../scripts/stack";
 import { testEnv, writeTestTargets, writeTestTokens, WORKER_PID_FILE } from "./support/env";
@@ -50,4 +50,3 @@ export default async function setup(_project: TestProject) {
   };
 }
 
-export { ROOT, stackEnv };

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, backoutSql, BASE, bearer } from "./support/api";
-
-async function signIn(email: string, password: string): Promise<{ status: number; cookie: string }> {
-  const res = await fetch(`${BASE}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
-  return { status: res.status, cookie: (res.headers.get("set-cookie") ?? "").split(";")[0]! };
-}
+import { api, backoutSql, BASE, bearer, signIn } from "./support/api";
 
 const sessionsOf = async (email: string) =>
   (await backoutSql<{ n: number }>(`SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s."userId" WHERE u.email = $1`, [email]))[0]!.n;

@@ -37,6 +37,21 @@ export async function startRun(runbook: string, params: Record<string, unknown> 
   return res.body.id;
 }
 
+/** Polls /health until it answers 200 (or time runs out); the last status it saw. */
+export async function waitForHealthy(timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let status = 0;
+  while (Date.now() < deadline && (status = (await api("GET", "/health")).status) !== 200) await new Promise((r) => setTimeout(r, 250));
+  return status;
+}
+
+/** Signs in with a password: the status, the session cookie to send back, and the Set-Cookie header itself. */
+export async function signIn(email: string, password: string): Promise<{ status: number; cookie: string; setCookie: string }> {
+  const res = await fetch(`${BASE}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const setCookie = res.headers.get("set-cookie") ?? "";
+  return { status: res.status, cookie: setCookie.split(";")[0]!, setCookie };
+}
+
 export const TERMINAL = ["succeeded", "failed", "cancelled", "needs_attention"];
 
 export async function waitForRun(id: string, until: (run: any) => boolean = (r) => TERMINAL.includes(r.status), timeoutMs = 120_000): Promise<any> {
