@@ -1,11 +1,8 @@
 "use client";
 
-import { toApiFailure, type ApiFailure } from "../api/client";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { Catalog, ResolvedStep, Role, RunbookSummary } from "../api/types";
 import { hasRole, needsRole } from "../auth/roles";
-import { GateError } from "./gate-error";
 import { ResolvedSteps } from "../steps/resolved-steps";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -13,8 +10,8 @@ import { RiskBadge } from "../runs/status";
 import { ConfirmRunDialog } from "./confirm-run-dialog";
 import { ParamControls } from "./param-controls";
 import { describeChoice, effectiveValues, toRequestParams, type ParamValues } from "./params";
-import { RunError } from "./run-error";
-import { useStartRun } from "./use-start-run";
+import { StartRunFeedback } from "./start-run-feedback";
+import { useRunbookStart } from "./use-start-run";
 
 type Props = {
   runbook: RunbookSummary;
@@ -28,49 +25,27 @@ type Props = {
 
 /** One runbook: what it does, its pickers, and Dry run / Run. */
 export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: Props) {
-  const router = useRouter();
-  const startRun = useStartRun();
   const [chosen, setChosen] = useState<ParamValues>({});
   const [dryRunSteps, setDryRunSteps] = useState<ResolvedStep[] | null>(null);
-  const [error, setError] = useState<ApiFailure | null>(null);
   const [isConfirming, setIsConfirming] = useState(false);
-  const [pending, setPending] = useState<"dry" | "run" | null>(null);
 
   const values = effectiveValues(runbook.id, catalog, chosen);
   const targetName = catalog.target.name;
+  const { submit, error, clearError, pending } = useRunbookStart({
+    runbook: runbook.id,
+    target: targetName,
+    params: toRequestParams(runbook.id, values),
+    incidentId,
+    onDryRun: setDryRunSteps,
+    onFailed: () => {
+      setIsConfirming(false);
+      setDryRunSteps(null);
+    },
+  });
 
   const canDryRun = hasRole(role, "engineer");
   const canRun = hasRole(role, runbook.requiredRole ?? "engineer");
   const runBlockedReason = canRun ? undefined : needsRole(canDryRun ? (runbook.requiredRole ?? "engineer") : "engineer");
-
-  const submit = (dryRun: boolean, overrideReason?: string) => {
-    setError(null);
-    setPending(dryRun ? "dry" : "run");
-    startRun.mutate(
-      {
-        runbook: runbook.id,
-        target: targetName,
-        params: toRequestParams(runbook.id, values),
-        dryRun,
-        ...(incidentId ? { incidentId } : {}),
-        ...(overrideReason ? { checkpointOverride: { reason: overrideReason } } : {}),
-      },
-      {
-        onSuccess: (res) => {
-          if (dryRun) {
-            setDryRunSteps(res.steps);
-            setPending(null);
-          } else router.push(`/runs/${res.id}`); // keep the button busy until the run page takes over
-        },
-        onError: (e) => {
-          setIsConfirming(false);
-          setDryRunSteps(null);
-          setError(toApiFailure(e));
-          setPending(null);
-        },
-      },
-    );
-  };
 
   const onRun = () => {
     if (runbook.risk === "low") submit(false);
@@ -97,7 +72,7 @@ export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: P
           onChange={(patch) => {
             setChosen((c) => ({ ...c, ...patch }));
             setDryRunSteps(null);
-            setError(null);
+            clearError();
           }}
         />
         <div className="ml-auto flex gap-2">
@@ -127,17 +102,14 @@ export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: P
 
       {canDryRun && !canRun && <p className="-mt-1 text-right text-xs text-zinc-500">Run: {runBlockedReason}. A dry run shows what it would do.</p>}
 
-      {error?.gate === "checkpoint-1" ? (
-        <GateError
-          error={error}
-          canOverride={hasRole(role, "commander")}
-          isPending={pending === "run"}
-          onOverride={(reason) => submit(false, reason)}
-          onDismiss={() => setError(null)}
-        />
-      ) : (
-        error && <RunError error={error} testId={`run-error-${runbook.id}`} />
-      )}
+      <StartRunFeedback
+        error={error}
+        canOverride={hasRole(role, "commander")}
+        isPending={pending === "run"}
+        onOverride={(reason) => submit(false, reason)}
+        onDismiss={clearError}
+        testId={`run-error-${runbook.id}`}
+      />
 
       {dryRunSteps && (
         <div data-testid={`dry-run-result-${runbook.id}`} className="rounded-md border border-zinc-800 bg-zinc-950/70">
