@@ -23,6 +23,10 @@ export function EmergencyRollback({ catalog, incidentId, role }: { catalog: Cata
   });
   if (!runbook) return null;
   const canRun = hasRole(role, runbook.requiredRole ?? "engineer");
+  // It rolls back to the release before the current one: with none, there is nothing to press for.
+  const noEarlierRelease = !values.release
+    ? `${catalog.facts.currentRelease ?? "The checked-out code"} is the oldest release: there is nothing earlier to roll back to`
+    : undefined;
 
   return (
     <section aria-labelledby="emergency-heading" className="flex flex-col gap-2 rounded-lg border border-red-900 bg-red-950/30 p-3">
@@ -32,12 +36,13 @@ export function EmergencyRollback({ catalog, incidentId, role }: { catalog: Cata
             Emergency rollback <span className="font-mono text-xs font-normal text-red-300/70">§{runbook.planSection}</span>
           </h2>
           <p className="text-xs text-red-200/70">{runbook.summary}</p>
+          {noEarlierRelease && <p className="text-xs text-zinc-400">{noEarlierRelease}.</p>}
         </div>
         <Button
           variant="danger"
           data-testid="emergency-rollback"
-          disabled={!canRun}
-          title={canRun ? undefined : needsRole(runbook.requiredRole ?? "engineer")}
+          disabled={!canRun || !!noEarlierRelease}
+          title={!canRun ? needsRole(runbook.requiredRole ?? "engineer") : noEarlierRelease}
           isLoading={isPending && !isConfirming}
           onClick={() => setIsConfirming(true)}
         >
