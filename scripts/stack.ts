@@ -220,6 +220,19 @@ export const workerArgv = () => [process.execPath, "--conditions=react-server", 
 export const samplerArgv = () => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "workers", "sampler.ts")];
 export const webArgv = (port: string) => [path.join(ROOT, "node_modules", ".bin", "next"), "start", "-p", port, "-H", "127.0.0.1"];
 
+/**
+ * Backout's own processes on a stack: the web app, the run worker and the metrics sampler, each
+ * logging to `<logDir>/<name>.log` when given (else prefixed on this terminal). Not yet waited for:
+ * callers wait for /health once they have hooked what they need (exit handlers, pid files).
+ */
+export function startBackout(env: StackEnv, opts: { logDir?: string } = {}): { web: Proc; worker: Proc; sampler: Proc; all: Proc[] } {
+  const log = (name: string) => (opts.logDir ? { logFile: path.join(opts.logDir, `${name}.log`) } : {});
+  const web = startProcess("web", webArgv(env.PORT!), env, log("web"));
+  const worker = startProcess("worker", workerArgv(), env, log("worker"));
+  const sampler = startProcess("sampler", samplerArgv(), env, log("sampler"));
+  return { web, worker, sampler, all: [web, worker, sampler] };
+}
+
 export async function waitForHttp(url: string, opts: { timeoutMs?: number; status?: number } = {}): Promise<void> {
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   let last = "";

@@ -1,4 +1,4 @@
-import { samplerArgv, buildWebIfStale, ensureDemo, ensureServices, migrateDatabase, stackEnv, startProcess, stopDemo, waitForHttp, webArgv, workerArgv, portFree, type Proc } from "./stack";
+import { buildWebIfStale, ensureDemo, ensureServices, migrateDatabase, stackEnv, startBackout, stopDemo, waitForHttp, portFree } from "./stack";
 
 const say = (msg: string) => console.log(`› ${msg}`);
 const env = stackEnv("dev");
@@ -30,11 +30,7 @@ say("starting the demo target (demo/)…");
 const demo = await ensureDemo(env);
 buildWebIfStale();
 
-const procs: Proc[] = [
-  startProcess("web", webArgv(env.PORT!), env),
-  startProcess("worker", workerArgv(), env),
-  startProcess("sampler", samplerArgv(), env),
-];
+const procs = startBackout(env).all;
 let stopping = false;
 async function stopAll(code = 0) {
   if (stopping) return;

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase, startProcess, stopDemo, waitForHttp, webArgv, workerArgv, samplerArgv } from "../../scripts/stack";
+import { buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase, startBackout, stopDemo, waitForHttp } from "../../scripts/stack";
 import { stackEnv } from "../../scripts/stack-env";
 import { E2E_ADMIN, E2E_USER, E2E_VIEWER } from "./users";
 
@@ -27,12 +27,10 @@ export default async function globalSetup() {
   buildWebIfStale();
   const logs = path.join(env.BACKOUT_DATA_DIR!, "logs");
   fs.mkdirSync(logs, { recursive: true });
-  const web = startProcess("web", webArgv(env.PORT!), env, { logFile: path.join(logs, "web.log") });
-  const worker = startProcess("worker", workerArgv(), env, { logFile: path.join(logs, "worker.log") });
-  const sampler = startProcess("sampler", samplerArgv(), env, { logFile: path.join(logs, "sampler.log") });
+  const { all } = startBackout(env, { logDir: logs });
   await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 60_000 });
   return async () => {
-    await Promise.allSettled([web.stop(), worker.stop(), sampler.stop()]);
+    await Promise.allSettled(all.map((p) => p.stop()));
     await stopDemo(demo).catch(() => {});
     await services.stop();
   };

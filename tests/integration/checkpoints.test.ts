@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, BASE, bearer, waitForRun } from "./support/api";
+import { api, bearer, readEvents, waitForRun } from "./support/api";
 import { checkpoints } from "@/lib/plan";
 
 async function declare(title: string) {
@@ -10,35 +10,7 @@ async function declare(title: string) {
 
 /** Reads an incident's timeline over SSE until `count` entries arrived. */
 async function readTimeline(id: string, count: number, lastEventId?: number) {
-  const ctrl = new AbortController();
-  const timer = setTimeout(() => ctrl.abort(), 15_000);
-  const res = await fetch(`${BASE}/api/incidents/${id}/events`, {
-    headers: { ...bearer("viewer"), ...(lastEventId ? { "last-event-id": String(lastEventId) } : {}) },
-    signal: ctrl.signal,
-  });
-  const entries: any[] = [];
-  const dec = new TextDecoder();
-  let buf = "";
-  try {
-    for await (const chunk of res.body as any as AsyncIterable<Uint8Array>) {
-      buf += dec.decode(chunk, { stream: true });
-      let i;
-      while ((i = buf.indexOf("\n\n")) >= 0) {
-        const data = buf.slice(0, i).split("\n").find((l) => l.startsWith("data: "));
-        buf = buf.slice(i + 2);
-        if (data) entries.push(JSON.parse(data.slice(6)));
-        if (entries.length >= count) {
-          ctrl.abort();
-          return entries;
-        }
-      }
-    }
-  } catch {
-    /* aborted */
-  } finally {
-    clearTimeout(timer);
-  }
-  return entries;
+  return (await readEvents(`/api/incidents/${id}/events`, { stop: (e) => e.length >= count, lastEventId, timeoutMs: 15_000 })).events;
 }
 
 describe("plan §9 checkpoints: ticks by a person, live, and Checkpoint 1 gating component rollbacks", () => {

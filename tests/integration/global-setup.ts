@@ -3,7 +3,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import {
   buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase,
-  startProcess, stopDemo, waitForHttp, webArgv, workerArgv, samplerArgv, type Proc,
+  startBackout, stopDemo, waitForHttp,
 } from "../../scripts/stack";
 import { testEnv, writeTestTargets, writeTestTokens, WORKER_PID_FILE } from "./support/env";
 
@@ -22,9 +22,7 @@ export default async function setup(_project: TestProject) {
 
   const logDir = path.join(env.BACKOUT_DATA_DIR!, "logs");
   fs.mkdirSync(logDir, { recursive: true });
-  const web: Proc = startProcess("web", webArgv(env.PORT!), env, { logFile: path.join(logDir, "web.log") });
-  const worker: Proc = startProcess("worker", workerArgv(), env, { logFile: path.join(logDir, "worker.log") });
-  const sampler: Proc = startProcess("sampler", samplerArgv(), env, { logFile: path.join(logDir, "sampler.log") });
+  const { web, worker, sampler } = startBackout(env, { logDir });
   fs.writeFileSync(WORKER_PID_FILE(env), String(worker.child.pid));
   await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 60_000 });
 

@@ -137,13 +137,17 @@ export function isAlive(pid: number): boolean {
 }
 
 /** Reads an SSE stream until `stop` says so; returns the parsed events (with their SSE ids). */
-export async function readSse(
-  runId: string,
-  opts: { lastEventId?: number; stop: (events: any[]) => boolean; timeoutMs?: number },
-): Promise<{ events: any[]; ids: number[] }> {
+export function readSse(runId: string, opts: ReadEventsOptions): Promise<{ events: any[]; ids: number[] }> {
+  return readEvents(`/api/runs/${runId}/events`, opts);
+}
+
+type ReadEventsOptions = { lastEventId?: number; stop: (events: any[]) => boolean; timeoutMs?: number };
+
+/** Reads an SSE stream (a run's, an incident's timeline) as a viewer until `stop` says enough. */
+export async function readEvents(p: string, opts: ReadEventsOptions): Promise<{ events: any[]; ids: number[] }> {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), opts.timeoutMs ?? 60_000);
-  const res = await fetch(`${BASE}/api/runs/${runId}/events`, {
+  const res = await fetch(`${BASE}${p}`, {
     headers: { ...bearer("viewer"), ...(opts.lastEventId ? { "last-event-id": String(opts.lastEventId) } : {}) },
     signal: ctrl.signal,
   });
