@@ -24,6 +24,7 @@ export default defineConfig({
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
           globalSetup: ["tests/integration/global-setup.ts"],
+          setupFiles: ["tests/integration/support/setup.ts"],
           // One stack, one demo target, one lock per target: files run one after another.
           fileParallelism: false,
           testTimeout: 180_000,

@@ -3,6 +3,7 @@
 import { useCatalog } from "@/components/api/queries";
 import type { Catalog, Role, RunListItem } from "@/components/api/types";
 import { ReadOnlyNotice } from "@/components/auth/read-only-notice";
+import { OpenIncidentNotice } from "@/components/incidents/open-incident-notice";
 import { DemoCallout } from "@/components/runbooks/demo-callout";
 import { RunbookCard } from "@/components/runbooks/runbook-card";
 import { RecentRuns } from "@/components/runs/recent-runs";
@@ -23,6 +24,7 @@ export function HomeClient({ initialCatalog, initialRuns, recentRunsLimit, role 
           <p className="text-sm text-zinc-500">{catalog.target.description}</p>
         </div>
         <ReadOnlyNotice role={role} />
+        <OpenIncidentNotice target={catalog.target.name} />
         {catalog.target.name === "demo" && <DemoCallout targetName={catalog.target.name} />}
         <ul className="flex flex-col gap-3">
           {catalog.runbooks.map((runbook) => (

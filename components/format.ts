@@ -9,14 +9,8 @@ export function formatDuration(ms: number): string {
   return h ? `${h}h ${String(m).padStart(2, "0")}m` : `${m}m ${String(s).padStart(2, "0")}s`;
 }
 
-/** A ticking clock: "0:07", "12:40", "1:02:03". */
-export function formatClock(ms: number): string {
-  const totalS = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(totalS / 3600);
-  const m = Math.floor((totalS % 3600) / 60);
-  const s = String(totalS % 60).padStart(2, "0");
-  return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
-}
+/** A ticking clock: "0:07", "12:40", "1:02:03" (the plan's wording, shared with the server). */
+export { formatClock } from "@/lib/plan/format";
 
 export function formatRelative(iso: string, now = Date.now()): string {
   const diff = Math.round((now - new Date(iso).getTime()) / 1000);

@@ -182,7 +182,21 @@ export type IncidentRun = {
 export type Tick = { isTicked: boolean; isOverride: boolean; reason: string | null; by: string; at: string };
 /** What the system measured for an item a probe can verify (never a tick by itself). */
 export type Verification = { verified: boolean; value: number | string | boolean | null; why: string; at: string | null };
-export type IncidentDetail = IncidentSummary & { timeline: TimelineEntry[]; runs: IncidentRun[]; checklist: Record<string, Tick>; verification: Record<string, Verification> };
+/** How a resolved incident was resolved, and what the decision said at that moment. */
+export type Resolution = {
+  by: string;
+  at: string;
+  summary: string | null;
+  finalDecision: import("@/lib/incidents/update-incident").FinalDecision | null;
+  untickedAtResolve: { checklistId: string; title: string; items: { id: string; text: string }[] }[];
+};
+export type IncidentDetail = IncidentSummary & {
+  timeline: TimelineEntry[];
+  runs: IncidentRun[];
+  checklist: Record<string, Tick>;
+  verification: Record<string, Verification>;
+  resolution: Resolution | null;
+};
 
 /** The plan's checklists travel as JSON exactly as lib/plan declares them (no dates, no functions). */
 export type { Checklist as ChecklistJson, ChecklistItem as ChecklistItemJson } from "@/lib/plan";

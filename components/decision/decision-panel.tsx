@@ -456,3 +456,55 @@ function QuickFixTimer({ quickFix, dataUpdatedAt }: { quickFix: NonNullable<Deci
     </div>
   );
 }
+
+/**
+ * A resolved incident shows what was decided, as recorded when it was resolved: the verdict and its
+ * measured reasons then, and the summary. No live verdict, no open questions.
+ */
+export function ResolvedDecision({ resolution }: { resolution: import("../api/types").Resolution | null }) {
+  const d = resolution?.finalDecision;
+  const style = VERDICT_STYLE[(d?.verdict as Verdict | undefined) ?? "none"] ?? VERDICT_STYLE.none;
+  return (
+    <section data-testid="decision-resolved" aria-label="Final decision" className="flex flex-col gap-3 rounded-lg border border-zinc-800 bg-zinc-900/60 p-4">
+      <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
+        <p className="text-sm font-semibold text-zinc-100">Resolved{resolution ? ` by ${resolution.by}` : ""}</p>
+        {resolution && (
+          <time suppressHydrationWarning dateTime={resolution.at} className="text-xs text-zinc-500">
+            {new Date(resolution.at).toLocaleString()}
+          </time>
+        )}
+      </div>
+      {resolution?.summary && (
+        <p data-testid="resolution-summary" className="max-w-prose text-sm whitespace-pre-line text-zinc-200">
+          {resolution.summary}
+        </p>
+      )}
+      {d ? (
+        <div className="flex flex-col gap-1.5">
+          <p data-testid="final-verdict" data-verdict={d.verdict} className={cn("text-lg font-bold", style.text)}>
+            Final decision: roll back {style.word}
+            {d.severity ? <span className="ml-2 text-sm font-medium text-zinc-400">({d.severity})</span> : null}
+          </p>
+          <p className="text-xs text-zinc-500">
+            plan §2 as evaluated at resolution{d.sampledAt ? `, from the metrics of ${new Date(d.sampledAt).toLocaleTimeString()}` : ", with no metrics sampled"}
+            {d.flowchart.action ? ` · flowchart: ${d.flowchart.action}` : ""}
+          </p>
+          {d.why.length > 0 && (
+            <ul className="flex list-disc flex-col gap-0.5 pl-5 text-sm text-zinc-300">
+              {d.why.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ) : (
+        <p className="text-sm text-zinc-500">No decision was recorded at resolution.</p>
+      )}
+      {resolution && resolution.untickedAtResolve.length > 0 && (
+        <p className="text-xs text-amber-300">
+          Resolved with {resolution.untickedAtResolve.reduce((n, c) => n + c.items.length, 0)} post-rollback item(s) unticked ({resolution.untickedAtResolve.map((c) => c.title).join(", ")}).
+        </p>
+      )}
+    </section>
+  );
+}

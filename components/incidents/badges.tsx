@@ -6,7 +6,6 @@ export const severityTone: Record<SeverityLevel, Tone> = { P0: "red", P1: "orang
 export const statusLabel: Record<IncidentStatus, string> = {
   investigating: "Investigating",
   rolling_back: "Rolling back",
-  verifying: "Verifying",
   monitoring: "Monitoring",
   resolved: "Resolved",
 };
@@ -14,7 +13,6 @@ export const statusLabel: Record<IncidentStatus, string> = {
 const statusTone: Record<IncidentStatus, Tone> = {
   investigating: "amber",
   rolling_back: "orange",
-  verifying: "blue",
   monitoring: "teal",
   resolved: "green",
 };

@@ -18,6 +18,8 @@ const dot: Record<string, string> = {
   "run.failed": "bg-red-500",
   "run.cancelled": "bg-zinc-500",
   "run.needs_attention": "bg-orange-500",
+  "run.approved": "bg-emerald-500",
+  "run.rejected": "bg-red-500",
   "action.failed": "bg-red-500",
 };
 
@@ -52,8 +54,9 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
     case "incident.status_changed":
       return (
         <>
-          changed status {str(d.from).replace("_", " ")} → <span className="font-semibold text-zinc-100">{str(d.to).replace("_", " ")}</span>
-          {reason}
+          {d.isAutomatic ? "moved the status" : "changed status"} {str(d.from).replace("_", " ")} → <span className="font-semibold text-zinc-100">{str(d.to).replace("_", " ")}</span>
+          {d.isAutomatic ? <span className="text-zinc-400">: {str(d.reason)}</span> : reason}
+          {d.summary ? <span className="block text-zinc-300">“{str(d.summary)}”</span> : null}
         </>
       );
     case "incident.reopened":
@@ -77,10 +80,25 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
         </>
       );
     }
-    case "run.started":
+    case "run.started": {
+      const missing = Array.isArray(d.checkpointOneMissing) ? d.checkpointOneMissing.length : 0;
       return (
         <>
           started <RunLink data={d}>{runbook}</RunLink>
+          {d.isOutsideIncident ? (
+            <span className="block text-xs text-amber-300/90">
+              from outside the incident (on its target){missing ? `, with Checkpoint 1 incomplete (${missing} item${missing === 1 ? "" : "s"} unticked)` : ""}
+            </span>
+          ) : null}
+        </>
+      );
+    }
+    case "run.approved":
+    case "run.rejected":
+      return (
+        <>
+          {e.type === "run.approved" ? "approved" : <span className="text-red-300">rejected</span>} “{str(d.step)}” of <RunLink data={d}>{runbook}</RunLink>
+          {d.comment ? <span className="text-zinc-400"> — “{str(d.comment)}”</span> : null}
         </>
       );
     case "run.dry_run":

@@ -63,6 +63,11 @@ export async function tickItem(opts: { db: Db; redis: Redis; actor: Actor; incid
   return result;
 }
 
+/** The Checkpoint 1 items not ticked yet, in the plan's words. */
+export async function checkpointOneMissing(tx: Pick<Db, "$queryRawUnsafe">, incidentId: string): Promise<string[]> {
+  return checklistProgress(checkpoints[0]!, tickedIds(await checklistState(tx, incidentId))).missing.map((i) => i.text);
+}
+
 /**
  * plan §9 Checkpoint 1 "Before Initiating Rollback" gates a component rollback started from an
  * incident, unless a commander overrides it with a written reason (recorded on the timeline).

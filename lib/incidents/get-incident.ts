@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { checklistState } from "./checklist";
 import { verifyChecklists } from "./verify";
+import type { FinalDecision } from "./update-incident";
 
 export async function getIncident(opts: { db: Db; incidentId: string }) {
   const incident = await opts.db.incident.findUnique({
@@ -14,7 +15,16 @@ export async function getIncident(opts: { db: Db; incidentId: string }) {
   });
   if (!incident) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found; GET /api/incidents lists them`);
   const [checklist, verification] = await Promise.all([checklistState(opts.db, opts.incidentId), verifyChecklists({ db: opts.db, incident })]);
-  return { ...incident, timeline: incident.timeline.map(({ id: _id, ...e }) => e), checklist, verification };
+  const timeline = incident.timeline.map(({ id: _id, ...e }) => e);
+  return { ...incident, timeline, checklist, verification, resolution: incident.status === "resolved" ? resolutionOf(timeline) : null };
+}
+
+/** How a resolved incident was resolved: its newest move to "resolved", with the summary and the decision at that moment. */
+function resolutionOf(timeline: { type: string; actorLabel: string; at: Date; data: unknown }[]) {
+  const e = timeline.findLast((t) => t.type === "incident.status_changed" && (t.data as { to?: string }).to === "resolved");
+  if (!e) return null;
+  const d = e.data as { summary?: string; finalDecision?: FinalDecision | null; untickedAtResolve?: unknown };
+  return { by: e.actorLabel, at: e.at.toISOString(), summary: d.summary ?? null, finalDecision: d.finalDecision ?? null, untickedAtResolve: d.untickedAtResolve ?? [] };
 }
 
 export async function listIncidents(opts: { db: Db; limit?: number }) {

@@ -454,6 +454,36 @@ export function dueChecklists(lists: readonly Checklist[], ticks: Iterable<strin
   return lists.filter((c) => due.has(c.id)).map((c) => c.id);
 }
 
+/** plan §6 and §9 checkpoints 2–5: the lists that verify a rollback once it is done. */
+export const POST_ROLLBACK_LISTS = [
+  "immediate-checks",
+  "extended-monitoring",
+  "functional-testing",
+  "metrics-verification",
+  "checkpoint-2",
+  "checkpoint-3",
+  "checkpoint-4",
+  "checkpoint-5",
+] as const;
+
+/**
+ * What resolving now would leave unchecked: the unticked items of the post-rollback lists that
+ * are open (a list not open yet, such as Checkpoint 5 before 24 hours, is not asked for).
+ */
+export function untickedPostRollbackItems(
+  lists: readonly Checklist[],
+  ticks: Iterable<string>,
+  rollbackCompletedAt: Date | null,
+  now: Date,
+  milestones?: RollbackMilestones,
+): { checklistId: string; title: string; items: { id: string; text: string }[] }[] {
+  const ticked = new Set(ticks);
+  return lists
+    .filter((c) => (POST_ROLLBACK_LISTS as readonly string[]).includes(c.id) && checklistSchedule(c, rollbackCompletedAt, now, milestones).isOpen)
+    .map((c) => ({ checklistId: c.id, title: c.title, items: c.items.filter((i) => !ticked.has(i.id)).map((i) => ({ id: i.id, text: i.text })) }))
+    .filter((c) => c.items.length > 0);
+}
+
 export function findChecklistItem(id: string): ChecklistItem | undefined {
   for (const c of checklists) {
     const item = c.items.find((i) => i.id === id);

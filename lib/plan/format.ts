@@ -34,6 +34,15 @@ export function formatDuration(ms: number): string {
   return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
 }
 
+/** A clock face: "0:07", "12:40", "1:02:03". */
+export function formatClock(ms: number): string {
+  const totalS = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(totalS / 3600);
+  const m = Math.floor((totalS % 3600) / 60);
+  const s = String(totalS % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
+
 /** "2×", "3.383×": three decimals, so a ratio just over a threshold never prints as the threshold. */
 export function formatRatio(r: number): string {
   return `${formatNumber(r, 3)}×`;

@@ -4,5 +4,5 @@ export * from "./metrics";
 export * from "./decision-matrix";
 export * from "./flowchart";
 export * from "./checklists";
-export { formatDuration, formatNumber, formatPercent, formatMs, formatBytes, formatRatio } from "./format";
+export { formatClock, formatDuration, formatNumber, formatPercent, formatMs, formatBytes, formatRatio } from "./format";
 export * from "./incident";

@@ -68,3 +68,27 @@ export function severityClock(severity: SeverityLevel | Severity, detectedAt: Da
     state,
   };
 }
+
+export type IncidentClock = SeverityClock & {
+  /** What stopped the clock: the rollback completing, or the incident resolved without one; null while it runs. */
+  stoppedBy: "rollback" | "resolution" | null;
+  /** Whether it stopped inside the severity's timeline; null while it runs. */
+  isTargetMet: boolean | null;
+};
+
+/**
+ * The incident's clock against its severity: it runs from detection until the rollback completes
+ * (the plan's timelines are rollback times: "Rollback within 30 min"), or until the incident is
+ * resolved if nothing was rolled back. Stopped, it says whether the target was met.
+ */
+export function incidentClock(
+  severity: SeverityLevel | Severity,
+  detectedAt: Date,
+  stops: { rollbackCompletedAt?: Date | null; resolvedAt?: Date | null },
+  now: Date,
+): IncidentClock {
+  const stop = stops.rollbackCompletedAt ?? stops.resolvedAt ?? null;
+  const clock = severityClock(severity, detectedAt, stop ?? now);
+  if (!stop) return { ...clock, stoppedBy: null, isTargetMet: null };
+  return { ...clock, stoppedBy: stops.rollbackCompletedAt ? "rollback" : "resolution", isTargetMet: clock.elapsedMs < clock.targetMs };
+}

@@ -4,13 +4,17 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { appendEvents, publishEvents } from "./events";
 import { enqueueRun } from "./run-job";
+import { appendTimeline, publishTimeline } from "../incidents/timeline";
 
 /** Records a person's decision at an approval gate and hands the run back to a worker. */
 export async function decideGate(opts: { db: Db; redis: Redis; runId: string; decision: "approved" | "rejected"; by?: string; comment?: string }) {
   const { db, redis, runId, decision } = opts;
   const by = opts.by ?? "api";
-  const events = await db.$transaction(async (tx) => {
-    const [run] = await tx.$queryRawUnsafe<{ status: string }[]>(`SELECT status FROM runs WHERE id = $1::uuid FOR UPDATE`, runId);
+  const { events, timeline } = await db.$transaction(async (tx) => {
+    const [run] = await tx.$queryRawUnsafe<{ status: string; incidentId: string | null; runbook: string }[]>(
+      `SELECT status, "incidentId", runbook FROM runs WHERE id = $1::uuid FOR UPDATE`,
+      runId,
+    );
     if (!run) throw new AppError("NOT_FOUND", `Run ${runId} not found`);
     if (run.status !== "waiting_approval")
       throw new AppError("CONFLICT", `Run ${runId} is ${run.status}, not waiting for approval; nothing to ${decision === "approved" ? "approve" : "reject"}`);
@@ -21,12 +25,18 @@ export async function decideGate(opts: { db: Db; redis: Redis; runId: string; de
       data: { decidedBy: by, decidedAt: new Date(), result: { decision, comment: opts.comment ?? null } },
     });
     await tx.run.update({ where: { id: runId }, data: { status: "running" } });
-    return appendEvents(tx, runId, [
+    // Who approved what is part of the incident's story (and its post-mortem).
+    const timeline = run.incidentId
+      ? [await appendTimeline(tx, run.incidentId, decision === "approved" ? "run.approved" : "run.rejected", by, { runId, runbook: run.runbook, step: step.name, comment: opts.comment ?? null })]
+      : [];
+    const events = await appendEvents(tx, runId, [
       { type: decision === "approved" ? "step.approved" : "step.rejected", stepIndex: step.index, data: { by, comment: opts.comment ?? null } },
       { type: "run.resumed", data: { by } },
     ]);
+    return { events, timeline };
   });
   void publishEvents(redis, events); // never hold a request for Redis: Postgres has the record
+  publishTimeline(redis, timeline);
   try {
     await enqueueRun(runId, "resume");
   } catch {

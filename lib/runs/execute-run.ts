@@ -10,10 +10,8 @@ import { killGroup } from "../steps/spawn";
 import { sleep, StepAbort, StepFailure, type OutputStream, type StepContext } from "../steps/context";
 import { appendEvents, LeaseLost, publishEvents, transitionStep, type RunEventInput, type StepTransition } from "./events";
 import { releaseTargetLock } from "./lock";
-import { findRunbook } from "../runbooks";
-import { appendTimeline, publishTimeline, type TimelineEntry } from "../incidents/timeline";
-
-// Runbooks that do not roll anything back: their success starts no post-rollback clock.
+import { publishTimeline, type TimelineEntry } from "../incidents/timeline";
+import { onRunFinished } from "../incidents/lifecycle";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -154,12 +152,8 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
         data: { status, error: error ?? null, finishedAt: new Date(), claimedBy: null, claimedUntil: null },
         select: { incidentId: true, runbook: true },
       });
-      if (run.incidentId) {
-        timeline.push(await appendTimeline(tx, run.incidentId, `run.${status}`, "worker", { runId, runbook: run.runbook, error: error ?? null }));
-        // plan §9: checkpoints 4 and 5 are timed from the rollback's completion.
-        if (status === "succeeded" && findRunbook(run.runbook)?.isRollback !== false)
-          await tx.incident.updateMany({ where: { id: run.incidentId, rollbackCompletedAt: null }, data: { rollbackCompletedAt: new Date() } });
-      }
+      // The incident follows the facts: on its timeline, and its status and clock move (lifecycle.ts).
+      if (run.incidentId) timeline.push(...(await onRunFinished(tx, { incidentId: run.incidentId, runId, runbook: run.runbook, status, error: error ?? null })));
       if (status !== "succeeded") {
         await tx.step.updateMany({ where: { runId, status: "pending" }, data: { status: "skipped" } });
         // A step left "running" by a crashed worker ends with the run.

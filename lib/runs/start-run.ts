@@ -11,11 +11,18 @@ import { appendEvents, publishEvents } from "./events";
 import { enqueueRun } from "./run-job";
 import { releaseTargetLock } from "./lock";
 import { appendTimeline, publishTimeline, type TimelineEntry } from "../incidents/timeline";
-import { enforceCheckpointOne } from "../incidents/checklist";
+import { checkpointOneMissing, enforceCheckpointOne } from "../incidents/checklist";
+import { onRunStarted } from "../incidents/lifecycle";
 import type { Redis } from "ioredis";
 import { hasRole, type Actor } from "../auth/roles";
 
-export type StartRunResult = { id: string; status: string; isDryRun: boolean };
+export type StartRunResult = { id: string; status: string; isDryRun: boolean; incidentId: string | null };
+
+/** The newest open incident about a target, if any. */
+export async function openIncidentOn(db: Db, target: string): Promise<string | undefined> {
+  const incident = await db.incident.findFirst({ where: { target, status: { not: "resolved" } }, orderBy: { createdAt: "desc" }, select: { id: true } });
+  return incident?.id;
+}
 
 function isUniqueViolation(e: unknown): boolean {
   return e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
@@ -52,9 +59,14 @@ export async function startRun(opts: {
     targetName = incident.target;
   }
   const target = getTarget(targetName);
+  const isDryRun = input.dryRun ?? false;
+  // A run on a target while an incident is open on it is part of that incident's story, wherever
+  // it was started from (the Runbooks page, a script): it lands on the incident's timeline too.
+  // Dry runs execute nothing and stay off it.
+  const incidentId = input.incidentId ?? (isDryRun ? undefined : await openIncidentOn(db, target.name));
+  const isOutsideIncident = !input.incidentId && !!incidentId;
   const facts = await getTargetFacts(target);
   const resolved = resolveRunbook(runbook, target, input.params ?? {}, facts);
-  const isDryRun = input.dryRun ?? false;
 
   let runId: string;
   let events;
@@ -69,7 +81,7 @@ export async function startRun(opts: {
           isDryRun,
           status: isDryRun ? "succeeded" : "queued",
           requestedBy: actor.label,
-          incidentId: input.incidentId ?? null,
+          incidentId: incidentId ?? null,
           finishedAt: isDryRun ? new Date() : null,
           steps: {
             create: resolved.steps.map((s, index) => ({
@@ -87,14 +99,20 @@ export async function startRun(opts: {
       });
       if (!isDryRun) await tx.targetLock.create({ data: { target: target.name, runId: run.id } });
       // Backups and deploys are not rollbacks; dry runs execute nothing: neither waits for Checkpoint 1.
-      if (input.incidentId && !isDryRun && runbook.isRollback !== false)
-        timeline.push(...(await enforceCheckpointOne(tx, { incidentId: input.incidentId, actor, runbookTitle: runbook.title, override: input.checkpointOverride })));
-      if (input.incidentId)
+      // A run started outside the incident is not held by its gate, but the timeline says what was missing.
+      const isGated = !!incidentId && !isDryRun && runbook.isRollback !== false;
+      if (isGated && !isOutsideIncident)
+        timeline.push(...(await enforceCheckpointOne(tx, { incidentId, actor, runbookTitle: runbook.title, override: input.checkpointOverride })));
+      if (incidentId) {
+        const missing = isGated && isOutsideIncident ? await checkpointOneMissing(tx, incidentId) : [];
         timeline.push(
-          await appendTimeline(tx, input.incidentId, isDryRun ? "run.dry_run" : "run.started", actor.label, {
+          await appendTimeline(tx, incidentId, isDryRun ? "run.dry_run" : "run.started", actor.label, {
             runId: run.id, runbook: runbook.id, title: runbook.title, params: resolved.params,
+            ...(isOutsideIncident ? { isOutsideIncident: true, checkpointOneMissing: missing } : {}),
           }),
         );
+        if (!isDryRun) timeline.push(...(await onRunStarted(tx, { incidentId, runId: run.id, runbook: runbook.id, title: runbook.title })));
+      }
       const evs = await appendEvents(tx, run.id, [
         { type: "run.created", data: { runbook: runbook.id, target: target.name, params: resolved.params, isDryRun, requestedBy: actor.label } },
         ...(isDryRun ? [{ type: "run.succeeded" as const, data: { dryRun: true, message: "dry run: nothing was executed" } }] : []),
@@ -114,7 +132,7 @@ export async function startRun(opts: {
   }
   void publishEvents(redis, events); // never hold a request for Redis: Postgres has the record
   publishTimeline(redis, timeline);
-  if (isDryRun) return { id: runId, status: "succeeded", isDryRun };
+  if (isDryRun) return { id: runId, status: "succeeded", isDryRun, incidentId: incidentId ?? null };
 
   try {
     await enqueueRun(runId);
@@ -127,5 +145,5 @@ export async function startRun(opts: {
     });
     throw new AppError("UNAVAILABLE", "Redis is unavailable, so the run could not be queued; it was marked failed. Check that Redis is running, then start again.");
   }
-  return { id: runId, status: "queued", isDryRun };
+  return { id: runId, status: "queued", isDryRun, incidentId: incidentId ?? null };
 }

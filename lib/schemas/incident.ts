@@ -27,9 +27,16 @@ export const updateIncidentInput = z
     severity: severity.optional(),
     status: z.enum(INCIDENT_STATUSES, { error: `status: one of ${INCIDENT_STATUSES.join(", ")}` }).optional(),
     reason: z.string().max(2000).optional(),
+    // Resolving: a short summary of how it was resolved, and a yes to any post-rollback items left unticked.
+    summary: z.string().trim().min(3, "summary: a short resolution summary, at least 3 characters").max(2000, "summary: at most 2000 characters").optional(),
+    confirmUnticked: z.boolean({ error: "confirmUnticked: true or false" }).optional(),
   })
   .strict()
-  .refine((v) => v.severity !== undefined || v.status !== undefined, { message: "send severity and/or status to change" });
+  .refine((v) => v.severity !== undefined || v.status !== undefined, { message: "send severity and/or status to change" })
+  .refine((v) => v.status === "resolved" || (v.summary === undefined && v.confirmUnticked === undefined), {
+    path: ["summary"],
+    message: "summary and confirmUnticked go with status: \"resolved\"",
+  });
 export type UpdateIncidentInput = z.infer<typeof updateIncidentInput>;
 
 export const tickInput = z

@@ -39,7 +39,8 @@ describe("incidents: declare, change severity and status, runs from the incident
 
     const incident = (await api("GET", `/api/incidents/${id}`, undefined, bearer("viewer"))).body;
     expect(incident.severity).toBe("P1");
-    expect(incident.status).toBe("rolling_back");
+    // The rollback succeeded: the incident moved to monitoring by itself.
+    expect(incident.status).toBe("monitoring");
     expect(incident.runs.map((r: { id: string }) => r.id)).toEqual([run.body.id]);
     expect(incident.rollbackCompletedAt).not.toBeNull();
     expect(incident.timeline.map((e: { seq: number }) => e.seq)).toEqual(incident.timeline.map((_: unknown, i: number) => i + 1));
@@ -50,11 +51,12 @@ describe("incidents: declare, change severity and status, runs from the incident
       ["checkpoint.overridden", "token:test-commander"],
       ["run.started", "token:test-commander"],
       ["run.succeeded", "worker"],
+      ["incident.status_changed", "Backout"],
     ]);
     expect(incident.timeline[1].data).toMatchObject({ from: "P2", to: "P1", reason: "error rate 18%" });
 
     // A resolved incident takes no more runs until it is reopened.
-    await api("PATCH", `/api/incidents/${id}`, { status: "resolved" }, bearer("commander"));
+    await api("PATCH", `/api/incidents/${id}`, { status: "resolved", summary: "cache flushed", confirmUnticked: true }, bearer("commander"));
     const late = await api("POST", "/api/runs", { runbook: "db-backup", incidentId: id }, bearer("engineer"));
     expect(late.status).toBe(409);
     expect(late.body.error).toMatch(/resolved/);

@@ -7,7 +7,7 @@ import { formatRelative } from "@/components/format";
 import { ReadOnlyNotice } from "@/components/auth/read-only-notice";
 import { ChecklistsPanel } from "@/components/incidents/checklists-panel";
 import { EmergencyRollback } from "@/components/incidents/emergency-rollback";
-import { DecisionPanel } from "@/components/decision/decision-panel";
+import { DecisionPanel, ResolvedDecision } from "@/components/decision/decision-panel";
 import { MetricsPanel } from "@/components/metrics/metrics-panel";
 import { IncidentClock } from "@/components/incidents/incident-clock";
 import { IncidentControls } from "@/components/incidents/incident-controls";
@@ -39,6 +39,7 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
   const now = useNow(15_000);
   const titles = Object.fromEntries(catalog.runbooks.map((r) => [r.id, r.title]));
   const isCommander = hasRole(role, "commander");
+  const isResolved = incident.status === "resolved";
   const affected = new Set(incident.components);
   const runbooks = INCIDENT_RUNBOOKS.map((rid) => catalog.runbooks.find((r) => r.id === rid))
     .filter((r) => !!r)
@@ -93,13 +94,16 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
         </p>
       )}
 
-      <EmergencyRollback catalog={catalog} incidentId={id} role={role} />
+      {!isResolved && <EmergencyRollback catalog={catalog} incidentId={id} role={role} />}
 
       <section aria-labelledby="decision-heading" className="flex flex-col gap-2">
         <h2 id="decision-heading" className="text-base font-semibold text-zinc-100">
-          Decide <span className="text-xs font-normal text-zinc-500">· plan §2, from live metrics and what the commander states</span>
+          Decide{" "}
+          <span className="text-xs font-normal text-zinc-500">
+            · plan §2, {incident.status === "resolved" ? "as recorded when the incident was resolved" : "from live metrics and what the commander states"}
+          </span>
         </h2>
-        <DecisionPanel incidentId={id} canAct={isCommander} />
+        {incident.status === "resolved" ? <ResolvedDecision resolution={incident.resolution} /> : <DecisionPanel incidentId={id} canAct={isCommander} />}
       </section>
 
       {/* The panel has its own "Metrics" heading, live state and §6.4 targets. */}
@@ -131,15 +135,21 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
               Run from this incident
             </h2>
             <ReadOnlyNotice role={role} />
-            <p className="text-xs text-zinc-500">Runs started here are linked to the incident and wait for Checkpoint 1 (dry runs and backups do not).</p>
-            <ul className="flex flex-col gap-3">
+            {isResolved ? (
+              <p data-testid="resolved-no-runs" className="rounded-md border border-zinc-800 bg-zinc-900 px-3 py-2 text-sm text-zinc-400">
+                The incident is resolved: runs are no longer started from it. {isCommander ? "Set its status back to reopen it." : "A commander can reopen it."}
+              </p>
+            ) : (
+              <p className="text-xs text-zinc-500">Runs started here are linked to the incident and wait for Checkpoint 1 (dry runs and backups do not).</p>
+            )}
+            {!isResolved && <ul className="flex flex-col gap-3">
               {runbooks.map((r) => (
                 <li key={r.id} className="flex flex-col gap-1">
                   {affected.has(r.id) && <span className="text-xs font-medium text-amber-300">Affected component</span>}
                   <RunbookCard runbook={r} catalog={catalog} role={role} incidentId={id} runTestId={`incident-run-${r.id}`} />
                 </li>
               ))}
-            </ul>
+            </ul>}
           </section>
         </div>
 

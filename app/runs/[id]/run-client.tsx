@@ -7,6 +7,7 @@ import { queryKeys, useRun } from "@/components/api/queries";
 import { isRunActive, type Role, type RunDetail, type RunStep } from "@/components/api/types";
 import { hasRole, needsRole } from "@/components/auth/roles";
 import { ApprovalPanel } from "@/components/runs/approval-panel";
+import { OpenIncidentNotice } from "@/components/incidents/open-incident-notice";
 import { CancelRunButton } from "@/components/runs/cancel-run-button";
 import { RunBanner } from "@/components/runs/run-banner";
 import { RunHeader } from "@/components/runs/run-header";
@@ -54,9 +55,10 @@ export function RunClient({ initialRun, runbook, role }: Props) {
           data-testid="run-incident-link"
           className="-mb-2 w-fit rounded text-sm text-sky-300 hover:underline focus-visible:outline-2 focus-visible:outline-sky-400"
         >
-          ← Back to the incident
+          ← The incident this run is part of
         </Link>
       )}
+      <OpenIncidentNotice target={run.target} exceptId={run.incidentId} />
       <RunHeader
         run={run}
         title={runbook.title}

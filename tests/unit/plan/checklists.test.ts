@@ -16,6 +16,7 @@ import {
   type Measurements,
   type RollbackMilestones,
   WORKING_ORDER,
+  untickedPostRollbackItems,
 } from "@/lib/plan";
 import { at, baseline, healthy, HOUR, MIN, T0 } from "./fixtures";
 
@@ -390,5 +391,32 @@ describe("dueChecklists: which lists the console opens by itself", () => {
 
   it("the working order names every checklist once", () => {
     expect([...WORKING_ORDER].sort()).toEqual(checklists.map((c) => c.id).sort());
+  });
+});
+
+describe("resolving: the post-rollback items left unticked", () => {
+  const ids = (r: ReturnType<typeof untickedPostRollbackItems>) => r.map((c) => [c.checklistId, c.items.length]);
+  it("asks nothing before any rollback completed", () => {
+    expect(untickedPostRollbackItems(checklists, [], null, at(10 * MIN))).toEqual([]);
+  });
+  it("names §6.1, §6.3 and checkpoints 2 and 3 right after the rollback; §6.2 at 5 min; §6.4 and Checkpoint 4 at 30 min; Checkpoint 5 at 24 h", () => {
+    const done = at(0);
+    const justAfter = ids(untickedPostRollbackItems(checklists, [], done, at(MIN)));
+    expect(justAfter).toEqual([["immediate-checks", 6], ["functional-testing", checklist("functional-testing").items.length], ["checkpoint-2", 5], ["checkpoint-3", 4]]);
+    expect(ids(untickedPostRollbackItems(checklists, [], done, at(5 * MIN))).map(([id]) => id)).toContain("extended-monitoring");
+    const later = ids(untickedPostRollbackItems(checklists, [], done, at(30 * MIN))).map(([id]) => id);
+    expect(later).toEqual(expect.arrayContaining(["metrics-verification", "checkpoint-4"]));
+    expect(later).not.toContain("checkpoint-5");
+    expect(ids(untickedPostRollbackItems(checklists, [], done, at(24 * HOUR))).map(([id]) => id)).toContain("checkpoint-5");
+  });
+  it("leaves out what is ticked, and lists nothing once every open item is", () => {
+    const open = untickedPostRollbackItems(checklists, [], at(0), at(MIN));
+    const allIds = open.flatMap((c) => c.items.map((i) => i.id));
+    const some = untickedPostRollbackItems(checklists, [allIds[0]!], at(0), at(MIN));
+    expect(some[0]!.items.map((i) => i.id)).not.toContain(allIds[0]);
+    expect(untickedPostRollbackItems(checklists, allIds, at(0), at(MIN))).toEqual([]);
+    // Never the lists about starting the rollback, nor §8.2's improvements.
+    expect(open.map((c) => c.checklistId)).not.toContain("checkpoint-1");
+    expect(open.map((c) => c.checklistId)).not.toContain("continuous-improvement");
   });
 });

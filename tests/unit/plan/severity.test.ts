@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AMBER_FRACTION, compareSeverity, severities, severityClock, severityOf, type SeverityLevel } from "@/lib/plan";
+import { AMBER_FRACTION, compareSeverity, formatClock, incidentClock, severities, severityClock, severityOf, type SeverityLevel } from "@/lib/plan";
 import { at, MIN, T0 } from "./fixtures";
 
 describe("plan §1 severity levels", () => {
@@ -60,5 +60,28 @@ describe("severityClock: amber at 2/3 of the timeline, red at the target (the pl
 
   it("counts a clock read before detection (skew) as no time elapsed", () => {
     expect(severityClock("P0", T0, at(-5 * MIN))).toMatchObject({ elapsedMs: 0, remainingMs: 15 * MIN, state: "ok" });
+  });
+});
+
+describe("the incident clock stops when the rollback completes", () => {
+  // [case, severity, rolled back after, resolved after, now, stopped by, elapsed, target met]
+  const cases: [string, SeverityLevel, number | null, number | null, number, "rollback" | "resolution" | null, number, boolean | null][] = [
+    ["running: counts to now", "P1", null, null, 12 * MIN, null, 12 * MIN, null],
+    ["rolled back in 4:58 of P1's 30 min: met", "P1", 4 * MIN + 58_000, null, 40 * MIN, "rollback", 4 * MIN + 58_000, true],
+    ["rolled back in 16 min of P0's 15: missed", "P0", 16 * MIN, null, 20 * MIN, "rollback", 16 * MIN, false],
+    ["resolved later: the rollback time stands", "P1", 5 * MIN, 13 * MIN + 26_000, 60 * MIN, "rollback", 5 * MIN, true],
+    ["resolved without a rollback: the resolution stops it", "P2", null, 50 * MIN, 90 * MIN, "resolution", 50 * MIN, true],
+    ["exactly on the target is missed (strict <)", "P0", 15 * MIN, null, 15 * MIN, "rollback", 15 * MIN, false],
+  ];
+  it.each(cases)("%s", (_name, severity, rolledBack, resolved, now, stoppedBy, elapsed, met) => {
+    const c = incidentClock(severity, T0, { rollbackCompletedAt: rolledBack === null ? null : at(rolledBack), resolvedAt: resolved === null ? null : at(resolved) }, at(now));
+    expect(c.stoppedBy).toBe(stoppedBy);
+    expect(c.elapsedMs).toBe(elapsed);
+    expect(c.isTargetMet).toBe(met);
+  });
+
+  it("reads as the issue asks: rolled back in 4:58", () => {
+    expect(formatClock(4 * MIN + 58_000)).toBe("4:58");
+    expect(formatClock(62 * MIN + 3_000)).toBe("1:02:03");
   });
 });
