@@ -1,6 +1,4 @@
 import type { Metadata, Viewport } from "next";
-import { AppHeader } from "@/components/app-header";
-import { Providers } from "./providers";
 import "./globals.css";
 
 export const metadata: Metadata = { title: "Backout", description: "Run the rollback plan." };
@@ -9,12 +7,7 @@ export const viewport: Viewport = { themeColor: "#09090b", colorScheme: "dark" }
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
-      <body className="min-h-screen font-sans">
-        <Providers>
-          <AppHeader />
-          {children}
-        </Providers>
-      </body>
+      <body className="min-h-screen font-sans">{children}</body>
     </html>
   );
 }

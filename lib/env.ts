@@ -13,6 +13,18 @@ const EnvSchema = z.object({
   BACKOUT_ROOT: z.string().default(rootDir),
   BACKOUT_DATA_DIR: z.string().default(path.join(rootDir, ".data")),
   BACKOUT_TARGETS_FILE: z.string().default(path.join(rootDir, "targets.json")),
+  // Where messages may be sent (plan §7): Slack-compatible and signed JSON webhooks. None if absent.
+  BACKOUT_CHANNELS_FILE: z.string().default(path.join(rootDir, "channels.json")),
+  // Message delivery retries: the waits between attempts, in ms (so 6 attempts in all by default).
+  DELIVERY_BACKOFF_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, "comma-separated milliseconds, e.g. 5000,30000,120000")
+    .default("5000,30000,120000,600000,1800000")
+    .transform((s) => s.split(",").map(Number)),
+  // plan §7.1 "updates every 15 minutes": when an open P0/P1 incident is reminded, and how often that is checked.
+  UPDATE_REMINDER_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  REMINDER_CHECK_MS: z.coerce.number().int().min(200).max(600_000).default(15_000),
+  DEMO_INBOX_PORT: port.default(3103),
   DATABASE_URL: z
     .string()
     .url()
@@ -37,6 +49,9 @@ const EnvSchema = z.object({
   // The metrics sampler (workers/sampler.ts).
   SAMPLE_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5000),
   METRICS_RETENTION_HOURS: z.coerce.number().min(0.1).max(24 * 90).default(24),
+  // The public status page: its name, and the address it is reached at (links in its feeds and JSON).
+  STATUS_PAGE_NAME: z.string().min(1).max(100).default("Service status"),
+  BACKOUT_PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -58,6 +73,9 @@ function parseEnv(): Env {
 
 export const env: Env = parseEnv();
 
+/** Where Backout is reached from outside (links in the status page's feeds); this machine by default. */
+export const publicUrl = (): string => (env.BACKOUT_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");
+
 /** Variables a targets file may interpolate as ${NAME}. */
 export function interpolationVars(): Record<string, string> {
   return {
@@ -66,8 +84,14 @@ export function interpolationVars(): Record<string, string> {
     DEMO_PORT: String(env.DEMO_PORT),
     DEMO_DATABASE_URL: env.DEMO_DATABASE_URL,
     DEMO_REDIS_URL: env.DEMO_REDIS_URL,
+    DEMO_INBOX_PORT: String(env.DEMO_INBOX_PORT),
     HOME: process.env.HOME ?? "/root",
   };
+}
+
+/** A secret a config file names by its environment variable (a webhook URL or signing secret). */
+export function secretFromEnv(name: string): string | undefined {
+  return process.env[name];
 }
 
 /** The environment handed to child processes (PATH etc.), never our secrets beyond it. */

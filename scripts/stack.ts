@@ -218,19 +218,28 @@ export function startProcess(name: string, argv: string[], env: StackEnv, opts: 
 
 export const workerArgv = () => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "workers", "run-worker.ts")];
 export const samplerArgv = () => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "workers", "sampler.ts")];
+export const notifierArgv = () => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "workers", "notifier.ts")];
 export const webArgv = (port: string) => [path.join(ROOT, "node_modules", ".bin", "next"), "start", "-p", port, "-H", "127.0.0.1"];
 
 /**
- * Backout's own processes on a stack: the web app, the run worker and the metrics sampler, each
- * logging to `<logDir>/<name>.log` when given (else prefixed on this terminal). Not yet waited for:
- * callers wait for /health once they have hooked what they need (exit handlers, pid files).
+ * Backout's own processes on a stack: the web app, the run worker, the metrics sampler and the
+ * notifier (messages and update reminders), each logging to `<logDir>/<name>.log` when given (else
+ * prefixed on this terminal). Not yet waited for: callers wait for /health once they have hooked
+ * what they need (exit handlers, pid files).
  */
-export function startBackout(env: StackEnv, opts: { logDir?: string } = {}): { web: Proc; worker: Proc; sampler: Proc; all: Proc[] } {
+export function startBackout(env: StackEnv, opts: { logDir?: string } = {}): { web: Proc; worker: Proc; sampler: Proc; notifier: Proc; all: Proc[] } {
   const log = (name: string) => (opts.logDir ? { logFile: path.join(opts.logDir, `${name}.log`) } : {});
   const web = startProcess("web", webArgv(env.PORT!), env, log("web"));
   const worker = startProcess("worker", workerArgv(), env, log("worker"));
   const sampler = startProcess("sampler", samplerArgv(), env, log("sampler"));
-  return { web, worker, sampler, all: [web, worker, sampler] };
+  const notifier = startProcess("notify", notifierArgv(), env, log("notifier"));
+  return { web, worker, sampler, notifier, all: [web, worker, sampler, notifier] };
+}
+
+/** The demo's inbox (demo/inbox.ts): where the demo channels of channels.json deliver. */
+export function startDemoInbox(env: StackEnv, opts: { logFile?: string } = {}): Proc {
+  const argv = [process.execPath, "--import", "tsx", path.join(ROOT, "demo", "inbox.ts"), env.DEMO_INBOX_PORT!, path.join(env.BACKOUT_DATA_DIR!, "demo", "inbox.jsonl")];
+  return startProcess("inbox", argv, env, opts);
 }
 
 export async function waitForHttp(url: string, opts: { timeoutMs?: number; status?: number } = {}): Promise<void> {

@@ -1,13 +1,15 @@
-import { buildWebIfStale, ensureDemo, ensureServices, migrateDatabase, stackEnv, startBackout, stopDemo, waitForHttp, portFree } from "./stack";
+import { buildWebIfStale, ensureDemo, ensureServices, migrateDatabase, stackEnv, startBackout, startDemoInbox, stopDemo, waitForHttp, portFree } from "./stack";
 
 const say = (msg: string) => console.log(`› ${msg}`);
 const env = stackEnv("dev");
 Object.assign(process.env, env);
 
-// A bad targets file stops start-up here, naming the field and what is expected.
+// A bad targets or channels file stops start-up here, naming the field and what is expected.
 try {
   const { loadTargets } = await import("../lib/targets/load-targets");
   loadTargets();
+  const { loadChannels } = await import("../lib/channels/config");
+  loadChannels();
 } catch (e) {
   console.error(`✘ ${(e as Error).message}`);
   process.exit(1);
@@ -30,12 +32,12 @@ say("starting the demo target (demo/)…");
 const demo = await ensureDemo(env);
 buildWebIfStale();
 
-const procs = startBackout(env).all;
+const procs = [...startBackout(env).all, startDemoInbox(env)];
 let stopping = false;
 async function stopAll(code = 0) {
   if (stopping) return;
   stopping = true;
-  say("stopping web, worker and the demo target…");
+  say("stopping web, worker, sampler, notifier and the demo target…");
   await Promise.allSettled(procs.map((p) => p.stop()));
   await stopDemo(demo).catch(() => {});
   await services.stop();
@@ -52,6 +54,8 @@ console.log(`
   First admin (shown once; you choose your own password at first sign-in):
     email:    ${firstAdmin.email}
     password: ${firstAdmin.password}` : ""}
+  Status page:         http://localhost:${env.PORT}/status  (public, no sign-in)
+  Demo inbox:          http://127.0.0.1:${env.DEMO_INBOX_PORT}  (where the demo channels deliver plan §7 updates)
   Demo target:         http://127.0.0.1:${env.DEMO_PORT}  (release ${(await (await fetch(`http://127.0.0.1:${env.DEMO_PORT}/api/version`)).json()).version})
 
   Break it:      press "Run" on "Deploy a release" with v1.1.0, or

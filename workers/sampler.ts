@@ -4,7 +4,7 @@ import { createDb } from "../lib/db/client";
 import { createRedis } from "../lib/redis";
 import { loadTargets } from "../lib/targets/load-targets";
 import { sampleTarget, type SamplerMemory } from "../lib/metrics/sample-target";
-import { pruneSamples, recordSample } from "../lib/metrics/store";
+import { countHealthDay, pruneSamples, recordSample } from "../lib/metrics/store";
 
 // The metrics sampler: its own process (never the web process). Every SAMPLE_INTERVAL_MS it
 // measures each target, stores the reading in Postgres and publishes it for live viewers.
@@ -21,7 +21,8 @@ async function sampleAll() {
     const started = performance.now();
     try {
       const values = await sampleTarget(target, memory.get(target.name)!);
-      await recordSample(db, redis, target.name, values, performance.now() - started);
+      const record = await recordSample(db, redis, target.name, values, performance.now() - started);
+      await countHealthDay(db, target.name, new Date(record.at), values);
     } catch (e) {
       log.warn({ target: target.name, err: (e as Error).message }, "sample failed");
     }

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { api, apiAnyStatus } from "./client";
-import type { Catalog, HealthInfo, IncidentDetail, IncidentSummary, Me, RunDetail, RunListItem, TokenRow, UserRow, VersionInfo } from "./types";
+import type { ChannelRow, ContactRow, MessageJson, Catalog, HealthInfo, IncidentDetail, IncidentSummary, Me, RunDetail, RunListItem, TokenRow, UserRow, VersionInfo } from "./types";
 
 export const queryKeys = {
   catalog: ["catalog"] as const,
@@ -21,6 +21,9 @@ export const queryKeys = {
   allInformation: ["controls", "information"] as const,
   queueStats: ["controls", "queue-stats"] as const,
   backups: ["controls", "backups"] as const,
+  messages: (incidentId: string) => ["incident", incidentId, "messages"] as const,
+  channels: ["channels"] as const,
+  contacts: ["contacts"] as const,
   users: ["users"] as const,
   tokens: ["tokens"] as const,
 };
@@ -97,4 +100,26 @@ export type TargetsList = {
 /** The targets of targets.json; they change only when Backout restarts. */
 export function useTargets() {
   return useQuery({ queryKey: queryKeys.targets, queryFn: () => api<TargetsList>("/api/targets"), staleTime: Infinity });
+}
+
+/** plan §7: the messages sent for an incident; polled while a delivery is still on its way. */
+export function useMessages(incidentId: string) {
+  return useQuery({
+    queryKey: queryKeys.messages(incidentId),
+    queryFn: async () => (await api<{ messages: MessageJson[] }>(`/api/incidents/${incidentId}/messages`)).messages,
+    refetchInterval: (q) => (q.state.data?.some((m) => m.deliveries.some((d) => d.status === "pending" || d.status === "retrying")) ? 2_000 : false),
+  });
+}
+
+export function useChannels() {
+  return useQuery({ queryKey: queryKeys.channels, queryFn: async () => (await api<{ channels: ChannelRow[] }>("/api/channels")).channels });
+}
+
+/** plan §10: the roster and the roles an incident assigns. */
+export function useContacts() {
+  return useQuery({
+    queryKey: queryKeys.contacts,
+    queryFn: () => api<{ contacts: ContactRow[]; incidentRoles: { id: string; role: string; responsibility: string }[] }>("/api/contacts"),
+    staleTime: 30_000,
+  });
 }

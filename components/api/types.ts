@@ -196,7 +196,47 @@ export type IncidentDetail = IncidentSummary & {
   checklist: Record<string, Tick>;
   verification: Record<string, Verification>;
   resolution: Resolution | null;
+  /** plan §10 roles held in this incident, by role id. */
+  assignments: Record<string, { person: string; by: string; at: string }>;
+  /** plan §7.1: a P0/P1 owes an update this often (minutes). */
+  updateReminderMinutes: number;
 };
+
+export type DeliveryAttemptJson = { number: number; at: string; statusCode: number | null; durationMs: number; error: string | null; retryAfterMs: number | null };
+export type DeliveryJson = {
+  id: string;
+  channel: string;
+  status: "pending" | "retrying" | "delivered" | "failed";
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  attemptLog: DeliveryAttemptJson[];
+};
+export type MessageJson = {
+  id: string;
+  template: string;
+  subject: string | null;
+  body: string;
+  publicBody: string | null;
+  channels: string[];
+  sentBy: string;
+  createdAt: string;
+  deliveries: DeliveryJson[];
+};
+export type ChannelChoice = { name: string; kind: "slack" | "webhook"; audience: "stakeholders" | "internal"; description: string; isSuggested: boolean; disabledReason: string | null };
+export type MessageDraft = {
+  template: import("@/lib/plan").MessageTemplateId;
+  subject: string | null;
+  body: string;
+  gaps: string[];
+  publicBody: string | null;
+  impactWords: string;
+  channels: ChannelChoice[];
+};
+export type ChannelRow = { name: string; kind: "slack" | "webhook"; audience: "stakeholders" | "internal"; description: string; disabledAt: string | null; disabledReason: string | null };
+export type ContactRow = { id: string; role: string; responsibility: string; contactMethod: string; person: string | null; method: string | null; updatedBy: string | null; updatedAt: string | null };
 
 /** The plan's checklists travel as JSON exactly as lib/plan declares them (no dates, no functions). */
 export type { Checklist as ChecklistJson, ChecklistItem as ChecklistItemJson } from "@/lib/plan";

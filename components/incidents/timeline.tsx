@@ -21,6 +21,12 @@ const dot: Record<string, string> = {
   "run.approved": "bg-emerald-500",
   "run.rejected": "bg-red-500",
   "action.failed": "bg-red-500",
+  "message.sent": "bg-sky-400",
+  "message.delivered": "bg-emerald-500",
+  "message.failed": "bg-red-500",
+  "public.update": "bg-sky-400",
+  "update.reminder": "bg-amber-400",
+  "role.assigned": "bg-violet-400",
 };
 
 const str = (v: unknown) => (typeof v === "string" ? v : v == null ? "" : String(v));
@@ -132,6 +138,47 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
         </>
       );
     }
+    case "message.sent": {
+      const channels = Array.isArray(d.channels) ? (d.channels as string[]) : [];
+      return (
+        <>
+          sent {d.subject ? <>“{str(d.subject)}”</> : "a message"}
+          {channels.length ? <> to {channels.join(", ")}</> : null}
+          {d.isPublic ? <>{channels.length ? " and" : ""} the status page</> : null}
+        </>
+      );
+    }
+    case "message.delivered":
+      return (
+        <>
+          delivered it to <span className="font-mono">{str(d.channel)}</span>
+          {Number(d.attempts) > 1 ? ` (attempt ${str(d.attempts)})` : ""}
+        </>
+      );
+    case "message.failed":
+      return (
+        <>
+          <span className="text-red-300">could not deliver to {str(d.channel)}</span> after {str(d.attempts)} attempt{Number(d.attempts) === 1 ? "" : "s"}
+          {d.error ? <span className="block font-mono text-xs break-words text-red-300/80">{str(d.error)}</span> : null}
+        </>
+      );
+    case "public.update":
+      return (
+        <>
+          posted on the status page: <span className="text-zinc-200">“{str(d.body)}”</span>
+        </>
+      );
+    case "update.reminder":
+      return <span className="text-amber-300">reminded: no update for {str(d.minutesSinceUpdate)} min (the plan promises one every {str(d.intervalMinutes)})</span>;
+    case "role.assigned":
+      return d.person ? (
+        <>
+          made {str(d.person)} {str(d.roleTitle)}
+          {d.previous ? <span className="text-zinc-400"> (was {str(d.previous)})</span> : null}
+        </>
+      ) : (
+        <>cleared {str(d.roleTitle)}{d.previous ? ` (was ${str(d.previous)})` : ""}</>
+      );
     case "decision.fact_stated":
       return <>stated: {FACTS[str(d.fact)] ?? str(d.fact)} — {d.value ? "yes" : "no"}</>;
     case "flowchart.answered":

@@ -11,13 +11,15 @@ export type DialogProps = {
   /** Buttons row; rendered right-aligned under the content. */
   footer?: ReactNode;
   tone?: "default" | "danger";
+  /** "wide" for editors (a message, a long list). */
+  size?: "default" | "wide";
 };
 
 /**
  * A modal on the native <dialog>: the browser traps focus, closes it on Escape and restores
  * focus afterwards. Put data-autofocus on the element that should take focus when it opens.
  */
-export function Dialog({ open, onClose, title, children, footer, tone = "default" }: DialogProps) {
+export function Dialog({ open, onClose, title, children, footer, tone = "default", size = "default" }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
@@ -42,7 +44,9 @@ export function Dialog({ open, onClose, title, children, footer, tone = "default
         if (e.target === e.currentTarget) onClose(); // a click on the backdrop
       }}
       className={cn(
-        "m-auto w-[calc(100%-2rem)] max-w-lg rounded-xl border bg-zinc-900 p-0 text-zinc-100 shadow-2xl backdrop:bg-black/70 backdrop:backdrop-blur-[2px]",
+        "m-auto w-[calc(100%-2rem)] rounded-xl",
+        size === "wide" ? "max-w-3xl" : "max-w-lg",
+        " border bg-zinc-900 p-0 text-zinc-100 shadow-2xl backdrop:bg-black/70 backdrop:backdrop-blur-[2px]",
         tone === "danger" ? "border-red-800" : "border-zinc-700",
       )}
     >

@@ -27,6 +27,8 @@ export function sseFrame(events: Sequenced[]): Uint8Array {
 export class EventBus<T extends Sequenced> {
   private sub: Redis | undefined;
   private listeners = new Map<string, Set<Listener<T>>>();
+  // Told of every message on the channel, whatever its key (the public status page's cache).
+  private watchers = new Set<(events: T[]) => void>();
   private wasReady = false;
 
   constructor(private channel: string, private keyOf: (e: T) => string) {}
@@ -43,16 +45,27 @@ export class EventBus<T extends Sequenced> {
       } catch {
         return;
       }
+      for (const w of this.watchers) w(events);
       const set = events[0] && this.listeners.get(this.keyOf(events[0]));
       if (!set) return;
       const frame = sseFrame(events);
       for (const l of set) l.onEvents(events, frame);
     });
     this.sub.on("ready", () => {
-      if (this.wasReady) for (const set of this.listeners.values()) for (const l of set) l.onResync();
+      if (this.wasReady) {
+        for (const set of this.listeners.values()) for (const l of set) l.onResync();
+        for (const w of this.watchers) w([]); // anything may have been missed meanwhile
+      }
       this.wasReady = true;
     });
     this.sub.on("error", () => {});
+  }
+
+  /** Every message, whatever its key; an empty list when the subscription came back after a drop. */
+  watch(fn: (events: T[]) => void): () => void {
+    this.ensure();
+    this.watchers.add(fn);
+    return () => this.watchers.delete(fn);
   }
 
   subscribe(key: string, listener: Listener<T>): () => void {

@@ -4,6 +4,8 @@ import { AppError } from "../errors";
 import { checklistState } from "./checklist";
 import { verifyChecklists } from "./verify";
 import type { FinalDecision } from "./update-incident";
+import { assignmentsOf } from "./assignments";
+import { env } from "../env";
 
 export async function getIncident(opts: { db: Db; incidentId: string }) {
   const incident = await opts.db.incident.findUnique({
@@ -16,7 +18,15 @@ export async function getIncident(opts: { db: Db; incidentId: string }) {
   if (!incident) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found; GET /api/incidents lists them`);
   const [checklist, verification] = await Promise.all([checklistState(opts.db, opts.incidentId), verifyChecklists({ db: opts.db, incident })]);
   const timeline = incident.timeline.map(({ id: _id, ...e }) => e);
-  return { ...incident, timeline, checklist, verification, resolution: incident.status === "resolved" ? resolutionOf(timeline) : null };
+  return {
+    ...incident,
+    timeline,
+    checklist,
+    verification,
+    resolution: incident.status === "resolved" ? resolutionOf(timeline) : null,
+    assignments: assignmentsOf(timeline),
+    updateReminderMinutes: env.UPDATE_REMINDER_MINUTES,
+  };
 }
 
 /** How a resolved incident was resolved: its newest move to "resolved", with the summary and the decision at that moment. */

@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import type { Target } from "../targets/schema";
 import { computeBaseline, type Baseline, type MetricValues, type Sample } from "../plan";
 import { keys } from "../redis";
+import { componentHealth } from "../public/wording";
 
 export type SampleRecord = { id: number; seq: number; type: "metrics.sample"; target: string; at: string; values: Partial<MetricValues> };
 
@@ -16,6 +17,23 @@ export async function recordSample(db: Db, redis: Redis, target: string, values:
   const record = toRecord(row);
   void redis.publish(keys.metrics(), JSON.stringify(record)).catch(() => {});
   return record;
+}
+
+/**
+ * Counts a reading into its target's day (UTC): the status page's uptime history, kept after the
+ * samples are pruned. Up is anything but down; degraded is counted apart.
+ */
+export async function countHealthDay(db: Pick<Db, "$executeRawUnsafe">, target: string, at: Date, values: Partial<MetricValues>): Promise<void> {
+  const { health } = componentHealth({ at, values }, at, Number.POSITIVE_INFINITY);
+  if (health === "unknown") return;
+  await db.$executeRawUnsafe(
+    `INSERT INTO target_health_days (target, day, samples, up, degraded) VALUES ($1, ($2::timestamptz AT TIME ZONE 'UTC')::date, 1, $3, $4)
+     ON CONFLICT (target, day) DO UPDATE SET samples = target_health_days.samples + 1, up = target_health_days.up + EXCLUDED.up, degraded = target_health_days.degraded + EXCLUDED.degraded`,
+    target,
+    at.toISOString(),
+    health === "down" ? 0 : 1,
+    health === "degraded" ? 1 : 0,
+  );
 }
 
 export async function listSamples(db: Db, target: string, opts: { sinceMs?: number; afterId?: number; limit?: number } = {}): Promise<SampleRecord[]> {

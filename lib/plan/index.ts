@@ -6,3 +6,5 @@ export * from "./flowchart";
 export * from "./checklists";
 export { formatClock, formatDuration, formatNumber, formatPercent, formatMs, formatBytes, formatRatio } from "./format";
 export * from "./incident";
+export * from "./messages";
+export * from "./contacts";

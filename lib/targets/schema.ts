@@ -63,6 +63,11 @@ export const targetSchema = z
       })
       .strict(),
     logFile: absPath,
+    // How the public status page names this target (its configuration name is never shown there).
+    public: z
+      .object({ name: z.string().min(1).max(80), description: z.string().max(300).optional(), isListed: z.boolean().default(true) })
+      .strict()
+      .optional(),
     // Configured baselines win over the ones learnt from the healthy period (plan §2 "2x baseline").
     baseline: z.object({ responseTimeP95Ms: z.number().positive().optional(), errorRate: z.number().min(0).optional(), dbQueryMs: z.number().positive().optional() }).strict().default({}),
   })

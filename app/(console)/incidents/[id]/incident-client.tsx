@@ -13,6 +13,8 @@ import { IncidentClock } from "@/components/incidents/incident-clock";
 import { IncidentControls } from "@/components/incidents/incident-controls";
 import { IncidentRuns } from "@/components/incidents/incident-runs";
 import { Timeline } from "@/components/incidents/timeline";
+import { PeopleCard } from "@/components/incidents/people-card";
+import { CommunicatePanel, UpdateReminder, useCompose } from "@/components/messages/communicate-panel";
 import { useIncidentEvents } from "@/components/incidents/use-incident-events";
 import { RunbookCard } from "@/components/runbooks/runbook-card";
 import { useCoalescedRefetch } from "@/components/runs/use-coalesced-refetch";
@@ -40,6 +42,7 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
   const titles = Object.fromEntries(catalog.runbooks.map((r) => [r.id, r.title]));
   const isCommander = hasRole(role, "commander");
   const isResolved = incident.status === "resolved";
+  const compose = useCompose(incident);
   const affected = new Set(incident.components);
   const runbooks = INCIDENT_RUNBOOKS.map((rid) => catalog.runbooks.find((r) => r.id === rid))
     .filter((r) => !!r)
@@ -94,6 +97,8 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
         </p>
       )}
 
+      <UpdateReminder incident={incident} now={now} onCompose={isCommander ? () => compose.open() : undefined} />
+
       {!isResolved && <EmergencyRollback catalog={catalog} incidentId={id} role={role} />}
 
       <section aria-labelledby="decision-heading" className="flex flex-col gap-2">
@@ -104,6 +109,13 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
           </span>
         </h2>
         {incident.status === "resolved" ? <ResolvedDecision resolution={incident.resolution} /> : <DecisionPanel incidentId={id} canAct={isCommander} />}
+      </section>
+
+      <section aria-labelledby="communicate-heading" className="flex flex-col gap-2">
+        <h2 id="communicate-heading" className="text-base font-semibold text-zinc-100">
+          Communicate <span className="text-xs font-normal text-zinc-500">· plan §7: stakeholders, the team&apos;s chat and the public status page</span>
+        </h2>
+        <CommunicatePanel incident={incident} canSend={isCommander} now={now} compose={compose} />
       </section>
 
       {/* The panel has its own "Metrics" heading, live state and §6.4 targets. */}
@@ -154,6 +166,7 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
         </div>
 
         <aside className="flex min-w-0 flex-col gap-4 lg:sticky lg:top-16 lg:max-h-[calc(100vh-5rem)] lg:self-start lg:overflow-y-auto">
+          <PeopleCard incident={incident} canAssign={isCommander} />
           <Card>
             <h2 className="border-b border-zinc-800 px-4 py-2 text-sm font-semibold text-zinc-200">
               Runs <span className="font-normal text-zinc-500">· {incident.runs.length}</span>
