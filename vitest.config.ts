@@ -29,7 +29,11 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 300_000,
-          env: { ...stackEnv("test"), BACKOUT_TARGETS_FILE: path.join(root, ".data", "test", "targets.json") },
+          env: {
+            ...stackEnv("test"),
+            BACKOUT_TARGETS_FILE: path.join(root, ".data", "test", "targets.json"),
+            BACKOUT_CHANNELS_FILE: path.join(root, ".data", "test", "channels.json"),
+          },
         },
       },
     ],

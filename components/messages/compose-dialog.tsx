@@ -92,7 +92,8 @@ export function ComposeDialog({ incidentId, open, onClose, initialTemplate }: { 
 
   return (
     <Dialog open={open} onClose={onClose} title="Send an update" size="wide">
-      <div className="flex max-h-[75vh] flex-col gap-3 overflow-y-auto pr-1" data-testid="compose-dialog">
+      <div className="flex flex-col gap-3" data-testid="compose-dialog">
+      <div className="flex max-h-[58vh] flex-col gap-3 overflow-y-auto pr-1">
         <div role="tablist" aria-label="Template" className="flex flex-wrap gap-1">
           {MESSAGE_TEMPLATES.map((t) => (
             <button
@@ -195,6 +196,7 @@ export function ComposeDialog({ incidentId, open, onClose, initialTemplate }: { 
             )}
           </div>
         )}
+      </div>
         {gaps.length > 0 && (
           <p role="status" data-testid="compose-gaps" className="rounded-md border border-amber-800 bg-amber-950/40 px-2 py-1 text-xs text-amber-200">
             Still to fill in: {gaps.join(", ")}

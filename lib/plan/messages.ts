@@ -77,7 +77,8 @@ export function renderMessage(template: MessageTemplateId, f: MessageFacts): Ren
     return String(value);
   };
   const time = (label: string, d: Date | undefined) => fill(label, d ? formatTimestamp(d) : undefined);
-  const signature = f.senderRole ? `- ${fill("your name", f.senderName)}, ${f.senderRole}` : `- ${fill("your name", f.senderName)}`;
+  // A function: gaps are listed in the order they appear, the signature last.
+  const signature = () => (f.senderRole ? `- ${fill("your name", f.senderName)}, ${f.senderRole}` : `- ${fill("your name", f.senderName)}`);
 
   switch (template) {
     case "initiating":
@@ -93,7 +94,7 @@ export function renderMessage(template: MessageTemplateId, f: MessageFacts): Ren
           "",
           "We will provide updates every 15 minutes.",
           "",
-          signature,
+          signature(),
         ].join("\n"),
         gaps,
       };
@@ -107,7 +108,7 @@ export function renderMessage(template: MessageTemplateId, f: MessageFacts): Ren
           "",
           `Latest: ${fill("latest status", f.latest)}`,
           "",
-          signature,
+          signature(),
         ].join("\n"),
         gaps,
       };
@@ -128,7 +129,7 @@ export function renderMessage(template: MessageTemplateId, f: MessageFacts): Ren
           "",
           "Thank you for your patience.",
           "",
-          signature,
+          signature(),
         ].join("\n"),
         gaps,
       };

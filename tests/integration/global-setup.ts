@@ -5,7 +5,7 @@ import {
   buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase,
   startBackout, stopDemo, waitForHttp,
 } from "../../scripts/stack";
-import { testEnv, writeTestTargets, writeTestTokens, WORKER_PID_FILE } from "./support/env";
+import { testEnv, writeTestChannels, writeTestTargets, writeTestTokens, WORKER_PID_FILE } from "./support/env";
 
 // One real stack for the integration tier: fresh databases, its own Redis dbs and ports, the demo
 // target at v1.0.0 under pm2, `next start` and the run worker as separate processes.
@@ -17,12 +17,13 @@ export default async function setup(_project: TestProject) {
   await flushRedisDb(env.REDIS_URL!);
   const demo = await ensureDemo(env, { fresh: true });
   writeTestTargets(env);
+  writeTestChannels(env);
   await writeTestTokens(env);
   buildWebIfStale();
 
   const logDir = path.join(env.BACKOUT_DATA_DIR!, "logs");
   fs.mkdirSync(logDir, { recursive: true });
-  const { web, worker, sampler } = startBackout(env, { logDir });
+  const { web, worker, sampler, notifier } = startBackout(env, { logDir });
   fs.writeFileSync(WORKER_PID_FILE(env), String(worker.child.pid));
   await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 60_000 });
 
@@ -30,6 +31,7 @@ export default async function setup(_project: TestProject) {
     await web.stop();
     await worker.stop();
     await sampler.stop();
+    await notifier.stop();
     // Tests may have replaced the worker; stop whichever one the pid file names.
     const pid = Number(fs.readFileSync(WORKER_PID_FILE(env), "utf8"));
     try {

@@ -35,6 +35,7 @@ function parseSchema(text: string) {
       if (isList) type = "ARRAY";
       else if (enums.has(base)) type = `enum:${base}`;
       else if (/@db\.Uuid/.test(line)) type = "uuid";
+      else if (/@db\.Date\b/.test(line)) type = "date";
       else if (/@db\.Timestamptz\((\d)\)/.test(line)) type = `timestamp with time zone(${/@db\.Timestamptz\((\d)\)/.exec(line)![1]})`;
       else
         type = ({ String: "text", Int: "integer", BigInt: "bigint", Boolean: "boolean", Json: "jsonb", DateTime: "timestamp without time zone(3)", Float: "double precision" } as Record<string, string>)[base] ?? `?${base}`;

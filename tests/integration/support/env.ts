@@ -6,7 +6,36 @@ export const WORKER_PID_FILE = (env: StackEnv) => path.join(env.BACKOUT_DATA_DIR
 
 export function testEnv(): StackEnv {
   const env = stackEnv("test");
-  return { ...env, BACKOUT_TARGETS_FILE: path.join(env.BACKOUT_DATA_DIR!, "targets.json") };
+  return {
+    ...env,
+    BACKOUT_TARGETS_FILE: path.join(env.BACKOUT_DATA_DIR!, "targets.json"),
+    BACKOUT_CHANNELS_FILE: path.join(env.BACKOUT_DATA_DIR!, "channels.json"),
+    // Delivery retries in well under a second each, so a test sees every attempt; reminders checked every second.
+    DELIVERY_BACKOFF_MS: "300,600,900",
+    REMINDER_CHECK_MS: "1000",
+  };
+}
+
+/** The port of the webhook receiver the communication tests start (tests/integration/communication.test.ts). */
+export const RECEIVER_PORT = 3290;
+export const RECEIVER_SECRET = "whsec_dGVzdC1yZWNlaXZlci1zaWduaW5nLXNlY3JldC0wMQ==";
+
+/**
+ * Channels pointing at that receiver, one per behaviour: answers at once, fails twice then
+ * succeeds, never succeeds, answers 429 with Retry-After, answers 410 Gone.
+ */
+export function writeTestChannels(env: StackEnv): void {
+  const url = (p: string) => `http://127.0.0.1:${RECEIVER_PORT}${p}`;
+  const hook = (name: string, p: string, audience = "stakeholders") => ({ name, kind: "webhook", audience, url: url(p), secret: RECEIVER_SECRET });
+  const channels = [
+    { name: "chat", kind: "slack", audience: "internal", url: url("/slack") },
+    hook("signed", "/ok"),
+    hook("flaky", "/flaky"),
+    hook("down", "/down"),
+    hook("busy", "/busy"),
+    hook("gone", "/gone"),
+  ];
+  fs.writeFileSync(env.BACKOUT_CHANNELS_FILE!, JSON.stringify({ channels }, null, 2));
 }
 
 /** The real targets.json, keeping only 3 backups so retention is visible in a test. */
@@ -21,6 +50,7 @@ export function writeTestTargets(env: StackEnv): void {
   standby.name = STANDBY;
   standby.description = "The demo's configuration with its HTTP service down.";
   standby.http.baseUrl = "http://127.0.0.1:1";
+  standby.public = { name: "Standby service" };
   file.targets.push(standby);
   fs.writeFileSync(env.BACKOUT_TARGETS_FILE!, JSON.stringify(file, null, 2));
 }
