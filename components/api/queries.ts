@@ -1,6 +1,8 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { openEventStream } from "./event-stream";
 import { api, apiAnyStatus } from "./client";
 import type { ChannelRow, ContactRow, MessageJson, Catalog, HealthInfo, IncidentDetail, IncidentSummary, Me, RunDetail, RunListItem, TokenRow, UserRow, VersionInfo } from "./types";
 
@@ -32,12 +34,41 @@ export function useMe() {
   return useQuery({ queryKey: queryKeys.me, queryFn: () => api<Me>("/api/auth/me"), staleTime: 30_000, retry: false });
 }
 
+/**
+ * Every incident, kept current: a change on any incident's timeline (a status moved by a run, a new
+ * declaration) refetches the list within a moment; a slow poll covers a dropped stream.
+ */
 export function useIncidents(initialData?: IncidentSummary[]) {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refetch = () => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        void queryClient.invalidateQueries({ queryKey: queryKeys.incidents });
+      }, 100);
+    };
+    // Reconnected after a drop: anything may have changed meanwhile.
+    let wasLive = false;
+    const stream = openEventStream({
+      url: () => "/api/incidents/events",
+      types: ["changed", "resync"],
+      onMessage: refetch,
+      onStatus: (s) => {
+        if (s === "live" && wasLive) refetch();
+        if (s === "live") wasLive = true;
+      },
+    });
+    return () => {
+      clearTimeout(timer);
+      stream.close();
+    };
+  }, [queryClient]);
   return useQuery({
     queryKey: queryKeys.incidents,
     queryFn: async () => (await api<{ incidents: IncidentSummary[] }>("/api/incidents")).incidents,
     initialData,
-    refetchInterval: 10_000,
+    refetchInterval: 30_000,
   });
 }
 

@@ -3,14 +3,8 @@
 import { useEffect, useRef, useState } from "react";
 import type { Connection } from "../runs/use-run-events";
 import { openEventStream } from "../api/event-stream";
+import { INCIDENT_ENTRY_TYPES } from "@/lib/incidents/entry-types";
 
-const TIMELINE_TYPES = [
-  "incident.declared", "incident.severity_changed", "incident.status_changed", "incident.reopened",
-  "checklist.ticked", "checklist.unticked", "checkpoint.overridden",
-  "run.started", "run.dry_run", "run.succeeded", "run.failed", "run.cancelled", "run.needs_attention",
-  // Controls used for the incident, and the commander's decision inputs (plan §2).
-  "action.performed", "action.failed", "decision.fact_stated", "flowchart.answered", "flowchart.quick_fix_started",
-];
 
 /**
  * Follows an incident's timeline stream. Entries only say *that* something changed (another
@@ -34,7 +28,7 @@ export function useIncidentEvents(incidentId: string, onEntry: () => void): Conn
     };
     const stream = openEventStream({
       url: () => `/api/incidents/${incidentId}/events${lastSeq ? `?after=${lastSeq}` : ""}`,
-      types: TIMELINE_TYPES,
+      types: INCIDENT_ENTRY_TYPES,
       onMessage,
       onStatus: setConnection,
     });

@@ -103,3 +103,50 @@ export function sequencedEventStream<T extends Sequenced>(opts: {
     },
   });
 }
+
+/**
+ * Every event of a bus, whatever its key, as SSE frames (no replay: for views that only need to
+ * know *that* something changed and refetch, such as the incidents list). An empty batch means
+ * the subscription came back after a drop: `onResync` tells the client to refetch.
+ */
+export function watchEventStream<T extends Sequenced>(opts: { bus: EventBus<T>; frame: (events: T[]) => string | null; signal: AbortSignal }): ReadableStream<Uint8Array> {
+  let unwatch: (() => void) | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let closed = false;
+  const stop = () => {
+    closed = true;
+    clearInterval(heartbeat);
+    unwatch?.();
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      const send = (text: string) => {
+        if (closed) return;
+        try {
+          controller.enqueue(enc.encode(text));
+        } catch {
+          stop();
+        }
+      };
+      send(`retry: 2000\n: connected\n\n`);
+      unwatch = opts.bus.watch((events) => {
+        const text = events.length ? opts.frame(events) : `event: resync\ndata: {}\n\n`;
+        if (text) send(text);
+      });
+      heartbeat = setInterval(() => send(`: heartbeat\n\n`), HEARTBEAT_MS);
+      opts.signal.addEventListener(
+        "abort",
+        () => {
+          stop();
+          try {
+            controller.close();
+          } catch {
+            /* already closed */
+          }
+        },
+        { once: true },
+      );
+    },
+    cancel: stop,
+  });
+}
