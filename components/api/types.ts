@@ -165,6 +165,9 @@ export type IncidentSummary = {
   createdAt: string;
   rollbackCompletedAt: string | null;
   resolvedAt: string | null;
+  /** The status page's title for it (null: the page's own words), and whether it may name the release. */
+  publicTitle: string | null;
+  isReleasePublic: boolean;
   _count?: { runs: number };
 };
 

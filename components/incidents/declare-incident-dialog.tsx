@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { PUBLIC_SEVERITY } from "@/lib/public/wording";
 import { severities } from "@/lib/plan";
 import { api, toApiFailure } from "../api/client";
 import { queryKeys, useTargets } from "../api/queries";
@@ -56,6 +57,7 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
   const queryClient = useQueryClient();
   const [title, setTitle] = useState("");
   const [symptoms, setSymptoms] = useState("");
+  const [publicTitle, setPublicTitle] = useState("");
   const [severity, setSeverity] = useState<SeverityLevel | null>(null);
   const [detectedAt, setDetectedAt] = useState(() => localInputValue(new Date()));
   const [components, setComponents] = useState<IncidentComponent[]>([]);
@@ -66,7 +68,7 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
     mutationFn: () =>
       api<IncidentSummary>("/api/incidents", {
         method: "POST",
-        body: { title: title.trim(), symptoms, severity, ...(target ? { target } : {}), detectedAt: detectedAt ? new Date(detectedAt).toISOString() : undefined, components },
+        body: { title: title.trim(), symptoms, severity, ...(target ? { target } : {}), ...(publicTitle.trim() ? { publicTitle: publicTitle.trim() } : {}), detectedAt: detectedAt ? new Date(detectedAt).toISOString() : undefined, components },
       }),
     onSuccess: (incident) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.incidents });
@@ -117,6 +119,17 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
             onChange={(e) => setSymptoms(e.target.value)}
             className="rounded-md border border-zinc-700 bg-zinc-950 px-2 py-1.5 text-sm text-zinc-100 placeholder:text-zinc-600 focus-visible:outline-2 focus-visible:outline-sky-400"
             placeholder="Error rate 12%, checkout returns 500…"
+          />
+        </label>
+        <label className="flex flex-col gap-1">
+          <span className="text-xs font-medium text-zinc-400">Title on the public status page (optional; anyone can read it)</span>
+          <input
+            data-testid="declare-public-title"
+            maxLength={120}
+            value={publicTitle}
+            onChange={(e) => setPublicTitle(e.target.value)}
+            className="h-9 rounded-md border border-zinc-700 bg-zinc-950 px-2 text-sm text-zinc-100 placeholder:text-zinc-600 focus-visible:outline-2 focus-visible:outline-sky-400"
+            placeholder={severity ? PUBLIC_SEVERITY[severity].defaultTitle : "The page's own words for the severity"}
           />
         </label>
         <fieldset className="flex flex-col gap-1.5">

@@ -65,6 +65,14 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
           {d.summary ? <span className="block text-zinc-300">“{str(d.summary)}”</span> : null}
         </>
       );
+    case "incident.public_changed":
+      return (
+        <>
+          changed what the status page shows
+          {"publicTitle" in d ? <>: title {d.publicTitle ? <>“{str(d.publicTitle)}”</> : "back to its own words"}</> : null}
+          {"isReleasePublic" in d ? <>{"publicTitle" in d ? "," : ":"} the release {d.isReleasePublic ? "shown" : "hidden"}</> : null}
+        </>
+      );
     case "incident.reopened":
       return <>reopened the incident{reason}</>;
     case "checklist.ticked":

@@ -25,6 +25,7 @@ export async function declareIncident(opts: { db: Db; redis: Redis; actor: Actor
         detectedAt: input.detectedAt ?? new Date(),
         declaredBy: actor.label,
         target,
+        publicTitle: input.publicTitle ?? null,
       },
     });
     const entry = await appendTimeline(tx, incident.id, "incident.declared", actor.label, {

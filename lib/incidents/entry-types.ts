@@ -2,7 +2,7 @@
 // for them (an SSE event is named by its type, and a browser hears only the names it listens for).
 // tests/unit/timeline-types.test.ts fails when code appends a type missing here.
 export const INCIDENT_ENTRY_TYPES = [
-  "incident.declared", "incident.severity_changed", "incident.status_changed", "incident.reopened",
+  "incident.declared", "incident.severity_changed", "incident.status_changed", "incident.reopened", "incident.public_changed",
   "checklist.ticked", "checklist.unticked", "checkpoint.overridden",
   "run.started", "run.dry_run", "run.succeeded", "run.failed", "run.cancelled", "run.needs_attention", "run.approved", "run.rejected",
   // Controls used for the incident, and the commander's decision inputs (plan §2).

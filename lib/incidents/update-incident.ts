@@ -78,10 +78,20 @@ export async function updateIncident(opts: { db: Db; redis: Redis; actor: Actor;
       entries.push(await appendTimeline(tx, incidentId, "incident.severity_changed", actor.label, { from: current.severity, to: input.severity, reason: input.reason ?? null }));
     if (input.status && input.status !== current.status)
       entries.push(await appendTimeline(tx, incidentId, "incident.status_changed", actor.label, { from: current.status, to: input.status, reason: input.reason ?? null, ...resolution }));
+    // What a commander marks public is a decision like any other: on the timeline.
+    if (input.publicTitle !== undefined || input.isReleasePublic !== undefined)
+      entries.push(
+        await appendTimeline(tx, incidentId, "incident.public_changed", actor.label, {
+          ...(input.publicTitle !== undefined ? { publicTitle: input.publicTitle } : {}),
+          ...(input.isReleasePublic !== undefined ? { isReleasePublic: input.isReleasePublic } : {}),
+        }),
+      );
     return tx.incident.update({
       where: { id: incidentId },
       data: {
         ...(input.severity ? { severity: input.severity } : {}),
+        ...(input.publicTitle !== undefined ? { publicTitle: input.publicTitle } : {}),
+        ...(input.isReleasePublic !== undefined ? { isReleasePublic: input.isReleasePublic } : {}),
         ...(input.status && input.status !== current.status ? { status: input.status, resolvedAt: input.status === "resolved" ? new Date() : null } : {}),
       },
     });

@@ -5,8 +5,8 @@ import { publicUrl } from "../env";
 import { log } from "../log";
 import { incidentEventBus, metricsBus, runEventBus } from "../events/bus";
 import type { RunEventRecord } from "../runs/events";
-import { loadPublicState } from "./load";
-import type { PublicState } from "./projection";
+import { loadPublicIncident, loadPublicState } from "./load";
+import type { PublicIncident, PublicState } from "./projection";
 import { atomFeed, componentsJson, incidentsJson, statusJson, summaryJson } from "./formats";
 
 /**
@@ -139,4 +139,18 @@ const g = globalThis as unknown as { backoutPublicState?: PublicStateCache };
 export function publicState(): PublicStateCache {
   g.backoutPublicState ??= new PublicStateCache();
   return g.backoutPublicState;
+}
+
+// Incidents older than the live list, for their shareable pages: read once per 10 s per process,
+// at most 200 kept, so even a crowd on an old link (or a scan of made-up ids) barely reads the database.
+const olderIncidents = new Map<string, { at: number; incident: PublicIncident | null }>();
+
+export async function olderPublicIncident(id: string): Promise<PublicIncident | null> {
+  const hit = olderIncidents.get(id);
+  if (hit && Date.now() - hit.at < 10_000) return hit.incident;
+  const incident = await loadPublicIncident(db(), id);
+  olderIncidents.delete(id);
+  olderIncidents.set(id, { at: Date.now(), incident });
+  if (olderIncidents.size > 200) olderIncidents.delete(olderIncidents.keys().next().value!);
+  return incident;
 }

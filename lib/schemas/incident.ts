@@ -8,6 +8,9 @@ export { COMPONENTS, INCIDENT_STATUSES, SEVERITIES };
 
 const severity = z.enum(SEVERITIES, { error: "severity: one of P0, P1, P2, P3 (plan §1)" });
 
+// What the public status page calls the incident (its own words otherwise, from the severity).
+const publicTitle = z.string().trim().min(3, "publicTitle: at least 3 characters, or leave it out").max(120, "publicTitle: at most 120 characters").optional();
+
 export const declareIncidentInput = z
   .object({
     title: z.string({ error: "title: required, e.g. \"API errors after 14:05 deploy\"" }).trim().min(3, "title: at least 3 characters").max(200),
@@ -17,6 +20,7 @@ export const declareIncidentInput = z
     target: z.string({ error: "target: a target name from GET /api/targets" }).min(1, "target: a target name from GET /api/targets").max(100).optional(),
     detectedAt: z.coerce.date({ error: "detectedAt: an ISO time such as 2026-11-24T14:05:00Z" }).optional(),
     components: z.array(z.enum(COMPONENTS, { error: `components: each one of ${COMPONENTS.join(", ")}` })).max(COMPONENTS.length).default([]),
+    publicTitle,
   })
   .strict()
   .refine((v) => !v.detectedAt || v.detectedAt.getTime() <= Date.now() + 60_000, { path: ["detectedAt"], message: "detectedAt: must not be in the future" });
@@ -30,9 +34,14 @@ export const updateIncidentInput = z
     // Resolving: a short summary of how it was resolved, and a yes to any post-rollback items left unticked.
     summary: z.string().trim().min(3, "summary: a short resolution summary, at least 3 characters").max(2000, "summary: at most 2000 characters").optional(),
     confirmUnticked: z.boolean({ error: "confirmUnticked: true or false" }).optional(),
+    // The public status page: its title for the incident (null: the page's own words), and whether it may name the release.
+    publicTitle: publicTitle.nullable(),
+    isReleasePublic: z.boolean({ error: "isReleasePublic: true or false" }).optional(),
   })
   .strict()
-  .refine((v) => v.severity !== undefined || v.status !== undefined, { message: "send severity and/or status to change" })
+  .refine((v) => v.severity !== undefined || v.status !== undefined || v.publicTitle !== undefined || v.isReleasePublic !== undefined, {
+    message: "send severity, status, publicTitle or isReleasePublic to change",
+  })
   .refine((v) => v.status === "resolved" || (v.summary === undefined && v.confirmUnticked === undefined), {
     path: ["summary"],
     message: "summary and confirmUnticked go with status: \"resolved\"",

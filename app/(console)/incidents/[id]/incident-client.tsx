@@ -14,6 +14,7 @@ import { IncidentControls } from "@/components/incidents/incident-controls";
 import { IncidentRuns } from "@/components/incidents/incident-runs";
 import { Timeline } from "@/components/incidents/timeline";
 import { PeopleCard } from "@/components/incidents/people-card";
+import { PublicPresence } from "@/components/incidents/public-presence";
 import { CommunicatePanel, UpdateReminder, useCompose } from "@/components/messages/communicate-panel";
 import { useIncidentEvents } from "@/components/incidents/use-incident-events";
 import { RunbookCard } from "@/components/runbooks/runbook-card";
@@ -62,6 +63,10 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
             <dt className="text-zinc-500">Target</dt>
             <dd className="font-mono text-zinc-200" data-testid="incident-target">
               {incident.target}
+            </dd>
+            <dt className="text-zinc-500">Status page</dt>
+            <dd>
+              <PublicPresence incident={incident} canChange={isCommander} />
             </dd>
             <dt className="text-zinc-500">Declared by</dt>
             <dd className="text-zinc-200">{incident.declaredBy}</dd>

@@ -1,10 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { publicState } from "@/lib/public/live";
-import { loadPublicIncident } from "@/lib/public/load";
+import { olderPublicIncident, publicState } from "@/lib/public/live";
 import { isUuid } from "@/lib/targets/of-request";
 import { StatusIncidentLive } from "@/components/status/status-live";
 
@@ -15,7 +13,7 @@ async function find(id: string) {
   const { state } = await publicState().get();
   const live = [...state.incidents, ...state.recentlyResolved].find((i) => i.id === id);
   // Older than the live list: read once from the record (still only its public projection).
-  const incident = live ?? (await loadPublicIncident(db(), id));
+  const incident = live ?? (await olderPublicIncident(id));
   if (!incident) notFound();
   return { state, incident, isLive: !!live };
 }
