@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { TimelineEntry } from "../api/types";
 import { formatRelative } from "../format";
+import { formatDuration } from "@/lib/plan/format";
 import { cn } from "../ui/cn";
 
 const dot: Record<string, string> = {
@@ -177,7 +178,12 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
         </>
       );
     case "update.reminder":
-      return <span className="text-amber-300">reminded: no update for {str(d.minutesSinceUpdate)} min (the plan promises one every {str(d.intervalMinutes)})</span>;
+      return (
+        <span className="text-amber-300">
+          reminded: no update for {formatDuration(Number(d.msSinceUpdate ?? Number(d.minutesSinceUpdate) * 60_000))} (the plan promises one every{" "}
+          {formatDuration(Number(d.intervalMinutes) * 60_000)})
+        </span>
+      );
     case "role.assigned":
       return d.person ? (
         <>

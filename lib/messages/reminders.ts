@@ -36,6 +36,7 @@ export async function remindOverdueUpdates(opts: { db: Db; redis: Redis; interva
       if (!due.isOverdue || !due.isReminderDue) return null;
       return appendTimeline(tx, id, "update.reminder", SYSTEM_ACTOR, {
         minutesSinceUpdate: Math.floor((now.getTime() - times.lastUpdate.getTime()) / 60_000),
+        msSinceUpdate: now.getTime() - times.lastUpdate.getTime(),
         lastUpdateAt: times.lastUpdate.toISOString(),
         intervalMinutes: opts.intervalMs / 60_000,
       });

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase, startBackout, stopDemo, waitForHttp } from "../../scripts/stack";
+import { buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase, startBackout, startDemoInbox, stopDemo, waitForHttp } from "../../scripts/stack";
 import { stackEnv } from "../../scripts/stack-env";
 import { E2E_ADMIN, E2E_USER, E2E_VIEWER } from "./users";
 
@@ -27,7 +27,9 @@ export default async function globalSetup() {
   buildWebIfStale();
   const logs = path.join(env.BACKOUT_DATA_DIR!, "logs");
   fs.mkdirSync(logs, { recursive: true });
-  const { all } = startBackout(env, { logDir: logs });
+  // The demo's inbox receives the demo channels of channels.json (plan §7 messages).
+  fs.rmSync(path.join(env.BACKOUT_DATA_DIR!, "demo", "inbox.jsonl"), { force: true });
+  const all = [...startBackout(env, { logDir: logs }).all, startDemoInbox(env, { logFile: path.join(logs, "inbox.log") })];
   await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 60_000 });
   return async () => {
     await Promise.allSettled(all.map((p) => p.stop()));

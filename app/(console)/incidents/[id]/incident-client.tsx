@@ -171,7 +171,6 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
         </div>
 
         <aside className="flex min-w-0 flex-col gap-4 lg:sticky lg:top-16 lg:max-h-[calc(100vh-5rem)] lg:self-start lg:overflow-y-auto">
-          <PeopleCard incident={incident} canAssign={isCommander} />
           <Card>
             <h2 className="border-b border-zinc-800 px-4 py-2 text-sm font-semibold text-zinc-200">
               Runs <span className="font-normal text-zinc-500">· {incident.runs.length}</span>
@@ -188,6 +187,7 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
             </div>
             <Timeline entries={incident.timeline} titles={titles} now={now} />
           </Card>
+          <PeopleCard incident={incident} canAssign={isCommander} />
         </aside>
       </div>
     </main>
