@@ -2,7 +2,8 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { suggestedTemplate, TEMPLATE_INFO, UPDATE_ENTRY_TYPES, updateDue, type MessageTemplateId } from "@/lib/plan";
+import { formatDuration as formatSpan, suggestedTemplate, TEMPLATE_INFO, UPDATE_ENTRY_TYPES, updateDue, type MessageTemplateId } from "@/lib/plan";
+import { useNow } from "../runs/use-now";
 import { api } from "../api/client";
 import { queryKeys, useMessages } from "../api/queries";
 import type { DeliveryJson, IncidentDetail, MessageJson } from "../api/types";
@@ -133,14 +134,16 @@ export function useCompose(incident: IncidentDetail) {
 }
 
 /** plan §7.1: "An update is owed" at the top of the incident while a P0/P1 has gone quiet for the interval. */
-export function UpdateReminder({ incident, now, onCompose }: { incident: IncidentDetail; now: number; onCompose?: () => void }) {
-  const due = useUpdateDue(incident, now);
+export function UpdateReminder({ incident, now: pageNow, onCompose }: { incident: IncidentDetail; now: number; onCompose?: () => void }) {
+  // The page's clock ticks slowly; once an update is owed, count the silence by the second.
+  const due = useUpdateDue(incident, pageNow);
+  const now = useNow(1000, due.isOverdue);
   if (!due.isOverdue) return null;
   return (
     <div role="alert" data-testid="update-reminder" className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-amber-700 bg-amber-950/50 px-3 py-2 text-sm text-amber-100">
-      <p>
-        <span className="font-semibold">An update is owed.</span> The last one went out {formatRelative(due.lastUpdateAt.toISOString(), now)}; the plan promises stakeholders updates
-        every {incident.updateReminderMinutes} minutes while a {incident.severity} is open.
+      <p suppressHydrationWarning>
+        <span className="font-semibold">An update is owed.</span> Nothing has gone out for {formatSpan(Math.max(now, pageNow) - due.lastUpdateAt.getTime())}; the plan promises
+        stakeholders an update every {formatSpan(incident.updateReminderMinutes * 60_000)} while a {incident.severity} is open.
       </p>
       {onCompose && (
         <Button variant="warning" size="sm" data-testid="reminder-compose" onClick={onCompose}>
