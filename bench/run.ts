@@ -5,7 +5,9 @@
 //     process, with lost/duplicated counts and the web process's peak memory;
 //  3. the sampler's CPU per reading;
 //  4. 20 incident pages open in Chromium under live metrics: event-to-screen time, and the load
-//     time of one more page meanwhile.
+//     time of one more page meanwhile;
+//  5. the public status page under a crowd, with the whole stack running (bench/status-page.ts).
+// `npm run bench -- status` runs only 5.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,7 +16,7 @@ import { stackEnv } from "../scripts/stack-env";
 const env = stackEnv("bench");
 Object.assign(process.env, env);
 
-const { buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase, startProcess, stopDemo, waitForHttp, webArgv, workerArgv } = await import("../scripts/stack");
+const { buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase, startBackout, startProcess, stopDemo, waitForHttp, webArgv, workerArgv } = await import("../scripts/stack");
 const { createDb } = await import("../lib/db/client");
 const { createRedis } = await import("../lib/redis");
 const { appendEvents, publishEvents } = await import("../lib/runs/events");
@@ -44,6 +46,19 @@ fs.mkdirSync(path.join(env.BACKOUT_DATA_DIR!, "logs"), { recursive: true });
 
 console.log(`Backout bench — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString()}\n`);
 
+function processTree(root: number): number[] {
+  const pids = [root];
+  for (let i = 0; i < pids.length; i++) {
+    try {
+      const kids = fs.readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+      pids.push(...kids);
+    } catch {}
+  }
+  return pids;
+}
+
+const only = process.argv.slice(2);
+if (!only.length || only.some((x) => x !== "status")) {
 // ── 1. engine overhead ───────────────────────────────────────────────────────────────────────
 const worker = startProcess("worker", workerArgv(), env, { logFile: path.join(env.BACKOUT_DATA_DIR!, "logs", "bench-worker.log") });
 await new Promise((r) => setTimeout(r, 2500));
@@ -98,6 +113,7 @@ for (let i = 0; i < RUNS; i++) raw.push(await rawSequence());
 await rawWorker.close();
 await rawEvents.close();
 await rawQueue.close();
+await rawConn.quit();
 
 const enginePer = engine.flatMap((r) => r.perStep);
 const rawPer = raw.flatMap((r) => r.per);
@@ -139,16 +155,6 @@ async function fanout(spacingMs: number, runId: string) {
   return { connectMs: ready.ms, connected: conns.length, latencies, lost, duplicated };
 }
 
-function processTree(root: number): number[] {
-  const pids = [root];
-  for (let i = 0; i < pids.length; i++) {
-    try {
-      const kids = fs.readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-      pids.push(...kids);
-    } catch {}
-  }
-  return pids;
-}
 const webPids = () => processTree(web.child.pid!);
 const peakKb = () =>
   webPids().reduce((sum, pid) => {
@@ -229,6 +235,28 @@ await web.stop();
   await stopDemo(demo);
 }
 
-await Promise.allSettled([db.$disconnect(), redis.quit(), rawConn.quit(), runQueue().close()]);
+}
+
+// ── 5. public status page ────────────────────────────────────────────────────────────────────
+{
+  const demo = await ensureDemo(env);
+  const procs = startBackout(env, { logDir: path.join(env.BACKOUT_DATA_DIR!, "logs") });
+  await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 90_000 });
+  const commander = (await createApiToken({ db, name: "bench-status", role: "commander" })).token;
+  const made = await fetch(`http://127.0.0.1:${env.PORT}/api/incidents`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${commander}`, "content-type": "application/json" },
+    body: JSON.stringify({ title: "Bench incident", severity: "P2", publicTitle: "Slower than usual" }),
+  });
+  const incidentId = ((await made.json()) as { id: string }).id;
+  const { benchStatusPage, printStatusBench } = await import("./status-page");
+  const r = await benchStatusPage({ baseUrl: `http://127.0.0.1:${env.PORT}`, databaseUrl: env.DATABASE_URL!, commanderToken: commander, incidentId, webPids: () => processTree(procs.web.child.pid!) });
+  console.log("");
+  printStatusBench(r);
+  await Promise.allSettled(procs.all.map((p) => p.stop()));
+  await stopDemo(demo);
+}
+
+await Promise.allSettled([db.$disconnect(), redis.quit(), runQueue().close()]);
 await services.stop();
 process.exit(0);
