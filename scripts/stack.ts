@@ -219,7 +219,8 @@ export function startProcess(name: string, argv: string[], env: StackEnv, opts: 
 export const workerArgv = () => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "workers", "run-worker.ts")];
 export const samplerArgv = () => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "workers", "sampler.ts")];
 export const notifierArgv = () => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "workers", "notifier.ts")];
-export const webArgv = (port: string) => [path.join(ROOT, "node_modules", ".bin", "next"), "start", "-p", port, "-H", "127.0.0.1"];
+// Next.js behind our own node:http server (scripts/web-server.ts): the status page's public reads skip Next's pipeline.
+export const webArgv = (port: string) => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts", "web-server.ts"), port, "127.0.0.1"];
 
 /**
  * Backout's own processes on a stack: the web app, the run worker, the metrics sampler and the
