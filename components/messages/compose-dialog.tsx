@@ -183,6 +183,14 @@ export function ComposeDialog({ incidentId, open, onClose, initialTemplate }: { 
                   <pre className="font-sans text-sm whitespace-pre-wrap text-zinc-200">
                     <Highlighted text={body} />
                   </pre>
+                  {c.kind === "webhook" && (
+                    <p className="mt-2 text-xs text-zinc-500">
+                      The signed JSON also carries{" "}
+                      {c.audience === "internal"
+                        ? "the incident's title, severity, status, its console link and your name."
+                        : "what the status page shows of the incident: its public title, severity, status and public link."}
+                    </p>
+                  )}
                 </div>
               );
             })}

@@ -27,6 +27,11 @@ export function sequencedEventStream<T extends Sequenced>(opts: {
 
   return new ReadableStream<Uint8Array>({
     async start(controller) {
+      if (signal.aborted) {
+        closed = true;
+        controller.close();
+        return;
+      }
       const send = (e: T) => {
         if (closed || e.seq <= lastSent) return;
         controller.enqueue(sseFrame([e]));
@@ -120,6 +125,12 @@ export function watchEventStream<T extends Sequenced>(opts: { bus: EventBus<T>; 
   };
   return new ReadableStream<Uint8Array>({
     start(controller) {
+      // Gone before the stream began (the sign-in check took a moment): hold nothing.
+      if (opts.signal.aborted) {
+        closed = true;
+        controller.close();
+        return;
+      }
       const send = (text: string) => {
         if (closed) return;
         try {

@@ -34,7 +34,11 @@ const isRollbackRunbook = (runbook: string) => findRunbook(runbook)?.isRollback 
 export async function onRunStarted(tx: Tx, opts: { incidentId: string; runId: string; runbook: string; title: string }): Promise<TimelineEntry[]> {
   if (!isRollbackRunbook(opts.runbook)) return [];
   const incident = await lockIncident(tx, opts.incidentId);
-  if (!incident || incident.status === "rolling_back" || incident.status === "resolved") return [];
+  if (!incident || incident.status === "resolved") return [];
+  // Rolling back again after an earlier rollback completed: the earlier one did not end it, so the
+  // clock runs again until this one completes (and checkpoints 4 and 5 time from that).
+  if (incident.rollbackCompletedAt) await tx.incident.update({ where: { id: opts.incidentId }, data: { rollbackCompletedAt: null } });
+  if (incident.status === "rolling_back") return [];
   return [await moveStatus(tx, opts.incidentId, incident.status, "rolling_back", `${opts.title} started`, { runId: opts.runId, runbook: opts.runbook })];
 }
 

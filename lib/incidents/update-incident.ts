@@ -93,6 +93,8 @@ export async function updateIncident(opts: { db: Db; redis: Redis; actor: Actor;
         ...(input.publicTitle !== undefined ? { publicTitle: input.publicTitle } : {}),
         ...(input.isReleasePublic !== undefined ? { isReleasePublic: input.isReleasePublic } : {}),
         ...(input.status && input.status !== current.status ? { status: input.status, resolvedAt: input.status === "resolved" ? new Date() : null } : {}),
+        // Reopened: what was rolled back did not end it; the clock runs again until a rollback completes.
+        ...(current.status === "resolved" && input.status && input.status !== "resolved" ? { rollbackCompletedAt: null } : {}),
       },
     });
   });

@@ -6,6 +6,7 @@ import { findChannel } from "../channels/config";
 import { appendTimeline, publishTimeline } from "../incidents/timeline";
 import { SYSTEM_ACTOR } from "../incidents/lifecycle";
 import { buildRequest, parseRetryAfter } from "./webhook";
+import { PUBLIC_SEVERITY } from "../public/wording";
 import { maxDeliveryAttempts, nextWaitMs, RetryLater } from "./delivery-job";
 
 // While one attempt is under way, a second job for the same delivery (the reconciler's) waits.
@@ -45,7 +46,7 @@ export async function attemptDelivery(opts: { db: Db; redis: Redis; deliveryId: 
   const logNumber = (await db.deliveryAttempt.count({ where: { deliveryId } })) + 1;
   const delivery = await db.messageDelivery.findUniqueOrThrow({
     where: { id: deliveryId },
-    include: { message: { include: { incident: { select: { id: true, title: true, severity: true, status: true } } } } },
+    include: { message: { include: { incident: { select: { id: true, title: true, publicTitle: true, severity: true, status: true } } } } },
   });
   const { message } = delivery;
 
@@ -70,20 +71,33 @@ export async function attemptDelivery(opts: { db: Db; redis: Redis; deliveryId: 
   };
 
   const channel = findChannel(delivery.channel);
-  if (!channel) {
-    const error = `channel "${delivery.channel}" is no longer in channels.json`;
+  const disabled = await db.channelState.findUnique({ where: { name: delivery.channel } });
+  if (!channel || disabled?.disabledAt) {
+    // Retired meanwhile (its receiver answered 410 Gone to another message): never post to it again.
+    const error = !channel ? `channel "${delivery.channel}" is no longer in channels.json` : `channel "${delivery.channel}" is disabled (${disabled!.disabledReason ?? "by an admin"})`;
     await db.deliveryAttempt.create({ data: { deliveryId, number: logNumber, durationMs: 0, error } });
     await finish("failed", { error });
     return "failed";
   }
 
   const started = now();
+  const { incident } = message;
+  const isInternal = channel.audience === "internal";
   const request = buildRequest(
     channel,
     {
       deliveryId,
-      incident: { ...message.incident, url: `${publicUrl()}/incidents/${message.incident.id}` },
-      message: { id: message.id, template: message.template, subject: message.subject, body: message.body, sentBy: message.sentBy, createdAt: message.createdAt.toISOString() },
+      incident: isInternal
+        ? { id: incident.id, title: incident.title, severity: incident.severity, status: incident.status, url: `${publicUrl()}/incidents/${incident.id}` }
+        : { id: incident.id, title: incident.publicTitle ?? PUBLIC_SEVERITY[incident.severity].defaultTitle, severity: incident.severity, status: incident.status, url: `${publicUrl()}/status/incidents/${incident.id}` },
+      message: {
+        id: message.id,
+        template: message.template,
+        subject: message.subject,
+        body: message.body,
+        ...(isInternal ? { sentBy: message.sentBy } : {}),
+        createdAt: message.createdAt.toISOString(),
+      },
     },
     started,
   );

@@ -23,13 +23,14 @@ export class RetryLater extends Error {
 }
 
 /**
- * The wait before attempt `attempt + 1`: the receiver's Retry-After when it gave one, else the
- * documented schedule (DELIVERY_BACKOFF_MS).
+ * The wait before attempt `attempt + 1`: the documented schedule (DELIVERY_BACKOFF_MS), or longer
+ * when the receiver's Retry-After asks for longer.
  */
 export function nextWaitMs(attempt: number, retryAfterMs?: number): number {
-  if (retryAfterMs !== undefined) return retryAfterMs;
   const waits = deliveryBackoffMs();
-  return waits[Math.min(attempt, waits.length) - 1] ?? waits.at(-1) ?? 1000;
+  const scheduled = waits[Math.min(attempt, waits.length) - 1] ?? waits.at(-1) ?? 1000;
+  // "Retry after" is a least wait: never sooner than the receiver asks, nor sooner than the schedule.
+  return Math.max(scheduled, retryAfterMs ?? 0);
 }
 
 /** BullMQ's custom backoff: exactly the wait the attempt decided (and recorded as nextAttemptAt). */

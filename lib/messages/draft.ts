@@ -7,7 +7,7 @@ import { findRunbook } from "../runbooks";
 import { loadChannels } from "../channels/config";
 import { estimateRun } from "../runs/estimate";
 import { stepHistory } from "../runs/step-history";
-import { componentHealth, PUBLIC_SEVERITY, publicStepTitle } from "../public/wording";
+import { componentHealth, PUBLIC_SEVERITY, publicStepTitle, publicTargetName, UNNAMED_COMPONENT } from "../public/wording";
 import { loadTargets } from "../targets/load-targets";
 import type { MetricValues } from "../plan/metrics";
 import { incidentRole, renderMessage, severityOf, TEMPLATE_INFO, type MessageFacts, type MessageTemplateId } from "../plan";
@@ -75,7 +75,8 @@ export async function draftMessage(opts: { db: Db; actor: Actor; incidentId: str
   };
   const rendered = renderMessage(template, facts);
 
-  const component = loadTargets().targets.find((t) => t.name === incident.target)?.public?.name ?? incident.target;
+  const target = loadTargets().targets.find((t) => t.name === incident.target);
+  const component = target ? publicTargetName(target) : UNNAMED_COMPONENT;
   const publicBody =
     template === "internal"
       ? null

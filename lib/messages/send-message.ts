@@ -95,6 +95,11 @@ export async function retryDelivery(opts: { db: Db; actor: Actor; deliveryId: st
   const disabled = await opts.db.channelState.findUnique({ where: { name: d.channel } });
   if (disabled?.disabledAt) throw new AppError("CONFLICT", `Channel "${d.channel}" is disabled (${disabled.disabledReason}); an admin enables it under Settings → Channels first`);
   await opts.db.messageDelivery.update({ where: { id: opts.deliveryId }, data: { status: "pending", attempts: 0, nextAttemptAt: null, lastError: null } });
-  await enqueueDelivery(opts.deliveryId);
+  try {
+    await enqueueDelivery(opts.deliveryId);
+  } catch {
+    // Recorded as pending: the notifier's reconciler sends it once Redis is back.
+    return { id: opts.deliveryId, status: "pending", note: "recorded; Redis is unavailable, so the notifier sends it when Redis is back" };
+  }
   return { id: opts.deliveryId, status: "pending" };
 }

@@ -6,10 +6,15 @@ import type { Channel } from "../channels/config";
 // Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature: "v1,<base64 HMAC-SHA256
 // of id.timestamp.body>" keyed with the secret's base64 bytes after "whsec_").
 
+/**
+ * What a channel receives. A stakeholder channel gets only what the commander saw in the preview
+ * (subject and body) and what the status page shows (public title, severity, status, its link);
+ * the team's internal channels also get the console's title and link and who sent it.
+ */
 export type OutgoingMessage = {
   deliveryId: string;
   incident: { id: string; title: string; severity: string; status: string; url: string };
-  message: { id: string; template: string; subject: string | null; body: string; sentBy: string; createdAt: string };
+  message: { id: string; template: string; subject: string | null; body: string; sentBy?: string; createdAt: string };
 };
 
 export function signStandardWebhook(secret: string, id: string, timestamp: number, body: string): string {

@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import zlib from "node:zlib";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isUuid } from "../targets/of-request";
-import { publicState, type PublicSnapshot } from "./live";
+import { olderPublicIncident, publicState, type PublicSnapshot } from "./live";
 
 /**
  * The public status page's reads, answered before Next.js sees them: a crowd of stakeholders costs
@@ -23,8 +23,11 @@ const FORMATS: Record<string, [Parameters<PublicSnapshot["format"]>[0], string]>
   "/status/history.atom": ["atom", "application/atom+xml; charset=utf-8"],
 };
 const HEARTBEAT_MS = 15_000;
+const NOT_FOUND_HTML = `<!doctype html><meta charset="utf-8"><title>Not found</title><body style="font:16px system-ui;max-width:40rem;margin:3rem auto;padding:0 1rem"><h1>No such incident</h1><p><a href="/status">See the current status</a>.</p>`;
+// About twenty full states: a viewer further behind than that is not reading.
+const MAX_BUFFERED_BYTES = 1 << 20;
 
-type Rendered = { etag: string; status: number; headers: Record<string, string>; body: Buffer; gzipped: Buffer };
+type Rendered = { version: string; etag: string; status: number; headers: Record<string, string>; body: Buffer; gzipped: Buffer };
 
 export class PublicFastPath {
   private html = new Map<string, Rendered>();
@@ -51,9 +54,17 @@ export class PublicFastPath {
       return true;
     }
     // A client-side navigation asks Next for its RSC payload (a header, or ?_rsc=): Next answers those.
-    const isRsc = q >= 0 || !!req.headers.rsc || !!req.headers["next-router-state-tree"] || !!req.headers["next-router-prefetch"];
-    if (!isRsc && (path === "/status" || (path.startsWith("/status/incidents/") && isUuid(path.slice("/status/incidents/".length))))) {
-      void this.servePage(req, res, path);
+    const isRsc = /(^|&)_rsc=/.test(q >= 0 ? url.slice(q + 1) : "") || !!req.headers.rsc || !!req.headers["next-router-state-tree"] || !!req.headers["next-router-prefetch"];
+    if (isRsc) return false;
+    if (path === "/status") {
+      void this.servePage(req, res, path, null);
+      return true;
+    }
+    const id = path.startsWith("/status/incidents/") ? path.slice("/status/incidents/".length) : "";
+    if (isUuid(id)) {
+      // One address per incident: a link with upper-case letters is sent to the canonical one.
+      if (id !== id.toLowerCase()) res.writeHead(301, { location: `/status/incidents/${id.toLowerCase()}` }).end();
+      else void this.servePage(req, res, path, id);
       return true;
     }
     return false;
@@ -76,15 +87,20 @@ export class PublicFastPath {
     }
   }
 
-  private async servePage(req: IncomingMessage, res: ServerResponse, path: string) {
+  private async servePage(req: IncomingMessage, res: ServerResponse, path: string, incidentId: string | null) {
     try {
       const snap = await publicState().get();
-      const isLive = path === "/status" || [...snap.state.incidents, ...snap.state.recentlyResolved].some((i) => path.endsWith(i.id));
-      const page = isLive ? await this.rendered(path, snap) : await this.renderNow(path, snap.etag);
+      const isLive = !incidentId || [...snap.state.incidents, ...snap.state.recentlyResolved].some((i) => i.id === incidentId);
+      // An older incident's page is rendered at most once per 10 s; an id that is no incident at all never reaches Next.
+      if (!isLive && !(await olderPublicIncident(incidentId!))) {
+        res.writeHead(404, { "content-type": "text/html; charset=utf-8", "cache-control": "public, max-age=10" }).end(NOT_FOUND_HTML);
+        return;
+      }
+      const page = await this.rendered(path, isLive ? snap.etag : `older-${Math.floor(Date.now() / 10_000)}`);
       const isGzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
       const headers: Record<string, string> = {
         ...page.headers,
-        etag: `W/"${page.etag.slice(1, -1)}-html"`,
+        etag: page.etag,
         "cache-control": isLive ? CACHE : "public, max-age=10",
         // Next's own (the RSC headers a shared cache must tell apart), with the encoding.
         vary: page.headers.vary?.includes("Accept-Encoding") ? page.headers.vary : [page.headers.vary, "Accept-Encoding"].filter(Boolean).join(", "),
@@ -97,14 +113,14 @@ export class PublicFastPath {
     }
   }
 
-  /** The page as rendered for this snapshot, rendering it once if nobody has yet. */
-  private rendered(path: string, snap: PublicSnapshot): Promise<Rendered> {
+  /** The page as rendered for this version (the snapshot's tag, or a 10 s slot), rendering it once if nobody has yet. */
+  private rendered(path: string, version: string): Promise<Rendered> {
     const have = this.html.get(path);
-    if (have?.etag === snap.etag) return Promise.resolve(have);
-    const key = `${path}\u0000${snap.etag}`;
+    if (have?.version === version) return Promise.resolve(have);
+    const key = `${path}\u0000${version}`;
     let p = this.rendering.get(key);
     if (!p) {
-      p = this.renderNow(path, snap.etag).finally(() => this.rendering.delete(key));
+      p = this.renderNow(path, version).finally(() => this.rendering.delete(key));
       this.rendering.set(key, p);
       void p.then((r) => {
         if (r.status === 200) {
@@ -117,7 +133,7 @@ export class PublicFastPath {
     return p;
   }
 
-  private async renderNow(path: string, etag: string): Promise<Rendered> {
+  private async renderNow(path: string, version: string): Promise<Rendered> {
     const res = await fetch(`${this.origin}${path}`, { headers: { [RENDER_HEADER]: this.secret } });
     const keep = ["content-type", "vary", "x-content-type-options", "content-security-policy", "referrer-policy", "permissions-policy", "x-frame-options", "strict-transport-security"];
     const headers: Record<string, string> = {};
@@ -126,8 +142,9 @@ export class PublicFastPath {
       if (v) headers[k] = v;
     }
     const body = Buffer.from(await res.arrayBuffer());
-    // Compressed once per render, not per request.
-    return { etag, status: res.status, headers, body, gzipped: zlib.gzipSync(body) };
+    // Tagged by what it says, so a 304 is only ever for the same bytes; compressed once per render, not per request.
+    const etag = `W/"${crypto.createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
+    return { version, etag, status: res.status, headers, body, gzipped: zlib.gzipSync(body) };
   }
 
   /** The live stream: the whole state now, then again each time it changes; one encoded frame for everyone. */
@@ -139,6 +156,8 @@ export class PublicFastPath {
       res.writeHead(503, { "content-type": "text/plain", "retry-after": "5" }).end("try again in a few seconds");
       return;
     }
+    // Gone while the first snapshot was computed (a crowd reconnecting after a restart): nothing to hold.
+    if (req.destroyed || res.destroyed) return;
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache, no-transform",
@@ -150,17 +169,31 @@ export class PublicFastPath {
     let sent = first.etag;
     res.write("retry: 3000\n\n");
     res.write(first.frame);
+    // A viewer that stops reading is let go rather than buffered for without end; its browser reconnects.
+    const write = (chunk: string | Uint8Array) => {
+      if (res.destroyed) return stop();
+      if (res.writableLength > MAX_BUFFERED_BYTES) {
+        stop();
+        res.destroy();
+        return;
+      }
+      res.write(chunk);
+    };
     const unsubscribe = publicState().subscribe((snap) => {
       if (snap.etag === sent) return;
       sent = snap.etag;
-      res.write(snap.frame);
+      write(snap.frame);
     });
-    const heartbeat = setInterval(() => res.write(": heartbeat\n\n"), HEARTBEAT_MS);
-    const stop = () => {
+    const heartbeat = setInterval(() => write(": heartbeat\n\n"), HEARTBEAT_MS);
+    let isStopped = false;
+    function stop() {
+      if (isStopped) return;
+      isStopped = true;
       clearInterval(heartbeat);
       unsubscribe();
-    };
+    }
     req.on("close", stop);
+    res.on("close", stop);
     res.on("error", stop);
   }
 }

@@ -87,7 +87,8 @@ export function incidentsJson(state: PublicState, baseUrl: string, opts: { unres
   return { page: page(state, baseUrl), incidents: list.map((i) => incident(i, baseUrl)) };
 }
 
-const xml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+// Characters XML 1.0 cannot carry are dropped rather than left to break every reader of the feed.
+const xml = (s: string) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 
 /** Atom 1.0: one entry per public update, newest first (RFC 4287). */
 export function atomFeed(state: PublicState, baseUrl: string): string {

@@ -33,7 +33,10 @@ const enc = new TextEncoder();
 const RUN_EVENTS_THAT_MATTER = new Set(["run.created", "run.started", "run.succeeded", "run.failed", "run.cancelled", "run.needs_attention", "run.waiting_approval", "run.resumed", "step.started", "step.succeeded", "step.failed", "step.waiting_approval"]);
 
 function snapshotOf(state: PublicState): PublicSnapshot {
-  const { generatedAt: _g, ...stable } = state;
+  // The tag moves only with what a reader sees: not with the clock, nor with each sampler reading
+  // that leaves a target's health as it was.
+  const { generatedAt: _g, ...rest } = state;
+  const stable = { ...rest, components: rest.components.map(({ checkedAt: _c, ...c }) => c) };
   const json = JSON.stringify(state);
   const etag = `"${crypto.createHash("sha256").update(JSON.stringify(stable)).digest("base64url").slice(0, 22)}"`;
   const formats = new Map<string, string>();
@@ -112,6 +115,8 @@ class PublicStateCache {
         throw e;
       } finally {
         this.computing = undefined;
+        // A change that arrived while this one read the database may not be in it: go again.
+        if (this.isDirty) this.markDirty();
       }
     })();
     return this.computing;
@@ -143,12 +148,17 @@ export function publicState(): PublicStateCache {
 
 // Incidents older than the live list, for their shareable pages: read once per 10 s per process,
 // at most 200 kept, so even a crowd on an old link (or a scan of made-up ids) barely reads the database.
-const olderIncidents = new Map<string, { at: number; incident: PublicIncident | null }>();
+const olderIncidents = new Map<string, { at: number; incident: Promise<PublicIncident | null> }>();
 
-export async function olderPublicIncident(id: string): Promise<PublicIncident | null> {
+export function olderPublicIncident(rawId: string): Promise<PublicIncident | null> {
+  // One entry per incident whatever the letter case of the link, and one read for a crowd arriving at once.
+  const id = rawId.toLowerCase();
   const hit = olderIncidents.get(id);
   if (hit && Date.now() - hit.at < 10_000) return hit.incident;
-  const incident = await loadPublicIncident(db(), id);
+  const incident = loadPublicIncident(db(), id).catch((e) => {
+    olderIncidents.delete(id);
+    throw e;
+  });
   olderIncidents.delete(id);
   olderIncidents.set(id, { at: Date.now(), incident });
   if (olderIncidents.size > 200) olderIncidents.delete(olderIncidents.keys().next().value!);

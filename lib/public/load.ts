@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { env } from "../env";
 import { findRunbook } from "../runbooks";
 import { loadTargets } from "../targets/load-targets";
+import { publicTargetName } from "./wording";
 import type { MetricValues } from "../plan/metrics";
 import type { StepHistory } from "../runs/estimate";
 import { stepHistory } from "../runs/step-history";
@@ -59,9 +60,11 @@ async function internalIncidents(db: Db, rows: IncidentRow[]): Promise<InternalI
 const INCIDENT_SELECT = { id: true, severity: true, status: true, target: true, publicTitle: true, isReleasePublic: true, detectedAt: true, rollbackCompletedAt: true, resolvedAt: true } as const;
 
 function baseInput(now: Date): Pick<ProjectionInput, "now" | "pageName" | "targets" | "staleMs" | "uptimeDays"> {
+  // Listed: a target with a public name that is not marked unlisted. One without a public block is
+  // never named (its incidents read "Service"): the configuration name is not for the public.
   const targets = loadTargets()
-    .targets.filter((t) => t.public?.isListed !== false)
-    .map((t) => ({ name: t.name, publicName: t.public?.name ?? t.name, publicDescription: t.public?.description ?? null }));
+    .targets.filter((t) => t.public && t.public.isListed !== false)
+    .map((t) => ({ name: t.name, publicName: publicTargetName(t), publicDescription: t.public?.description ?? null }));
   // Three missed sampler intervals, and never under 30 s: one slow reading is not "no data".
   return { now, pageName: env.STATUS_PAGE_NAME, targets, staleMs: Math.max(30_000, 3 * env.SAMPLE_INTERVAL_MS), uptimeDays: UPTIME_DAYS };
 }
@@ -70,13 +73,10 @@ function baseInput(now: Date): Pick<ProjectionInput, "now" | "pageName" | "targe
 export async function loadPublicState(db: Db, now = new Date()): Promise<PublicState> {
   const base = baseInput(now);
   const since = new Date(now.getTime() - RECENTLY_RESOLVED_DAYS * 86_400_000);
-  const [rows, latest, days] = await Promise.all([
-    db.incident.findMany({
-      where: { OR: [{ status: { not: "resolved" } }, { resolvedAt: { gte: since } }] },
-      orderBy: { createdAt: "desc" },
-      take: 50,
-      select: INCIDENT_SELECT,
-    }),
+  const [open, resolved, latest, days] = await Promise.all([
+    // Every open incident, however many newer ones were resolved since.
+    db.incident.findMany({ where: { status: { not: "resolved" } }, orderBy: { createdAt: "desc" }, take: 200, select: INCIDENT_SELECT }),
+    db.incident.findMany({ where: { status: "resolved", resolvedAt: { gte: since } }, orderBy: { resolvedAt: "desc" }, take: 10, select: INCIDENT_SELECT }),
     Promise.all(
       base.targets.map(async (t) => {
         const s = await db.metricSample.findFirst({ where: { target: t.name }, orderBy: { at: "desc" }, select: { at: true, values: true } });
@@ -85,8 +85,6 @@ export async function loadPublicState(db: Db, now = new Date()): Promise<PublicS
     ),
     db.targetHealthDay.findMany({ where: { day: { gte: new Date(now.getTime() - UPTIME_DAYS * 86_400_000) } }, orderBy: { day: "asc" } }),
   ]);
-  const open = rows.filter((r) => r.status !== "resolved");
-  const resolved = rows.filter((r) => r.status === "resolved").slice(0, 10);
   const healthDays: Record<string, HealthDay[]> = {};
   for (const d of days) (healthDays[d.target] ??= []).push({ day: d.day.toISOString().slice(0, 10), samples: d.samples, up: d.up, degraded: d.degraded });
   return projectPublicState({

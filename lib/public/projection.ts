@@ -15,6 +15,7 @@ import {
   PUBLIC_SEVERITY,
   PUBLIC_STATUS,
   publicStepTitle,
+  UNNAMED_COMPONENT,
   type ComponentHealth,
   type Impact,
 } from "./wording";
@@ -106,13 +107,16 @@ export type PublicState = {
   recentlyResolved: PublicIncident[];
 };
 
-/** A stable opaque id for a target: the public sees its public name, not its configuration name. */
-export function publicComponentId(targetName: string): string {
+/**
+ * A stable id for a component, made from its public name (public already): nothing about the
+ * configuration can be worked back from it.
+ */
+export function publicComponentId(publicName: string): string {
   // FNV-1a, twice with different seeds: short, stable, no crypto needed in a pure module.
   const fnv = (seed: number) => {
     let h = seed >>> 0;
-    for (let i = 0; i < targetName.length; i++) {
-      h ^= targetName.charCodeAt(i);
+    for (let i = 0; i < publicName.length; i++) {
+      h ^= publicName.charCodeAt(i);
       h = Math.imul(h, 0x01000193) >>> 0;
     }
     return h.toString(36).padStart(7, "0");
@@ -134,8 +138,9 @@ function updatesOf(incident: InternalIncident, component: string): PublicUpdate[
   const out: PublicUpdate[] = [];
   let status: IncidentStatus = "investigating";
   for (const e of [...incident.timeline].sort((a, b) => a.seq - b.seq)) {
-    const id = `${incident.id}-${e.seq}`;
-    const push = (body: string, isAutomatic: boolean) => out.push({ id, at: e.at.toISOString(), status, statusWords: PUBLIC_STATUS[status].words, body, isAutomatic });
+    // Numbered among the public updates only: the timeline's own numbers would show how much happened between them.
+    const push = (body: string, isAutomatic: boolean) =>
+      out.push({ id: `${incident.id}-u${out.length + 1}`, at: e.at.toISOString(), status, statusWords: PUBLIC_STATUS[status].words, body, isAutomatic });
     switch (e.type) {
       case "incident.declared":
         push(automaticUpdateText("declared", component), true);
@@ -236,7 +241,7 @@ export function projectPublicState(input: ProjectionInput): PublicState {
     const latest = input.latestSamples[t.name];
     const { health } = componentHealth(latest, now, input.staleMs);
     return {
-      id: publicComponentId(t.name),
+      id: publicComponentId(t.publicName),
       name: t.publicName,
       description: t.publicDescription,
       health,
@@ -246,9 +251,9 @@ export function projectPublicState(input: ProjectionInput): PublicState {
     };
   });
   const componentOf = (target: string) => {
-    const t = input.targets.find((x) => x.name === target);
-    // A target since removed from the config: the incident still shows, under a neutral name.
-    return { id: publicComponentId(target), name: t?.publicName ?? "Service" };
+    // Not listed (no public name, unlisted, or since removed from the config): a neutral name.
+    const name = input.targets.find((x) => x.name === target)?.publicName ?? UNNAMED_COMPONENT;
+    return { id: publicComponentId(name), name };
   };
   const projected = input.incidents.map((i) => incidentOf(i, componentOf(i.target), now));
   const incidents = projected.filter((i) => i.status !== "resolved");

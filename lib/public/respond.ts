@@ -40,6 +40,11 @@ export async function publicEventStream(req: Request): Promise<Response> {
   };
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
+      if (req.signal.aborted) {
+        stop();
+        controller.close();
+        return;
+      }
       let sent = first.etag;
       controller.enqueue(enc.encode("retry: 3000\n\n"));
       controller.enqueue(first.frame);

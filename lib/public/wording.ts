@@ -110,3 +110,9 @@ export function componentHealth(latest: { at: Date; values: Partial<MetricValues
   if (v.healthUp === undefined) return { health: "unknown", reason: "health not measured" };
   return { health: "operational", reason: "within the plan §6.4 targets" };
 }
+
+/** What the public calls a target: its `public.name` from targets.json; a target without one is never named. */
+export const UNNAMED_COMPONENT = "Service";
+export function publicTargetName(target: { public?: { name: string } | undefined }): string {
+  return target.public?.name ?? UNNAMED_COMPONENT;
+}

@@ -12,7 +12,7 @@ import { enqueueRun } from "./run-job";
 import { releaseTargetLock } from "./lock";
 import { appendTimeline, publishTimeline, type TimelineEntry } from "../incidents/timeline";
 import { checkpointOneMissing, enforceCheckpointOne } from "../incidents/checklist";
-import { onRunStarted } from "../incidents/lifecycle";
+import { onRunFinished, onRunStarted, SYSTEM_ACTOR } from "../incidents/lifecycle";
 import type { Redis } from "ioredis";
 import { hasRole, type Actor } from "../auth/roles";
 
@@ -138,11 +138,16 @@ export async function startRun(opts: {
     await enqueueRun(runId);
   } catch (e) {
     // Nothing may stay "queued" with the target locked when no worker will ever see it.
-    await db.$transaction(async (tx) => {
+    const entries = await db.$transaction(async (tx) => {
       await tx.run.update({ where: { id: runId }, data: { status: "failed", error: `could not enqueue: ${(e as Error).message}`, finishedAt: new Date() } });
       await releaseTargetLock(tx, runId);
       await appendEvents(tx, runId, [{ type: "run.failed", data: { error: "Redis unavailable: the run could not be queued. Check REDIS_URL and start again." } }]);
+      // The incident moved to "rolling back" with the start: it hears that the run never began.
+      return incidentId
+        ? onRunFinished(tx, { incidentId, runId, runbook: runbook.id, status: "failed", error: "Redis unavailable: the run could not be queued", actorLabel: SYSTEM_ACTOR })
+        : [];
     });
+    publishTimeline(redis, entries);
     throw new AppError("UNAVAILABLE", "Redis is unavailable, so the run could not be queued; it was marked failed. Check that Redis is running, then start again.");
   }
   return { id: runId, status: "queued", isDryRun, incidentId: incidentId ?? null };

@@ -3,13 +3,14 @@ import { z } from "zod";
 import { COMPONENTS, INCIDENT_STATUSES } from "../plan/incident";
 import { SEVERITY_LEVELS as SEVERITIES } from "../plan/severity";
 import { QUESTION_IDS } from "../plan/flowchart";
+import { humanText } from "./text";
 
 export { COMPONENTS, INCIDENT_STATUSES, SEVERITIES };
 
 const severity = z.enum(SEVERITIES, { error: "severity: one of P0, P1, P2, P3 (plan §1)" });
 
 // What the public status page calls the incident (its own words otherwise, from the severity).
-const publicTitle = z.string().trim().min(3, "publicTitle: at least 3 characters, or leave it out").max(120, "publicTitle: at most 120 characters").optional();
+const publicTitle = humanText("publicTitle", { min: 3, max: 120, example: "\"Checkout errors\"" }).optional();
 
 export const declareIncidentInput = z
   .object({
@@ -30,9 +31,9 @@ export const updateIncidentInput = z
   .object({
     severity: severity.optional(),
     status: z.enum(INCIDENT_STATUSES, { error: `status: one of ${INCIDENT_STATUSES.join(", ")}` }).optional(),
-    reason: z.string().max(2000).optional(),
+    reason: humanText("reason", { max: 2000 }).optional(),
     // Resolving: a short summary of how it was resolved, and a yes to any post-rollback items left unticked.
-    summary: z.string().trim().min(3, "summary: a short resolution summary, at least 3 characters").max(2000, "summary: at most 2000 characters").optional(),
+    summary: humanText("summary", { min: 3, max: 2000, example: "\"Rolled back to v1.0.0; errors gone\"" }).optional(),
     confirmUnticked: z.boolean({ error: "confirmUnticked: true or false" }).optional(),
     // The public status page: its title for the incident (null: the page's own words), and whether it may name the release.
     publicTitle: publicTitle.nullable(),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { MESSAGE_TEMPLATES } from "../plan/messages";
 import { CONTACT_ROLE_IDS, INCIDENT_ROLE_IDS } from "../plan/contacts";
+import { humanText } from "./text";
 
 export const TEMPLATES = [...MESSAGE_TEMPLATES, "custom"] as const;
 
@@ -8,11 +9,11 @@ export const TEMPLATES = [...MESSAGE_TEMPLATES, "custom"] as const;
 export const sendMessageInput = z
   .object({
     template: z.enum(TEMPLATES, { error: `template: one of ${TEMPLATES.join(", ")}` }),
-    subject: z.string().trim().max(300, "subject: at most 300 characters").optional(),
-    body: z.string({ error: "body: the message text" }).trim().min(1, "body: the message text").max(10_000, "body: at most 10,000 characters"),
+    subject: humanText("subject", { max: 300 }).optional(),
+    body: humanText("body", { min: 1, max: 10_000 }),
     channels: z.array(z.string().min(1).max(100), { error: "channels: channel names from GET /api/channels" }).max(20).default([]),
     // Also posted on the public status page, in these words (left out: not posted).
-    publicBody: z.string().trim().min(1, "publicBody: the words for the status page, or leave it out").max(2000, "publicBody: at most 2000 characters").optional(),
+    publicBody: humanText("publicBody", { min: 1, max: 2000, example: "\"We are rolling back; next update in 15 minutes.\"" }).optional(),
   })
   .strict();
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
@@ -26,14 +27,14 @@ export const channelNameParam = z.object({ name: z.string().regex(/^[a-z0-9][a-z
 export const contactRoleParam = z.object({ role: z.enum(CONTACT_ROLE_IDS as [string, ...string[]], { error: `role: one of ${CONTACT_ROLE_IDS.join(", ")}` }) });
 export const contactInput = z
   .object({
-    person: z.string().trim().min(1, "person: who holds the role").max(120),
-    method: z.string().trim().min(1, 'method: how to reach them, e.g. "Phone: +1 555 0100"').max(200),
+    person: humanText("person", { min: 1, max: 120, example: "Dana Reyes" }),
+    method: humanText("method", { min: 1, max: 200, example: '"Phone: +1 555 0100"' }),
   })
   .strict();
 export const assignRoleInput = z
   .object({
     role: z.enum(INCIDENT_ROLE_IDS as [string, ...string[]], { error: `role: one of ${INCIDENT_ROLE_IDS.join(", ")}` }),
     // Empty: nobody holds it any more.
-    person: z.string().trim().max(120),
+    person: humanText("person", { max: 120 }),
   })
   .strict();

@@ -95,6 +95,10 @@ describe("plan §7 messages are delivered as jobs, every attempt recorded", () =
     expect(verified.type).toBe("incident.message");
     expect(verified.data.incident.id).toBe(id);
     expect(verified.data.message.body).toBe("Rollback Status: 40% complete");
+    // A stakeholder channel gets what the preview showed and the status page says: not the console's title, link or the sender.
+    expect(verified.data.incident).toMatchObject({ title: "Major disruption", url: expect.stringMatching(new RegExp(`/status/incidents/${id}$`)) });
+    expect(JSON.stringify(verified)).not.toContain("Checkout errors after deploy");
+    expect(verified.data.message.sentBy).toBeUndefined();
     // A tampered body does not verify.
     expect(() => new Webhook(RECEIVER_SECRET).verify(hook.body.replace("40%", "90%"), hook.headers as Record<string, string>)).toThrow();
 

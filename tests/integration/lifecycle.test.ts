@@ -46,6 +46,16 @@ describe("the incident follows its own lifecycle: investigating → rolling back
     const tookMs = new Date(after.rollbackCompletedAt).getTime() - detectedAt.getTime();
     expect(tookMs).toBeGreaterThan(4 * 60_000);
     expect(tookMs).toBeLessThan(5 * 60_000);
+
+    // Rolling back again: the first rollback did not end it, so the clock runs until this one completes.
+    const again = await startRun("app-code", { release: "v1.0.0" }, { incidentId: id, ...override });
+    await waitForRun(again, (r) => r.status === "running");
+    const during = await incident(id);
+    expect(during.status).toBe("rolling_back");
+    expect(during.rollbackCompletedAt).toBeNull();
+    expect((await waitForRun(again)).status).toBe("succeeded");
+    const second = await waitForStatus(id, "monitoring");
+    expect(new Date(second.rollbackCompletedAt).getTime()).toBeGreaterThan(new Date(after.rollbackCompletedAt).getTime());
   });
 
   it("a failed rollback moves it back to investigating and says so on the timeline; a backup moves nothing", async () => {

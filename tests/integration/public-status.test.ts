@@ -103,6 +103,11 @@ describe("the public status page: no sign-in, nothing internal, one shared state
   it("a shareable incident page 404s for ids that are not incidents; the JSON needs no credentials even with a bad cookie", async () => {
     expect((await anon("/status/incidents/00000000-0000-4000-8000-000000000000")).status).toBe(404);
     expect((await anon("/status/incidents/not-a-uuid")).status).toBe(404);
+    // One address per incident: upper-case letters are sent to the canonical link.
+    const id = (await api("POST", "/api/incidents", { title: "Case test", severity: "P3" }, bearer("commander"))).body.id as string;
+    const upper = await fetch(`${BASE}/status/incidents/${id.toUpperCase()}`, { redirect: "manual" });
+    expect(upper.status).toBe(301);
+    expect(upper.headers.get("location")).toBe(`/status/incidents/${id}`);
     expect((await anon("/api/v2/status.json", { cookie: "backout_session=garbage" })).status).toBe(200);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { projectPublicState, publicComponentId, type InternalIncident, type ProjectionInput } from "@/lib/public/projection";
 import { atomFeed, componentsJson, incidentsJson, statusJson, summaryJson } from "@/lib/public/formats";
-import { componentHealth, publicStepTitle } from "@/lib/public/wording";
+import { componentHealth, publicStepTitle, publicTargetName } from "@/lib/public/wording";
 
 const NOW = new Date("2026-12-01T12:00:00Z");
 const min = (n: number) => new Date(NOW.getTime() - n * 60_000);
@@ -95,7 +95,7 @@ describe("the public status page is an allow-list projection", () => {
       impact: "major",
       severityWords: "Major: an important feature is not working",
       statusWords: "Rolling back to a stable version",
-      component: { id: publicComponentId("prod-eu1-db01.internal"), name: "Checkout" },
+      component: { id: publicComponentId("Checkout"), name: "Checkout" },
       startedAt: min(20).toISOString(),
     });
     expect(i.rollback).toMatchObject({ title: "Rolling back the application", step: "Building the stable version", release: null });
@@ -109,6 +109,16 @@ describe("the public status page is an allow-list projection", () => {
       ["Investigating", "We are investigating an issue affecting Checkout."],
     ]);
     expect(i.updatedAt).toBe(min(10).toISOString());
+  });
+
+  it("never names a target by its configuration: no public name, or unlisted, reads \"Service\"", () => {
+    expect(publicTargetName({})).toBe("Service");
+    expect(publicTargetName({ public: { name: "Checkout" } })).toBe("Checkout");
+    const state = projectPublicState({ ...input([seeded()]), targets: [] });
+    expect(state.incidents[0]!.component).toEqual({ id: publicComponentId("Service"), name: "Service" });
+    expect(leak(JSON.stringify(state))).toEqual([]);
+    // Public update ids count public updates only: the internal timeline's numbering does not show.
+    expect(state.incidents[0]!.updates.map((u) => u.id.split("-").at(-1))).toEqual(["u2", "u1"]);
   });
 
   it("shows what a commander marked public: a public title, the release, a posted update", () => {

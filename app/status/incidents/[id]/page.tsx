@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 async function find(id: string) {
   if (!isUuid(id)) notFound();
   const { state } = await publicState().get();
-  const live = [...state.incidents, ...state.recentlyResolved].find((i) => i.id === id);
+  const live = [...state.incidents, ...state.recentlyResolved].find((i) => i.id === id.toLowerCase());
   // Older than the live list: read once from the record (still only its public projection).
   const incident = live ?? (await olderPublicIncident(id));
   if (!incident) notFound();
@@ -38,7 +38,7 @@ export default async function StatusIncidentPage({ params }: { params: Promise<{
         ← All systems
       </Link>
       <h1 className="sr-only">{incident.title}</h1>
-      <StatusIncidentLive initial={state} incidentId={id} fallback={isLive ? null : incident} />
+      <StatusIncidentLive initial={state} incidentId={incident.id} fallback={isLive ? null : incident} />
     </>
   );
 }
