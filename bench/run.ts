@@ -57,9 +57,11 @@ function processTree(root: number): number[] {
   return pids;
 }
 
-const only = process.argv.slice(2);
-if (!only.length || only.some((x) => x !== "status")) {
+// `npm run bench -- 2 5` runs only those sections ("status" is 5).
+const only = process.argv.slice(2).map((x) => (x === "status" ? "5" : x));
+const want = (n: number) => !only.length || only.includes(String(n));
 // ── 1. engine overhead ───────────────────────────────────────────────────────────────────────
+if (want(1)) {
 const worker = startProcess("worker", workerArgv(), env, { logFile: path.join(env.BACKOUT_DATA_DIR!, "logs", "bench-worker.log") });
 await new Promise((r) => setTimeout(r, 2500));
 
@@ -123,8 +125,10 @@ console.log(`1. Engine: ${STEPS}-step no-op run on the worker process vs ${STEPS
 console.log(`   engine   per step: median ${ms(pct(enginePer, 50))}, p95 ${ms(pct(enginePer, 95))}; whole run ${ms(engineTotal)} (${ms(engineTotal / STEPS)} per step)`);
 console.log(`   raw jobs per job:  median ${ms(pct(rawPer, 50))}, p95 ${ms(pct(rawPer, 95))}; 50 jobs ${ms(rawTotal)} (${ms(rawTotal / STEPS)} per job)`);
 console.log(`   goal: engine per-step median under 5 ms → ${pct(enginePer, 50) < 5 ? "met" : "NOT met"}\n`);
+}
 
 // ── 2. SSE fan-out ───────────────────────────────────────────────────────────────────────────
+if (want(2)) {
 const web = startProcess("web", webArgv(env.PORT!), env, { logFile: path.join(env.BACKOUT_DATA_DIR!, "logs", "bench-web.log") });
 // Up = answering; without credentials that answer is 401.
 await waitForHttp(`http://127.0.0.1:${env.PORT}/api/targets`, { timeoutMs: 60_000, status: 401 });
@@ -182,9 +186,10 @@ for (const { spacing, r } of results) {
 console.log(`   web process peak RSS ${(peak / 1024).toFixed(0)} MiB`);
 
 await web.stop();
+}
 
 // ── 3. sampler cost ──────────────────────────────────────────────────────────────────────────
-{
+if (want(3) || want(4)) {
   const demo = await ensureDemo(env);
   const { loadTargets } = await import("../lib/targets/load-targets");
   const { sampleTarget } = await import("../lib/metrics/sample-target");
@@ -235,10 +240,8 @@ await web.stop();
   await stopDemo(demo);
 }
 
-}
-
 // ── 5. public status page ────────────────────────────────────────────────────────────────────
-{
+if (want(5)) {
   const demo = await ensureDemo(env);
   const procs = startBackout(env, { logDir: path.join(env.BACKOUT_DATA_DIR!, "logs") });
   await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 90_000 });

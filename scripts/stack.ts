@@ -220,7 +220,11 @@ export const workerArgv = () => [process.execPath, "--conditions=react-server", 
 export const samplerArgv = () => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "workers", "sampler.ts")];
 export const notifierArgv = () => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "workers", "notifier.ts")];
 // Next.js behind our own node:http server (scripts/web-server.ts): the status page's public reads skip Next's pipeline.
-export const webArgv = (port: string) => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts", "web-server.ts"), port, "127.0.0.1"];
+// BACKOUT_WEB=next runs plain `next start` instead (everything works; the public reads go through Next's pipeline).
+export const webArgv = (port: string) =>
+  process.env.BACKOUT_WEB === "next"
+    ? [path.join(ROOT, "node_modules", ".bin", "next"), "start", "-p", port, "-H", "127.0.0.1"]
+    : [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts", "web-server.ts"), port, "127.0.0.1"];
 
 /**
  * Backout's own processes on a stack: the web app, the run worker, the metrics sampler and the
