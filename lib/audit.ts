@@ -4,6 +4,10 @@ import type { Actor } from "./auth/roles";
 import { log } from "./log";
 
 const SECRET_KEYS = /pass(word)?|token|secret|current|next/i;
+// What one audit row keeps of a request: enough to tell what was asked, never a way to grow the table.
+const MAX_STRING = 500;
+const MAX_DEPTH = 6;
+const MAX_ITEMS = 50;
 
 /** Drops anything that looks like a secret before a body is kept forever. */
 export function redact(value: unknown): unknown {
@@ -13,6 +17,32 @@ export function redact(value: unknown): unknown {
   return value;
 }
 
+/** Text Postgres always takes: no NUL, no lone surrogate, and not more than a few hundred characters. */
+export function storable(s: string, max = MAX_STRING): string {
+  const clean = s.replace(/\u0000/g, "\uFFFD").replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+  return clean.length > max ? `${clean.slice(0, max)}… (${clean.length} characters)` : clean;
+}
+
+/** A value bounded in depth, breadth and length, with every string made storable: the audit insert cannot fail on input. */
+export function bounded(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return storable(value);
+  if (value === null || typeof value !== "object") return typeof value === "number" && !Number.isFinite(value) ? String(value) : value;
+  if (depth >= MAX_DEPTH) return "[nested too deep]";
+  if (Array.isArray(value)) {
+    const items = value.slice(0, MAX_ITEMS).map((v) => bounded(v, depth + 1));
+    return value.length > MAX_ITEMS ? [...items, `… ${value.length - MAX_ITEMS} more`] : items;
+  }
+  const entries = Object.entries(value);
+  const kept = entries.slice(0, MAX_ITEMS).map(([k, v]) => [storable(k, 100), bounded(v, depth + 1)]);
+  if (entries.length > MAX_ITEMS) kept.push(["…", `${entries.length - MAX_ITEMS} more keys`]);
+  return Object.fromEntries(kept);
+}
+
+/**
+ * Every mutating request, allowed or refused, becomes one append-only row. Input cannot make the
+ * insert fail (everything is bounded and cleaned first); if the database does, this throws, and the
+ * request fails saying so rather than passing unrecorded.
+ */
 export async function recordAudit(
   db: Db,
   entry: { actor: Actor | null; method: string; path: string; status: number; body?: unknown; error?: string; incidentId?: string | null },
@@ -22,16 +52,19 @@ export async function recordAudit(
       data: {
         actorKind: entry.actor?.kind ?? "anonymous",
         actorId: entry.actor?.id ?? null,
-        actorLabel: entry.actor?.label ?? "anonymous",
+        actorLabel: storable(entry.actor?.label ?? "anonymous", 200),
         role: entry.actor?.role ?? "none",
-        method: entry.method,
-        path: entry.path,
+        method: storable(entry.method, 10),
+        path: storable(entry.path, 300),
         status: entry.status,
-        detail: JSON.parse(JSON.stringify({ body: redact(entry.body ?? null), error: entry.error ?? null })),
+        detail: bounded({ body: redact(entry.body ?? null), error: entry.error ?? null }) as object,
         incidentId: entry.incidentId ?? null,
       },
     });
   } catch (e) {
-    log.error({ err: (e as Error).message, path: entry.path }, "could not write the audit entry");
+    log.error({ err: (e as Error).message, path: entry.path, status: entry.status }, "could not write the audit entry");
+    throw new AuditWriteFailed((e as Error).message);
   }
 }
+
+export class AuditWriteFailed extends Error {}

@@ -7,6 +7,9 @@ export type AppErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "UNPROCESSABLE"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "TOO_MANY_REQUESTS"
   | "UNAVAILABLE"
   | "INTERNAL";
 
@@ -17,6 +20,9 @@ const STATUS: Record<AppErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   UNPROCESSABLE: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_REQUESTS: 429,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };
@@ -28,17 +34,20 @@ export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly issues?: Issue[];
   readonly details?: Record<string, unknown>;
+  /** Response headers that go with it (Retry-After on a 429). */
+  readonly headers?: Record<string, string>;
 
   constructor(
     code: AppErrorCode,
     message: string,
-    opts: { issues?: Issue[]; details?: Record<string, unknown> } = {},
+    opts: { issues?: Issue[]; details?: Record<string, unknown>; headers?: Record<string, string> } = {},
   ) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.issues = opts.issues;
     this.details = opts.details;
+    this.headers = opts.headers;
   }
 
   get status(): number {

@@ -2,11 +2,13 @@
 // feed, live stream and cached HTML) are answered from the shared snapshot before Next's request
 // pipeline, which costs a few milliseconds a request (measured in bench 5). Everything else is Next.
 //   node --conditions=react-server --import tsx scripts/web-server.ts <port> <host>
+import crypto from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { PublicFastPath } from "../lib/public/fast-path";
+import { publicUrl } from "../lib/env";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.argv[2] ?? 3001);
@@ -17,8 +19,43 @@ const handle = app.getRequestHandler();
 await app.prepare();
 const fast = new PublicFastPath(`http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`);
 
+const isHttps = publicUrl().startsWith("https://");
+
+/**
+ * Scripts only from this origin and only with this response's nonce (Next puts it on its own
+ * scripts when the request carries the policy); no framing, no plugins, no base or form tricks.
+ * Styles may be inline: React and Tailwind write style attributes.
+ */
+function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    ...(isHttps ? ["upgrade-insecure-requests"] : []),
+  ].join("; ");
+}
+
 const server = http.createServer((req, res) => {
+  // The client's address as this server saw it; a client's own claim to one is overwritten.
+  req.headers["x-backout-client-ip"] = req.socket.remoteAddress ?? "unknown";
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "same-origin");
+  res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()");
+  res.setHeader("X-Frame-Options", "DENY");
+  if (isHttps) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  const nonce = crypto.randomBytes(18).toString("base64");
+  const csp = contentSecurityPolicy(nonce);
+  res.setHeader("Content-Security-Policy", csp);
   if (fast.handle(req, res)) return;
+  // Next reads the nonce from the request's policy and puts it on every script it renders.
+  req.headers["content-security-policy"] = csp;
   void handle(req, res);
 });
 server.keepAliveTimeout = 65_000;

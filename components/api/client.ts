@@ -13,12 +13,16 @@ export class ApiError extends Error {
 }
 
 export async function api<T>(path: string, init?: { method?: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> }): Promise<T> {
+  const method = init?.method ?? "GET";
+  // Every change is sent as JSON (an empty object when there is nothing to say): the server takes
+  // changes made with the session cookie only as JSON from its own pages.
+  const payload = init?.body ?? (method === "GET" || method === "HEAD" ? undefined : {});
   let res: Response;
   try {
     res = await fetch(path, {
-      method: init?.method ?? "GET",
-      headers: { ...(init?.body !== undefined ? { "content-type": "application/json" } : {}), ...init?.headers },
-      body: init?.body !== undefined ? JSON.stringify(init.body) : undefined,
+      method,
+      headers: { ...(payload !== undefined ? { "content-type": "application/json" } : {}), ...init?.headers },
+      body: payload !== undefined ? JSON.stringify(payload) : undefined,
       signal: init?.signal,
       cache: "no-store",
     });

@@ -253,5 +253,6 @@ export type TokenRow = {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  expiresAt: string | null;
   createdBy: { email: string } | null;
 };

@@ -114,6 +114,7 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
         <>
           {e.type === "run.approved" ? "approved" : <span className="text-red-300">rejected</span>} “{str(d.step)}” of <RunLink data={d}>{runbook}</RunLink>
           {d.comment ? <span className="text-zinc-400"> — “{str(d.comment)}”</span> : null}
+          {d.isSolo ? <span className="block text-xs text-amber-300">alone: they started it, and the target allows solo approval</span> : null}
         </>
       );
     case "run.dry_run":

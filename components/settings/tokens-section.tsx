@@ -11,7 +11,7 @@ import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";
-import { Field, Input } from "../ui/field";
+import { Field, Input, Select } from "../ui/field";
 import { CopyButton } from "./copy-button";
 import { roleTone } from "../auth/roles";
 import { RoleSelect } from "./role-select";
@@ -49,6 +49,12 @@ export function TokensSection() {
             <span className="text-xs text-zinc-500" suppressHydrationWarning>
               {t.createdBy ? `by ${t.createdBy.email} · ` : ""}
               {t.revokedAt ? `revoked ${formatRelative(t.revokedAt)}` : t.lastUsedAt ? `used ${formatRelative(t.lastUsedAt)}` : "never used"}
+              {!t.revokedAt && (
+                <span data-testid="token-expiry" className={t.expiresAt && Date.parse(t.expiresAt) <= Date.now() ? "text-red-300" : undefined}>
+                  {" · "}
+                  {!t.expiresAt ? "never expires" : Date.parse(t.expiresAt) <= Date.now() ? `expired ${new Date(t.expiresAt).toLocaleDateString()}` : `expires ${new Date(t.expiresAt).toLocaleDateString()}`}
+                </span>
+              )}
             </span>
             {!t.revokedAt && (
               <Button size="sm" variant="ghost" className="h-7 px-2 text-xs text-red-300 hover:text-red-200" data-testid={`revoke-token-${t.id}`} onClick={() => setRevoking(t)}>
@@ -86,9 +92,10 @@ function CreateTokenForm() {
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("engineer");
+  const [days, setDays] = useState("90");
   const [created, setCreated] = useState<Created | null>(null);
   const create = useMutation({
-    mutationFn: () => api<Created>("/api/tokens", { method: "POST", body: { name: name.trim(), role } }),
+    mutationFn: () => api<Created>("/api/tokens", { method: "POST", body: { name: name.trim(), role, ...(days ? { expiresInDays: Number(days) } : {}) } }),
     onSuccess: (res) => {
       setCreated(res);
       setName("");
@@ -109,6 +116,15 @@ function CreateTokenForm() {
           <Input required value={name} onChange={(e) => setName(e.target.value)} className="w-full" data-testid="token-name" placeholder="ci-deploy" />
         </Field>
         <RoleSelect value={role} onChange={setRole} testId="token-role" />
+        <Field label="Expires">
+          <Select value={days} onChange={(e) => setDays(e.target.value)} data-testid="token-expires">
+            <option value="7">in 7 days</option>
+            <option value="30">in 30 days</option>
+            <option value="90">in 90 days</option>
+            <option value="365">in a year</option>
+            <option value="">never (until revoked)</option>
+          </Select>
+        </Field>
         <Button type="submit" size="sm" variant="primary" isLoading={create.isPending} data-testid="create-token">
           Create token
         </Button>

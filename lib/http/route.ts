@@ -12,6 +12,8 @@ import { redis } from "../redis";
 import { recordIncidentAction } from "../incidents/timeline";
 import { isUuid, targetOfRequest } from "../targets/of-request";
 import type { Target } from "../targets/schema";
+import { crossSiteRefusal } from "./same-origin";
+import { SESSION_COOKIE } from "../auth/sessions";
 
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
@@ -22,11 +24,23 @@ export function json(body: unknown, status = 200, headers?: Record<string, strin
   return NextResponse.json(body, { status, headers });
 }
 
+// A refusal says why without repeating what was sent at length: no request makes a larger answer.
+const capped = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s);
+
 export function errorResponse(e: unknown): NextResponse {
-  if (e instanceof AppError) return json({ error: e.message, ...(e.issues ? { issues: e.issues } : {}), ...(e.details ?? {}) }, e.status);
+  if (e instanceof AppError)
+    return json(
+      {
+        error: capped(e.message, 1000),
+        ...(e.issues ? { issues: e.issues.slice(0, 50).map((i) => ({ path: capped(i.path, 200), message: capped(i.message, 300) })) } : {}),
+        ...(e.details ?? {}),
+      },
+      e.status,
+      e.headers,
+    );
   if (e instanceof ZodError) {
-    const issues = zodIssues(e);
-    return json({ error: `Invalid request: ${describeIssues(issues)}`, issues }, 400);
+    const issues = zodIssues(e).slice(0, 50).map((i) => ({ path: capped(i.path, 200), message: capped(i.message, 300) }));
+    return json({ error: capped(`Invalid request: ${describeIssues(issues)}`, 1000), issues }, 400);
   }
   if (e instanceof TargetsConfigError) return json({ error: e.message }, 500);
   log.error({ err: e }, "unhandled error in route");
@@ -56,6 +70,8 @@ export function route<
     incidentTimeline?: "failures";
     /** Resolve the target acted on (the incident's, ?target=, or the default) and pass it as `target`. */
     target?: T;
+    /** The largest body this route reads (64 KiB unless it says); a larger one is a 413, refused unread. */
+    maxBodyBytes?: number;
   },
   // `target` is only there for routes that ask for it: using it elsewhere does not compile.
   handler: Handler<B, P, Q, R extends "public" ? Actor | null : Actor, T extends "of-request" ? Target : undefined>,
@@ -66,6 +82,9 @@ export function route<
   async function respond(req: NextRequest, ctx: RouteContext, state: State): Promise<Response> {
     try {
       state.actor = await authenticate(db(), req.headers, (name) => req.cookies.get(name)?.value);
+      // Cookie-borne changes only from Backout's own pages (CSRF); sign-in and sign-out included.
+      const refusal = crossSiteRefusal(req, { hasSessionCookie: !!req.cookies.get(SESSION_COOKIE)?.value, isPublicRoute: opts.role === "public" });
+      if (refusal) throw new AppError("FORBIDDEN", refusal, { details: { code: "CROSS_SITE_REFUSED" } });
       if (opts.role !== "public") {
         if (!state.actor)
           throw new AppError("UNAUTHORIZED", "Sign in first, or send an API token: -H \"Authorization: Bearer $BACKOUT_TOKEN\" (an admin creates tokens under Settings → API tokens)");
@@ -80,7 +99,7 @@ export function route<
       const params = opts.params ? parseOr400(opts.params, rawParams, "") : (rawParams as P);
       const query = opts.query ? parseOr400(opts.query, Object.fromEntries(req.nextUrl.searchParams), "query") : ({} as Q);
       if (opts.body) {
-        const text = await req.text();
+        const text = await readBody(req, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
         let raw: unknown = {};
         if (text.trim()) {
           try {
@@ -107,6 +126,8 @@ export function route<
   return async (req: NextRequest, ctx: RouteContext): Promise<Response> => {
     const state: State = { actor: null };
     const response = await respond(req, ctx, state);
+    // What a signed-in caller is told is theirs alone: no browser or proxy keeps a copy.
+    if (opts.role !== "public" && !response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
     // Every mutating request lands in the append-only audit table, refused ones included; one made
     // for an incident (the X-Backout-Incident header, or an incidentId in the body) also lands on
     // that incident's timeline, failures too: "tried to pause the queues: Redis unreachable" is part
@@ -114,7 +135,15 @@ export function route<
     if (req.method !== "GET" && req.method !== "HEAD") {
       const error = response.status >= 400 ? ((await response.clone().json().catch(() => ({}))) as { error?: string }).error : undefined;
       const incidentId = incidentOf(req.headers.get("x-backout-incident")) ?? incidentOf((state.body as { incidentId?: unknown } | undefined)?.incidentId);
-      await recordAudit(db(), { actor: state.actor, method: req.method, path: req.nextUrl.pathname, status: response.status, body: state.body, error, incidentId });
+      try {
+        await recordAudit(db(), { actor: state.actor, method: req.method, path: req.nextUrl.pathname, status: response.status, body: state.body, error, incidentId });
+      } catch {
+        // Nothing passes unrecorded: the caller learns the decision was not audited.
+        return json(
+          { error: `${response.status < 400 ? "The request was carried out" : "The request was refused"}, but its audit entry could not be written (the database did not take it); the server log has the details. Check /health before trying again.` },
+          500,
+        );
+      }
       const isRecordedByHandler = opts.incidentTimeline === "failures" && response.status < 400;
       if (incidentId && state.actor && hasRole(state.actor.role, "engineer") && !isRecordedByHandler) {
         const runbook = (state.body as { runbook?: unknown } | undefined)?.runbook;
@@ -131,6 +160,33 @@ export function route<
     }
     return response;
   };
+}
+
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+/** The body as text, read no further than `max` bytes: an oversized one is refused unread (by its length) or as soon as it passes the limit. */
+async function readBody(req: NextRequest, max: number): Promise<string> {
+  const tooLarge = () =>
+    new AppError("PAYLOAD_TOO_LARGE", `The body is larger than this endpoint takes (${max.toLocaleString("en")} bytes); send less`, {
+      issues: [{ path: "(body)", message: `at most ${max} bytes` }],
+    });
+  const declared = Number(req.headers.get("content-length") ?? NaN);
+  if (declared > max) throw tooLarge();
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 // Never throws: a malformed id is for the handler to refuse; the audit entry is written regardless.

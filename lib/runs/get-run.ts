@@ -2,16 +2,18 @@ import "server-only";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { toEventRecord, type RunEventRecord } from "./events";
-import { redactSpec } from "./redact";
+import { stepSpecFor } from "../auth/visibility";
+import type { Role } from "../auth/roles";
 
-export async function getRun(opts: { db: Db; runId: string }) {
+/** A run with its steps, each spec as the caller's role may read it (lib/auth/visibility.ts). */
+export async function getRun(opts: { db: Db; runId: string; role: Role }) {
   const run = await opts.db.run.findUnique({
     where: { id: opts.runId },
     include: { steps: { orderBy: { index: "asc" } } },
   });
   if (!run) throw new AppError("NOT_FOUND", `Run ${opts.runId} not found; GET /api/runs lists recent runs`);
   const { claimedBy: _c, claimedUntil: _u, ...rest } = run;
-  return { ...rest, steps: rest.steps.map((s) => ({ ...s, spec: redactSpec(s.spec) as typeof s.spec })) };
+  return { ...rest, steps: rest.steps.map((s) => ({ ...s, spec: stepSpecFor(opts.role, s.spec) as typeof s.spec })) };
 }
 export type RunView = Awaited<ReturnType<typeof getRun>>;
 

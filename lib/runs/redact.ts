@@ -1,5 +1,6 @@
 // Step specs hold the target's URLs and env; viewers see what runs, never a credential.
-const SECRET_KEY = /pass|secret|token|key|credential/i;
+// "key" alone is a step's own name for itself, not a secret; api keys, access keys and the like are.
+const SECRET_KEY = /pass|secret|token|credential|(api|access|private|secret|signing)[-_]?key|^key[-_]/i;
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]+@/gi;
 
 export function redactSpec(value: unknown, key = ""): unknown {

@@ -9,7 +9,14 @@ const role = z.enum(ROLES, { error: `role: one of ${ROLES.join(", ")}` });
 export const signInInput = z.object({ email, password }).strict();
 export const changePasswordInput = z.object({ current: password, next: newPassword }).strict();
 export const createUserInput = z.object({ email, role, name: z.string().max(200).optional(), password: newPassword.optional() }).strict();
-export const createTokenInput = z.object({ name: z.string({ error: "name: required, e.g. ci-rollback" }).min(1, "name: required").max(100), role }).strict();
+export const createTokenInput = z
+  .object({
+    name: z.string({ error: "name: required, e.g. ci-rollback" }).min(1, "name: required").max(100),
+    role,
+    // Left out: lasts until revoked.
+    expiresInDays: z.number({ error: "expiresInDays: a number of days from 1 to 3650" }).int("expiresInDays: whole days").min(1, "expiresInDays: at least 1").max(3650, "expiresInDays: at most 3650").optional(),
+  })
+  .strict();
 export const updateUserInput = z
   .object({ role: role.optional(), disabled: z.boolean({ error: "disabled: true or false" }).optional() })
   .strict()

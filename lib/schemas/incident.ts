@@ -4,6 +4,7 @@ import { COMPONENTS, INCIDENT_STATUSES } from "../plan/incident";
 import { SEVERITY_LEVELS as SEVERITIES } from "../plan/severity";
 import { QUESTION_IDS } from "../plan/flowchart";
 import { humanText } from "./text";
+import { targetName } from "./target";
 
 export { COMPONENTS, INCIDENT_STATUSES, SEVERITIES };
 
@@ -14,17 +15,18 @@ const publicTitle = humanText("publicTitle", { min: 3, max: 120, example: "\"Che
 
 export const declareIncidentInput = z
   .object({
-    title: z.string({ error: "title: required, e.g. \"API errors after 14:05 deploy\"" }).trim().min(3, "title: at least 3 characters").max(200),
-    symptoms: z.string().max(5000).default(""),
+    title: humanText("title", { min: 3, max: 200, example: "\"API errors after 14:05 deploy\"" }),
+    symptoms: humanText("symptoms", { max: 5000 }).default(""),
     severity,
     // A target from targets.json (GET /api/targets); the default target when left out.
-    target: z.string({ error: "target: a target name from GET /api/targets" }).min(1, "target: a target name from GET /api/targets").max(100).optional(),
+    target: targetName.optional(),
     detectedAt: z.coerce.date({ error: "detectedAt: an ISO time such as 2026-11-24T14:05:00Z" }).optional(),
     components: z.array(z.enum(COMPONENTS, { error: `components: each one of ${COMPONENTS.join(", ")}` })).max(COMPONENTS.length).default([]),
     publicTitle,
   })
   .strict()
-  .refine((v) => !v.detectedAt || v.detectedAt.getTime() <= Date.now() + 60_000, { path: ["detectedAt"], message: "detectedAt: must not be in the future" });
+  .refine((v) => !v.detectedAt || v.detectedAt.getTime() <= Date.now() + 60_000, { path: ["detectedAt"], message: "detectedAt: must not be in the future" })
+  .refine((v) => !v.detectedAt || v.detectedAt.getUTCFullYear() >= 2000, { path: ["detectedAt"], message: "detectedAt: a time this century, e.g. 2026-11-24T14:05:00Z" });
 export type DeclareIncidentInput = z.infer<typeof declareIncidentInput>;
 
 export const updateIncidentInput = z

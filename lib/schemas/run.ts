@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { targetName } from "./target";
 
 export const startRunInput = z
   .object({
-    runbook: z.string({ error: "runbook: required, e.g. \"app-code\" (GET /api/runbooks lists them)" }).min(1, "runbook: required"),
-    target: z.string().min(1).optional(),
+    runbook: z.string({ error: "runbook: required, e.g. \"app-code\" (GET /api/runbooks lists them)" }).min(1, "runbook: required").max(100, "runbook: a runbook id from GET /api/runbooks"),
+    target: targetName.optional(),
     params: z.record(z.string(), z.unknown(), { error: "params: an object, e.g. { \"release\": \"v1.0.0\" }" }).optional(),
     dryRun: z.boolean({ error: "dryRun: true or false" }).optional(),
     incidentId: z.string().uuid("incidentId: the id of an open incident (GET /api/incidents)").optional(),

@@ -63,6 +63,9 @@ export const targetSchema = z
       })
       .strict(),
     logFile: absPath,
+    // A high-risk gate (a database restore, a schema rollback) needs a second person to approve it;
+    // a one-person team may let the one who started the run approve it too (the timeline says so).
+    allowSoloApproval: z.boolean().default(false),
     // How the public status page names this target (its configuration name is never shown there).
     public: z
       .object({ name: z.string().min(1).max(80), description: z.string().max(300).optional(), isListed: z.boolean().default(true) })

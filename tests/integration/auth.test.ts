@@ -75,9 +75,9 @@ describe("sign-in, roles and API tokens, enforced in the one route wrapper", () 
     expect(stored!.passwordHash).toMatch(/^\$argon2id\$/);
     expect((await api("POST", "/api/users", { email: "ic@example.com", role: "viewer" })).status).toBe(409);
 
-    const wrong = await api("POST", "/api/auth/sign-in", { email: "ic@example.com", password: "nope" }, {});
+    const wrong = await api("POST", "/api/auth/sign-in", { email: "ic@example.com", password: "nope" }, { origin: BASE });
     expect(wrong.status).toBe(401);
-    const unknown = await api("POST", "/api/auth/sign-in", { email: "who@example.com", password: "nope" }, {});
+    const unknown = await api("POST", "/api/auth/sign-in", { email: "who@example.com", password: "nope" }, { origin: BASE });
     expect(unknown.body.error).toBe(wrong.body.error);
 
     const ok = await signIn("IC@example.com", "correct horse battery");

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import {
-  api, backoutSql, lockCount, demoSql, demoVersion, env, isAlive, killWorker, runToEnd, startRun, startWorker, stepByKey, waitForRun, restoreDemo, waitForHealthy,
+  api, backoutSql, bearer, lockCount, demoSql, demoVersion, env, isAlive, killWorker, runToEnd, startRun, startWorker, stepByKey, waitForRun, restoreDemo, waitForHealthy,
 } from "./support/api";
 import { runProcess } from "@/lib/steps/spawn";
 import { StepAbort } from "@/lib/steps/context";
@@ -110,7 +110,8 @@ describe("crash safety: kill -9 the worker mid-step", () => {
     await holder.query("BEGIN");
     await holder.query("LOCK TABLE projects IN ACCESS EXCLUSIVE MODE");
     try {
-      await api("POST", `/api/runs/${id}/approve`, {});
+      // Approved by a second person: the admin token started it.
+      await api("POST", `/api/runs/${id}/approve`, {}, bearer("commander"));
       const mid = await waitForRun(id, stepIs("apply-down-migration", "running"));
       expect(stepByKey(mid, "apply-down-migration").isIdempotent).toBe(false);
       await new Promise((r) => setTimeout(r, 500));
@@ -135,7 +136,7 @@ describe("crash safety: kill -9 the worker mid-step", () => {
     // Now the schema rollback for real.
     const retry = await startRun("db-schema", { migration: "0002_add_priority.down.sql" });
     await waitForRun(retry, (r) => r.status === "waiting_approval");
-    await api("POST", `/api/runs/${retry}/approve`, {});
+    await api("POST", `/api/runs/${retry}/approve`, {}, bearer("commander"));
     const done = await waitForRun(retry);
     expect(done.status, done.error).toBe("succeeded");
     expect(await hasPriority()).toBe(false);

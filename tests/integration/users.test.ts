@@ -95,7 +95,7 @@ describe("user administration", () => {
     const self = await api("PATCH", `/api/users/${adminId}`, { role: "viewer" }, { cookie });
     expect(self.status).toBe(409);
     expect(self.body.error).toMatch(/your own/);
-    expect((await api("POST", `/api/users/${adminId}/reset-password`, undefined, { cookie })).status).toBe(409);
+    expect((await api("POST", `/api/users/${adminId}/reset-password`, {}, { cookie })).status).toBe(409);
 
     // With an admin token, demote every admin but one, then the last one is refused.
     const admins = await backoutSql<{ id: string; email: string }>(`SELECT id, email FROM users WHERE role = 'admin' AND "disabledAt" IS NULL ORDER BY email`);

@@ -1,38 +1,40 @@
 "use client";
 
 import { useState } from "react";
+import { api, toApiFailure } from "@/components/api/client";
 
 export function SignInForm({ next }: { next: string }) {
   const [error, setError] = useState<string | null>(null);
   const [isPending, setIsPending] = useState(false);
 
-  async function submit(form: FormData) {
+  // Controlled, and submitted without a form action: a wrong password keeps the email where it was.
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
     setIsPending(true);
     setError(null);
-    const res = await fetch("/api/auth/sign-in", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: form.get("email"), password: form.get("password") }),
-    });
-    if (res.ok) {
+    try {
+      await api("/api/auth/sign-in", { method: "POST", body: { email, password } });
       window.location.assign(next);
-      return;
+    } catch (err) {
+      setError(toApiFailure(err).error);
+      setPassword("");
+      setIsPending(false);
     }
-    const body = await res.json().catch(() => ({}));
-    setError(body.error ?? `Sign-in failed (${res.status})`);
-    setIsPending(false);
   }
 
   return (
-    <form action={submit} className="flex flex-col gap-3" data-testid="sign-in-form">
+    <form onSubmit={submit} className="flex flex-col gap-3" data-testid="sign-in-form">
       <label className="flex flex-col gap-1 text-sm">
         Email
-        <input name="email" type="email" required autoFocus autoComplete="username" data-testid="sign-in-email"
+        <input name="email" type="email" required autoFocus autoComplete="username" data-testid="sign-in-email" value={email} onChange={(e) => setEmail(e.target.value)}
           className="rounded-md border border-zinc-700 bg-zinc-900 px-3 py-2 text-zinc-100 outline-none focus-visible:ring-2 focus-visible:ring-sky-400" />
       </label>
       <label className="flex flex-col gap-1 text-sm">
         Password
-        <input name="password" type="password" required autoComplete="current-password" data-testid="sign-in-password"
+        <input name="password" type="password" required autoComplete="current-password" data-testid="sign-in-password" value={password} onChange={(e) => setPassword(e.target.value)}
           className="rounded-md border border-zinc-700 bg-zinc-900 px-3 py-2 text-zinc-100 outline-none focus-visible:ring-2 focus-visible:ring-sky-400" />
       </label>
       {error && (

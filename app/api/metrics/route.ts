@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { targetName } from "@/lib/schemas/target";
 import { db } from "@/lib/db/client";
 import { route } from "@/lib/http/route";
 import { getTarget } from "@/lib/targets/load-targets";
@@ -10,7 +11,7 @@ export const dynamic = "force-dynamic";
 // The last `minutes` of samples (default 30, for the charts), the baseline, and the latest reading
 // against each plan §6.4 target.
 export const GET = route(
-  { role: "viewer", query: z.object({ target: z.string().optional(), minutes: z.coerce.number().min(1).max(24 * 60).default(30) }) },
+  { role: "viewer", query: z.object({ target: targetName.optional(), minutes: z.coerce.number().min(1).max(24 * 60).default(30) }) },
   async ({ query }) => {
     const target = getTarget(query.target);
     const [samples, baseline] = await Promise.all([listSamples(db(), target.name, { sinceMs: query.minutes * 60_000 }), baselineFor(db(), target)]);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { targetName } from "@/lib/schemas/target";
 import { db } from "@/lib/db/client";
 import { redis } from "@/lib/redis";
 import { json, route } from "@/lib/http/route";
@@ -21,13 +22,19 @@ export const POST = route({ role: "engineer", body: startRunInput, incidentTimel
     });
   const incidentId = body.incidentId ?? header;
   const started = await startRun({ db: db(), redis: redis(), input: { ...body, incidentId }, actor });
-  const run = await getRun({ db: db(), runId: started.id });
+  const run = await getRun({ db: db(), runId: started.id, role: actor.role });
   return json({ id: started.id, status: started.status, isDryRun: started.isDryRun, steps: run.steps.map((s) => ({ index: s.index, key: s.key, name: s.name, kind: s.kind, spec: s.spec })) }, 201, {
     location: `/api/runs/${started.id}`,
   });
 });
 
 export const GET = route(
-  { role: "viewer", query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), target: z.string().optional() }) },
+  {
+    role: "viewer",
+    query: z.object({
+      limit: z.coerce.number({ error: "limit: a number from 1 to 200" }).int().min(1, "limit: at least 1").max(200, "limit: at most 200").optional(),
+      target: targetName.optional(),
+    }),
+  },
   async ({ query }) => ({ runs: await listRuns({ db: db(), limit: query.limit, target: query.target }) }),
 );

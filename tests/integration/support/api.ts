@@ -16,9 +16,11 @@ export const bearer = (role: keyof Tokens = "admin") => ({ authorization: `Beare
 
 /** Calls the API as the admin token unless `headers` say otherwise ({} for no credentials at all). */
 export async function api<T = any>(method: string, p: string, body?: unknown, headers: Record<string, string> = bearer()): Promise<ApiResult<T>> {
+  // A change made with a session cookie is sent as Backout's own pages send it: from its origin.
+  const asPage: Record<string, string> = headers.cookie && method !== "GET" && method !== "HEAD" && !("origin" in headers) ? { origin: BASE } : {};
   const res = await fetch(`${BASE}${p}`, {
     method,
-    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...asPage, ...headers },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -47,7 +49,7 @@ export async function waitForHealthy(timeoutMs = 30_000): Promise<number> {
 
 /** Signs in with a password: the status, the session cookie to send back, and the Set-Cookie header itself. */
 export async function signIn(email: string, password: string): Promise<{ status: number; cookie: string; setCookie: string }> {
-  const res = await fetch(`${BASE}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${BASE}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json", origin: BASE }, body: JSON.stringify({ email, password }) });
   const setCookie = res.headers.get("set-cookie") ?? "";
   return { status: res.status, cookie: setCookie.split(";")[0]!, setCookie };
 }

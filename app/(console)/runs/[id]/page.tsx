@@ -7,13 +7,14 @@ import { getRun } from "@/lib/runs/get-run";
 import type { RunDetail } from "@/components/api/types";
 import { RunClient } from "./run-client";
 import { requireActor } from "@/lib/auth/current";
+import type { Role } from "@/lib/auth/roles";
 
 export const dynamic = "force-dynamic";
 
-async function loadRun(id: string) {
+async function loadRun(id: string, role: Role) {
   if (!isUuid(id)) notFound();
   try {
-    return await getRun({ db: db(), runId: id });
+    return await getRun({ db: db(), runId: id, role });
   } catch (e) {
     if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
     throw e;
@@ -28,7 +29,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requireActor(`/runs/${id}`);
-  const run = await loadRun(id);
+  const run = await loadRun(id, actor.role);
   const runbook = findRunbook(run.runbook);
   return (
     <RunClient

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { targetName } from "@/lib/schemas/target";
 import { db } from "@/lib/db/client";
 import { route } from "@/lib/http/route";
 import { getTarget } from "@/lib/targets/load-targets";
@@ -10,7 +11,7 @@ import { SSE_HEADERS, lastEventId } from "@/lib/events/headers";
 export const dynamic = "force-dynamic";
 
 // Samples as they are taken; the id is the sample's id, so Last-Event-ID resumes without gaps.
-export const GET = route({ role: "viewer", query: z.object({ target: z.string().optional() }) }, async ({ req, query }) => {
+export const GET = route({ role: "viewer", query: z.object({ target: targetName.optional() }) }, async ({ req, query }) => {
   const target = getTarget(query.target);
   const after = lastEventId(req.headers);
   const stream = sequencedEventStream({

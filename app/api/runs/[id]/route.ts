@@ -5,4 +5,4 @@ import { getRun } from "@/lib/runs/get-run";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ role: "viewer", params: runIdParam }, async ({ params }) => getRun({ db: db(), runId: params.id }));
+export const GET = route({ role: "viewer", params: runIdParam }, async ({ params, actor }) => getRun({ db: db(), runId: params.id, role: actor.role }));

@@ -1,0 +1,267 @@
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import { api, backoutSql, BASE, bearer, env, signIn, waitForRun } from "./support/api";
+import { STANDBY } from "./support/env";
+
+// What an outside probe got through, closed: each hole with the request that opened it.
+
+async function user(email: string, role: string, password = "a long enough password"): Promise<{ id: string; cookie: string }> {
+  const res = await api("POST", "/api/users", { email, role, password });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const s = await signIn(email, password);
+  expect(s.status).toBe(200);
+  return { id: res.body.id, cookie: s.cookie };
+}
+
+const auditCount = async () => (await backoutSql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_entries`))[0]!.n;
+
+async function raw(method: string, path: string, headers: Record<string, string>, body?: string | Buffer) {
+  const res = await fetch(`${BASE}${path}`, { method, headers, body: body as BodyInit | undefined });
+  const text = await res.text();
+  let parsed: any = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    /* text */
+  }
+  return { status: res.status, headers: res.headers, body: parsed, size: text.length };
+}
+
+// The throttle's counters for this machine's address: cleared so other files can sign in.
+afterAll(async () => {
+  const r = new Redis(env.REDIS_URL!);
+  const found = await r.keys(`${env.BACKOUT_REDIS_PREFIX}:sign-in:*`);
+  if (found.length) await r.del(...found);
+  r.disconnect();
+});
+
+describe("cross-site requests (CSRF)", () => {
+  it("a change made with a session cookie must come from Backout's own pages, as JSON; a token needs neither", async () => {
+    const { cookie } = await user("csrf@example.com", "engineer");
+    const json = { "content-type": "application/json" };
+    const cases: [string, Record<string, string>, number, RegExp | null][] = [
+      ["foreign Origin", { cookie, ...json, origin: "http://127.0.0.1:3202" }, 403, /came from http:\/\/127\.0\.0\.1:3202/],
+      ["no Origin at all", { cookie, ...json }, 403, /no Origin header/],
+      ["same site, other port (Sec-Fetch-Site)", { cookie, ...json, "sec-fetch-site": "same-site", origin: "http://127.0.0.1:3202" }, 403, /another page on the same site/],
+      ["a form post", { cookie, origin: BASE, "content-type": "application/x-www-form-urlencoded" }, 403, /Content-Type: application\/json/],
+      ["text/plain", { cookie, origin: BASE, "content-type": "text/plain" }, 403, /Content-Type: application\/json/],
+      ["own origin, JSON", { cookie, ...json, origin: BASE }, 200, null],
+      ["own origin by Sec-Fetch-Site", { cookie, ...json, "sec-fetch-site": "same-origin" }, 200, null],
+      ["a token from anywhere", { ...bearer("engineer"), ...json, origin: "http://evil.example" }, 200, null],
+    ];
+    for (const [name, headers, status, message] of cases) {
+      const res = await raw("POST", "/api/queue/pause-all", headers, "{}");
+      expect(res.status, name).toBe(status);
+      if (message) expect(res.body.error, name).toMatch(message);
+    }
+    await api("POST", "/api/queue/resume-all", {}, bearer("engineer"));
+  });
+
+  it("a cross-site sign-out (or sign-in) is refused and the session lives on", async () => {
+    const { cookie } = await user("signout-csrf@example.com", "viewer");
+    const out = await raw("POST", "/api/auth/sign-out", { cookie, "content-type": "application/json", origin: "http://evil.example" }, "{}");
+    expect(out.status).toBe(403);
+    expect((await api("GET", "/api/auth/me", undefined, { cookie })).status).toBe(200);
+    const login = await raw("POST", "/api/auth/sign-in", { "content-type": "application/json", origin: "http://evil.example" }, JSON.stringify({ email: "signout-csrf@example.com", password: "a long enough password" }));
+    expect(login.status).toBe(403);
+  });
+});
+
+describe("security headers", () => {
+  it("pages carry a nonce-based CSP that forbids framing, and Next's scripts carry the nonce", async () => {
+    const page = await fetch(`${BASE}/sign-in`);
+    const csp = page.headers.get("content-security-policy")!;
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
+    const html = await page.text();
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const s of scripts) expect(s).toContain(`nonce="${nonce}"`);
+    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(page.headers.get("referrer-policy")).toBe("same-origin");
+    expect(page.headers.get("permissions-policy")).toContain("camera=()");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    // A second page load gets a new nonce.
+    expect((await fetch(`${BASE}/sign-in`)).headers.get("content-security-policy")).not.toBe(csp);
+  });
+
+  it("what an authenticated API answers is never stored by a browser or proxy", async () => {
+    const res = await fetch(`${BASE}/api/runs`, { headers: bearer("viewer") });
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+});
+
+describe("sign-in", () => {
+  it("wrong passwords are throttled per account (429 with Retry-After), even the right one while it lasts", async () => {
+    await api("POST", "/api/users", { email: "guessed@example.com", role: "viewer", password: "the real password" });
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await signIn("guessed@example.com", `guess ${i}`)).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(statuses[10]).toBe(429);
+    const locked = await raw("POST", "/api/auth/sign-in", { "content-type": "application/json", origin: BASE }, JSON.stringify({ email: "guessed@example.com", password: "the real password" }));
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(locked.body.error).toMatch(/Too many wrong passwords for this account; try again in \d+ min/);
+  });
+
+  it("and per client address, across accounts", async () => {
+    const r = new Redis(env.REDIS_URL!);
+    for (const k of await r.keys(`${env.BACKOUT_REDIS_PREFIX}:sign-in:*`)) await r.del(k);
+    r.disconnect();
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await signIn(`nobody-${i}@example.com`, "wrong")).status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(30);
+    expect(statuses[30]).toBe(429);
+  });
+
+  it("costs the same whether the email is unknown, the account disabled or the password wrong", async () => {
+    const r = new Redis(env.REDIS_URL!);
+    for (const k of await r.keys(`${env.BACKOUT_REDIS_PREFIX}:sign-in:*`)) await r.del(k);
+    r.disconnect();
+    const { id } = await user("timing-disabled@example.com", "viewer", "the timing password");
+    await api("PATCH", `/api/users/${id}`, { disabled: true });
+    await api("POST", "/api/users", { email: "timing-active@example.com", role: "viewer", password: "the timing password" });
+    const median = async (email: string, password: string) => {
+      const xs: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const t0 = performance.now();
+        await signIn(email, password);
+        xs.push(performance.now() - t0);
+      }
+      return xs.sort((a, b) => a - b)[3]!;
+    };
+    const unknown = await median("timing-unknown@example.com", "the timing password");
+    const disabled = await median("timing-disabled@example.com", "the timing password");
+    const wrong = await median("timing-active@example.com", "not the password");
+    const spread = Math.max(unknown, disabled, wrong) - Math.min(unknown, disabled, wrong);
+    // All three do one argon2 verification; what is left is noise on a shared machine.
+    expect(spread, `unknown ${unknown.toFixed(1)} ms, disabled ${disabled.toFixed(1)} ms, wrong ${wrong.toFixed(1)} ms`).toBeLessThan(Math.max(8, 0.35 * Math.min(unknown, disabled, wrong)));
+  });
+});
+
+describe("bodies, input and what is echoed", () => {
+  it("refuses oversized bodies with a 413, before reading them, and audits the refusal", async () => {
+    const before = await auditCount();
+    const huge = Buffer.alloc(10 * 1024 * 1024, "a");
+    const t0 = performance.now();
+    const res = await raw("POST", "/api/auth/sign-in", { "content-type": "application/json", origin: BASE }, huge);
+    expect(res.status).toBe(413);
+    expect(res.body.error).toMatch(/larger than this endpoint takes \(4,096 bytes\)/);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    const big = await api("POST", "/api/runs", { runbook: "app-code", params: { release: "v".repeat(70 * 1024) } }, bearer("engineer"));
+    expect(big.status).toBe(413);
+    expect(await auditCount()).toBe(before + 2);
+  });
+
+  it("never echoes a long value back: the answer and the audit row stay small", async () => {
+    const long = "x".repeat(60 * 1024);
+    const res = await api("POST", "/api/runs", { runbook: long }, bearer("engineer"));
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body).length).toBeLessThan(4000);
+    const [row] = await backoutSql<{ size: number }>(`SELECT length(detail::text) AS size FROM audit_entries ORDER BY id DESC LIMIT 1`);
+    expect(row!.size).toBeLessThan(8000);
+  });
+
+  it.each([
+    ["a NUL byte", { title: "Checkout\u0000 down", severity: "P2" }, "title"],
+    ["a lone surrogate", { title: "Checkout \ud800 down", severity: "P2" }, "title"],
+    ["a NUL in the symptoms", { title: "Checkout down", severity: "P2", symptoms: "see\u0000logs" }, "symptoms"],
+  ])("%s is a 400 naming the field, and the refusal is audited", async (_name, body, field) => {
+    const before = await auditCount();
+    const res = await api("POST", "/api/incidents", body, bearer("commander"));
+    expect(res.status).toBe(400);
+    expect(res.body.issues.map((i: { path: string }) => i.path)).toContain(field);
+    expect(await auditCount()).toBe(before + 1);
+  });
+
+  it("deeply nested JSON is refused and audited, never a 500", async () => {
+    const before = await auditCount();
+    const deep = "[".repeat(5000) + "]".repeat(5000);
+    const res = await raw("POST", "/api/incidents", { ...bearer("commander"), "content-type": "application/json" }, `{"title":"deep","severity":"P2","components":${deep}}`);
+    expect(res.status).toBe(400);
+    expect(await auditCount()).toBe(before + 1);
+  });
+
+  it("the two 500s the probe found are 400s naming the field", async () => {
+    const nul = await api("GET", "/api/runs?target=a%00b", undefined, bearer("viewer"));
+    expect(nul.status).toBe(400);
+    expect(nul.body.issues[0].path).toBe("query.target");
+    const ancient = await api("POST", "/api/incidents", { title: "Before time", severity: "P2", detectedAt: "-004714-01-01T00:00:00Z" }, bearer("commander"));
+    expect(ancient.status).toBe(400);
+    expect(ancient.body.issues[0].path).toBe("detectedAt");
+  });
+});
+
+describe("what each role may see of a run's steps", () => {
+  it("viewers see what runs, never where: no URLs, server paths or environment values; a step's own key is never masked", async () => {
+    const id = (await api("POST", "/api/runs", { runbook: "db-backup", dryRun: true }, bearer("engineer"))).body.id;
+    const asViewer = (await api("GET", `/api/runs/${id}`, undefined, bearer("viewer"))).body;
+    const text = JSON.stringify(asViewer.steps);
+    for (const marker of ["postgresql://", "redis://", env.BACKOUT_DATA_DIR!, "/work", "PM2_HOME\":"]) expect(text, marker).not.toContain(marker);
+    expect(asViewer.steps[0].spec).toMatchObject({ kind: "postgres", key: expect.not.stringMatching(/\*/), name: expect.any(String) });
+    const asEngineer = (await api("GET", `/api/runs/${id}`, undefined, bearer("engineer"))).body;
+    expect(JSON.stringify(asEngineer.steps)).toContain("postgresql://");
+    expect(asEngineer.steps[0].spec.key).toBe(asEngineer.steps[0].key);
+  });
+});
+
+describe("two people for a high-risk approval", () => {
+  // A run held at its approval gate, made directly so nothing destructive runs after it.
+  async function heldRun(target: string, runbook: string): Promise<string> {
+    const [run] = await backoutSql<{ id: string }>(
+      `INSERT INTO runs (runbook, target, status, "requestedBy", "startedAt") VALUES ($1, $2, 'waiting_approval', 'token:test-commander', now()) RETURNING id`,
+      [runbook, target],
+    );
+    await backoutSql(
+      `INSERT INTO steps ("runId", index, key, name, kind, spec, status, "startedAt") VALUES ($1, 0, 'approve', 'Approve restore', 'approval-gate', '{"kind":"approval-gate","key":"approve","name":"Approve restore","prompt":"Restore?","timeoutMs":3600000}', 'waiting_approval', now())`,
+      [run!.id],
+    );
+    return run!.id;
+  }
+
+  it("the commander who started a restore cannot approve it alone; another can", async () => {
+    const id = await heldRun("demo", "db-restore");
+    const self = await api("POST", `/api/runs/${id}/approve`, {}, bearer("commander"));
+    expect(self.status).toBe(403);
+    expect(self.body).toMatchObject({ code: "SECOND_PERSON_REQUIRED", error: expect.stringMatching(/another commander must approve it/) });
+    // Stopping it is always one person's call.
+    expect((await api("POST", `/api/runs/${id}/reject`, { comment: "not now" }, bearer("commander"))).status).toBe(200);
+    const other = await heldRun("demo", "db-restore");
+    expect((await api("POST", `/api/runs/${other}/approve`, {}, bearer("admin"))).status).toBe(200);
+    expect((await waitForRun(other)).status).toBe("succeeded");
+  });
+
+  it("a target that allows solo approval lets them, and the record says so", async () => {
+    const id = await heldRun(STANDBY, "db-restore");
+    const res = await api("POST", `/api/runs/${id}/approve`, {}, bearer("commander"));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const run = await waitForRun(id);
+    const events = (await backoutSql<{ data: any }>(`SELECT data FROM run_events WHERE "runId" = $1 AND type = 'step.approved'`, [id]))[0]!;
+    expect(events.data).toMatchObject({ isSolo: true, by: "token:test-commander" });
+    expect(run.status).toBe("succeeded");
+  });
+});
+
+describe("tokens expire; sessions end", () => {
+  it("an expired token signs nothing in, and the list shows when each expires", async () => {
+    const made = await api("POST", "/api/tokens", { name: "short-lived", role: "viewer", expiresInDays: 1 });
+    expect(made.status).toBe(201);
+    const token = made.body.token as string;
+    expect((await api("GET", "/api/runs", undefined, { authorization: `Bearer ${token}` })).status).toBe(200);
+    const listed = (await api("GET", "/api/tokens")).body.tokens.find((t: { id: string }) => t.id === made.body.id);
+    expect(Date.parse(listed.expiresAt) - Date.now()).toBeGreaterThan(23 * 3600_000);
+    await backoutSql(`UPDATE api_tokens SET "expiresAt" = now() - interval '1 second' WHERE id = $1`, [made.body.id]);
+    expect((await api("GET", "/api/runs", undefined, { authorization: `Bearer ${token}` })).status).toBe(401);
+    expect((await api("POST", "/api/tokens", { name: "bad", role: "viewer", expiresInDays: 0 })).body.issues[0].path).toBe("expiresInDays");
+  });
+
+  it("a session ends a week after sign-in however busy it is", async () => {
+    const { cookie } = await user("long-session@example.com", "viewer");
+    expect((await api("GET", "/api/auth/me", undefined, { cookie })).status).toBe(200);
+    await backoutSql(`UPDATE sessions SET "createdAt" = now() - interval '7 days 1 minute' WHERE "userId" = (SELECT id FROM users WHERE email = $1)`, ["long-session@example.com"]);
+    expect((await api("GET", "/api/auth/me", undefined, { cookie })).status).toBe(401);
+  });
+});
