@@ -17,6 +17,8 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     viewport: { width: 1280, height: 900 },
+    // The tests' own API calls (page.request) carry the session cookie: send them as Backout's pages do.
+    extraHTTPHeaders: { origin: `http://127.0.0.1:${env.PORT}` },
     launchOptions: {
       executablePath: "/usr/bin/chromium",
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],

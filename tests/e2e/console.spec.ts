@@ -116,7 +116,7 @@ test("the incident's controls: §3 information filled in, queues paused and resu
 
   // A control that fails, sent for the incident by a script, shows on the open page with its reason.
   const id = (await made.json()).id as string;
-  const failed = await ic.request.post("/api/queue/no-such-queue/pause", { headers: { "x-backout-incident": id } });
+  const failed = await ic.request.post("/api/queue/no-such-queue/pause", { headers: { "x-backout-incident": id }, data: {} });
   expect(failed.status()).toBe(404);
   const entry = ic.locator('[data-testid=timeline-entry][data-type="action.failed"]');
   await expect(entry).toContainText("tried to pause queue no-such-queue, and it failed", { timeout: 10_000 });

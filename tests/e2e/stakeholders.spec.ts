@@ -80,6 +80,7 @@ test("a stakeholder's anonymous status page follows an engineer's rollback live,
   await stakeholder.setViewportSize({ width: 390, height: 844 });
   await stakeholder.screenshot({ path: ".data/e2e/screenshots/status-phone.png", fullPage: true });
   await stakeholder.context().close();
+  await ic.request.patch(`/api/incidents/${id}`, { data: { status: "resolved", summary: "stakeholder test done", confirmUnticked: true } });
   await ic.context().close();
 });
 
@@ -87,6 +88,9 @@ test("with JavaScript off the status page still shows the current state, and ref
   const ic = await commanderPage(browser);
   const made = await ic.request.post("/api/incidents", { data: { title: "No-JS check (internal)", severity: "P2", publicTitle: "Slow search" } });
   const id = (await made.json()).id as string;
+  // The public state is recomputed at most once a second: wait until it has the incident.
+  const isPublic = async () => ((await (await ic.request.get("/api/v2/incidents/unresolved.json")).json()) as { incidents: { id: string }[] }).incidents.some((i) => i.id === id);
+  await expect.poll(isPublic, { timeout: 10_000 }).toBe(true);
 
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
