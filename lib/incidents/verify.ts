@@ -5,6 +5,28 @@ import { baselineFor, listSamples } from "../metrics/store";
 import { getQueueStats } from "../target-ops/queues";
 import { listBackups } from "../steps/executors/postgres";
 import { checklists, evaluateProbe, type Measurements, type ProbeResult } from "../plan";
+import { jobsFinishedSince } from "../target-ops/queues";
+import { runningVersion } from "../target-ops/version";
+
+/** Every key of Measurements, each set (to undefined when it could not be read this time). */
+type Measured = { [K in keyof Required<Measurements>]: Measurements[K] };
+
+/**
+ * When the queues last resumed for this incident: a resume step of one of its runs, or a resume
+ * control used for it; after a completed rollback without either, the rollback's end (the queues run).
+ */
+async function queuesResumedAt(db: Db, incident: { id: string; rollbackCompletedAt: Date | null }): Promise<Date | null> {
+  const [row] = await db.$queryRawUnsafe<{ at: Date | null }[]>(
+    `SELECT greatest(
+       (SELECT max(s."finishedAt") FROM steps s JOIN runs r ON r.id = s."runId"
+         WHERE r."incidentId" = $1::uuid AND s.kind = 'queue' AND s.spec->>'action' = 'resume' AND s.status = 'succeeded'),
+       (SELECT max(at) FROM incident_events WHERE "incidentId" = $1::uuid AND type = 'action.performed'
+         AND (data->>'path' = '/api/queue/resume-all' OR data->>'path' ~ '^/api/queue/[^/]+/resume$'))
+     ) AS at`,
+    incident.id,
+  );
+  return row?.at ?? incident.rollbackCompletedAt;
+}
 
 /**
  * What the system can verify on its own, item by item (plan §6.1 health, SELECT 1, PING, no new
@@ -19,10 +41,13 @@ export async function verifyChecklists(opts: {
   // A target since removed from targets.json: nothing can be probed, the ticks still stand.
   const target = loadTargets().targets.find((t) => t.name === incident.target);
   if (!target) return {};
-  const [samples, baseline, queues] = await Promise.all([
+  const resumedAt = await queuesResumedAt(opts.db, incident);
+  const [samples, baseline, queues, jobsSinceResume, currentVersion] = await Promise.all([
     listSamples(opts.db, target.name, { sinceMs: 30 * 60_000 }),
     baselineFor(opts.db, target),
     getQueueStats(target).catch(() => null),
+    resumedAt ? jobsFinishedSince(target, resumedAt).catch(() => undefined) : Promise.resolve(undefined),
+    runningVersion(target),
   ]);
   const latest = samples.at(-1);
   const since = incident?.rollbackCompletedAt;
@@ -33,13 +58,16 @@ export async function verifyChecklists(opts: {
     orderBy: { finishedAt: "desc" },
     select: { status: true },
   });
-  const measurements: Measurements = {
+  // Every measurement a probe reads, named here: a key left out does not compile (see PROBE_INPUTS).
+  const measurements: Measured = {
     latest: latest?.values ?? {},
     baseline,
-    ...(since && afterRollback.length ? { newErrors: afterRollback.filter((s) => (s.values.errorRate ?? 0) > 0).length } : {}),
-    ...(smoke && ["succeeded", "failed"].includes(smoke.status) ? { smokeTestsPassed: smoke.status === "succeeded" } : {}),
+    newErrors: since && afterRollback.length ? afterRollback.filter((s) => (s.values.errorRate ?? 0) > 0).length : undefined,
+    smokeTestsPassed: smoke && ["succeeded", "failed"].includes(smoke.status) ? smoke.status === "succeeded" : undefined,
     backupsAvailable: listBackups(target.postgres.backupDir).length,
-    ...(queues ? { queuesPaused: Object.fromEntries(Object.entries(queues).map(([q, s]) => [q, s.isPaused])) } : {}),
+    queuesPaused: queues ? Object.fromEntries(Object.entries(queues).map(([q, s]) => [q, s.isPaused])) : undefined,
+    jobsSinceResume,
+    currentVersion: currentVersion ?? undefined,
   };
   const out: Record<string, ProbeResult & { at: string | null }> = {};
   for (const c of checklists)

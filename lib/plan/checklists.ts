@@ -492,6 +492,36 @@ export function findChecklistItem(id: string): ChecklistItem | undefined {
   return undefined;
 }
 
+/**
+ * Which measurements each probe reads. lib/incidents/verify.ts must name every key of Measurements
+ * when it measures (its type does not compile otherwise), and tests/unit/plan/probes.test.ts fails
+ * when a checklist declares a probe that reads nothing measured: no check the console shows is left
+ * without something that feeds it.
+ */
+export const PROBE_INPUTS: Record<ProbeKind, readonly (keyof Measurements)[]> = {
+  health: ["latest"],
+  "db-select-1": ["latest"],
+  "redis-ping": ["latest"],
+  "no-new-errors": ["newErrors"],
+  "smoke-tests": ["smokeTestsPassed"],
+  "metric-target": ["latest"],
+  "all-metric-targets": ["latest"],
+  "failure-rate": ["jobsSinceResume"],
+  "jobs-processing": ["jobsSinceResume"],
+  "backup-available": ["backupsAvailable"],
+  "queues-paused": ["queuesPaused"],
+  "no-degradation": ["latest", "baseline"],
+  measured: ["latest"],
+  "system-resources": ["latest"],
+  "current-version": ["currentVersion"],
+};
+
+/** Every measurement a producer fills (keys of Measurements, checked by the type below). */
+export const MEASUREMENT_KEYS = ["latest", "baseline", "newErrors", "smokeTestsPassed", "backupsAvailable", "queuesPaused", "jobsSinceResume", "currentVersion"] as const satisfies readonly (keyof Measurements)[];
+type _AllKeysListed = Exclude<keyof Measurements, (typeof MEASUREMENT_KEYS)[number]> extends never ? true : never;
+const _allKeysListed: _AllKeysListed = true;
+void _allKeysListed;
+
 /** What the probes have read; anything not read is left out and its probe stays unverified. */
 export type Measurements = {
   latest: Partial<MetricValues>;

@@ -2,6 +2,7 @@ import "server-only";
 import { AppError } from "../errors";
 import type { Target } from "../targets/schema";
 import { JOB_STATES, withTargetQueues } from "../steps/executors/queue";
+import { createTargetRedis } from "../redis";
 
 export type QueueStats = Record<string, Record<(typeof JOB_STATES)[number], number> & { isPaused: boolean }>;
 
@@ -46,4 +47,28 @@ export async function cleanFailed(target: Target) {
     for (const q of queues) removed[q.name] = (await q.clean(0, 100_000, "failed")).length;
     return { removed };
   });
+}
+
+/**
+ * Jobs that finished since a moment, across the target's queues (plan §9 Checkpoint 3, §6.3 "Queue
+ * processes jobs"): BullMQ keeps finished jobs in sorted sets scored by when they finished, so this
+ * is one count per queue and state, whatever the queues hold.
+ */
+export async function jobsFinishedSince(target: Target, since: Date): Promise<{ completed: number; failed: number }> {
+  const redis = createTargetRedis(target.redis.url);
+  try {
+    let completed = 0;
+    let failed = 0;
+    // BullMQ's keys: <prefix>:<queue>:completed and :failed.
+    for (const name of target.redis.queues) {
+      const key = (state: string) => `${target.redis.queuePrefix}:${name}:${state}`;
+      completed += await redis.zcount(key("completed"), since.getTime(), "+inf");
+      failed += await redis.zcount(key("failed"), since.getTime(), "+inf");
+    }
+    return { completed, failed };
+  } catch (e) {
+    throw new AppError("UNAVAILABLE", `Cannot reach ${target.name}'s Redis (${(e as Error).message}); check that it is running`);
+  } finally {
+    redis.disconnect();
+  }
 }

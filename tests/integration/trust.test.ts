@@ -265,3 +265,27 @@ describe("tokens expire; sessions end", () => {
     expect((await api("GET", "/api/auth/me", undefined, { cookie })).status).toBe(401);
   });
 });
+
+describe("every check the console shows is fed", () => {
+  it("after a rollback from an incident, no probed item says it was not read", async () => {
+    const made = await api("POST", "/api/incidents", { title: "Probes", severity: "P2" }, bearer("commander"));
+    const id = made.body.id as string;
+    const run = await api("POST", "/api/runs", { runbook: "app-code", params: { release: "v1.0.0" }, incidentId: id, checkpointOverride: { reason: "probe test" } }, bearer("commander"));
+    expect(run.status, JSON.stringify(run.body)).toBe(201);
+    expect((await waitForRun(run.body.id)).status).toBe("succeeded");
+    // Readings after the rollback come with the next samples (every second in this tier).
+    let verification: Record<string, { why: string; value: unknown }> = {};
+    let unread: [string, { why: string }][] = [];
+    for (let i = 0; i < 40; i++) {
+      verification = (await api("GET", `/api/incidents/${id}`, undefined, bearer("viewer"))).body.verification;
+      unread = Object.entries(verification).filter(([, v]) => /not read|not listed|not measured/.test(v.why));
+      if (!unread.length) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(unread).toEqual([]);
+    // The two the probe found always unread: the running version, and jobs since the queues resumed.
+    expect(verification["info-current-version"]).toMatchObject({ value: "v1.0.0" });
+    expect(verification["cp3-jobs-processing"]!.why).toMatch(/jobs? completed since the queues resumed/);
+    expect(verification["cp3-failure-rate-normal"]!.why).not.toMatch(/not read/);
+  });
+});
