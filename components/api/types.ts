@@ -38,7 +38,7 @@ export type Catalog = {
     currentSha: string | null;
     previousRelease: string | null;
     backups: Backup[];
-    downMigrations: string[];
+    downMigrations: import("@/lib/runbooks/types").DownMigration[];
   };
   runbooks: RunbookSummary[];
 };

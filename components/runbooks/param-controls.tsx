@@ -80,12 +80,21 @@ export function ParamControls({ runbookId, catalog, values, onChange, disabled }
         <Field label="Down migration">
           <Select data-testid={`migration-${runbookId}`} value={values.migration} disabled={disabled} onChange={(e) => onChange({ migration: e.target.value })}>
             {!facts.downMigrations.length && <option value="">No down migrations</option>}
-            {[...facts.downMigrations].reverse().map((m) => (
-              <option key={m} value={m}>
-                {m}
+            {/* Nothing destructive is preselected unless it undoes exactly what the database has applied last. */}
+            {facts.downMigrations.length > 0 && !facts.downMigrations[0]!.isApplied && <option value="">Choose a down migration…</option>}
+            {facts.downMigrations.map((m, i) => (
+              <option key={m.file} value={m.file}>
+                {m.file}
+                {m.isApplied ? (i === 0 ? " · undoes the newest applied migration" : " · applied earlier") : ""}
+                {m.release ? ` (from ${m.release})` : ""}
               </option>
             ))}
           </Select>
+          {facts.downMigrations.length > 0 && (
+            <span className="text-xs text-zinc-500">
+              {facts.downMigrations[0]!.isApplied ? "Applied migrations, newest first, as the target's database records them." : "The target does not say which migrations are applied: choose carefully."}
+            </span>
+          )}
         </Field>
       )}
 

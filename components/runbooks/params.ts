@@ -45,7 +45,8 @@ export function defaultValues(runbookId: string, catalog: Catalog): Required<Par
     mode: "pattern",
     pattern: "",
     warm: true,
-    migration: facts.downMigrations[facts.downMigrations.length - 1] ?? "",
+    // Only the one that undoes the newest applied migration may be preselected.
+    migration: facts.downMigrations[0]?.isApplied ? facts.downMigrations[0].file : "",
     backup: facts.backups[0]?.name ?? "",
     table: target.dataTables[0] ?? "",
     ids: "",

@@ -40,19 +40,26 @@ export function backupParam(facts: TargetFacts) {
     });
 }
 
+/**
+ * A down migration to apply. Left out, the one that undoes the newest applied migration, and only
+ * when the database says what is applied: a destructive choice is never made for the caller otherwise.
+ */
 export function downMigrationParam(facts: TargetFacts) {
-  const newest = facts.downMigrations[facts.downMigrations.length - 1];
+  const files = facts.downMigrations.map((m) => m.file);
+  const newestApplied = facts.downMigrations.find((m) => m.isApplied)?.file;
   return z
     .string()
     .optional()
     .transform((v, ctx) => {
-      const value = v ?? newest;
-      if (!value || !facts.downMigrations.includes(value)) {
+      const value = v ?? newestApplied;
+      if (!value || !files.includes(value)) {
         ctx.addIssue({
           code: "custom",
           message: value
-            ? `unknown down migration "${value}"; choose one of: ${list(facts.downMigrations)}`
-            : "the target has no down migrations",
+            ? `unknown down migration "${value}"; choose one of: ${list(files)}`
+            : files.length
+              ? `choose which down migration to apply, one of: ${list(files)} (the target does not say which are applied, so none is chosen for you)`
+              : "the target has no down migrations",
         });
         return z.NEVER;
       }

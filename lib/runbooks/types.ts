@@ -3,6 +3,8 @@ import type { Target } from "../targets/schema";
 import type { StepSpecInput } from "../steps/schema";
 import type { Role } from "../auth/roles";
 
+export type DownMigration = { file: string; release: string | null; isApplied: boolean };
+
 /** What is known about a target right now; parameters are validated against it. */
 export type TargetFacts = {
   /** Release tags matching the target's releasePattern, oldest first. */
@@ -11,8 +13,13 @@ export type TargetFacts = {
   currentSha: string | null;
   /** Backup file names, newest first. */
   backups: string[];
-  /** Down-migration file names (*.down.sql) in the target's migrations folder. */
-  downMigrations: string[];
+  /**
+   * What a schema rollback may undo: the down migration of each migration the database says it
+   * has applied, newest first, taken from the release that brought it (not from what is checked
+   * out, which after a code rollback no longer has it). `isApplied` is false only when the target
+   * does not say what is applied (then nothing is preselected).
+   */
+  downMigrations: DownMigration[];
 };
 
 export type Risk = "low" | "medium" | "high";

@@ -109,6 +109,8 @@ export const postgresStep = z
     // Backup names retention must not delete (the ones a later step restores from).
     protect: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/)).optional(),
     file: absPath.optional(),
+    // run-sql-file from a release's tree instead of a file on disk (git show <ref>:<path>).
+    fromRelease: z.object({ repoPath: absPath, ref: z.string().regex(/^[A-Za-z0-9._\/-]+$/), path: z.string().regex(/^[A-Za-z0-9._\/-]+$/) }).strict().optional(),
     queries: z.array(z.object({ name: z.string(), sql: z.string() }).strict()).optional(),
     table: sqlIdent.optional(),
     ids: z.array(z.union([z.number().int(), z.string().regex(/^[A-Za-z0-9_-]+$/)])).optional(),
@@ -119,7 +121,7 @@ export const postgresStep = z
       if (s[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: `required for ${why}` });
     };
     if (s.action === "backup") need("backupDir", "backup");
-    if (s.action === "run-sql-file" || s.action === "restore") need("file", s.action);
+    if (s.action === "restore" || (s.action === "run-sql-file" && !s.fromRelease)) need("file", s.action);
     if (s.action === "verify") need("queries", "verify");
     if (s.action === "restore-records") {
       need("file", "restore-records");

@@ -3,7 +3,9 @@ import fs from "node:fs";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Target } from "./schema";
-import type { TargetFacts } from "../runbooks/types";
+import type { DownMigration, TargetFacts } from "../runbooks/types";
+import path from "node:path";
+import pg from "pg";
 import { listBackups } from "../steps/executors/postgres";
 
 const exec = promisify(execFile);
@@ -45,14 +47,63 @@ export async function getTargetFacts(target: Target): Promise<TargetFacts> {
   const pattern = new RegExp(target.releasePattern);
   const [tags, checkedOut] = await Promise.all([git(target.repoPath, ["tag", "-l"]), getCheckedOut(target)]);
   const releases = (tags ?? "").split("\n").filter((t) => t && pattern.test(t)).sort(compareReleases);
-  const dir = target.postgres.migrationsDir;
-  const downMigrations =
-    dir && fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".down.sql")).sort() : [];
   return {
     releases,
     currentRelease: checkedOut.release,
     currentSha: checkedOut.sha,
     backups: listBackups(target.postgres.backupDir).map((b) => b.name),
-    downMigrations,
+    downMigrations: await downMigrationsOf(target, releases),
   };
+}
+
+/** The migrations the target's database has applied, newest first; null when the target does not say. */
+async function appliedMigrations(target: Target): Promise<string[] | null> {
+  if (!target.postgres.appliedMigrationsSql) return null;
+  const c = new pg.Client({ connectionString: target.postgres.url, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+    const { rows } = await c.query<{ name: string }>(target.postgres.appliedMigrationsSql);
+    return rows.map((r) => String(r.name));
+  } catch {
+    return null;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+// Which release first holds each down file: tags and their trees do not change, so read once per set of tags.
+const firstReleaseCache = new Map<string, Map<string, string>>();
+
+async function firstReleaseOf(target: Target, releases: string[], rel: string): Promise<Map<string, string>> {
+  const key = `${target.repoPath}\u0000${rel}\u0000${releases.join(",")}`;
+  let found = firstReleaseCache.get(key);
+  if (found) return found;
+  found = new Map();
+  for (const tag of releases) {
+    const listing = await git(target.repoPath, ["ls-tree", "--name-only", `${tag}:${rel}`]);
+    for (const f of (listing ?? "").split("\n")) if (f.endsWith(".down.sql") && !found.has(f)) found.set(f, tag);
+  }
+  firstReleaseCache.set(key, found);
+  return found;
+}
+
+/**
+ * plan §5.1 Method 1: what a down migration may undo. With the database's own record, the applied
+ * migrations newest first, each with the release whose tree holds its down file; without it, the
+ * down files checked out, newest name first, none of them applied for sure.
+ */
+async function downMigrationsOf(target: Target, releases: string[]): Promise<DownMigration[]> {
+  const dir = target.postgres.migrationsDir;
+  if (!dir) return [];
+  const rel = path.relative(target.repoPath, dir);
+  const applied = await appliedMigrations(target);
+  if (applied && !rel.startsWith("..")) {
+    const firstRelease = await firstReleaseOf(target, releases, rel);
+    return applied
+      .map((name) => `${name}.down.sql`)
+      .filter((file) => firstRelease.has(file))
+      .map((file) => ({ file, release: firstRelease.get(file)!, isApplied: true }));
+  }
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".down.sql")).sort().reverse() : [];
+  return files.map((file) => ({ file, release: null, isApplied: false }));
 }

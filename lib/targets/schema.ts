@@ -56,6 +56,9 @@ export const targetSchema = z
         backupDir: absPath,
         keepBackups: z.number().int().min(1).max(1000).default(10),
         migrationsDir: absPath.optional(),
+        // Which migrations the database has applied, newest first: one row each with a "name" column
+        // (the file name without .up.sql). What a schema rollback may undo is read from here.
+        appliedMigrationsSql: z.string().regex(/^\s*select\b/i, "a SELECT returning a name column, newest first").optional(),
         verifyQueries: z
           .array(z.object({ name: z.string().min(1), sql: z.string().min(1) }).strict())
           .default([]),

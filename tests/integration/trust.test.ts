@@ -124,21 +124,29 @@ describe("sign-in", () => {
     const { id } = await user("timing-disabled@example.com", "viewer", "the timing password");
     await api("PATCH", `/api/users/${id}`, { disabled: true });
     await api("POST", "/api/users", { email: "timing-active@example.com", role: "viewer", password: "the timing password" });
-    const median = async (email: string, password: string) => {
-      const xs: number[] = [];
-      for (let i = 0; i < 7; i++) {
+    // Taken in turns, so whatever else the machine does falls on all three alike; the median of 15 each.
+    const kinds = [
+      ["unknown", "timing-unknown@example.com", "the timing password"],
+      ["disabled", "timing-disabled@example.com", "the timing password"],
+      ["wrong", "timing-active@example.com", "not the password"],
+    ] as const;
+    const times: Record<string, number[]> = { unknown: [], disabled: [], wrong: [] };
+    const counters = new Redis(env.REDIS_URL!);
+    for (let i = 0; i < 15; i++)
+      for (const [kind, email, password] of kinds) {
+        // Below the throttle's limits, so every attempt does the full work.
+        const found = await counters.keys(`${env.BACKOUT_REDIS_PREFIX}:sign-in:*`);
+        if (found.length) await counters.del(...found);
         const t0 = performance.now();
-        await signIn(email, password);
-        xs.push(performance.now() - t0);
+        expect((await signIn(email, password)).status).toBe(401);
+        times[kind]!.push(performance.now() - t0);
       }
-      return xs.sort((a, b) => a - b)[3]!;
-    };
-    const unknown = await median("timing-unknown@example.com", "the timing password");
-    const disabled = await median("timing-disabled@example.com", "the timing password");
-    const wrong = await median("timing-active@example.com", "not the password");
+    counters.disconnect();
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[7]!;
+    const [unknown, disabled, wrong] = kinds.map(([k]) => median(times[k]!)) as [number, number, number];
     const spread = Math.max(unknown, disabled, wrong) - Math.min(unknown, disabled, wrong);
-    // All three do one argon2 verification; what is left is noise on a shared machine.
-    expect(spread, `unknown ${unknown.toFixed(1)} ms, disabled ${disabled.toFixed(1)} ms, wrong ${wrong.toFixed(1)} ms`).toBeLessThan(Math.max(8, 0.35 * Math.min(unknown, disabled, wrong)));
+    // All three do one argon2 verification (the probe found 7.7 ms against 24.5 ms before); what is left is noise.
+    expect(spread, `unknown ${unknown.toFixed(1)} ms, disabled ${disabled.toFixed(1)} ms, wrong ${wrong.toFixed(1)} ms`).toBeLessThan(Math.max(10, 0.4 * Math.min(unknown, disabled, wrong)));
   });
 });
 
@@ -287,5 +295,37 @@ describe("every check the console shows is fed", () => {
     expect(verification["info-current-version"]).toMatchObject({ value: "v1.0.0" });
     expect(verification["cp3-jobs-processing"]!.why).toMatch(/jobs? completed since the queues resumed/);
     expect(verification["cp3-failure-rate-normal"]!.why).not.toMatch(/not read/);
+  });
+});
+
+describe("plan §5.1: the schema rollback offers what the database has applied", () => {
+  it("after a code rollback, it offers v1.1.0's down migration first (from v1.1.0's tree) and preselects it, never the first migration's", async () => {
+    const deployed = await api("POST", "/api/runs", { runbook: "deploy", params: { release: "v1.1.0" } }, bearer("engineer"));
+    expect((await waitForRun(deployed.body.id)).status).toBe("succeeded");
+    const back = await api("POST", "/api/runs", { runbook: "app-code", params: { release: "v1.0.0" } }, bearer("engineer"));
+    expect((await waitForRun(back.body.id)).status).toBe("succeeded");
+
+    // v1.0.0 is checked out, whose tree has only 0001's down file; the database still has 0002 applied.
+    const catalog = (await api("GET", "/api/runbooks", undefined, bearer("viewer"))).body;
+    expect(catalog.facts.currentRelease).toBe("v1.0.0");
+    expect(catalog.facts.downMigrations).toEqual([
+      { file: "0002_add_priority.down.sql", release: "v1.1.0", isApplied: true },
+      { file: "0001_init.down.sql", release: "v1.0.0", isApplied: true },
+    ]);
+    const dry = await api("POST", "/api/runs", { runbook: "db-schema", dryRun: true }, bearer("commander"));
+    expect(dry.status, JSON.stringify(dry.body)).toBe(201);
+    const step = dry.body.steps.find((s: { key: string }) => s.key === "apply-down-migration");
+    expect(step.spec).toMatchObject({ name: "Apply 0002_add_priority.down.sql", fromRelease: { ref: "v1.1.0", path: "migrations/0002_add_priority.down.sql" } });
+
+    // And it really applies: v1.1.0's SQL undoes 0002 while v1.0.0 stays checked out.
+    const run = await api("POST", "/api/runs", { runbook: "db-schema" }, bearer("commander"));
+    expect(run.status, JSON.stringify(run.body)).toBe(201);
+    await waitForRun(run.body.id, (r) => r.status === "waiting_approval");
+    expect((await api("POST", `/api/runs/${run.body.id}/approve`, {}, bearer("admin"))).status).toBe(200);
+    expect((await waitForRun(run.body.id)).status).toBe("succeeded");
+    const after = (await api("GET", "/api/runbooks", undefined, bearer("viewer"))).body.facts.downMigrations;
+    expect(after.map((m: { file: string }) => m.file)).toEqual(["0001_init.down.sql"]);
+    await api("POST", "/api/maintenance/disable", {}, bearer("engineer"));
+    await api("POST", "/api/queue/resume-all", {}, bearer("engineer"));
   });
 });

@@ -52,7 +52,11 @@ export function demoFacts(patch: Partial<TargetFacts> = {}): TargetFacts {
     currentRelease: "v1.1.0",
     currentSha: "0f3c2a1b9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a",
     backups: [...BACKUPS],
-    downMigrations: ["0001_init.down.sql", "0002_add_priority.down.sql"],
+    // Applied, newest first, as the demo's database records them.
+    downMigrations: [
+      { file: "0002_add_priority.down.sql", release: "v1.1.0", isApplied: true },
+      { file: "0001_init.down.sql", release: "v1.0.0", isApplied: true },
+    ],
     ...patch,
   };
 }

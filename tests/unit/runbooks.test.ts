@@ -206,10 +206,18 @@ describe("plan §5.1 schema rollback (db-schema)", () => {
     expect(stepKeyed(steps, "backup-before-rollback", "postgres")).toMatchObject({ action: "backup", backupLabel: "before_rollback", backupDir: "/srv/data/demo/backups" });
   });
 
-  it("applies the newest down migration from the migrations dir", () => {
+  it("by default undoes the newest applied migration, with the SQL of the release that brought it", () => {
     expect(stepKeyed(steps, "apply-down-migration", "postgres")).toMatchObject({
       action: "run-sql-file",
-      file: "/srv/data/demo/repo/migrations/0002_add_priority.down.sql",
+      fromRelease: { repoPath: "/srv/data/demo/repo", ref: "v1.1.0", path: "migrations/0002_add_priority.down.sql" },
+    });
+  });
+
+  it("preselects nothing when the target does not say what is applied", () => {
+    const unknown = demoFacts({ downMigrations: [{ file: "0001_init.down.sql", release: null, isApplied: false }] });
+    expect(() => stepsOf("db-schema", {}, target, unknown)).toThrow(/choose which down migration to apply/);
+    expect(stepKeyed(stepsOf("db-schema", { migration: "0001_init.down.sql" }, target, unknown), "apply-down-migration", "postgres")).toMatchObject({
+      file: "/srv/data/demo/repo/migrations/0001_init.down.sql",
     });
   });
 
@@ -415,7 +423,7 @@ describe("request text only selects among known values", () => {
     ["emergency", { release: "v1.0.0" }, "v1.0.0", ["git.ref"]],
     ["deploy", { release: "v1.1.0" }, "v1.1.0", ["git.ref"]],
     ["db-restore", { backup: BACKUPS[1] }, BACKUPS[1]!, ["postgres.file", "postgres.protect"]],
-    ["db-schema", { migration: "0001_init.down.sql" }, "0001_init.down.sql", ["postgres.file"]],
+    ["db-schema", { migration: "0001_init.down.sql" }, "0001_init.down.sql", ["postgres.fromRelease"]],
     ["data-rollback", { backup: BACKUPS[1], table: "scenes", ids: [1] }, BACKUPS[1]!, ["postgres.file", "postgres.protect"]],
     ["data-rollback", { backup: BACKUPS[1], table: "scenes", ids: ["rec-77"] }, "rec-77", ["postgres.ids", "postgres.queries"]],
   ];

@@ -1,4 +1,9 @@
 import "server-only";
+import { execFile } from "node:child_process";
+import os from "node:os";
+import { promisify } from "node:util";
+
+const execFileAsync = promisify(execFile);
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
@@ -145,14 +150,33 @@ async function restore(spec: StepOf<"postgres">, ctx: StepContext): Promise<Step
 }
 
 async function runSqlFile(spec: StepOf<"postgres">, ctx: StepContext): Promise<StepResult> {
-  const file = spec.file!;
-  if (!fs.existsSync(file)) throw new StepFailure(`${file} does not exist`);
-  for (const line of fs.readFileSync(file, "utf8").split("\n")) if (line.trim()) ctx.output("info", `  ${line}`);
-  await runProcess(
-    { argv: ["psql", "-X", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-d", spec.databaseUrl, "-f", file] },
-    ctx,
-  );
-  return { applied: path.basename(file) };
+  let file = spec.file;
+  let tmp: string | undefined;
+  if (spec.fromRelease) {
+    // The release's own copy, as it was applied: written to a private temporary file for psql.
+    const { repoPath, ref, path: rel } = spec.fromRelease;
+    let sql: string;
+    try {
+      sql = (await execFileAsync("git", ["-C", repoPath, "show", `${ref}:${rel}`], { timeout: 30_000, maxBuffer: 64 * 1024 * 1024 })).stdout;
+    } catch (e) {
+      throw new StepFailure(`${rel} is not in release ${ref}: ${(e as Error).message.split("\n")[0]}`);
+    }
+    tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "backout-sql-")), path.basename(rel));
+    fs.writeFileSync(tmp, sql, { mode: 0o600 });
+    file = tmp;
+    ctx.output("info", `${rel} from release ${ref}:`);
+  }
+  try {
+    if (!file || !fs.existsSync(file)) throw new StepFailure(`${file} does not exist`);
+    for (const line of fs.readFileSync(file, "utf8").split("\n")) if (line.trim()) ctx.output("info", `  ${line}`);
+    await runProcess(
+      { argv: ["psql", "-X", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-d", spec.databaseUrl, "-f", file] },
+      ctx,
+    );
+    return { applied: path.basename(file), ...(spec.fromRelease ? { fromRelease: spec.fromRelease.ref } : {}) };
+  } finally {
+    if (tmp) fs.rmSync(path.dirname(tmp), { recursive: true, force: true });
+  }
 }
 
 function formatRows(rows: Record<string, unknown>[]): string[] {
