@@ -84,18 +84,33 @@ function errorRateRow(isMatch: (rate: number) => boolean, describe: (rate: numbe
   };
 }
 
+/**
+ * A response time is degraded only when it is slow in absolute terms too, and has been for a while:
+ * "2× a baseline" of 8 ms is 16 ms, which nobody notices, and one slow sample is noise. The floor is
+ * the plan's own §6.4 p95 target (<300 ms); the window is RESPONSE_TIME_SUSTAIN_MS.
+ */
+export const RESPONSE_TIME_FLOOR_MS = 300;
+export const RESPONSE_TIME_SUSTAIN_MS = 30_000;
+
 function responseTimeRow(isMatch: (ratio: number) => boolean, describe: (p95: string, base: string, ratio: number, matched: boolean) => string) {
   return (ctx: DecisionContext): RowResult => {
     const p95 = ctx.latest.responseTimeP95Ms;
     const base = ctx.baseline?.values.responseTimeP95Ms;
     if (p95 === undefined) return { matched: false, why: "response time p95 not measured" };
     if (base === undefined || base <= 0) return { matched: false, why: "no baseline response time yet" };
-    const matched = isMatch(p95 / base);
-    const s = matched
-      ? sustainedFor(ctx.history, (x) => x.values.responseTimeP95Ms !== undefined && isMatch(x.values.responseTimeP95Ms / base))
-      : undefined;
-    const why = describe(formatMetric("responseTimeP95Ms", p95), formatMetric("responseTimeP95Ms", base), p95 / base, matched);
-    return { matched, why: `response time p95 ${why}${s ? lasting(s) : ""}` };
+    const isRelative = isMatch(p95 / base);
+    const ratioWhy = `response time p95 ${describe(formatMetric("responseTimeP95Ms", p95), formatMetric("responseTimeP95Ms", base), p95 / base, isRelative)}`;
+    if (!isRelative) return { matched: false, why: ratioWhy };
+    const floor = formatMetric("responseTimeP95Ms", RESPONSE_TIME_FLOOR_MS);
+    if (p95 < RESPONSE_TIME_FLOOR_MS) return { matched: false, why: `${ratioWhy}, but under the plan's ${floor} target: not degraded` };
+    const s = sustainedFor(ctx.history, (x) => {
+      const v = x.values.responseTimeP95Ms;
+      return v !== undefined && v >= RESPONSE_TIME_FLOOR_MS && isMatch(v / base);
+    });
+    const window = formatDuration(RESPONSE_TIME_SUSTAIN_MS);
+    if (s.durationMs < RESPONSE_TIME_SUSTAIN_MS)
+      return { matched: false, why: `${ratioWhy} and over ${floor}${lasting(s)}, not yet the ${window} that makes it more than noise` };
+    return { matched: true, why: `${ratioWhy} and over ${floor}${lasting(s)} (≥ ${window})` };
   };
 }
 
@@ -173,7 +188,7 @@ export const decisionMatrix: readonly DecisionRow[] = [
     severity: "P2",
     rollback: "maybe",
     notes: "Try optimization first",
-    rule: `latest response time p95 > ${RESPONSE_TIME_BASELINE_FACTOR}× the baseline p95`,
+    rule: `response time p95 > ${RESPONSE_TIME_BASELINE_FACTOR}× the baseline p95 and ≥ ${RESPONSE_TIME_FLOOR_MS} ms, for ≥ ${RESPONSE_TIME_SUSTAIN_MS / 1000} s`,
     basis: "metric",
     evaluate: responseTimeRow(
       (r) => r > RESPONSE_TIME_BASELINE_FACTOR,
@@ -211,7 +226,7 @@ export const decisionMatrix: readonly DecisionRow[] = [
     severity: "P3",
     rollback: "no",
     notes: "Monitor and optimize",
-    rule: `latest response time p95 > ${SLIGHT_DEGRADATION_FACTOR}× and ≤ ${RESPONSE_TIME_BASELINE_FACTOR}× the baseline p95`,
+    rule: `response time p95 > ${SLIGHT_DEGRADATION_FACTOR}× and ≤ ${RESPONSE_TIME_BASELINE_FACTOR}× the baseline p95 and ≥ ${RESPONSE_TIME_FLOOR_MS} ms, for ≥ ${RESPONSE_TIME_SUSTAIN_MS / 1000} s`,
     basis: "metric",
     evaluate: responseTimeRow(
       (r) => r > SLIGHT_DEGRADATION_FACTOR && r <= RESPONSE_TIME_BASELINE_FACTOR,

@@ -42,6 +42,9 @@ describe("plan §2 decision matrix", () => {
 
 // One case that matches each row and one that just misses it. Baseline p95 is 240 ms.
 const down = (key: "healthUp" | "dbUp", n: number) => [healthy(), ...Array.from({ length: n }, () => healthy({ [key]: false }))];
+// A response time held for a minute (two samples a minute apart), as the rows need before they count.
+const held = (over: Partial<MetricValues>) => [healthy(over), healthy(over)];
+const tinyBaseline: Baseline = { ...baseline(), values: { ...baseline().values, responseTimeP95Ms: 8.6 } };
 const cases: [row: string, label: string, matched: boolean, why: string, i: DecisionInput][] = [
   ["api-down", `down in ${DOWN_CONFIRM_SAMPLES} samples in a row`, true, "health endpoint down in the last 3 samples for 2 min", input(down("healthUp", 3))],
   ["api-down", "down in only 2 samples in a row", false, "health endpoint down in 2 sample(s) in a row, needs 3", input(down("healthUp", 2))],
@@ -58,18 +61,22 @@ const cases: [row: string, label: string, matched: boolean, why: string, i: Deci
   ["error-rate-5-10", "exactly 10%", true, "error rate 10% within 5–10%", input([healthy({ errorRate: 10 })])],
   ["error-rate-5-10", "4.9%", false, "error rate 4.9% < 5%", input([healthy({ errorRate: 4.9 })])],
   ["error-rate-5-10", "10.1%", false, "error rate 10.1% > 10%", input([healthy({ errorRate: 10.1 })])],
-  ["response-time-over-2x", "481 ms", true, "response time p95 481 ms > 2× baseline 240 ms (2.004×)", input([healthy({ responseTimeP95Ms: 481 })])],
-  ["response-time-over-2x", "exactly 480 ms", false, "response time p95 480 ms ≤ 2× baseline 240 ms (2×)", input([healthy({ responseTimeP95Ms: 480 })])],
+  ["response-time-over-2x", "481 ms for a minute", true, "response time p95 481 ms > 2× baseline 240 ms (2.004×) and over 300 ms for 1 min (≥ 30 s)", input(held({ responseTimeP95Ms: 481 }))],
+  ["response-time-over-2x", "exactly 480 ms", false, "response time p95 480 ms ≤ 2× baseline 240 ms (2×)", input(held({ responseTimeP95Ms: 480 }))],
+  ["response-time-over-2x", "900 ms in one sample only", false, "not yet the 30 s that makes it more than noise", input([healthy({ responseTimeP95Ms: 900 })])],
+  // The false alarm a resolved incident showed: 25.7 ms against an 8.6 ms baseline is 3×, and nothing.
+  ["response-time-over-2x", "25.7 ms against an 8.6 ms baseline", false, "under the plan's 300 ms target: not degraded", input(held({ responseTimeP95Ms: 25.7 }), {}, tinyBaseline)],
   ["response-time-over-2x", "no baseline", false, "no baseline response time yet", input([healthy({ responseTimeP95Ms: 900 })], {}, null)],
   ["single-feature-broken", "stated, with a flag", true, "single feature broken: stated by the commander; a feature flag can disable it", input([healthy()], { singleFeatureBroken: true, featureFlagAvailable: true })],
   ["single-feature-broken", "stated, no flag", true, "no feature flag stated", input([healthy()], { singleFeatureBroken: true })],
   ["single-feature-broken", "not stated", false, "no single feature broken stated", input([healthy()])],
   ["minor-ui-issue", "stated", true, "minor UI issue: stated by the commander", input([healthy()], { minorUiIssue: true })],
   ["minor-ui-issue", "not stated", false, "no minor UI issue stated", input([healthy()])],
-  ["performance-slightly-degraded", "289 ms (just over 1.2×)", true, "response time p95 289 ms is 1.204× baseline 240 ms (> 1.2×, ≤ 2×)", input([healthy({ responseTimeP95Ms: 289 })])],
-  ["performance-slightly-degraded", "exactly 2× (480 ms)", true, "response time p95 480 ms is 2× baseline 240 ms", input([healthy({ responseTimeP95Ms: 480 })])],
-  ["performance-slightly-degraded", "exactly 1.2× (288 ms)", false, "response time p95 288 ms ≤ 1.2× baseline 240 ms (1.2×)", input([healthy({ responseTimeP95Ms: 288 })])],
-  ["performance-slightly-degraded", "481 ms (over 2×)", false, "response time p95 481 ms > 2× baseline 240 ms", input([healthy({ responseTimeP95Ms: 481 })])],
+  ["performance-slightly-degraded", "300 ms for a minute (1.25×)", true, "response time p95 300 ms is 1.25× baseline 240 ms (> 1.2×, ≤ 2×) and over 300 ms for 1 min", input(held({ responseTimeP95Ms: 300 }))],
+  ["performance-slightly-degraded", "exactly 2× (480 ms)", true, "response time p95 480 ms is 2× baseline 240 ms", input(held({ responseTimeP95Ms: 480 }))],
+  ["performance-slightly-degraded", "289 ms: over 1.2× but under the 300 ms target", false, "under the plan's 300 ms target: not degraded", input(held({ responseTimeP95Ms: 289 }))],
+  ["performance-slightly-degraded", "exactly 1.2× (288 ms)", false, "response time p95 288 ms ≤ 1.2× baseline 240 ms (1.2×)", input(held({ responseTimeP95Ms: 288 }))],
+  ["performance-slightly-degraded", "481 ms (over 2×)", false, "response time p95 481 ms > 2× baseline 240 ms", input(held({ responseTimeP95Ms: 481 }))],
 ];
 
 describe("each row matches its case and just misses the one next to it", () => {
@@ -88,22 +95,22 @@ describe("each row matches its case and just misses the one next to it", () => {
 describe("verdict: the strongest matched row (yes > maybe > no)", () => {
   const cases: [label: string, verdict: string, severity: string | null, issues: string[], i: DecisionInput][] = [
     ["nothing matched", "none", null, [], input([healthy()])],
-    ["a no row alone", "no", "P3", ["Performance slightly degraded"], input([healthy({ responseTimeP95Ms: 300 })])],
+    ["a no row alone", "no", "P3", ["Performance slightly degraded"], input(held({ responseTimeP95Ms: 300 }))],
     [
       "maybe beats no",
       "maybe",
       "P2",
       ["Single feature broken", "Minor UI issue", "Performance slightly degraded"],
-      input([healthy({ responseTimeP95Ms: 300 })], { singleFeatureBroken: true, minorUiIssue: true }),
+      input(held({ responseTimeP95Ms: 300 }), { singleFeatureBroken: true, minorUiIssue: true }),
     ],
     [
       "yes beats maybe and no; severity is the most severe matched",
       "yes",
       "P0",
       ["Data corruption detected", "Error rate 5-10%", "Minor UI issue", "Performance slightly degraded"],
-      input([healthy({ errorRate: 7, responseTimeP95Ms: 300 })], { dataCorruption: true, minorUiIssue: true }),
+      input(held({ errorRate: 7, responseTimeP95Ms: 300 }), { dataCorruption: true, minorUiIssue: true }),
     ],
-    ["P1 maybe over P2 maybe", "maybe", "P1", ["Error rate 5-10%", "Response time >2x baseline"], input([healthy({ errorRate: 6, responseTimeP95Ms: 900 })])],
+    ["P1 maybe over P2 maybe", "maybe", "P1", ["Error rate 5-10%", "Response time >2x baseline"], input(held({ errorRate: 6, responseTimeP95Ms: 900 }))],
   ];
   it.each(cases)("%s → %s", (_label, verdict, severity, issues, i) => {
     const d = evaluateDecision(i);
@@ -123,7 +130,7 @@ describe("why quotes the measured values", () => {
 
   it("says how slow against the baseline", () => {
     const d = evaluateDecision(input([healthy({ responseTimeP95Ms: 700 }), healthy({ responseTimeP95Ms: 812 })], {}, baseline(), 30_000));
-    expect(d.why).toEqual(['response time p95 812 ms > 2× baseline 240 ms (3.383×) for 30 s → "Response time >2x baseline" (P2): rollback maybe — Try optimization first']);
+    expect(d.why).toEqual(['response time p95 812 ms > 2× baseline 240 ms (3.383×) and over 300 ms for 30 s (≥ 30 s) → "Response time >2x baseline" (P2): rollback maybe — Try optimization first']);
   });
 
   it("puts the deciding row first", () => {
