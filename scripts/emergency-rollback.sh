@@ -7,6 +7,9 @@ set -euo pipefail
 echo "🚨 EMERGENCY ROLLBACK INITIATED 🚨"
 cd "$(dirname "$0")/.."
 
+# Our output goes through tee into the log; the follower draws its progress bar if a terminal is behind it.
+if [ -t 1 ]; then export BACKOUT_FOLLOW_TTY=1; fi
+
 LOG_DIR="${BACKOUT_LOG_DIR:-.data/logs}"
 mkdir -p "$LOG_DIR"
 LOG_FILE="$LOG_DIR/rollback_$(date +%Y%m%d_%H%M%S).log"

@@ -6,9 +6,10 @@
 
 const base = (process.env.BACKOUT_URL ?? "http://localhost:3001").replace(/\/$/, "");
 const headers = { "content-type": "application/json", ...(process.env.BACKOUT_TOKEN ? { authorization: `Bearer ${process.env.BACKOUT_TOKEN}` } : {}) };
-const color = !process.env.NO_COLOR && process.stdout.isTTY;
+// A wrapper that tees our output to a log (scripts/emergency-rollback.sh) says the terminal is there.
+const tty = process.stdout.isTTY || process.env.BACKOUT_FOLLOW_TTY === "1";
+const color = !process.env.NO_COLOR && tty;
 const c = (code, s) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
-const tty = process.stdout.isTTY;
 
 function die(msg, code = 2) {
   console.error(`❌ ${msg}`);
@@ -92,9 +93,10 @@ for (let attempt = 0; ; attempt++) {
         const e = JSON.parse(data);
         if (e.seq <= last) continue;
         last = e.seq;
-        // Steps already numbered in the plan's words ("3/8 Installing…") keep their own numbers.
-        const name = e.stepIndex === null ? "" : names[e.stepIndex];
-        const step = e.stepIndex === null ? "" : /^\d+\/\d+ /.test(name) ? name : `${e.stepIndex + 1}/${total} ${name}`;
+        // One numbering, the run's own: a name that carries the plan's ("2/8 Checking out…", which
+        // two steps share) is shown without it, so no number repeats.
+        const name = e.stepIndex === null ? "" : names[e.stepIndex].replace(/^\d+\/\d+ /, "");
+        const step = e.stepIndex === null ? "" : `${e.stepIndex + 1}/${total} ${name}`;
         switch (e.type) {
           case "step.started":
             print(c("36", `▶ ${step}`));

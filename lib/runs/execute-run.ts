@@ -2,6 +2,7 @@ import "server-only";
 import os from "node:os";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { cleanOutputLine } from "./clean-output";
 import { Prisma } from "../../generated/prisma/client";
 import type { Db } from "../db/client";
 import { stepSpec, type StepSpec } from "../steps/schema";
@@ -15,7 +16,8 @@ import { onRunFinished } from "../incidents/lifecycle";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-const clean = (s: string) => s.replace(/\u0000/g, "\uFFFD");
+// Error text kept with a step: no NUL (Postgres refuses it) and no terminal codes.
+const clean = (s: string) => cleanOutputLine(s);
 
 export type ExecuteOutcome = "succeeded" | "failed" | "cancelled" | "needs_attention" | "waiting_approval" | "not_claimed" | "already_finished";
 
@@ -281,7 +283,7 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
       const ctx: StepContext = {
         signal: ctrl.signal,
         // Postgres jsonb refuses NUL; a binary answer from a broken target must not stop the record.
-        output: (stream: OutputStream, line: string) => writer.push({ type: "step.output", stepIndex: at, data: { stream, line: clean(line).slice(0, 4000) } }),
+        output: (stream: OutputStream, line: string) => writer.push({ type: "step.output", stepIndex: at, data: { stream, line: cleanOutputLine(line) } }),
         progress: (percent: number, message?: string) =>
           writer.push({ type: "step.progress", stepIndex: at, data: { percent: Math.max(0, Math.min(100, Math.round(percent))), message } }),
         onSpawn: (pid) => {

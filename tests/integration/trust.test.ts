@@ -329,3 +329,27 @@ describe("plan §5.1: the schema rollback offers what the database has applied",
     await api("POST", "/api/queue/resume-all", {}, bearer("engineer"));
   });
 });
+
+describe("plan §11.1 from a terminal", () => {
+  it("emergency-rollback.sh shows its progress bar on a terminal though its output is teed to a log, and numbers each step once", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const path = await import("node:path");
+    const root = path.resolve(import.meta.dirname, "../..");
+    const logDir = path.join(env.BACKOUT_DATA_DIR!, "logs", "emergency");
+    // `script` gives the command a pseudo-terminal, as a person's shell would.
+    const out = execFileSync("script", ["-qec", "./scripts/emergency-rollback.sh v1.0.0", "/dev/null"], {
+      cwd: root,
+      env: { ...process.env, BACKOUT_URL: BASE, BACKOUT_TOKEN: (await import("./support/api")).tokens().engineer, BACKOUT_LOG_DIR: logDir, NO_COLOR: "1" },
+      encoding: "utf8",
+      timeout: 170_000,
+    });
+    expect(out).toContain("✅ ROLLBACK COMPLETED");
+    // The bar, redrawn in place.
+    expect(out).toMatch(/\r\x1b\[2K\[[█░]+\] +\d+% \d+\/\d+/);
+    expect(out).toContain("100% 9/9");
+    const started = [...out.matchAll(/▶ (\d+)\/(\d+) /g)].map((m) => Number(m[1]));
+    expect(started).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // Pm2's colours never reach the terminal or the log as raw codes.
+    expect(out).not.toMatch(/\x1b\[3\dm/);
+  }, 180_000);
+});

@@ -1,5 +1,7 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 import { queryKeys, useCatalog, useIncident } from "@/components/api/queries";
 import type { Catalog, ChecklistJson, IncidentDetail, Role } from "@/components/api/types";
 import { hasRole } from "@/components/auth/roles";
@@ -44,6 +46,15 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
   const isCommander = hasRole(role, "commander");
   const isResolved = incident.status === "resolved";
   const compose = useCompose(incident);
+  // A run or a control finished for the incident: what the panels show (backups, queue states,
+  // §3 information, the runbooks' pickers) may have changed; refresh them now, not at their next poll.
+  const queryClient = useQueryClient();
+  const lastActionSeq = incident.timeline.filter((e) => /^(run|action)\./.test(e.type)).at(-1)?.seq;
+  useEffect(() => {
+    if (lastActionSeq === undefined) return;
+    void queryClient.invalidateQueries({ queryKey: ["controls"] });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.catalog });
+  }, [lastActionSeq, queryClient]);
   const affected = new Set(incident.components);
   const runbooks = INCIDENT_RUNBOOKS.map((rid) => catalog.runbooks.find((r) => r.id === rid))
     .filter((r) => !!r)
