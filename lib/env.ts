@@ -45,7 +45,8 @@ const EnvSchema = z.object({
   DEMO_REDIS_URL: z.string().url().default("redis://127.0.0.1:6379/1"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   // How long a worker holds a run before another may take it over after a crash.
-  WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(10_000),
+  // Renewed every third of it; a crashed worker's run is taken over within about this plus a second.
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(3_000),
   // The metrics sampler (workers/sampler.ts).
   SAMPLE_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5000),
   METRICS_RETENTION_HOURS: z.coerce.number().min(0.1).max(24 * 90).default(24),

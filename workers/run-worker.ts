@@ -76,14 +76,16 @@ const heartbeatTimer = setInterval(heartbeat, 5000);
 const queue = runQueue();
 async function reconcile() {
   try {
-    const requeued = await reconcileRuns({ db, queue, graceMs: env.WORKER_LOCK_MS });
+    // Half a second past the lease (every worker's lease is on Postgres's clock): a run whose worker died is
+    // back on the queue within the lease plus about a second and a half.
+    const requeued = await reconcileRuns({ db, queue, graceMs: 500 });
     if (requeued.length) log.warn({ requeued }, "re-enqueued runs that no worker held");
   } catch (e) {
     log.warn({ err: (e as Error).message }, "reconcile failed");
   }
 }
 void reconcile();
-const reconcileTimer = setInterval(reconcile, Math.max(2000, env.WORKER_LOCK_MS));
+const reconcileTimer = setInterval(reconcile, 1000);
 
 log.info({ workerId, concurrency: env.WORKER_CONCURRENCY, prefix: env.BACKOUT_REDIS_PREFIX }, "run worker ready");
 

@@ -104,7 +104,13 @@ export function useRecentRuns(limit: number, initialData?: RunListItem[]) {
 }
 
 export function useRun(id: string, initialData?: RunDetail) {
-  return useQuery({ queryKey: queryKeys.run(id), queryFn: () => api<RunDetail>(`/api/runs/${id}`), initialData });
+  return useQuery({
+    queryKey: queryKeys.run(id),
+    queryFn: () => api<RunDetail>(`/api/runs/${id}`),
+    initialData,
+    // Events drive the page; while the run is running, a read every 2 s also tells whether its worker still holds it.
+    refetchInterval: (q) => (q.state.data?.status === "running" ? 2_000 : false),
+  });
 }
 
 /** What the target runs: the default target's, or on an incident's page the incident's target's. */

@@ -111,6 +111,8 @@ export type RunDetail = Omit<RunListItem, "_count"> & {
   /** Set when the run was started from an incident. */
   incidentId?: string | null;
   cancelRequested: boolean;
+  /** Running, but the worker that held it stopped renewing its hold: another is about to take it over. */
+  isWorkerLost?: boolean;
   lastSeq: number;
   requestedBy: string;
   steps: RunStep[];

@@ -202,7 +202,9 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
         );
 
       if (step.status === "running") {
-        // Interrupted by a worker crash. Its process group may still be alive: stop it first.
+        // Interrupted by a worker crash: say so first, whatever comes next.
+        await commit("taken over", async () => [{ type: "run.resumed", stepIndex: at, data: { reason: "the worker running it was lost; taken over", by: workerId } }]);
+        // Its process group may still be alive: stop it first.
         const spawned = step.result as { pid?: number; host?: string } | null;
         if (spawned?.pid && spawned.host === os.hostname()) killGroup(spawned.pid, "SIGKILL");
         if (!step.isIdempotent) {
@@ -286,11 +288,12 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
         output: (stream: OutputStream, line: string) => writer.push({ type: "step.output", stepIndex: at, data: { stream, line: cleanOutputLine(line) } }),
         progress: (percent: number, message?: string) =>
           writer.push({ type: "step.progress", stepIndex: at, data: { percent: Math.max(0, Math.min(100, Math.round(percent))), message } }),
-        onSpawn: (pid) => {
+        onSpawn: async (pid) => {
           // With the host: after a crash only a worker on the same machine may kill this group.
-          d.db.step
-            .updateMany({ where: { id: stepId, status: "running" }, data: { result: { pid, host: os.hostname() } } })
-            .catch(() => {});
+          // Awaited: the command starts only once this is on record (lib/steps/spawn.ts).
+          await durably(d, "record pid", () =>
+            d.db.step.updateMany({ where: { id: stepId, status: "running" }, data: { result: { pid, host: os.hostname() } } }),
+          );
         },
       };
       let failure: string;

@@ -12,8 +12,14 @@ export async function getRun(opts: { db: Db; runId: string; role: Role }) {
     include: { steps: { orderBy: { index: "asc" } } },
   });
   if (!run) throw new AppError("NOT_FOUND", `Run ${opts.runId} not found; GET /api/runs lists recent runs`);
-  const { claimedBy: _c, claimedUntil: _u, ...rest } = run;
-  return { ...rest, steps: rest.steps.map((s) => ({ ...s, spec: stepSpecFor(opts.role, s.spec) as typeof s.spec })) };
+  const { claimedBy: _c, claimedUntil, ...rest } = run;
+  return {
+    ...rest,
+    // The worker running it renews its hold every second; past its end, that worker is gone and another
+    // is about to take over. Judged here, on the server's clock, not the browser's.
+    isWorkerLost: run.status === "running" && !!claimedUntil && Date.now() > claimedUntil.getTime(),
+    steps: rest.steps.map((s) => ({ ...s, spec: stepSpecFor(opts.role, s.spec) as typeof s.spec })),
+  };
 }
 export type RunView = Awaited<ReturnType<typeof getRun>>;
 

@@ -6,7 +6,8 @@ export type StepContext = {
   output: (stream: OutputStream, line: string) => void;
   progress: (percent: number, message?: string) => void;
   /** Lets the engine remember a child's process group so a crashed run can clean it up. */
-  onSpawn?: (pid: number) => void;
+  /** The child is started only once this resolves (its pid durably recorded). */
+  onSpawn?: (pid: number) => Promise<void> | void;
 };
 
 export type StepResult = Record<string, unknown>;

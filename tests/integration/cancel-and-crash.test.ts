@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import {
-  api, backoutSql, bearer, lockCount, demoSql, demoVersion, env, isAlive, killWorker, runToEnd, startRun, startWorker, stepByKey, waitForRun, restoreDemo, waitForHealthy,
+  WORKER_PID_FILE, api, backoutSql, bearer, lockCount, demoSql, demoVersion, env, isAlive, killWorker, runToEnd, startRun, startWorker, stepByKey, waitForRun, restoreDemo, waitForHealthy,
 } from "./support/api";
 import { runProcess } from "@/lib/steps/spawn";
 import { StepAbort } from "@/lib/steps/context";
@@ -49,12 +50,42 @@ describe("cancel", () => {
     await api("POST", "/api/queue/resume-all");
   });
 
+  it("starts a step's command only once its pid is on record: if recording fails, the command never runs", async () => {
+    const marker = `/tmp/backout-gate-${process.pid}-${Date.now()}`;
+    const ctx = {
+      signal: new AbortController().signal,
+      output: () => {},
+      progress: () => {},
+      onSpawn: async () => {
+        throw new Error("the worker died before the pid was written");
+      },
+    };
+    await expect(runProcess({ argv: ["sh", "-c", `touch ${marker}`] }, ctx)).rejects.toThrow(/the worker died/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fs.existsSync(marker)).toBe(false);
+    // And a worker process that dies while the gate is shut takes the command with it: the gate's pipe closes.
+    const script = `import { spawn } from "node:child_process";
+const c = spawn("/bin/sh", ["-c", 'IFS= read -r _ <&3 || exit 125; exec 3<&-; exec "$@"', "sh", "sh", "-c", "touch ${marker}"], { detached: true, stdio: ["ignore", "ignore", "ignore", "pipe"] });
+c.unref();
+setTimeout(() => process.exit(0), 100);`;
+    execFileSync(process.execPath, ["--input-type=module", "-e", script]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
   it("kills the whole process group of a shell step, children included", async () => {
     const ctrl = new AbortController();
     let pid = 0;
     const running = runProcess(
       { argv: ["sh", "-c", "sleep 300 & sleep 300 & wait"] },
-      { signal: ctrl.signal, output: () => {}, progress: () => {}, onSpawn: (p) => (pid = p) },
+      {
+        signal: ctrl.signal,
+        output: () => {},
+        progress: () => {},
+        onSpawn: (p) => {
+          pid = p;
+        },
+      },
     );
     await new Promise((r) => setTimeout(r, 300));
     // Live (not zombie) members of the step's process group.
@@ -83,6 +114,9 @@ describe("crash safety: kill -9 the worker mid-step", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(isAlive(oldPid)).toBe(false);
     expect(stepByKey((await api("GET", `/api/runs/${id}`)).body, "wait-start").status).toBe("running");
+    // With no worker left, the run page says so once the dead worker's hold lapses ("worker lost, resuming").
+    const lost = await waitForRun(id, (r) => r.isWorkerLost === true || r.status !== "running", 10_000);
+    expect(lost.isWorkerLost).toBe(true);
     startWorker();
 
     const run = await waitForRun(id, undefined, 90_000);
@@ -94,6 +128,25 @@ describe("crash safety: kill -9 the worker mid-step", () => {
     const events = await backoutSql<{ seq: number; type: string; data: any }>(`SELECT seq, type, data FROM run_events WHERE "runId" = $1 ORDER BY seq`, [id]);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.some((e) => e.type === "step.retrying" && /interrupted/.test(e.data.reason))).toBe(true);
+    await api("POST", "/api/queue/resume-all");
+  });
+
+  it("a second worker takes over a killed worker's run within 5 s, and the timeline says so", async () => {
+    const id = await startRun("emergency", { release: "v1.0.0" });
+    await waitForRun(id, stepIs("wait-start", "running"));
+    const firstPid = Number(fs.readFileSync(WORKER_PID_FILE(env), "utf8"));
+    startWorker(); // the one that stays (its pid is now the one on file)
+    await new Promise((r) => setTimeout(r, 2500)); // started and reconciling
+    const killedAt = (await backoutSql<{ now: Date }>(`SELECT now()`))[0]!.now;
+    process.kill(firstPid, "SIGKILL");
+
+    const run = await waitForRun(id, undefined, 90_000);
+    expect(run.status, run.error).toBe("succeeded");
+    const [resumed] = await backoutSql<{ createdAt: Date; data: any }>(
+      `SELECT "createdAt", data FROM run_events WHERE "runId" = $1 AND type = 'run.resumed' ORDER BY seq LIMIT 1`, [id],
+    );
+    expect(resumed?.data.reason).toMatch(/worker running it was lost/);
+    expect(resumed!.createdAt.getTime() - killedAt.getTime()).toBeLessThan(5000);
     await api("POST", "/api/queue/resume-all");
   });
 

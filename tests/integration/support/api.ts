@@ -5,6 +5,7 @@ import { Redis } from "ioredis";
 import { expect } from "vitest";
 import { startProcess, workerArgv } from "../../../scripts/stack";
 import { testEnv, TOKENS_FILE, WORKER_PID_FILE, type Tokens } from "./env";
+export { WORKER_PID_FILE };
 
 export const env = testEnv();
 export const BASE = `http://127.0.0.1:${env.PORT}`;

@@ -92,6 +92,13 @@ export function RunClient({ initialRun, runbook, role }: Props) {
       )}
 
       {!isActive && <RunBanner run={run} />}
+      {run.isWorkerLost && (
+        <p role="status" data-testid="run-worker-lost" className="rounded-md border border-amber-800 bg-amber-950/50 px-3 py-2 text-sm text-amber-100">
+          <span className="font-semibold">Worker lost, resuming.</span> The worker running this run stopped answering. A running worker takes it
+          over within a few seconds and carries on from the step it was on; nothing is repeated. If this stays, no worker is running:{" "}
+          <a href="/health" className="underline">/health</a> says which are.
+        </p>
+      )}
 
       {waitingStep && run.status === "waiting_approval" && (
         <ApprovalPanel
@@ -157,3 +164,4 @@ function runProgress(run: RunDetail, progress: Record<number, StepProgress>) {
   const partial = running ? Math.min(99, progress[running.index]?.percent ?? 0) / 100 : 0;
   return { percent: ((done + partial) / total) * 100, done };
 }
+
