@@ -26,6 +26,19 @@ export function AppHeader() {
   const checkedOut = v?.checkedOut.release;
   const isMismatch = !!running && !!checkedOut && checkedOut.replace(/^v/, "") !== running.replace(/^v/, "");
 
+  // Signed out (the sign-in page, an expired session): nothing to report about targets or runs.
+  if (pathname === "/sign-in" || meQuery.isError)
+    return (
+      <header className="border-b border-zinc-800 bg-zinc-950/90">
+        <div className="mx-auto flex max-w-7xl items-center gap-3 px-4 py-2.5 sm:px-6">
+          <span className="text-lg font-bold tracking-tight text-zinc-50">Backout</span>
+          <a href="/status" className="ml-auto text-sm text-zinc-400 underline-offset-2 hover:text-zinc-200 hover:underline">
+            Service status
+          </a>
+        </div>
+      </header>
+    );
+
   return (
     <header className="relative z-20 border-b border-zinc-800 sm:sticky sm:top-0 bg-zinc-950/90 backdrop-blur">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-3 gap-y-1.5 px-4 py-2.5 sm:px-6">
@@ -33,9 +46,13 @@ export function AppHeader() {
           Backout
         </Link>
         <span aria-hidden className="text-zinc-700">/</span>
-        <span className="font-mono text-sm text-zinc-200" title="Target">
-          {v?.target ?? "…"}
-        </span>
+        {v?.target ? (
+          <Link href={`/targets/${v.target}`} data-testid="header-target" className="rounded font-mono text-sm text-zinc-200 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-400" title="The target's queue, cache and database controls">
+            {v.target}
+          </Link>
+        ) : (
+          <span className="font-mono text-sm text-zinc-500">…</span>
+        )}
         <div className="flex flex-wrap items-center gap-1.5">
           {version.isError ? (
             <Badge tone="amber" title={version.error?.message}>

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useCatalog } from "@/components/api/queries";
 import type { Catalog, Role, RunListItem } from "@/components/api/types";
 import { ReadOnlyNotice } from "@/components/auth/read-only-notice";
@@ -21,7 +22,12 @@ export function HomeClient({ initialCatalog, initialRuns, recentRunsLimit, role 
           <h1 id="runbooks-heading" className="text-xl font-semibold text-zinc-50">
             Runbooks
           </h1>
-          <p className="text-sm text-zinc-500">{catalog.target.description}</p>
+          <p className="text-sm text-zinc-500">
+            {catalog.target.description}{" "}
+            <Link href={`/targets/${catalog.target.name}`} data-testid="target-controls-link" className="text-sky-300 underline-offset-2 hover:underline">
+              Queue, cache and database controls →
+            </Link>
+          </p>
         </div>
         <ReadOnlyNotice role={role} />
         <OpenIncidentNotice target={catalog.target.name} />

@@ -1,7 +1,8 @@
 "use client";
 
 import { queryKeys } from "../api/queries";
-import { toApiFailure } from "../api/client";
+import { toApiFailure, type ApiFailure } from "../api/client";
+import { GateError } from "../runbooks/gate-error";
 import Link from "next/link";
 import { useState } from "react";
 import type { Catalog, Role, StartRunResponse } from "../api/types";
@@ -9,30 +10,31 @@ import { hasRole, needsRole } from "../auth/roles";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";
-import { useControlAction } from "./control-api";
+import { scopeRunBody, useControlAction, type ControlScope } from "./control-api";
 import { ControlErrorText, PanelHeader } from "./control-error";
 
 type Mode = "pattern" | "flush";
 
 /** plan §4.3: warm in one click; invalidate or flush through the cache runbook (gated by Checkpoint 1). */
-export function CachePanel({ incidentId, role, catalog }: { incidentId: string; role: Role; catalog: Catalog }) {
+export function CachePanel({ scope, role, catalog }: { scope: ControlScope; role: Role; catalog: Catalog }) {
   const canAct = hasRole(role, "engineer");
+  const canOverride = hasRole(role, "commander");
   const title = canAct ? undefined : needsRole("engineer");
   const patterns = catalog.target.cachePatterns;
   const [pattern, setPattern] = useState("");
   const [confirmFlush, setConfirmFlush] = useState(false);
   const [mode, setMode] = useState<Mode | null>(null);
   const [started, setStarted] = useState<{ id: string; mode: Mode } | null>(null);
-  const warm = useControlAction(incidentId, [queryKeys.allInformation]);
-  const runs = useControlAction<StartRunResponse>(incidentId, [queryKeys.allRuns]);
+  const warm = useControlAction(scope, [queryKeys.allInformation]);
+  const runs = useControlAction<StartRunResponse>(scope, [queryKeys.allRuns]);
 
-  const start = (m: Mode) => {
+  const start = (m: Mode, override?: string) => {
     setMode(m);
     setStarted(null);
     const params: Record<string, unknown> = { mode: m, warm: true };
     if (m === "pattern" && pattern) params.pattern = pattern;
     runs.mutate(
-      { path: "/api/runs", body: { runbook: "cache", params, incidentId } },
+      { path: "/api/runs", body: { runbook: "cache", params, ...scopeRunBody(scope), ...(override ? { checkpointOverride: { reason: override } } : {}) } },
       {
         onSuccess: (r) => {
           setStarted({ id: r.id, mode: m });
@@ -91,7 +93,7 @@ export function CachePanel({ incidentId, role, catalog }: { incidentId: string; 
             </Link>
           </p>
         )}
-        {runError && !confirmFlush && <RunStartError error={runs.error} gate={runError.gate} missing={runError.missing} />}
+        {runError && !confirmFlush && <RunStartError error={runs.error} failure={runError} canOverride={canOverride} isPending={runs.isPending} onOverride={(r) => start(mode ?? "pattern", r)} onDismiss={() => runs.reset()} />}
       </div>
       <Dialog
         open={confirmFlush}
@@ -112,25 +114,23 @@ export function CachePanel({ incidentId, role, catalog }: { incidentId: string; 
         <p>
           Deletes every key in Redis, not only the cache patterns: sessions and anything else stored there go too, and the database takes the full load until the cache is warm again.
         </p>
-        {runError && <div className="mt-2"><RunStartError error={runs.error} gate={runError.gate} missing={runError.missing} /></div>}
+        {runError && (
+          <div className="mt-2">
+            <RunStartError error={runs.error} failure={runError} canOverride={canOverride} isPending={runs.isPending} onOverride={(r) => start("flush", r)} onDismiss={() => runs.reset()} />
+          </div>
+        )}
       </Dialog>
     </Card>
   );
 }
 
-/** A 409 from the Checkpoint 1 gate lists what is missing; anything else is the server's message. */
-function RunStartError({ error, gate, missing }: { error: unknown; gate?: string; missing?: { id: string; text: string }[] }) {
-  if (gate === "checkpoint-1") {
+/** A 409 from the Checkpoint 1 gate: what is missing and, for a commander, the same written override as a runbook card; anything else is the server's message. */
+function RunStartError(p: { error: unknown; failure: ApiFailure; canOverride: boolean; isPending: boolean; onOverride: (reason: string) => void; onDismiss: () => void }) {
+  if (p.failure.gate === "checkpoint-1")
     return (
-      <div role="alert" data-testid="cache-gate" className="rounded-md border border-amber-800 bg-amber-950/40 px-2 py-1.5 text-xs text-amber-100">
-        <p className="font-medium">Checkpoint 1 first</p>
-        <ul className="mt-0.5 list-disc pl-4 text-amber-200">
-          {(missing ?? []).map((m) => (
-            <li key={m.id}>{m.text}</li>
-          ))}
-        </ul>
+      <div data-testid="cache-gate">
+        <GateError error={p.failure} canOverride={p.canOverride} isPending={p.isPending} onOverride={p.onOverride} onDismiss={p.onDismiss} />
       </div>
     );
-  }
-  return <ControlErrorText error={error} testId="cache-run-error" />;
+  return <ControlErrorText error={p.error} testId="cache-run-error" />;
 }

@@ -11,22 +11,22 @@ import { formatBytes, formatRelative } from "../format";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";
-import { forIncident, useControlAction } from "./control-api";
+import { scopeHeaders, scopeKey, scopePath, scopeRunBody, useControlAction, type ControlScope } from "./control-api";
 import { ControlErrorText, PanelHeader } from "./control-error";
 
 type BackupList = { target: string; backups: Backup[] };
 
 /** plan §5 database: backups (newest first), a new backup, and maintenance mode. */
-export function DatabasePanel({ incidentId, role }: { incidentId: string; role: Role }) {
+export function DatabasePanel({ scope, role }: { scope: ControlScope; role: Role }) {
   const canAct = hasRole(role, "engineer");
   const title = canAct ? undefined : needsRole("engineer");
   const backups = useQuery({
-    queryKey: [...queryKeys.backups, incidentId],
-    queryFn: () => api<BackupList>("/api/backups", { headers: forIncident(incidentId) }),
+    queryKey: [...queryKeys.backups, scopeKey(scope)],
+    queryFn: () => api<BackupList>(scopePath("/api/backups", scope), { headers: scopeHeaders(scope) }),
     refetchInterval: 30_000,
   });
-  const backup = useControlAction<StartRunResponse>(incidentId, [queryKeys.backups, queryKeys.allRuns]);
-  const maintenance = useControlAction(incidentId, [queryKeys.allInformation]);
+  const backup = useControlAction<StartRunResponse>(scope, [queryKeys.backups, queryKeys.allRuns]);
+  const maintenance = useControlAction(scope, [queryKeys.allInformation]);
   const [maintenanceDone, setMaintenanceDone] = useState<"on" | "off" | null>(null);
   const [confirmOn, setConfirmOn] = useState(false);
   const [which, setWhich] = useState<"on" | "off" | null>(null);
@@ -51,7 +51,7 @@ export function DatabasePanel({ incidentId, role }: { incidentId: string; role: 
       <PanelHeader title="Database" hint={backups.data?.target ?? "plan §5"} />
       <div className="flex flex-col gap-1 px-4">
         <div className="flex flex-wrap items-center gap-2">
-          <Button size="sm" data-testid="create-backup" disabled={!canAct} title={title} isLoading={backup.isPending} onClick={() => backup.mutate({ path: "/api/runs", body: { runbook: "db-backup", incidentId } })}>
+          <Button size="sm" data-testid="create-backup" disabled={!canAct} title={title} isLoading={backup.isPending} onClick={() => backup.mutate({ path: "/api/runs", body: { runbook: "db-backup", ...scopeRunBody(scope) } })}>
             Create backup
           </Button>
           {backup.data && (

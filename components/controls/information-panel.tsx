@@ -1,5 +1,6 @@
 "use client";
 
+import { scopeKey, type ControlScope } from "./control-api";
 import type { QueueCounts } from "../api/types";
 import { queryKeys } from "../api/queries";
 import { useQuery } from "@tanstack/react-query";
@@ -29,10 +30,10 @@ function hasValue<T>(m: Maybe<T> | undefined): m is { value: T } {
 }
 
 /** plan §3 "Information to Gather": the six facts, each with its own error when the target cannot say. */
-export function InformationPanel({ incidentId }: { incidentId: string }) {
+export function InformationPanel({ scope }: { scope: ControlScope }) {
   const q = useQuery({
-    queryKey: queryKeys.information(incidentId),
-    queryFn: () => api<InformationResponse>(`/api/incidents/${incidentId}/information`),
+    queryKey: queryKeys.information(scopeKey(scope)),
+    queryFn: () => api<InformationResponse>(scope.incidentId ? `/api/incidents/${scope.incidentId}/information` : `/api/information?target=${encodeURIComponent(scope.target!)}`),
     staleTime: 30_000,
   });
   const d = q.data;

@@ -10,20 +10,20 @@ import { Badge } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
 import { Dialog } from "../ui/dialog";
-import { forIncident, useControlAction } from "./control-api";
+import { scopeHeaders, scopeKey, scopePath, useControlAction, type ControlScope } from "./control-api";
 import { ControlErrorText, PanelHeader } from "./control-error";
 
 type QueueStats = { target: string; queues: Record<string, QueueCounts> };
 
-export function QueuesPanel({ incidentId, role }: { incidentId: string; role: Role }) {
+export function QueuesPanel({ scope, role }: { scope: ControlScope; role: Role }) {
   const canAct = hasRole(role, "engineer");
   const title = canAct ? undefined : needsRole("engineer");
   const stats = useQuery({
-    queryKey: [...queryKeys.queueStats, incidentId],
-    queryFn: () => api<QueueStats>("/api/queue/stats", { headers: forIncident(incidentId) }),
+    queryKey: [...queryKeys.queueStats, scopeKey(scope)],
+    queryFn: () => api<QueueStats>(scopePath("/api/queue/stats", scope), { headers: scopeHeaders(scope) }),
     refetchInterval: 5_000,
   });
-  const action = useControlAction(incidentId, [queryKeys.queueStats, queryKeys.allInformation]);
+  const action = useControlAction(scope, [queryKeys.queueStats, queryKeys.allInformation]);
   const [confirmClean, setConfirmClean] = useState(false);
   // Which control sent the last request, so its error shows next to it.
   const [last, setLast] = useState<string | null>(null);

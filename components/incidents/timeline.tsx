@@ -61,7 +61,7 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
     case "incident.status_changed":
       return (
         <>
-          {d.isAutomatic ? "moved the status" : "changed status"} {str(d.from).replace("_", " ")} → <span className="font-semibold text-zinc-100">{str(d.to).replace("_", " ")}</span>
+          {d.isAutomatic ? "moved the status" : "changed status"} {str(d.from).replaceAll("_", " ")} → <span className="font-semibold text-zinc-100">{str(d.to).replaceAll("_", " ")}</span>
           {d.isAutomatic ? <span className="text-zinc-400">: {str(d.reason)}</span> : reason}
           {d.summary ? <span className="block text-zinc-300">“{str(d.summary)}”</span> : null}
         </>

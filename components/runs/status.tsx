@@ -24,10 +24,7 @@ const runStatusLabel: Record<RunStatus, string> = {
   needs_attention: "needs attention",
 };
 
-/**
- * The run's status. With `testId` the visible text is the raw status string (e2e tests read it);
- * otherwise a friendlier label is shown.
- */
+/** The run's status in words ("waiting for approval"); the raw value is on `data-status`. */
 export function RunStatusBadge({ status, size = "sm", testId }: { status: RunStatus; size?: "sm" | "lg"; testId?: string }) {
   const isLive = status === "running" || status === "queued";
   return (
@@ -40,7 +37,9 @@ export function RunStatusBadge({ status, size = "sm", testId }: { status: RunSta
           isLive && "animate-pulse",
         )}
       />
-      {testId ? <span data-testid={testId}>{status}</span> : runStatusLabel[status]}
+      <span data-testid={testId} data-status={status}>
+        {runStatusLabel[status]}
+      </span>
     </Badge>
   );
 }

@@ -141,11 +141,11 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
         <h2 id="controls-heading" className="text-base font-semibold text-zinc-100">
           Controls {!hasRole(role, "engineer") && <span className="text-xs font-normal text-zinc-500">· needs engineer role</span>}
         </h2>
-        <InformationPanel incidentId={id} />
+        <InformationPanel scope={{ incidentId: id }} />
         <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
-          <QueuesPanel incidentId={id} role={role} />
-          <CachePanel incidentId={id} role={role} catalog={catalog} />
-          <DatabasePanel incidentId={id} role={role} />
+          <QueuesPanel scope={{ incidentId: id }} role={role} />
+          <CachePanel scope={{ incidentId: id }} role={role} catalog={catalog} />
+          <DatabasePanel scope={{ incidentId: id }} role={role} />
         </div>
       </section>
 

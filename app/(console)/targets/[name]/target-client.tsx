@@ -1,0 +1,47 @@
+"use client";
+
+import Link from "next/link";
+import { useCatalog } from "@/components/api/queries";
+import type { Catalog, Role } from "@/components/api/types";
+import { hasRole } from "@/components/auth/roles";
+import { CachePanel } from "@/components/controls/cache-panel";
+import { DatabasePanel } from "@/components/controls/database-panel";
+import { InformationPanel } from "@/components/controls/information-panel";
+import { QueuesPanel } from "@/components/controls/queues-panel";
+import { OpenIncidentNotice } from "@/components/incidents/open-incident-notice";
+
+/**
+ * The plan's §3 and §4 controls on one target, without an incident: the same panels an incident
+ * page has, acting on this target (?target=). What is done here is audited; when an incident is open
+ * on the target, the notice says so, and runs started here land on its timeline.
+ */
+export function TargetClient({ initialCatalog, role }: { initialCatalog: Catalog; role: Role }) {
+  const name = initialCatalog.target.name;
+  const { data: catalog = initialCatalog } = useCatalog(initialCatalog, name);
+  const scope = { target: name };
+  return (
+    <main className="mx-auto flex max-w-7xl flex-col gap-4 px-4 py-5 sm:px-6">
+      <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
+        <h1 className="text-xl font-semibold text-zinc-50">
+          Target <span className="font-mono">{name}</span>
+        </h1>
+        <p className="text-sm text-zinc-500">{catalog.target.description}</p>
+      </div>
+      <OpenIncidentNotice target={name} />
+      <p className="text-sm text-zinc-400">
+        Queues, cache and database controls for plan §4 work outside an incident. {!hasRole(role, "engineer") && "Using them needs the engineer role. "}
+        Runbooks are on{" "}
+        <Link href="/" className="text-sky-300 underline-offset-2 hover:underline">
+          the Runbooks page
+        </Link>
+        .
+      </p>
+      <InformationPanel scope={scope} />
+      <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
+        <QueuesPanel scope={scope} role={role} />
+        <CachePanel scope={scope} role={role} catalog={catalog} />
+        <DatabasePanel scope={scope} role={role} />
+      </div>
+    </main>
+  );
+}
