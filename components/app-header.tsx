@@ -10,13 +10,14 @@ import { Badge } from "./ui/badge";
 
 /** Backout, the target, what it runs and whether Backout itself is healthy; refreshed every 10 s. */
 export function AppHeader() {
-  const meQuery = useMe();
+  const pathname = usePathname();
+  // The sign-in page asks nothing of the API (a signed-out browser would only collect 401s).
+  const meQuery = useMe({ enabled: pathname !== "/sign-in" });
   const me = meQuery.data;
   const isPasswordPending = !!me?.user?.mustChangePassword;
-  const pathname = usePathname();
   // On an incident's page, the incident's target; until a one-time password is replaced the server answers nothing but who you are.
   const incidentId = /^\/incidents\/([0-9a-f-]{36})$/.exec(pathname ?? "")?.[1];
-  const version = useVersion({ enabled: meQuery.isFetched && !isPasswordPending, incidentId });
+  const version = useVersion({ enabled: !!me && !isPasswordPending, incidentId });
   const health = useHealth();
   const v = version.data;
   // /health answers 503 with its checks when something is down; anything else without checks is unknown.

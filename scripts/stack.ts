@@ -232,12 +232,23 @@ export const webArgv = (port: string) =>
  * prefixed on this terminal). Not yet waited for: callers wait for /health once they have hooked
  * what they need (exit handlers, pid files).
  */
-export function startBackout(env: StackEnv, opts: { logDir?: string } = {}): { web: Proc; worker: Proc; sampler: Proc; notifier: Proc; all: Proc[] } {
+/** How to start each of Backout's processes (again, after a crash, under `npm start`'s supervisor). */
+export function backoutStarters(env: StackEnv, opts: { logDir?: string } = {}) {
   const log = (name: string) => (opts.logDir ? { logFile: path.join(opts.logDir, `${name}.log`) } : {});
-  const web = startProcess("web", webArgv(env.PORT!), env, log("web"));
-  const worker = startProcess("worker", workerArgv(), env, log("worker"));
-  const sampler = startProcess("sampler", samplerArgv(), env, log("sampler"));
-  const notifier = startProcess("notify", notifierArgv(), env, log("notifier"));
+  return {
+    web: () => startProcess("web", webArgv(env.PORT!), env, log("web")),
+    worker: () => startProcess("worker", workerArgv(), env, log("worker")),
+    sampler: () => startProcess("sampler", samplerArgv(), env, log("sampler")),
+    notifier: () => startProcess("notify", notifierArgv(), env, log("notifier")),
+  };
+}
+
+export function startBackout(env: StackEnv, opts: { logDir?: string } = {}): { web: Proc; worker: Proc; sampler: Proc; notifier: Proc; all: Proc[] } {
+  const start = backoutStarters(env, opts);
+  const web = start.web();
+  const worker = start.worker();
+  const sampler = start.sampler();
+  const notifier = start.notifier();
   return { web, worker, sampler, notifier, all: [web, worker, sampler, notifier] };
 }
 

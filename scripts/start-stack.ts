@@ -1,4 +1,5 @@
-import { buildWebIfStale, ensureDemo, ensureServices, migrateDatabase, stackEnv, startBackout, startDemoInbox, stopDemo, waitForHttp, portFree } from "./stack";
+import { backoutStarters, buildWebIfStale, ensureDemo, ensureServices, migrateDatabase, stackEnv, startDemoInbox, stopDemo, waitForHttp, portFree } from "./stack";
+import { supervise } from "./supervise";
 
 const say = (msg: string) => console.log(`› ${msg}`);
 const env = stackEnv("dev");
@@ -32,7 +33,15 @@ say("starting the demo target (demo/)…");
 const demo = await ensureDemo(env);
 buildWebIfStale();
 
-const procs = [...startBackout(env).all, startDemoInbox(env)];
+// Each process is supervised: one that crashes is started again with a back-off, and the rest keep running.
+const start = backoutStarters(env);
+const procs = [
+  supervise("web", start.web, { say }),
+  supervise("worker", start.worker, { say }),
+  supervise("sampler", start.sampler, { say }),
+  supervise("notifier", start.notifier, { say }),
+  supervise("inbox", () => startDemoInbox(env), { say }),
+];
 let stopping = false;
 async function stopAll(code = 0) {
   if (stopping) return;
@@ -45,7 +54,6 @@ async function stopAll(code = 0) {
 }
 process.on("SIGINT", () => void stopAll());
 process.on("SIGTERM", () => void stopAll());
-for (const p of procs) p.child.on("exit", (code) => !stopping && (console.error(`${p.name} exited (${code}); stopping`), void stopAll(1)));
 
 await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 120_000 });
 console.log(`

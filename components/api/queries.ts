@@ -30,8 +30,8 @@ export const queryKeys = {
   tokens: ["tokens"] as const,
 };
 
-export function useMe() {
-  return useQuery({ queryKey: queryKeys.me, queryFn: () => api<Me>("/api/auth/me"), staleTime: 30_000, retry: false });
+export function useMe({ enabled = true }: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: queryKeys.me, queryFn: () => api<Me>("/api/auth/me"), staleTime: 30_000, retry: false, enabled });
 }
 
 /**
