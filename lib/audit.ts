@@ -20,7 +20,13 @@ export function redact(value: unknown): unknown {
 /** Text Postgres always takes: no NUL, no lone surrogate, and not more than a few hundred characters. */
 export function storable(s: string, max = MAX_STRING): string {
   const clean = s.replace(/\u0000/g, "\uFFFD").replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
-  return clean.length > max ? `${clean.slice(0, max)}… (${clean.length} characters)` : clean;
+  return clean.length > max ? `${sliceWhole(clean, max)}… (${clean.length} characters)` : clean;
+}
+
+/** The first `max` UTF-16 units, one fewer if the cut would split a surrogate pair (a lone half that Postgres's JSON refuses). */
+export function sliceWhole(s: string, max: number): string {
+  const code = s.charCodeAt(max - 1);
+  return s.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
 }
 
 /** A value bounded in depth, breadth and length, with every string made storable: the audit insert cannot fail on input. */

@@ -63,5 +63,6 @@ export function zodIssues(error: ZodError, prefix = ""): Issue[] {
 }
 
 export function describeIssues(issues: Issue[]): string {
-  return issues.map((i) => `${i.path || "(body)"}: ${i.message}`).join("; ");
+  // A message that already names its field ("id: a user id…") is not prefixed twice.
+  return issues.map((i) => (i.path && i.message.startsWith(`${i.path}:`) ? i.message : `${i.path || "(body)"}: ${i.message}`)).join("; ");
 }

@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import { PublicFastPath } from "../lib/public/fast-path";
 import { publicUrl } from "../lib/env";
+import { wellFormedPath } from "../lib/http/well-formed-path";
+import type { Socket } from "node:net";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.argv[2] ?? 3001);
@@ -45,6 +47,7 @@ function contentSecurityPolicy(nonce: string): string {
 const server = http.createServer((req, res) => {
   // The client's address as this server saw it; a client's own claim to one is overwritten.
   req.headers["x-backout-client-ip"] = req.socket.remoteAddress ?? "unknown";
+  req.url = wellFormedPath(req.url ?? "/");
   res.setHeader("X-Content-Type-Options", "nosniff");
   res.setHeader("Referrer-Policy", "same-origin");
   res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()");
@@ -59,6 +62,20 @@ const server = http.createServer((req, res) => {
   void handle(req, res);
 });
 server.keepAliveTimeout = 65_000;
+// Refused before it is a request (headers past Node's 16 KiB, malformed HTTP): still an answer that
+// says why, and a line in the log, since no route (and so no audit entry) ever sees it.
+server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
+  if (err.code === "ECONNRESET" || !socket.writable) return socket.destroy();
+  const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+  const status = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
+  const body = JSON.stringify({
+    error: tooLarge
+      ? "The URL and headers together are larger than this server reads (16 KiB); send long values in a JSON body instead"
+      : "The request is not well-formed HTTP; send it with an HTTP client such as curl",
+  });
+  console.warn(JSON.stringify({ level: 40, time: Date.now(), remote: socket.remoteAddress, code: err.code, msg: "request refused before parsing" }));
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+});
 server.listen(port, host, () => console.log(`▲ Backout web (Next.js) on http://${host}:${port}`));
 
 function shutdown() {

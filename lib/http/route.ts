@@ -7,7 +7,7 @@ import { log } from "../log";
 import { db } from "../db/client";
 import { authenticate } from "../auth/authenticate";
 import { hasRole, type Actor, type Role } from "../auth/roles";
-import { recordAudit } from "../audit";
+import { recordAudit, sliceWhole } from "../audit";
 import { redis } from "../redis";
 import { recordIncidentAction } from "../incidents/timeline";
 import { isUuid, targetOfRequest } from "../targets/of-request";
@@ -25,7 +25,7 @@ export function json(body: unknown, status = 200, headers?: Record<string, strin
 }
 
 // A refusal says why without repeating what was sent at length: no request makes a larger answer.
-const capped = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s);
+const capped = (s: string, max: number) => (s.length > max ? `${sliceWhole(s, max)}… (${s.length} characters)` : s);
 
 export function errorResponse(e: unknown): NextResponse {
   if (e instanceof AppError)
@@ -145,7 +145,10 @@ export function route<
         );
       }
       const isRecordedByHandler = opts.incidentTimeline === "failures" && response.status < 400;
-      if (incidentId && state.actor && hasRole(state.actor.role, "engineer") && !isRecordedByHandler) {
+      // A request refused for its own shape (bad input, nothing by that id, too large) changed nothing
+      // and tells the incident nothing: the audit table has it. Conflicts and failures are the story.
+      const isMalformed = [400, 404, 413, 415, 422, 431].includes(response.status);
+      if (incidentId && state.actor && hasRole(state.actor.role, "engineer") && !isRecordedByHandler && !isMalformed) {
         const runbook = (state.body as { runbook?: unknown } | undefined)?.runbook;
         await recordIncidentAction(db(), redis(), {
           incidentId,

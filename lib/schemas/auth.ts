@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLES } from "../auth/roles";
+import { humanText } from "./text";
 
 const email = z.string({ error: "email: required, e.g. ic@example.com" }).email("email: not an email address, e.g. ic@example.com").max(200);
 const password = z.string({ error: "password: required" }).min(1, "password: required").max(500);
@@ -8,10 +9,10 @@ const role = z.enum(ROLES, { error: `role: one of ${ROLES.join(", ")}` });
 
 export const signInInput = z.object({ email, password }).strict();
 export const changePasswordInput = z.object({ current: password, next: newPassword }).strict();
-export const createUserInput = z.object({ email, role, name: z.string().max(200).optional(), password: newPassword.optional() }).strict();
+export const createUserInput = z.object({ email, role, name: humanText("name", { max: 200 }).optional(), password: newPassword.optional() }).strict();
 export const createTokenInput = z
   .object({
-    name: z.string({ error: "name: required, e.g. ci-rollback" }).min(1, "name: required").max(100),
+    name: humanText("name", { min: 1, max: 100, example: "ci-rollback" }),
     role,
     // Left out: lasts until revoked.
     expiresInDays: z.number({ error: "expiresInDays: a number of days from 1 to 3650" }).int("expiresInDays: whole days").min(1, "expiresInDays: at least 1").max(3650, "expiresInDays: at most 3650").optional(),

@@ -56,7 +56,7 @@ export const tickInput = z
     itemId: z.string({ error: "itemId: an item id from GET /api/checklists, e.g. cp1-backup-verified" }).min(1).max(100),
     isTicked: z.boolean({ error: "isTicked: true or false" }),
     isOverride: z.boolean().optional(),
-    reason: z.string().max(2000).optional(),
+    reason: humanText("reason", { max: 2000 }).optional(),
   })
   .strict();
 

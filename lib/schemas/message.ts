@@ -11,7 +11,7 @@ export const sendMessageInput = z
     template: z.enum(TEMPLATES, { error: `template: one of ${TEMPLATES.join(", ")}` }),
     subject: humanText("subject", { max: 300 }).optional(),
     body: humanText("body", { min: 1, max: 10_000 }),
-    channels: z.array(z.string().min(1).max(100), { error: "channels: channel names from GET /api/channels" }).max(20).default([]),
+    channels: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, "channels: channel names from GET /api/channels"), { error: "channels: channel names from GET /api/channels" }).max(20).default([]),
     // Also posted on the public status page, in these words (left out: not posted).
     publicBody: humanText("publicBody", { min: 1, max: 2000, example: "\"We are rolling back; next update in 15 minutes.\"" }).optional(),
   })

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { targetName } from "./target";
+import { humanText } from "./text";
 
 export const startRunInput = z
   .object({
@@ -9,7 +10,7 @@ export const startRunInput = z
     dryRun: z.boolean({ error: "dryRun: true or false" }).optional(),
     incidentId: z.string().uuid("incidentId: the id of an open incident (GET /api/incidents)").optional(),
     // plan §9: start before Checkpoint 1 is complete, saying why (commanders only).
-    checkpointOverride: z.object({ reason: z.string().trim().min(10, "checkpointOverride.reason: say why, in at least 10 characters").max(2000) }).strict().optional(),
+    checkpointOverride: z.object({ reason: humanText("checkpointOverride.reason", { min: 10, max: 2000 }) }).strict().optional(),
   })
   .strict();
 export type StartRunInput = z.infer<typeof startRunInput>;
@@ -17,7 +18,7 @@ export type StartRunInput = z.infer<typeof startRunInput>;
 // Who decides is the signed-in caller, never a field of the body.
 export const decideInput = z
   .object({
-    comment: z.string().max(2000, "comment: at most 2000 characters").optional(),
+    comment: humanText("comment", { max: 2000 }).optional(),
   })
   .strict();
 export type DecideInput = z.infer<typeof decideInput>;

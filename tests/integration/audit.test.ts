@@ -58,7 +58,7 @@ describe("controls used for an incident", () => {
     expect(rows.map((r) => r.path)).toEqual(["/api/queue/pause-all", "/api/queue/resume-all"]);
   });
 
-  it("failed and refused ones land there too, saying why; a viewer's refused click stays in the audit table only", async () => {
+  it("failed and refused ones land there too, saying why; bad input and a viewer's refused click stay in the audit table only", async () => {
     const id = (await api("POST", "/api/incidents", { title: "Failing controls", severity: "P2" }, bearer("commander"))).body.id;
     const forIncident = (role: "engineer" | "viewer") => ({ ...bearer(role), "x-backout-incident": id });
     const missing = await api("POST", "/api/queue/no-such-queue/pause", {}, forIncident("engineer"));
@@ -74,12 +74,10 @@ describe("controls used for an incident", () => {
 
     const timeline = (await api("GET", `/api/incidents/${id}`)).body.timeline;
     const failed = timeline.filter((e: any) => e.type === "action.failed");
-    expect(failed.map((e: any) => [e.data.path, e.data.status, e.actorLabel])).toEqual([
-      ["/api/queue/no-such-queue/pause", 404, "token:test-engineer"],
-      ["/api/runs", 409, "token:test-engineer"],
-    ]);
-    expect(failed[0].data.error).toBe(missing.body.error);
-    expect(failed[1].data).toMatchObject({ runbook: "cache", error: expect.stringContaining("Checkpoint 1") });
+    // A queue that does not exist changed nothing and tells the incident nothing; the gate's refusal does.
+    expect(failed.map((e: any) => [e.data.path, e.data.status, e.actorLabel])).toEqual([["/api/runs", 409, "token:test-engineer"]]);
+    expect(missing.body.error).toMatch(/Unknown queue/);
+    expect(failed[0].data).toMatchObject({ runbook: "cache", error: expect.stringContaining("Checkpoint 1") });
     expect(timeline.filter((e: any) => e.type === "action.performed")).toEqual([]);
     expect(timeline.filter((e: any) => e.type === "run.started").map((e: any) => e.data.runbook)).toEqual(["db-backup"]);
     const audited = await backoutSql(`SELECT path, status FROM audit_entries WHERE "incidentId" = $1 ORDER BY id`, [id]);

@@ -15,3 +15,15 @@ describe("redactSpec keeps credentials out of what viewers see", () => {
     expect(redactSpec(spec)).toEqual({ kind: "shell", argv: ["psql", "postgresql://a:***@h/d"], env: { PM2_HOME: "/x", API_TOKEN: "***", DB_PASSWORD: "***", AWS_SECRET_ACCESS_KEY: "***" } });
   });
 });
+
+describe("storable", () => {
+  it("never leaves half a surrogate pair where it cuts, nor a lone one or a NUL anywhere", async () => {
+    const { storable } = await import("@/lib/audit");
+    for (let prefix = 0; prefix < 4; prefix++) {
+      const s = storable(`${"x".repeat(prefix)}${"💥".repeat(400)}`, 500);
+      expect(s).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+      expect(() => JSON.parse(JSON.stringify(s))).not.toThrow();
+    }
+    expect(storable("a\u0000b\ud800c")).toBe("a\uFFFDb\uFFFDc");
+  });
+});

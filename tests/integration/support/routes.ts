@@ -30,5 +30,14 @@ export function discoverRoutes(): DiscoveredRoute[] {
 
 /** A concrete path for a pattern, each [param] replaced by what `fill` gives for its name. */
 export function fillPath(pattern: string, fill: (param: string) => string): string {
-  return pattern.replace(/\[([^\]]+)\]/g, (_, name: string) => encodeURIComponent(fill(name)));
+  return pattern.replace(/\[([^\]]+)\]/g, (_, name: string) => encode(fill(name)));
+}
+
+/** encodeURIComponent, except that a lone surrogate (which it refuses) is sent as the bytes a careless client would send. */
+export function encode(s: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    return s.split(/([\ud800-\udfff])/).map((part) => (/^[\ud800-\udfff]$/.test(part) ? "%ED%A0%80" : encodeURIComponent(part))).join("");
+  }
 }

@@ -1,9 +1,9 @@
-import { z } from "zod";
 import { route } from "@/lib/http/route";
+import { queueNameParam } from "@/lib/schemas/target";
 import { resumeQueues } from "@/lib/target-ops/queues";
 
 // plan §4.2 step 8: resume queues gradually, one at a time.
-export const POST = route({ role: "engineer", target: "of-request", params: z.object({ name: z.string().min(1) }) }, async ({ params, target }) => ({
+export const POST = route({ role: "engineer", target: "of-request", params: queueNameParam }, async ({ params, target }) => ({
   target: target.name,
   ...(await resumeQueues(target, params.name)),
 }));
