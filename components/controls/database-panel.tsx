@@ -1,11 +1,11 @@
 "use client";
 
 import { queryKeys } from "../api/queries";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { api } from "../api/client";
-import type { Backup, Role, StartRunResponse } from "../api/types";
+import { isRunActive, type Backup, type Role, type RunDetail, type StartRunResponse } from "../api/types";
 import { hasRole, needsRole } from "../auth/roles";
 import { formatBytes, formatRelative } from "../format";
 import { Button } from "../ui/button";
@@ -26,6 +26,19 @@ export function DatabasePanel({ scope, role }: { scope: ControlScope; role: Role
     refetchInterval: 30_000,
   });
   const backup = useControlAction<StartRunResponse>(scope, [queryKeys.backups, queryKeys.allRuns]);
+  // The backup this panel started, followed until it ends: then the list shows it at once, not at its next poll.
+  const startedId = backup.data?.id;
+  const started = useQuery({
+    queryKey: queryKeys.run(startedId ?? ""),
+    queryFn: () => api<RunDetail>(`/api/runs/${startedId}`),
+    enabled: !!startedId,
+    refetchInterval: (q) => (q.state.data && !isRunActive(q.state.data.status) ? false : 500),
+  });
+  const startedStatus = started.data?.status;
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (startedStatus && !isRunActive(startedStatus)) void queryClient.invalidateQueries({ queryKey: queryKeys.backups });
+  }, [startedStatus, queryClient]);
   const maintenance = useControlAction(scope, [queryKeys.allInformation]);
   const [maintenanceDone, setMaintenanceDone] = useState<"on" | "off" | null>(null);
   const [confirmOn, setConfirmOn] = useState(false);
@@ -56,7 +69,7 @@ export function DatabasePanel({ scope, role }: { scope: ControlScope; role: Role
           </Button>
           {backup.data && (
             <Link href={`/runs/${backup.data.id}`} data-testid="backup-run-link" className="text-xs font-medium text-emerald-300 underline underline-offset-2 hover:text-emerald-100">
-              Backup started: open the run →
+              {!startedStatus || isRunActive(startedStatus) ? "Backing up… open the run →" : startedStatus === "succeeded" ? "Backup done: open the run →" : `Backup ${startedStatus.replace(/_/g, " ")}: open the run →`}
             </Link>
           )}
         </div>

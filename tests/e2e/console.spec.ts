@@ -114,13 +114,39 @@ test("the incident's controls: §3 information filled in, queues paused and resu
   await expect(ic.getByTestId("timeline")).toContainText("/api/queue/resume-all");
   await expect(ic.getByTestId("incident-target")).toHaveText("demo");
 
-  // A control that fails, sent for the incident by a script, shows on the open page with its reason.
+  // A control refused for a reason that matters (a rollback before Checkpoint 1), sent for the incident by a
+  // script, shows on the open page with its reason; a mistyped one (no such queue) stays in the audit table.
   const id = (await made.json()).id as string;
-  const failed = await ic.request.post("/api/queue/no-such-queue/pause", { headers: { "x-backout-incident": id }, data: {} });
-  expect(failed.status()).toBe(404);
+  const mistyped = await ic.request.post("/api/queue/no-such-queue/pause", { headers: { "x-backout-incident": id }, data: {} });
+  expect(mistyped.status()).toBe(404);
+  const gated = await ic.request.post("/api/runs", { data: { runbook: "cache", params: { warm: false }, incidentId: id } });
+  expect(gated.status()).toBe(409);
   const entry = ic.locator('[data-testid=timeline-entry][data-type="action.failed"]');
-  await expect(entry).toContainText("tried to pause queue no-such-queue, and it failed", { timeout: 10_000 });
-  await expect(entry).toContainText('Unknown queue "no-such-queue"');
+  await expect(entry).toContainText("tried to start Cache/Redis rollback, and it failed", { timeout: 10_000 });
+  await expect(entry).toContainText("Checkpoint 1");
+  await expect(entry).toHaveCount(1);
   await ic.screenshot({ path: ".data/e2e/screenshots/incident-controls.png", fullPage: true });
   await ic.context().close();
+});
+
+test("plan §4 work outside an incident: the header's target opens its page; a queue paused and resumed there; a backup made there is listed as soon as it is done", async ({ browser }) => {
+  const page = await signedInPage(browser, E2E_USER);
+  await page.getByTestId("header-target").click();
+  await page.waitForURL(/\/targets\/demo$/);
+  await expect(page.getByRole("heading", { name: /Target demo/ })).toBeVisible();
+
+  const row = page.getByTestId("queue-row-ai-analysis");
+  await page.getByTestId("pause-ai-analysis").click();
+  await expect(row).toContainText("paused", { timeout: 10_000 });
+  await page.getByTestId("resume-ai-analysis").click();
+  await expect(row).toContainText("running", { timeout: 10_000 });
+
+  const rows = page.getByTestId("backup-row");
+  const before = await rows.count();
+  await page.getByTestId("create-backup").click();
+  await expect(page.getByTestId("backup-run-link")).toContainText("Backup done", { timeout: 60_000 });
+  // Listed within 2 s of the run's end, not at the list's next 30-second poll.
+  await expect(rows).toHaveCount(before + 1, { timeout: 2000 });
+  await page.screenshot({ path: ".data/e2e/screenshots/target-page.png", fullPage: true });
+  await page.context().close();
 });
