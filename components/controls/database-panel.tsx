@@ -1,5 +1,6 @@
 "use client";
 
+import { useNow } from "@/components/runs/use-now";
 import { queryKeys } from "../api/queries";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
@@ -18,6 +19,7 @@ type BackupList = { target: string; backups: Backup[] };
 
 /** plan §5 database: backups (newest first), a new backup, and maintenance mode. */
 export function DatabasePanel({ scope, role }: { scope: ControlScope; role: Role }) {
+  const now = useNow();
   const canAct = hasRole(role, "engineer");
   const title = canAct ? undefined : needsRole("engineer");
   const backups = useQuery({
@@ -89,7 +91,7 @@ export function DatabasePanel({ scope, role }: { scope: ControlScope; role: Role
                   {b.name}
                 </span>
                 <span className="text-zinc-400 tabular-nums" title={new Date(b.createdAt).toLocaleString()} suppressHydrationWarning>
-                  {formatRelative(b.createdAt)}
+                  {formatRelative(b.createdAt, now)}
                 </span>
                 <span className="text-zinc-400 tabular-nums">{formatBytes(b.bytes)}</span>
               </li>

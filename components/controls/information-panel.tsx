@@ -1,5 +1,6 @@
 "use client";
 
+import { useNow } from "@/components/runs/use-now";
 import { scopeKey, type ControlScope } from "./control-api";
 import type { QueueCounts } from "../api/types";
 import { queryKeys } from "../api/queries";
@@ -31,6 +32,7 @@ function hasValue<T>(m: Maybe<T> | undefined): m is { value: T } {
 
 /** plan §3 "Information to Gather": the six facts, each with its own error when the target cannot say. */
 export function InformationPanel({ scope }: { scope: ControlScope }) {
+  const now = useNow();
   const q = useQuery({
     queryKey: queryKeys.information(scopeKey(scope)),
     queryFn: () => api<InformationResponse>(scope.incidentId ? `/api/incidents/${scope.incidentId}/information` : `/api/information?target=${encodeURIComponent(scope.target!)}`),
@@ -40,7 +42,7 @@ export function InformationPanel({ scope }: { scope: ControlScope }) {
 
   return (
     <Card data-testid="information-panel">
-      <PanelHeader title="Information to gather" hint={d ? `plan §3 · ${d.target} · ${formatRelative(d.at)}` : "plan §3"}>
+      <PanelHeader title="Information to gather" hint={d ? `plan §3 · ${d.target} · ${formatRelative(d.at, now)}` : "plan §3"}>
         <Button size="sm" variant="secondary" onClick={() => void q.refetch()} isLoading={q.isFetching} data-testid="information-refresh">
           Refresh
         </Button>

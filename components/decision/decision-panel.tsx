@@ -440,7 +440,7 @@ function FlowWalk({
 
 function QuickFixTimer({ quickFix, dataUpdatedAt }: { quickFix: NonNullable<DecisionJson["flowchart"]["quickFix"]>; dataUpdatedAt: number }) {
   // Count down from the server's reading, so a skewed browser clock does not move the deadline.
-  const now = useNow(1000, !quickFix.isExpired);
+  const now = useNow(!quickFix.isExpired);
   const remaining = Math.max(0, quickFix.remainingMs - Math.max(0, now - dataUpdatedAt));
   const isExpired = quickFix.isExpired || remaining <= 0;
   const pct = (remaining / QUICK_FIX_MS) * 100;

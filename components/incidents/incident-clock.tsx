@@ -21,7 +21,7 @@ type ClockIncident = Pick<IncidentSummary, "severity" | "detectedAt" | "resolved
  */
 function useIncidentClock(incident: ClockIncident) {
   const isStopped = !!(incident.rollbackCompletedAt ?? incident.resolvedAt);
-  const now = useNow(1000, !isStopped);
+  const now = useNow(!isStopped);
   const d = (v: string | null) => (v ? new Date(v) : null);
   return incidentClock(incident.severity, new Date(incident.detectedAt), { rollbackCompletedAt: d(incident.rollbackCompletedAt), resolvedAt: d(incident.resolvedAt) }, new Date(now));
 }

@@ -137,7 +137,7 @@ export function useCompose(incident: IncidentDetail) {
 export function UpdateReminder({ incident, now: pageNow, onCompose }: { incident: IncidentDetail; now: number; onCompose?: () => void }) {
   // The page's clock ticks slowly; once an update is owed, count the silence by the second.
   const due = useUpdateDue(incident, pageNow);
-  const now = useNow(1000, due.isOverdue);
+  const now = useNow(due.isOverdue);
   if (!due.isOverdue) return null;
   return (
     <div role="alert" data-testid="update-reminder" className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-amber-700 bg-amber-950/50 px-3 py-2 text-sm text-amber-100">

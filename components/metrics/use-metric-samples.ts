@@ -97,7 +97,7 @@ export function useMetricSamples(target?: string) {
   }, [target]);
 
   // Re-cut the window every few seconds even if the stream goes quiet.
-  const now = useNow(5000);
+  const now = useNow(true, 5000);
   const fetched = query.data?.samples;
   const samples = useMemo(() => {
     const byId = new Map<number, TimedSample>();

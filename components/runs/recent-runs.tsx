@@ -14,7 +14,7 @@ type Props = { limit?: number; initialRuns?: RunListItem[]; titles?: Record<stri
 /** The latest runs, newest first, refreshed every few seconds. */
 export function RecentRuns({ limit = 15, initialRuns, titles = {} }: Props) {
   const { data: runs, error } = useRecentRuns(limit, initialRuns);
-  const now = useNow(10_000);
+  const now = useNow();
 
   return (
     <Card className="flex flex-col">

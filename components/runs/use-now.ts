@@ -1,15 +1,45 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useRef, useSyncExternalStore } from "react";
 
-/** The current time, re-read every `intervalMs` while `isTicking`. */
-export function useNow(intervalMs = 1000, isTicking = true): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!isTicking) return;
-    setNow(Date.now());
-    const t = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(t);
-  }, [intervalMs, isTicking]);
+// One clock for the whole page, ticking every second: every "2 min ago" and countdown on a screen is
+// computed from the same instant, so two of them never disagree (each component once had its own).
+let current = Date.now();
+const listeners = new Set<() => void>();
+let timer: ReturnType<typeof setInterval> | undefined;
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  if (!timer) {
+    current = Date.now();
+    timer = setInterval(() => {
+      current = Date.now();
+      for (const l of listeners) l();
+    }, 1000);
+  }
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0 && timer) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+}
+
+const noSubscription = () => () => {};
+// On the server, the time of this render (to the second, so every read in one render agrees).
+const serverNow = () => (typeof window === "undefined" ? Math.floor(Date.now() / 1000) * 1000 : current);
+
+/**
+ * The page's shared clock (ms). While `isTicking` is false the value stays where it was (a stopped
+ * countdown, a finished run); it ticks with the rest again when it is true. `everyMs` (a multiple of
+ * a second) re-renders only when the clock crosses a multiple of it: a chart re-cutting its window.
+ */
+export function useNow(isTicking = true, everyMs = 1000): number {
+  const frozen = useRef<number | null>(null);
+  const mountedAt = useRef(Date.now());
+  const read = () => (isTicking ? Math.floor(current / everyMs) * everyMs : (frozen.current ?? mountedAt.current));
+  const now = useSyncExternalStore(isTicking ? subscribe : noSubscription, read, serverNow);
+  frozen.current = now;
   return now;
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useNow } from "@/components/runs/use-now";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, toApiFailure } from "../api/client";
@@ -20,6 +21,7 @@ import { SecretReveal } from "./secret-reveal";
 type Created = { id: string; name: string; role: Role; prefix: string; token: string };
 
 export function TokensSection() {
+  const now = useNow();
   const queryClient = useQueryClient();
   const tokens = useTokens();
   const [revoking, setRevoking] = useState<TokenRow | null>(null);
@@ -48,7 +50,7 @@ export function TokensSection() {
             <Badge tone={roleTone[t.role]}>{t.role}</Badge>
             <span className="text-xs text-zinc-500" suppressHydrationWarning>
               {t.createdBy ? `by ${t.createdBy.email} · ` : ""}
-              {t.revokedAt ? `revoked ${formatRelative(t.revokedAt)}` : t.lastUsedAt ? `used ${formatRelative(t.lastUsedAt)}` : "never used"}
+              {t.revokedAt ? `revoked ${formatRelative(t.revokedAt, now)}` : t.lastUsedAt ? `used ${formatRelative(t.lastUsedAt, now)}` : "never used"}
               {!t.revokedAt && (
                 <span data-testid="token-expiry" className={t.expiresAt && Date.parse(t.expiresAt) <= Date.now() ? "text-red-300" : undefined}>
                   {" · "}

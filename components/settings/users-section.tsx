@@ -1,5 +1,6 @@
 "use client";
 
+import { useNow } from "@/components/runs/use-now";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, toApiFailure } from "../api/client";
@@ -55,6 +56,7 @@ export function UsersSection() {
 }
 
 function UserItem({ user, isSelf, onAct }: { user: UserRow; isSelf: boolean; onAct: (p: Pending) => void }) {
+  const now = useNow();
   const selfHint = isSelf ? "you cannot change your own account here; another admin can" : undefined;
   return (
     <li data-testid={`user-${user.email}`} className="flex flex-wrap items-center gap-x-3 gap-y-1.5 px-4 py-2 text-sm">
@@ -83,7 +85,7 @@ function UserItem({ user, isSelf, onAct }: { user: UserRow; isSelf: boolean; onA
         ))}
       </Select>
       <span className="text-xs text-zinc-500" suppressHydrationWarning>
-        added {formatRelative(user.createdAt)}
+        added {formatRelative(user.createdAt, now)}
       </span>
       <div className="flex gap-1">
         <Button size="sm" variant="ghost" className="h-7 px-2 text-xs" disabled={isSelf} title={selfHint} data-testid={`reset-password-${user.email}`} onClick={() => onAct({ user, kind: "reset" })}>

@@ -15,7 +15,7 @@ type Props = { initialIncidents: IncidentSummary[]; role: Role };
 
 export function IncidentsClient({ initialIncidents, role }: Props) {
   const { data: incidents = initialIncidents, error } = useIncidents(initialIncidents);
-  const now = useNow(30_000);
+  const now = useNow();
   const open = incidents.filter((i) => i.status !== "resolved");
   const resolved = incidents.filter((i) => i.status === "resolved");
 

@@ -41,7 +41,7 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
   const { data: catalog = initialCatalog } = useCatalog(initialCatalog, incident.target);
   const refetch = useCoalescedRefetch(queryKeys.incident(id), 50);
   const connection = useIncidentEvents(id, refetch);
-  const now = useNow(15_000);
+  const now = useNow();
   const titles = Object.fromEntries(catalog.runbooks.map((r) => [r.id, r.title]));
   const isCommander = hasRole(role, "commander");
   const isResolved = incident.status === "resolved";

@@ -38,7 +38,7 @@ export function RunClient({ initialRun, runbook, role }: Props) {
       void queryClient.invalidateQueries({ queryKey: queryKeys.catalog });
     }
   }, [isActive, queryClient]);
-  const now = useNow(1000, isActive);
+  const now = useNow(isActive);
   const { percent, done } = runProgress(run, events.progress);
   const waitingStep = run.steps.find((s) => s.status === "waiting_approval");
 
