@@ -1,7 +1,7 @@
 "use client";
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 
 export function Providers({ children }: { children: ReactNode }) {
   // One client per browser tab (and per server render), never shared between requests.
@@ -13,5 +13,10 @@ export function Providers({ children }: { children: ReactNode }) {
         },
       }),
   );
+  // Marks the page interactive: a control used before React has attached its handlers is lost,
+  // so end-to-end tests wait for this before they click (tests/e2e/support.ts gotoReady).
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
 }

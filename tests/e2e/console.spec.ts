@@ -1,7 +1,7 @@
 import { expect, test, type Browser } from "@playwright/test";
 import { stackEnv } from "../../scripts/stack-env";
 import { checkpoints } from "../../lib/plan/checklists";
-import { runViaApi, signIn } from "./support";
+import { gotoReady, runViaApi, signIn } from "./support";
 import { E2E_USER, E2E_VIEWER } from "./users";
 
 const env = stackEnv("e2e");
@@ -19,7 +19,7 @@ test("a viewer sees the console with every acting button absent or disabled, and
   await expect(page.getByTestId("runbook-app-code")).toBeVisible();
   await expect(page.getByTestId("run-app-code")).toBeDisabled();
   await expect(page.getByTestId("run-db-restore")).toBeDisabled();
-  await page.goto("/incidents");
+  await gotoReady(page, "/incidents");
   await expect(page.getByTestId("declare-incident")).toHaveCount(0);
   await page.screenshot({ path: ".data/e2e/screenshots/viewer-incidents.png", fullPage: true });
 
@@ -41,7 +41,7 @@ test("the commander's journey: broken deploy → declare P1 → the matrix says 
   expect((await (await fetch(`${DEMO}/api/version`)).json()).version).toBe("1.1.0");
 
   // Declare a P1 in the UI.
-  await ic.goto("/incidents");
+  await gotoReady(ic, "/incidents");
   await ic.getByTestId("declare-incident").click();
   await ic.getByTestId("incident-title-input").fill("API errors after the 1.1.0 deploy");
   await ic.getByTestId("severity-P1").check();
@@ -83,7 +83,7 @@ test("the commander's journey: broken deploy → declare P1 → the matrix says 
   expect((await (await fetch(`${DEMO}/api/version`)).json()).version).toBe("1.0.0");
 
   // Post-rollback items verify themselves.
-  await ic.goto(incidentUrl);
+  await gotoReady(ic, incidentUrl);
   await ic.getByTestId("checklist-checkpoint-2").getByRole("button").first().click();
   await expect(ic.getByTestId("checklist-item-cp2-health-responding").locator("xpath=ancestor::li[1]")).toHaveAttribute("data-verified", "true", { timeout: 30_000 });
   await expect(ic.getByTestId("verification-cp2-health-responding")).toContainText("verified by the system");
@@ -101,7 +101,7 @@ test("the incident's controls: §3 information filled in, queues paused and resu
   const ic = await signedInPage(browser, E2E_USER);
   const made = await ic.request.post("/api/incidents", { data: { title: "Queue backlog", severity: "P2", components: ["queue-system"] } });
   expect(made.status()).toBe(201);
-  await ic.goto(`/incidents/${(await made.json()).id}`);
+  await gotoReady(ic, `/incidents/${(await made.json()).id}`);
   const info = ic.getByTestId("information-panel");
   await expect(info).toContainText("v1.0.0", { timeout: 15_000 });
   await expect(info).toContainText("projects");

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { runViaApi, signIn } from "./support";
+import { gotoReady, runViaApi, signIn } from "./support";
 import pg from "pg";
 import { stackEnv } from "../../scripts/stack-env";
 
@@ -26,7 +26,7 @@ test("an engineer rolls the broken demo back from the UI, reloading mid-run with
   expect((await runViaApi(request, "deploy", { release: "v1.1.0" })).status).toBe("succeeded");
   expect((await (await fetch(`${DEMO}/api/version`)).json()).version).toBe("1.1.0");
 
-  await page.goto("/");
+  await gotoReady(page, "/");
   const card = page.getByTestId("runbook-app-code");
   await expect(card).toBeVisible();
   // The picker defaults to the last stable release.
@@ -71,7 +71,7 @@ test("a high-risk run asks for the target's name before it can start, and Escape
   const request = page.request;
   expect((await runViaApi(request, "db-backup")).status).toBe("succeeded");
   const before = (await (await request.get("/api/runs?limit=200")).json()).runs.length;
-  await page.goto("/");
+  await gotoReady(page, "/");
   await page.getByTestId("run-db-restore").click();
   const confirm = page.getByTestId("confirm-run");
   await expect(confirm).toBeDisabled();
@@ -90,7 +90,7 @@ test("the run page works on a phone-sized screen", async ({ page }) => {
   const request = page.request;
   const run = await runViaApi(request, "db-backup");
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto(`/runs/${run.id}`);
+  await gotoReady(page, `/runs/${run.id}`);
   await expect(page.getByTestId("run-status")).toHaveText("succeeded");
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);

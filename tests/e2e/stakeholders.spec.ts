@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { stackEnv } from "../../scripts/stack-env";
-import { runViaApi, signIn } from "./support";
+import { gotoReady, runViaApi, signIn } from "./support";
 import { E2E_USER } from "./users";
 
 const env = stackEnv("e2e");
@@ -70,7 +70,7 @@ test("a stakeholder's anonymous status page follows an engineer's rollback live,
   for (const marker of INTERNAL) expect(html, `"${marker}" in the served HTML`).not.toContain(marker);
 
   // Meanwhile the console says the same: monitoring, the clock stopped and met.
-  await ic.goto(`/incidents/${id}`);
+  await gotoReady(ic, `/incidents/${id}`);
   await expect(ic.getByTestId("incident-status")).toHaveValue("monitoring");
   await expect(ic.getByTestId("incident-clock")).toHaveAttribute("data-stopped", "rollback");
   await expect(ic.getByTestId("incident-clock-text")).toContainText(/rolled back in \d+:\d\d, target <30 minutes: met/);
@@ -117,7 +117,7 @@ test("the commander previews, edits and sends an update, sees it delivered, and 
   const ic = await commanderPage(browser);
   const made = await ic.request.post("/api/incidents", { data: { title: "Search errors", severity: "P2", symptoms: "Search fails for some users" } });
   const id = (await made.json()).id as string;
-  await ic.goto(`/incidents/${id}`);
+  await gotoReady(ic, `/incidents/${id}`);
 
   await ic.getByTestId("compose-open").click();
   const dialog = ic.getByTestId("compose-dialog");
@@ -170,7 +170,7 @@ test("resolving asks for a summary and names the unticked post-rollback items; t
   const id = (await made.json()).id as string;
   const run = await ic.request.post("/api/runs", { data: { runbook: "cache", params: { warm: false }, incidentId: id, checkpointOverride: { reason: "resolve test" } } });
   expect(run.status()).toBe(201);
-  await ic.goto(`/incidents/${id}`);
+  await gotoReady(ic, `/incidents/${id}`);
   await expect(ic.getByTestId("incident-status")).toHaveValue("monitoring", { timeout: 30_000 });
 
   await ic.getByTestId("incident-status").selectOption("resolved");
@@ -197,7 +197,7 @@ test("a P0 that goes quiet reminds the commander that an update is owed, on the 
   const ic = await commanderPage(browser);
   const made = await ic.request.post("/api/incidents", { data: { title: "Quiet P0", severity: "P0" } });
   const id = (await made.json()).id as string;
-  await ic.goto(`/incidents/${id}`);
+  await gotoReady(ic, `/incidents/${id}`);
   await expect(ic.getByTestId("update-reminder")).toHaveCount(0);
   // This tier's interval is 15 s (the plan's 15 minutes elsewhere).
   await expect(ic.getByTestId("update-reminder")).toBeVisible({ timeout: 40_000 });

@@ -10,6 +10,15 @@ export async function signIn(page: Page, user = E2E_USER, next = "/") {
   await page.waitForURL((u) => !u.pathname.startsWith("/sign-in"));
 }
 
+/**
+ * Opens a console page and waits until React has hydrated it: server-rendered HTML already shows
+ * the right values, but a select changed or a button pressed before hydration does nothing.
+ */
+export async function gotoReady(page: Page, url: string) {
+  await page.goto(url);
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1, { timeout: 30_000 });
+}
+
 
 /** Starts a run over the API as the signed-in page's user and waits for it to end. */
 export async function runViaApi(request: APIRequestContext, runbook: string, params: Record<string, unknown> = {}) {
