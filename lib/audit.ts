@@ -63,7 +63,9 @@ export async function recordAudit(
         method: storable(entry.method, 10),
         path: storable(entry.path, 300),
         status: entry.status,
-        detail: bounded({ body: redact(entry.body ?? null), error: entry.error ?? null }) as object,
+        // Bounded before redacted: a body nested thousands deep is cut to a few levels first, so
+        // walking it for secrets cannot overflow the stack (and fail the insert).
+        detail: { body: redact(bounded(entry.body ?? null)), error: entry.error === undefined ? null : bounded(entry.error) } as object,
         incidentId: entry.incidentId ?? null,
       },
     });

@@ -47,6 +47,9 @@ const EnvSchema = z.object({
   // How long a worker holds a run before another may take it over after a crash.
   // Renewed every third of it; a crashed worker's run is taken over within about this plus a second.
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(3_000),
+  // How often an open live stream (SSE) checks that its viewer may still watch: a revoked token, an
+  // ended session or a lowered role closes it within this.
+  STREAM_REAUTH_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
   // The metrics sampler (workers/sampler.ts).
   SAMPLE_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5000),
   METRICS_RETENTION_HOURS: z.coerce.number().min(0.1).max(24 * 90).default(24),

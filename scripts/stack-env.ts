@@ -35,7 +35,7 @@ export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.Pr
     DEMO_REDIS_URL: `${redisBaseFor}/${p.demoRedisDb}`,
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production",
-    ...(mode === "dev" ? {} : { WORKER_LOCK_MS: "3000", LOG_LEVEL: "warn", SAMPLE_INTERVAL_MS: "1000" }),
+    ...(mode === "dev" ? {} : { WORKER_LOCK_MS: "3000", LOG_LEVEL: "warn", SAMPLE_INTERVAL_MS: "1000", STREAM_REAUTH_MS: "1000" }),
     // The browser tier watches an update reminder appear: 15 s instead of the plan's 15 minutes.
     ...(mode === "e2e" ? { UPDATE_REMINDER_MINUTES: "0.25", REMINDER_CHECK_MS: "1000" } : {}),
   };

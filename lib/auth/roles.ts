@@ -15,4 +15,13 @@ export function hasRole(actual: Role, required: Role): boolean {
  */
 export type Actor =
   | { kind: "user"; id: string; label: string; role: Role; session: string; mustChangePassword: boolean }
-  | { kind: "token"; id: string; label: string; role: Role };
+  | { kind: "token"; id: string; label: string; role: Role; createdById: string | null };
+
+/**
+ * The principals behind an actor: a user, or a token and the user who made it. Two actors sharing
+ * one are the same person (a commander with their session and with their own token).
+ */
+export function principalsOf(actor: Actor): string[] {
+  if (actor.kind === "user") return [`user:${actor.id}`];
+  return actor.createdById ? [`token:${actor.id}`, `user:${actor.createdById}`] : [`token:${actor.id}`];
+}

@@ -42,5 +42,5 @@ export async function actorFromToken(db: Db, token: string): Promise<Actor | nul
       row.id,
     ).catch(() => lastRecorded.delete(row.id));
   }
-  return { kind: "token", id: row.id, label: `token:${row.name}`, role: row.role as Role };
+  return { kind: "token", id: row.id, label: `token:${row.name}`, role: row.role as Role, createdById: row.createdById };
 }

@@ -18,8 +18,10 @@ export function sequencedEventStream<T extends Sequenced>(opts: {
   listAfter: (seq: number) => Promise<T[]>;
   afterSeq: number;
   signal: AbortSignal;
+  /** What this viewer may read of each event (lib/auth/visibility.ts); without it, events go out as recorded. */
+  map?: (e: T) => T;
 }): ReadableStream<Uint8Array> {
-  const { bus, key, listAfter, signal } = opts;
+  const { bus, key, listAfter, signal, map } = opts;
   let lastSent = opts.afterSeq;
   let unsubscribe: (() => void) | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
@@ -34,7 +36,7 @@ export function sequencedEventStream<T extends Sequenced>(opts: {
       }
       const send = (e: T) => {
         if (closed || e.seq <= lastSent) return;
-        controller.enqueue(sseFrame([e]));
+        controller.enqueue(sseFrame([map ? map(e) : e]));
         lastSent = e.seq;
       };
       const cleanup = () => {
@@ -79,11 +81,11 @@ export function sequencedEventStream<T extends Sequenced>(opts: {
           const last = events[events.length - 1]!;
           if (buffer) buffer.push(...events);
           else if (closed || last.seq <= lastSent) return;
-          else if (first.seq === lastSent + 1) {
+          else if (first.seq === lastSent + 1 && !map) {
             // The common case: the next events in order, sent as the frame built once for everyone.
             controller.enqueue(frame);
             lastSent = last.seq;
-          } else if (first.seq <= lastSent) for (const e of events) send(e);
+          } else if (first.seq <= lastSent + 1) for (const e of events) send(e);
           else {
             buffer = [...events];
             replaying = replaying.then(replay).catch(cleanup);

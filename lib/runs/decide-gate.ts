@@ -9,19 +9,29 @@ import { findRunbook } from "../runbooks";
 import { loadTargets } from "../targets/load-targets";
 
 /** Records a person's decision at an approval gate and hands the run back to a worker. */
-export async function decideGate(opts: { db: Db; redis: Redis; runId: string; decision: "approved" | "rejected"; by?: string; comment?: string }) {
+export async function decideGate(opts: {
+  db: Db;
+  redis: Redis;
+  runId: string;
+  decision: "approved" | "rejected";
+  by?: string;
+  /** The decider's principals (lib/auth/roles.ts principalsOf): the same person by any credential. */
+  byIds?: string[];
+  comment?: string;
+}) {
   const { db, redis, runId, decision } = opts;
   const by = opts.by ?? "api";
   const { events, timeline } = await db.$transaction(async (tx) => {
-    const [run] = await tx.$queryRawUnsafe<{ status: string; incidentId: string | null; runbook: string; target: string; requestedBy: string }[]>(
-      `SELECT status, "incidentId", runbook, target, "requestedBy" FROM runs WHERE id = $1::uuid FOR UPDATE`,
+    const [run] = await tx.$queryRawUnsafe<{ status: string; incidentId: string | null; runbook: string; target: string; requestedBy: string; requestedByIds: string[] }[]>(
+      `SELECT status, "incidentId", runbook, target, "requestedBy", "requestedByIds" FROM runs WHERE id = $1::uuid FOR UPDATE`,
       runId,
     );
     if (!run) throw new AppError("NOT_FOUND", `Run ${runId} not found`);
     // Two people for a high-risk approval: the one who started the run does not approve it alone,
     // unless the target allows it (a one-person team), and then it is said so on the record.
     const isHighRisk = findRunbook(run.runbook)?.risk === "high";
-    const isSelf = run.requestedBy === by;
+    // The same person whichever credential they use: their session, or a token they made.
+    const isSelf = run.requestedBy === by || (opts.byIds ?? []).some((p) => run.requestedByIds.includes(p));
     const allowsSolo = loadTargets().targets.find((t) => t.name === run.target)?.allowSoloApproval === true;
     if (decision === "approved" && isHighRisk && isSelf && !allowsSolo)
       throw new AppError(

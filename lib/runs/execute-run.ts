@@ -38,14 +38,17 @@ function isTransientDbError(e: unknown): boolean {
   return /ECONNREFUSED|ECONNRESET|Connection terminated|connection (is )?closed|shutting down|terminating connection/i.test(String((e as Error)?.message ?? e));
 }
 
-/** Retries a Postgres write while the database restarts; the record must not be lost. */
-async function durably<T>(deps: Deps, what: string, fn: () => Promise<T>): Promise<T> {
+/**
+ * Retries a Postgres write while the database restarts; the record must not be lost. With a
+ * signal, a write no longer wanted (the step was cancelled meanwhile) stops being retried.
+ */
+async function durably<T>(deps: Deps, what: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   const deadline = Date.now() + 120_000;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (e) {
-      if (!isTransientDbError(e) || Date.now() > deadline) throw e;
+      if (!isTransientDbError(e) || Date.now() > deadline || signal?.aborted) throw e;
       deps.log.warn({ err: (e as Error).message, what, attempt }, "database write failed; retrying");
       await sleep(Math.min(5000, 200 * attempt));
     }
@@ -291,9 +294,23 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
         onSpawn: async (pid) => {
           // With the host: after a crash only a worker on the same machine may kill this group.
           // Awaited: the command starts only once this is on record (lib/steps/spawn.ts).
-          await durably(d, "record pid", () =>
-            d.db.step.updateMany({ where: { id: stepId, status: "running" }, data: { result: { pid, host: os.hostname() } } }),
+          // Fenced by the lease: a worker that lost the run (partitioned, then taken over) must not
+          // start the command the new holder may be running too.
+          const recorded = await durably(
+            d,
+            "record pid",
+            () =>
+              d.db.$executeRawUnsafe(
+                `UPDATE steps SET result = $3::jsonb WHERE id = $1::uuid AND status = 'running'
+                   AND EXISTS (SELECT 1 FROM runs WHERE id = $2::uuid AND "claimedBy" = $4)`,
+                stepId,
+                rid,
+                JSON.stringify({ pid, host: os.hostname() }),
+                d.workerId,
+              ),
+            ctrl.signal,
           );
+          if (recorded !== 1) throw new LeaseLost(`run ${rid} is no longer held by ${d.workerId}; step not started`);
         },
       };
       let failure: string;
@@ -305,6 +322,8 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
         ]);
         return "ok";
       } catch (e) {
+        // The run is another worker's now: nothing more may be recorded or run here.
+        if (e instanceof LeaseLost) throw e;
         await writer.flush();
         const reason = ctrl.signal.aborted ? (ctrl.signal.reason as StepAbort) : undefined;
         if (reason?.why === "cancelled" || (e instanceof StepAbort && e.why === "cancelled")) {

@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { toEventRecord, type RunEventRecord } from "./events";
-import { stepSpecFor } from "../auth/visibility";
+import { errorTextFor, stepResultFor, stepSpecFor } from "../auth/visibility";
 import type { Role } from "../auth/roles";
 
 /** A run with its steps, each spec as the caller's role may read it (lib/auth/visibility.ts). */
@@ -12,19 +12,25 @@ export async function getRun(opts: { db: Db; runId: string; role: Role }) {
     include: { steps: { orderBy: { index: "asc" } } },
   });
   if (!run) throw new AppError("NOT_FOUND", `Run ${opts.runId} not found; GET /api/runs lists recent runs`);
-  const { claimedBy: _c, claimedUntil, ...rest } = run;
+  const { claimedBy: _c, claimedUntil, requestedByIds: _ids, ...rest } = run;
   return {
     ...rest,
     // The worker running it renews its hold every second; past its end, that worker is gone and another
     // is about to take over. Judged here, on the server's clock, not the browser's.
     isWorkerLost: run.status === "running" && !!claimedUntil && Date.now() > claimedUntil.getTime(),
-    steps: rest.steps.map((s) => ({ ...s, spec: stepSpecFor(opts.role, s.spec) as typeof s.spec })),
+    error: errorTextFor(opts.role, rest.error),
+    steps: rest.steps.map((s) => ({
+      ...s,
+      spec: stepSpecFor(opts.role, s.spec) as typeof s.spec,
+      result: stepResultFor(opts.role, s.result) as typeof s.result,
+      error: errorTextFor(opts.role, s.error),
+    })),
   };
 }
 export type RunView = Awaited<ReturnType<typeof getRun>>;
 
-export async function listRuns(opts: { db: Db; limit?: number; target?: string }) {
-  return opts.db.run.findMany({
+export async function listRuns(opts: { db: Db; limit?: number; target?: string; role: Role }) {
+  const runs = await opts.db.run.findMany({
     where: opts.target ? { target: opts.target } : undefined,
     orderBy: { createdAt: "desc" },
     take: opts.limit ?? 50,
@@ -34,6 +40,7 @@ export async function listRuns(opts: { db: Db; limit?: number; target?: string }
       _count: { select: { steps: true } },
     },
   });
+  return runs.map((r) => ({ ...r, error: errorTextFor(opts.role, r.error) }));
 }
 
 /** Events after `afterSeq`, in order: what an SSE client that reconnects has missed. */

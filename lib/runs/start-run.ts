@@ -14,7 +14,7 @@ import { appendTimeline, publishTimeline, type TimelineEntry } from "../incident
 import { checkpointOneMissing, enforceCheckpointOne } from "../incidents/checklist";
 import { onRunFinished, onRunStarted, SYSTEM_ACTOR } from "../incidents/lifecycle";
 import type { Redis } from "ioredis";
-import { hasRole, type Actor } from "../auth/roles";
+import { hasRole, principalsOf, type Actor } from "../auth/roles";
 
 export type StartRunResult = { id: string; status: string; isDryRun: boolean; incidentId: string | null };
 
@@ -81,6 +81,7 @@ export async function startRun(opts: {
           isDryRun,
           status: isDryRun ? "succeeded" : "queued",
           requestedBy: actor.label,
+          requestedByIds: principalsOf(actor),
           incidentId: incidentId ?? null,
           finishedAt: isDryRun ? new Date() : null,
           steps: {

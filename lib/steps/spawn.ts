@@ -53,8 +53,11 @@ export async function runProcess(
   const gate = child.stdio[3] as Writable | null;
   try {
     if (child.pid) await ctx.onSpawn?.(child.pid);
+    // Cancelled (or timed out) while the pid was being recorded: the abort listener below is not
+    // attached yet, so the command must not start at all.
+    throwIfAborted(ctx.signal);
   } catch (e) {
-    // Not on record: the command must not start.
+    // Not on record, or no longer wanted: the command must not start.
     if (child.pid) killGroup(child.pid, "SIGKILL");
     throw e;
   }

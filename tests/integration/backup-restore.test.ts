@@ -31,7 +31,15 @@ describe("plan §11.2 backup, §5.2 data rollback and §5.1 restore from backup"
     await demoSql(`INSERT INTO projects (name) VALUES ('added-after-backup')`);
 
     // §5.2: only the named record goes back; the later insert stays.
-    const data = await runToEnd("data-rollback", { backup: made.name, table: "projects", ids: [victim] });
+    // It is high-risk: it waits for a second person's approval, with the records already shown.
+    const dataRun = await startRun("data-rollback", { backup: made.name, table: "projects", ids: [victim] });
+    const held = await waitForRun(dataRun, (r) => r.status === "waiting_approval" || r.status === "failed");
+    expect(held.status, held.error).toBe("waiting_approval");
+    expect(stepByKey(held, "identify-records").status).toBe("succeeded");
+    expect(stepByKey(held, "restore-records").status).toBe("pending");
+    expect((await demoSql(`SELECT name FROM projects WHERE id = $1`, [victim]))[0].name).toBe("CORRUPTED");
+    expect((await api("POST", `/api/runs/${dataRun}/approve`, { comment: "records checked" }, bearer("commander"))).status).toBe(200);
+    const data = await waitForRun(dataRun);
     expect(data.status, data.error).toBe("succeeded");
     expect(stepByKey(data, "restore-records").result.restored).toEqual([String(victim)]);
     expect((await demoSql(`SELECT name FROM projects WHERE id = $1`, [victim]))[0].name).toBe(original.projects[0].name);

@@ -73,6 +73,24 @@ setTimeout(() => process.exit(0), 100);`;
     expect(fs.existsSync(marker)).toBe(false);
   });
 
+  it("never starts a command cancelled while its pid was being recorded", async () => {
+    const marker = `/tmp/backout-gate-cancel-${process.pid}-${Date.now()}`;
+    const ctrl = new AbortController();
+    const ctx = {
+      signal: ctrl.signal,
+      output: () => {},
+      progress: () => {},
+      // The cancel lands while the pid write is in flight (before the abort listener is attached).
+      onSpawn: async () => {
+        ctrl.abort(new StepAbort("cancelled", "cancelled meanwhile"));
+        await new Promise((r) => setTimeout(r, 50));
+      },
+    };
+    await expect(runProcess({ argv: ["sh", "-c", `touch ${marker}`] }, ctx)).rejects.toThrow(/cancelled meanwhile/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
   it("kills the whole process group of a shell step, children included", async () => {
     const ctrl = new AbortController();
     let pid = 0;
@@ -212,6 +230,11 @@ describe("crash safety: kill -9 the worker mid-step", () => {
     expect(res.status).toBe(503);
     expect(res.body.down).toEqual(["worker"]);
     expect(res.body.error).toMatch(/worker/);
+    expect(res.body.error).toMatch(/npm run worker/);
+    // Anonymous callers learn what is down in plain words, nothing more.
+    const anonymous = await api("GET", "/health", undefined, {});
+    expect(anonymous.status).toBe(503);
+    expect(anonymous.body).toEqual({ status: "down", down: ["worker"], checks: { database: { ok: true, ms: expect.any(Number) }, redis: { ok: true, ms: expect.any(Number) }, worker: { ok: false, error: "no worker is alive" } }, error: "down: no worker is alive" });
     startWorker();
     expect(await waitForHealthy(10_000)).toBe(200);
   });

@@ -42,7 +42,7 @@ const VALID: Record<string, Record<string, unknown> | null> = {
   "POST /api/queue/clean-all": null,
   "POST /api/queue/pause-all": null,
   "POST /api/queue/resume-all": null,
-  "POST /api/runs": { runbook: "db-backup", target: STANDBY },
+  "POST /api/runs": { runbook: "db-backup", target: STANDBY, params: {} },
   "POST /api/runs/[id]/approve": { comment: "ok" },
   "POST /api/runs/[id]/cancel": {},
   "POST /api/runs/[id]/reject": { comment: "no" },
@@ -163,6 +163,14 @@ function casesFor(key: RouteKey, method: string, pattern: string, params: string
     kinds.push((c) => {
       c.kind = "nested 5,000 deep";
       c.body = `${JSON.stringify(valid).slice(0, -1)}${Object.keys(valid).length ? "," : ""}"nest":${deep(5000)}}`;
+    });
+    if (leaves(valid).length)
+    kinds.push((c) => {
+      // Objects inside objects, in a field: what the audit walks for secrets must be cut first.
+      const at = pick(leaves(valid));
+      c.kind = `field ${at.join(".")} nested 5,000 deep`;
+      // Spliced in as text: JSON.stringify of a value this deep overflows the test's own stack.
+      c.body = JSON.stringify(setAt(valid, at, "\u0000DEEP")).replace('"\\u0000DEEP"', `${'{"k":'.repeat(5000)}1${"}".repeat(5000)}`);
     });
     kinds.push((c) => {
       c.kind = "prototype keys";

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { api, backoutSql, BASE, bearer, env, signIn, waitForRun } from "./support/api";
+import { api, backoutSql, BASE, bearer, env, readEvents, readSse, signIn, startRun, waitForRun } from "./support/api";
 import { STANDBY } from "./support/env";
 
 // What an outside probe got through, closed: each hole with the request that opened it.
@@ -105,6 +105,35 @@ describe("sign-in", () => {
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(locked.body.error).toMatch(/Too many wrong passwords for this account; try again in \d+ min/);
+  });
+
+  it("counts a guess before checking it: 25 sent at once get exactly 10 answers and 15 refusals; an admin's reset lets the user in", async () => {
+    const r = new Redis(env.REDIS_URL!);
+    for (const k of await r.keys(`${env.BACKOUT_REDIS_PREFIX}:sign-in:*`)) await r.del(k);
+    r.disconnect();
+    const made = await api("POST", "/api/users", { email: "burst@example.com", role: "viewer", password: "the burst password" });
+    const statuses = await Promise.all(Array.from({ length: 25 }, (_, i) => signIn("burst@example.com", `burst guess ${i}`).then((x) => x.status)));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+    expect((await signIn("burst@example.com", "the burst password")).status).toBe(429);
+    const reset = await api("POST", `/api/users/${made.body.id}/reset-password`);
+    expect(reset.status).toBe(200);
+    expect((await signIn("burst@example.com", reset.body.oneTimePassword)).status).toBe(200);
+  });
+
+  it("a signed-in session is no oracle: wrong current passwords when changing it count too", async () => {
+    const r = new Redis(env.REDIS_URL!);
+    for (const k of await r.keys(`${env.BACKOUT_REDIS_PREFIX}:sign-in:*`)) await r.del(k);
+    r.disconnect();
+    const { cookie } = await user("oracle@example.com", "viewer", "the oracle password");
+    const change = (current: string) =>
+      raw("POST", "/api/auth/password", { "content-type": "application/json", origin: BASE, cookie }, JSON.stringify({ current, next: "a brand new password" }));
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await change(`oracle guess ${i}`)).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(400));
+    expect(statuses[10]).toBe(429);
+    // The right one is refused too while it lasts: the guesser cannot tell it apart.
+    expect((await change("the oracle password")).status).toBe(429);
   });
 
   it("and per client address, across accounts", async () => {
@@ -216,12 +245,53 @@ describe("what each role may see of a run's steps", () => {
   });
 });
 
+describe("what each role may read of a run's output, errors and results", () => {
+  it("a viewer reads them without locations, live and after the fact; an engineer reads them as written", async () => {
+    const id = await startRun("db-backup");
+    const isEnd = (evs: any[]) => evs.some((e) => e.type === "run.succeeded" || e.type === "run.failed");
+    const [live, engineerLive] = await Promise.all([readSse(id, { stop: isEnd, timeoutMs: 60_000 }), readSse(id, { stop: isEnd, timeoutMs: 60_000, as: "engineer" })]);
+    const run = await waitForRun(id);
+    expect(run.status, run.error).toBe("succeeded");
+    const dataDir = env.BACKOUT_DATA_DIR!;
+    // The engineer's view has the backup's path (so the viewer's could have had it too).
+    expect(JSON.stringify(engineerLive.events)).toContain(dataDir);
+    expect(JSON.stringify(run.steps[0].result)).toContain(dataDir);
+    const asViewer = (await api("GET", `/api/runs/${id}`, undefined, bearer("viewer"))).body;
+    for (const [what, seen] of [["live events", live.events], ["the run", asViewer], ["replayed events", (await readSse(id, { stop: isEnd })).events]] as const) {
+      const text = JSON.stringify(seen);
+      expect(text, what).not.toContain(dataDir);
+      expect(text, what).not.toMatch(/postgres(ql)?:\/\//);
+    }
+    expect(asViewer.steps[0].result).toMatchObject({ name: run.steps[0].result.name, bytes: run.steps[0].result.bytes });
+    expect(asViewer.steps[0].result).not.toHaveProperty("file");
+    // Every event still reaches the viewer, in order.
+    expect(live.ids).toEqual(engineerLive.ids);
+  });
+});
+
+describe("live streams end with the credential", () => {
+  it("a stream opened with a token closes within seconds of the token's revocation", async () => {
+    const made = await api("POST", "/api/tokens", { name: "watching", role: "viewer" });
+    const headers = { authorization: `Bearer ${made.body.token}` };
+    const started = Date.now();
+    let revokedAt = 0;
+    const watching = readEvents("/api/incidents/events", { stop: () => false, timeoutMs: 30_000, as: headers }).then(() => Date.now());
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await api("DELETE", `/api/tokens/${made.body.id}`)).status).toBe(200);
+    revokedAt = Date.now();
+    const ended = await watching;
+    // STREAM_REAUTH_MS is 1 s in the test stack (30 s by default): closed well before the 30 s timeout.
+    expect(ended - revokedAt, `ended ${ended - started} ms after opening`).toBeLessThan(5_000);
+    expect((await api("GET", "/api/incidents/events", undefined, headers)).status).toBe(401);
+  });
+});
+
 describe("two people for a high-risk approval", () => {
   // A run held at its approval gate, made directly so nothing destructive runs after it.
-  async function heldRun(target: string, runbook: string): Promise<string> {
+  async function heldRun(target: string, runbook: string, by: { label: string; ids: string[] } = { label: "token:test-commander", ids: [] }): Promise<string> {
     const [run] = await backoutSql<{ id: string }>(
-      `INSERT INTO runs (runbook, target, status, "requestedBy", "startedAt") VALUES ($1, $2, 'waiting_approval', 'token:test-commander', now()) RETURNING id`,
-      [runbook, target],
+      `INSERT INTO runs (runbook, target, status, "requestedBy", "requestedByIds", "startedAt") VALUES ($1, $2, 'waiting_approval', $3, $4, now()) RETURNING id`,
+      [runbook, target, by.label, by.ids],
     );
     await backoutSql(
       `INSERT INTO steps ("runId", index, key, name, kind, spec, status, "startedAt") VALUES ($1, 0, 'approve', 'Approve restore', 'approval-gate', '{"kind":"approval-gate","key":"approve","name":"Approve restore","prompt":"Restore?","timeoutMs":3600000}', 'waiting_approval', now())`,
@@ -240,6 +310,30 @@ describe("two people for a high-risk approval", () => {
     const other = await heldRun("demo", "db-restore");
     expect((await api("POST", `/api/runs/${other}/approve`, {}, bearer("admin"))).status).toBe(200);
     expect((await waitForRun(other)).status).toBe("succeeded");
+  });
+
+  it("is the same person by any credential: their session, a token they made, or a token that token made", async () => {
+    const admin = await user("two-credentials@example.com", "admin");
+    const mint = (headers: Record<string, string>, name: string, role: string) => api("POST", "/api/tokens", { name, role }, headers);
+    const own = await mint({ cookie: admin.cookie }, "my-own-admin", "admin");
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+    const second = await mint({ authorization: `Bearer ${own.body.token}` }, "minted-by-my-token", "commander");
+    expect(second.status).toBe(201);
+    // Started with a token of theirs (the principals are what a real start records: checked below).
+    const id = await heldRun("demo", "data-rollback", { label: "token:my-own-admin", ids: [`token:${own.body.id}`, `user:${admin.id}`] });
+    for (const headers of [{ cookie: admin.cookie }, { authorization: `Bearer ${second.body.token}` }] as Record<string, string>[]) {
+      const self = await api("POST", `/api/runs/${id}/approve`, {}, headers);
+      expect(self.status, JSON.stringify(self.body)).toBe(403);
+      expect(self.body.code).toBe("SECOND_PERSON_REQUIRED");
+    }
+    expect((await api("POST", `/api/runs/${id}/reject`, { comment: "someone else's call" }, { cookie: admin.cookie })).status).toBe(200);
+    // A real start records the principals behind the credential used.
+    const dry = await api("POST", "/api/runs", { runbook: "db-backup", dryRun: true }, { authorization: `Bearer ${second.body.token}` });
+    expect(dry.status).toBe(201);
+    const [row] = await backoutSql<{ ids: string[] }>(`SELECT "requestedByIds" AS ids FROM runs WHERE id = $1`, [dry.body.id]);
+    expect(row!.ids).toEqual([`token:${second.body.id}`, `user:${admin.id}`]);
+    // And never shows them.
+    expect((await api("GET", `/api/runs/${dry.body.id}`)).body).not.toHaveProperty("requestedByIds");
   });
 
   it("a target that allows solo approval lets them, and the record says so", async () => {

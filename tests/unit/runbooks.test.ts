@@ -248,7 +248,7 @@ describe("plan §5.2 data rollback (data-rollback)", () => {
   const steps = stepsOf("data-rollback", { backup: BACKUPS[1], table: "scenes", ids: [7, "rec-9"] });
 
   it("identifies the records, backs up, restores them, shows them again", () => {
-    expect(keys(steps)).toEqual(["identify-records", "backup-before-data-rollback", "restore-records", "verify-records"]);
+    expect(keys(steps)).toEqual(["identify-records", "backup-before-data-rollback", "approve", "restore-records", "verify-records"]);
   });
 
   it("restores only the named records of the named table from the chosen backup", () => {

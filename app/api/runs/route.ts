@@ -36,5 +36,5 @@ export const GET = route(
       target: targetName.optional(),
     }),
   },
-  async ({ query }) => ({ runs: await listRuns({ db: db(), limit: query.limit, target: query.target }) }),
+  async ({ query, actor }) => ({ runs: await listRuns({ db: db(), limit: query.limit, target: query.target, role: actor.role }) }),
 );

@@ -8,7 +8,7 @@ export const dataRollback = defineRunbook({
   id: "data-rollback",
   title: "Data rollback of named records",
   planSection: "5.2",
-  summary: "Show the affected records, back up, restore just those records from a backup in one transaction, show them again.",
+  summary: "Show the affected records, back up, approval by a second person, restore just those records from a backup in one transaction, show them again.",
   risk: "high",
   requiredRole: "commander",
   params: (facts, target) =>
@@ -33,6 +33,8 @@ export const dataRollback = defineRunbook({
     return [
       show("identify-records", "Identify affected records"),
       s.backup(target, "before_data_rollback", [params.backup]),
+      // High-risk like a full restore: a second person looks at the records shown above first.
+      { kind: "approval-gate" as const, key: "approve", name: "Approve data rollback", prompt: `Overwrite ${params.ids.length} ${params.table} record(s) with their values in ${params.backup}? Their current values are in the backup just taken.`, timeoutMs: 3_600_000 },
       { kind: "postgres", key: "restore-records", name: `Restore ${params.ids.length} ${params.table} record(s) from ${params.backup}`, action: "restore-records", databaseUrl: target.postgres.url, file: s.backupFile(target, params.backup), table: params.table, ids: params.ids, timeoutMs: 900_000 },
       show("verify-records", "Verify restored records"),
     ];

@@ -144,14 +144,20 @@ export function readSse(runId: string, opts: ReadEventsOptions): Promise<{ event
   return readEvents(`/api/runs/${runId}/events`, opts);
 }
 
-type ReadEventsOptions = { lastEventId?: number; stop: (events: any[]) => boolean; timeoutMs?: number };
+type ReadEventsOptions = {
+  lastEventId?: number;
+  stop: (events: any[]) => boolean;
+  timeoutMs?: number;
+  /** Whose credentials (a role's test token, or raw headers); a viewer's by default. */
+  as?: keyof Tokens | Record<string, string>;
+};
 
 /** Reads an SSE stream (a run's, an incident's timeline) as a viewer until `stop` says enough. */
 export async function readEvents(p: string, opts: ReadEventsOptions): Promise<{ events: any[]; ids: number[] }> {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), opts.timeoutMs ?? 60_000);
   const res = await fetch(`${BASE}${p}`, {
-    headers: { ...bearer("viewer"), ...(opts.lastEventId ? { "last-event-id": String(opts.lastEventId) } : {}) },
+    headers: { ...(typeof opts.as === "object" ? opts.as : bearer(opts.as ?? "viewer")), ...(opts.lastEventId ? { "last-event-id": String(opts.lastEventId) } : {}) },
     signal: ctrl.signal,
   });
   expect(res.headers.get("content-type")).toContain("text/event-stream");

@@ -7,6 +7,7 @@ import { listTimeline } from "@/lib/incidents/timeline";
 import { sequencedEventStream } from "@/lib/events/sse";
 import { incidentEventBus } from "@/lib/events/bus";
 import { SSE_HEADERS, lastEventId } from "@/lib/events/headers";
+import { whileAllowed } from "@/lib/http/while-allowed";
 
 export const dynamic = "force-dynamic";
 
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
 // browser as they are committed; Last-Event-ID replays what a reconnecting one missed.
 export const GET = route(
   { role: "viewer", params: incidentIdParam, query: z.object({ after: z.coerce.number().int().min(0).optional() }) },
-  async ({ req, params, query }) => {
+  async ({ req, params, query, actor }) => {
     if (!(await db().incident.findUnique({ where: { id: params.id }, select: { id: true } })))
       throw new AppError("NOT_FOUND", `Incident ${params.id} not found; GET /api/incidents lists them`);
     const stream = sequencedEventStream({
@@ -22,7 +23,7 @@ export const GET = route(
       key: params.id,
       listAfter: (seq) => listTimeline(db(), params.id, seq),
       afterSeq: lastEventId(req.headers) ?? query.after ?? 0,
-      signal: req.signal,
+      signal: whileAllowed(req, actor.role),
     });
     return new Response(stream, { headers: SSE_HEADERS });
   },

@@ -7,12 +7,16 @@ import { AppError } from "@/lib/errors";
 import { sequencedEventStream } from "@/lib/events/sse";
 import { runEventBus } from "@/lib/events/bus";
 import { listRunEvents } from "@/lib/runs/get-run";
+import type { RunEventRecord } from "@/lib/runs/events";
+import { hasRole } from "@/lib/auth/roles";
+import { runEventFor } from "@/lib/auth/visibility";
+import { whileAllowed } from "@/lib/http/while-allowed";
 
 export const dynamic = "force-dynamic";
 
 export const GET = route(
   { role: "viewer", params: runIdParam, query: z.object({ after: z.coerce.number().int().min(0).optional() }) },
-  async ({ req, params, query }) => {
+  async ({ req, params, query, actor }) => {
     // 404 before opening a stream.
     if (!(await db().run.findUnique({ where: { id: params.id }, select: { id: true } })))
       throw new AppError("NOT_FOUND", `Run ${params.id} not found; GET /api/runs lists recent runs`);
@@ -22,7 +26,9 @@ export const GET = route(
       key: params.id,
       listAfter: (seq) => listRunEvents({ db: db(), runId: params.id, afterSeq: seq }),
       afterSeq,
-      signal: req.signal,
+      signal: whileAllowed(req, actor.role),
+      // Viewers read output, errors and results masked; the shared frame is for those who read all.
+      ...(hasRole(actor.role, "engineer") ? {} : { map: (e: RunEventRecord) => runEventFor(actor.role, e) }),
     });
     return new Response(stream, { headers: SSE_HEADERS });
   },
