@@ -6,6 +6,17 @@ const HEARTBEAT_MS = 15_000;
 const REPLAY_PAGE_MIN = 1000;
 const enc = new TextEncoder();
 
+// A mapped view's frame per event, built once per web process and shared by every stream with the
+// same map (1,000 viewers of one run: one masking and one encoding per event, not 1,000).
+const mappedFrames = new WeakMap<object, WeakMap<object, Uint8Array>>();
+function mappedFrame<T extends Sequenced>(map: (e: T) => T, e: T): Uint8Array {
+  let byEvent = mappedFrames.get(map);
+  if (!byEvent) mappedFrames.set(map, (byEvent = new WeakMap()));
+  let frame = byEvent.get(e);
+  if (!frame) byEvent.set(e, (frame = sseFrame([map(e)])));
+  return frame;
+}
+
 /**
  * A stream's events (a run's, an incident's timeline) as Server-Sent Events. Each event's id is
  * its sequence in the stream. A client that reconnects with Last-Event-ID first gets exactly the
@@ -18,7 +29,11 @@ export function sequencedEventStream<T extends Sequenced>(opts: {
   listAfter: (seq: number) => Promise<T[]>;
   afterSeq: number;
   signal: AbortSignal;
-  /** What this viewer may read of each event (lib/auth/visibility.ts); without it, events go out as recorded. */
+  /**
+   * What this viewer may read of each event (lib/auth/visibility.ts); without it, events go out as
+   * recorded. Pass one function per view (module-level), not a new closure per request: frames are
+   * cached per map and event.
+   */
   map?: (e: T) => T;
 }): ReadableStream<Uint8Array> {
   const { bus, key, listAfter, signal, map } = opts;
@@ -36,7 +51,7 @@ export function sequencedEventStream<T extends Sequenced>(opts: {
       }
       const send = (e: T) => {
         if (closed || e.seq <= lastSent) return;
-        controller.enqueue(sseFrame([map ? map(e) : e]));
+        controller.enqueue(map ? mappedFrame(map, e) : sseFrame([e]));
         lastSent = e.seq;
       };
       const cleanup = () => {

@@ -22,7 +22,7 @@ export async function decideGate(opts: {
   const { db, redis, runId, decision } = opts;
   const by = opts.by ?? "api";
   const { events, timeline } = await db.$transaction(async (tx) => {
-    const [run] = await tx.$queryRawUnsafe<{ status: string; incidentId: string | null; runbook: string; target: string; requestedBy: string; requestedByIds: string[] }[]>(
+    const [run] = await tx.$queryRawUnsafe<{ status: string; incidentId: string | null; runbook: string; target: string; requestedBy: string; requestedByIds: string[] | null }[]>(
       `SELECT status, "incidentId", runbook, target, "requestedBy", "requestedByIds" FROM runs WHERE id = $1::uuid FOR UPDATE`,
       runId,
     );
@@ -31,7 +31,7 @@ export async function decideGate(opts: {
     // unless the target allows it (a one-person team), and then it is said so on the record.
     const isHighRisk = findRunbook(run.runbook)?.risk === "high";
     // The same person whichever credential they use: their session, or a token they made.
-    const isSelf = run.requestedBy === by || (opts.byIds ?? []).some((p) => run.requestedByIds.includes(p));
+    const isSelf = run.requestedBy === by || (opts.byIds ?? []).some((p) => (run.requestedByIds ?? []).includes(p));
     const allowsSolo = loadTargets().targets.find((t) => t.name === run.target)?.allowSoloApproval === true;
     if (decision === "approved" && isHighRisk && isSelf && !allowsSolo)
       throw new AppError(

@@ -14,6 +14,9 @@ import { whileAllowed } from "@/lib/http/while-allowed";
 
 export const dynamic = "force-dynamic";
 
+// One function for the viewer's view, so every viewer's stream shares its frames (lib/events/sse.ts).
+const asViewer = (e: RunEventRecord) => runEventFor("viewer", e);
+
 export const GET = route(
   { role: "viewer", params: runIdParam, query: z.object({ after: z.coerce.number().int().min(0).optional() }) },
   async ({ req, params, query, actor }) => {
@@ -28,7 +31,7 @@ export const GET = route(
       afterSeq,
       signal: whileAllowed(req, actor.role),
       // Viewers read output, errors and results masked; the shared frame is for those who read all.
-      ...(hasRole(actor.role, "engineer") ? {} : { map: (e: RunEventRecord) => runEventFor(actor.role, e) }),
+      ...(hasRole(actor.role, "engineer") ? {} : { map: asViewer }),
     });
     return new Response(stream, { headers: SSE_HEADERS });
   },
