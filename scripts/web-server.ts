@@ -1,6 +1,7 @@
 // The web process: Next.js behind one node:http server, so the public status page's reads (its JSON,
 // feed, live stream and cached HTML) are answered from the shared snapshot before Next's request
-// pipeline, which costs a few milliseconds a request (measured in bench 5). Everything else is Next.
+// pipeline, which costs a few milliseconds a request (measured in bench 5), and the console's live
+// streams are written to each socket directly (lib/events/fast-stream.ts, bench 2). Everything else is Next.
 //   node --conditions=react-server --import tsx scripts/web-server.ts <port> <host>
 import crypto from "node:crypto";
 import http from "node:http";
@@ -8,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import { PublicFastPath } from "../lib/public/fast-path";
+import { handleStream } from "../lib/events/fast-stream";
 import { publicUrl } from "../lib/env";
 import { wellFormedPath } from "../lib/http/well-formed-path";
 import type { Socket } from "node:net";
@@ -57,6 +59,7 @@ const server = http.createServer((req, res) => {
   const csp = contentSecurityPolicy(nonce);
   res.setHeader("Content-Security-Policy", csp);
   if (fast.handle(req, res)) return;
+  if (handleStream(req, res)) return;
   // Next reads the nonce from the request's policy and puts it on every script it renders.
   req.headers["content-security-policy"] = csp;
   void handle(req, res);

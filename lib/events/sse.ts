@@ -17,13 +17,18 @@ function mappedFrame<T extends Sequenced>(map: (e: T) => T, e: T): Uint8Array {
   return frame;
 }
 
-/**
- * A stream's events (a run's, an incident's timeline) as Server-Sent Events. Each event's id is
- * its sequence in the stream. A client that reconnects with Last-Event-ID first gets exactly the
- * events it missed (from Postgres, via `listAfter`), then the live tail; sequence numbers make
- * sure nothing is sent twice or skipped.
- */
-export function sequencedEventStream<T extends Sequenced>(opts: {
+/** Where a followed stream's bytes go: a web ReadableStream (Next's routes) or a node response (the web server's own path). */
+export type Sink = {
+  write(chunk: Uint8Array): void;
+  /**
+   * True while the client has not taken what was already written (its socket's buffer is full):
+   * live events are then held back, not queued without end, and read from Postgres once it has.
+   */
+  isBehind(): boolean;
+  close(): void;
+};
+
+type FollowOptions<T extends Sequenced> = {
   bus: EventBus<T>;
   key: string;
   listAfter: (seq: number) => Promise<T[]>;
@@ -35,93 +40,146 @@ export function sequencedEventStream<T extends Sequenced>(opts: {
    * cached per map and event.
    */
   map?: (e: T) => T;
-}): ReadableStream<Uint8Array> {
-  const { bus, key, listAfter, signal, map } = opts;
-  let lastSent = opts.afterSeq;
-  let unsubscribe: (() => void) | undefined;
-  let heartbeat: NodeJS.Timeout | undefined;
-  let closed = false;
+};
 
+/**
+ * Follows one stream (a run's events, an incident's timeline) into a sink as Server-Sent Events.
+ * Each event's id is its sequence in the stream. A client that reconnects with Last-Event-ID first
+ * gets exactly the events it missed (from Postgres, via `listAfter`), then the live tail; sequence
+ * numbers make sure nothing is sent twice or skipped. A client that falls behind (`sink.isBehind`)
+ * is sent nothing more until `resume()` (its socket drained), then caught up from Postgres: slow,
+ * never lossy.
+ */
+export function followSequenced<T extends Sequenced>(opts: FollowOptions<T> & { sink: Sink }): { ready: Promise<void>; resume: () => void; stop: () => void } {
+  const { bus, key, listAfter, signal, map, sink } = opts;
+  let lastSent = opts.afterSeq;
+  let closed = false;
+  // Something was held back while the client was behind: read it from Postgres on resume.
+  let isHeldBack = false;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let unsubscribe: (() => void) | undefined;
+  const frameOf = (e: T) => (map ? mappedFrame(map, e) : sseFrame([e]));
+
+  const stop = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    unsubscribe?.();
+    sink.close();
+  };
+  if (signal.aborted) {
+    stop();
+    return { ready: Promise.resolve(), resume: () => {}, stop };
+  }
+  /** False when the client is behind: the event (and all after it) waits in Postgres. */
+  const send = (e: T): boolean => {
+    if (closed || e.seq <= lastSent) return true;
+    if (sink.isBehind()) {
+      isHeldBack = true;
+      return false;
+    }
+    sink.write(frameOf(e));
+    lastSent = e.seq;
+    return true;
+  };
+  // Live events that arrive while we read Postgres wait here, then go out in order.
+  let buffer: T[] | null = [];
+  let replaying: Promise<void> = Promise.resolve();
+  const replay = async (): Promise<void> => {
+    buffer ??= [];
+    // Page through long histories (a build's output can be tens of thousands of lines).
+    for (;;) {
+      const missed = await listAfter(lastSent);
+      const before = lastSent;
+      let isAllSent = true;
+      for (const e of missed) if (!(isAllSent = send(e))) break;
+      // A short page is the end: no second query for the common case.
+      if (!isAllSent || closed || missed.length < REPLAY_PAGE_MIN || lastSent === before) break;
+    }
+    const held = buffer;
+    buffer = null;
+    // Behind: what was held is in Postgres too, and is read again on resume.
+    if (isHeldBack) return;
+    held.sort((a, b) => a.seq - b.seq);
+    for (const e of held) {
+      // A gap means a live event was published before an earlier one reached us: read again.
+      if (e.seq > lastSent + 1) {
+        buffer = [];
+        return replay();
+      }
+      if (!send(e)) return;
+    }
+  };
+  const schedule = () => {
+    replaying = replaying.then(replay).catch(stop);
+  };
+  unsubscribe = bus.subscribe(key, {
+    onEvents: (events, frame) => {
+      const first = events[0]!;
+      const last = events[events.length - 1]!;
+      if (buffer) buffer.push(...events);
+      else if (closed || isHeldBack || last.seq <= lastSent) return;
+      else if (first.seq === lastSent + 1 && !map) {
+        // The common case: the next events in order, sent as the frame built once for everyone.
+        if (sink.isBehind()) isHeldBack = true;
+        else {
+          sink.write(frame);
+          lastSent = last.seq;
+        }
+      } else if (first.seq <= lastSent + 1) for (const e of events) send(e);
+      else {
+        buffer = [...events];
+        schedule();
+      }
+    },
+    onResync: schedule,
+  });
+  signal.addEventListener("abort", stop, { once: true });
+  sink.write(enc.encode(`retry: 2000\n: connected\n\n`));
+  heartbeat = setInterval(() => {
+    if (!closed && !sink.isBehind()) sink.write(enc.encode(`: heartbeat\n\n`));
+  }, HEARTBEAT_MS);
+  heartbeat.unref?.();
+  replaying = replay().catch(stop);
+  return {
+    ready: replaying,
+    resume: () => {
+      if (closed || !isHeldBack) return;
+      isHeldBack = false;
+      schedule();
+    },
+    stop,
+  };
+}
+
+/** followSequenced as a web ReadableStream, for Next's route handlers. */
+export function sequencedEventStream<T extends Sequenced>(opts: FollowOptions<T>): ReadableStream<Uint8Array> {
+  let follower: ReturnType<typeof followSequenced<T>> | undefined;
   return new ReadableStream<Uint8Array>({
     async start(controller) {
-      if (signal.aborted) {
-        closed = true;
-        controller.close();
-        return;
-      }
-      const send = (e: T) => {
-        if (closed || e.seq <= lastSent) return;
-        controller.enqueue(map ? mappedFrame(map, e) : sseFrame([e]));
-        lastSent = e.seq;
-      };
-      const cleanup = () => {
-        if (closed) return;
-        closed = true;
-        clearInterval(heartbeat);
-        unsubscribe?.();
-        try {
-          controller.close();
-        } catch {
-          /* already closed */
-        }
-      };
-      // Live events that arrive while we read Postgres wait here, then go out in order.
-      let buffer: T[] | null = [];
-      let replaying: Promise<void> = Promise.resolve();
-      const replay = async () => {
-        buffer ??= [];
-        // Page through long histories (a build's output can be tens of thousands of lines).
-        for (;;) {
-          const missed = await listAfter(lastSent);
-          const before = lastSent;
-          for (const e of missed) send(e);
-          // A short page is the end: no second query for the common case.
-          if (missed.length < REPLAY_PAGE_MIN || lastSent === before || closed) break;
-        }
-        const held = buffer;
-        buffer = null;
-        held.sort((a, b) => a.seq - b.seq);
-        for (const e of held) {
-          // A gap means a live event was published before an earlier one reached us: read again.
-          if (e.seq > lastSent + 1) {
-            buffer = [];
-            return replay();
-          }
-          send(e);
-        }
-      };
-      unsubscribe = bus.subscribe(key, {
-        onEvents: (events, frame) => {
-          const first = events[0]!;
-          const last = events[events.length - 1]!;
-          if (buffer) buffer.push(...events);
-          else if (closed || last.seq <= lastSent) return;
-          else if (first.seq === lastSent + 1 && !map) {
-            // The common case: the next events in order, sent as the frame built once for everyone.
-            controller.enqueue(frame);
-            lastSent = last.seq;
-          } else if (first.seq <= lastSent + 1) for (const e of events) send(e);
-          else {
-            buffer = [...events];
-            replaying = replaying.then(replay).catch(cleanup);
-          }
-        },
-        onResync: () => {
-          replaying = replaying.then(replay).catch(cleanup);
+      let isClosed = false;
+      follower = followSequenced({
+        ...opts,
+        sink: {
+          write: (chunk) => {
+            if (!isClosed) controller.enqueue(chunk);
+          },
+          isBehind: () => false,
+          close: () => {
+            if (isClosed) return;
+            isClosed = true;
+            try {
+              controller.close();
+            } catch {
+              /* already closed */
+            }
+          },
         },
       });
-      signal.addEventListener("abort", cleanup, { once: true });
-      controller.enqueue(enc.encode(`retry: 2000\n: connected\n\n`));
-      heartbeat = setInterval(() => {
-        if (!closed) controller.enqueue(enc.encode(`: heartbeat\n\n`));
-      }, HEARTBEAT_MS);
-      replaying = replay().catch(cleanup);
-      await replaying;
+      await follower.ready;
     },
     cancel() {
-      closed = true;
-      clearInterval(heartbeat);
-      unsubscribe?.();
+      follower?.stop();
     },
   });
 }

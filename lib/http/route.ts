@@ -1,18 +1,18 @@
 import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
-import { ZodError, type ZodType } from "zod";
-import { AppError, describeIssues, zodIssues } from "../errors";
-import { TargetsConfigError } from "../targets/load-targets";
-import { log } from "../log";
+import type { ZodType } from "zod";
+import { AppError } from "../errors";
 import { db } from "../db/client";
 import { authenticate } from "../auth/authenticate";
 import { hasRole, type Actor, type Role } from "../auth/roles";
-import { recordAudit, sliceWhole } from "../audit";
+import { recordAudit } from "../audit";
 import { redis } from "../redis";
 import { recordIncidentAction } from "../incidents/timeline";
 import { isUuid, targetOfRequest } from "../targets/of-request";
 import type { Target } from "../targets/schema";
 import { crossSiteRefusal } from "./same-origin";
+import { errorAnswer, parseOr400 } from "./error-body";
+import { assertAllowed } from "./authorize";
 import { SESSION_COOKIE } from "../auth/sessions";
 
 
@@ -24,27 +24,9 @@ export function json(body: unknown, status = 200, headers?: Record<string, strin
   return NextResponse.json(body, { status, headers });
 }
 
-// A refusal says why without repeating what was sent at length: no request makes a larger answer.
-const capped = (s: string, max: number) => (s.length > max ? `${sliceWhole(s, max)}… (${s.length} characters)` : s);
-
 export function errorResponse(e: unknown): NextResponse {
-  if (e instanceof AppError)
-    return json(
-      {
-        error: capped(e.message, 1000),
-        ...(e.issues ? { issues: e.issues.slice(0, 50).map((i) => ({ path: capped(i.path, 200), message: capped(i.message, 300) })) } : {}),
-        ...(e.details ?? {}),
-      },
-      e.status,
-      e.headers,
-    );
-  if (e instanceof ZodError) {
-    const issues = zodIssues(e).slice(0, 50).map((i) => ({ path: capped(i.path, 200), message: capped(i.message, 300) }));
-    return json({ error: capped(`Invalid request: ${describeIssues(issues)}`, 1000), issues }, 400);
-  }
-  if (e instanceof TargetsConfigError) return json({ error: e.message }, 500);
-  log.error({ err: e }, "unhandled error in route");
-  return json({ error: "Internal error; the server log has the details" }, 500);
+  const answer = errorAnswer(e);
+  return json(answer.body, answer.status, answer.headers);
 }
 
 /**
@@ -85,16 +67,7 @@ export function route<
       // Cookie-borne changes only from Backout's own pages (CSRF); sign-in and sign-out included.
       const refusal = crossSiteRefusal(req, { hasSessionCookie: !!req.cookies.get(SESSION_COOKIE)?.value, isPublicRoute: opts.role === "public" });
       if (refusal) throw new AppError("FORBIDDEN", refusal, { details: { code: "CROSS_SITE_REFUSED" } });
-      if (opts.role !== "public") {
-        if (!state.actor)
-          throw new AppError("UNAUTHORIZED", "Sign in first, or send an API token: -H \"Authorization: Bearer $BACKOUT_TOKEN\" (an admin creates tokens under Settings → API tokens)");
-        if (!hasRole(state.actor.role, opts.role as Role))
-          throw new AppError("FORBIDDEN", `This needs the ${opts.role} role; you are ${state.actor.role} (${state.actor.label}). Ask an admin for the role, or a commander to do it.`);
-        if (state.actor.kind === "user" && state.actor.mustChangePassword && opts.pendingPassword !== "allow")
-          throw new AppError("FORBIDDEN", "Change your one-time password first: open /change-password, or POST /api/auth/password with {\"current\", \"next\"}", {
-            details: { code: "PASSWORD_CHANGE_REQUIRED" },
-          });
-      }
+      if (opts.role !== "public") assertAllowed(state.actor, opts.role as Role, { pendingPassword: opts.pendingPassword });
       const rawParams = ctx?.params ? await ctx.params : {};
       const params = opts.params ? parseOr400(opts.params, rawParams, "") : (rawParams as P);
       const query = opts.query ? parseOr400(opts.query, Object.fromEntries(req.nextUrl.searchParams), "query") : ({} as Q);
@@ -195,9 +168,3 @@ async function readBody(req: NextRequest, max: number): Promise<string> {
 // Never throws: a malformed id is for the handler to refuse; the audit entry is written regardless.
 const incidentOf = (v: unknown): string | null => (isUuid(v) ? v : null);
 
-function parseOr400<T>(schema: ZodType<T>, value: unknown, prefix: string): T {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  const issues = zodIssues(r.error, prefix);
-  throw new AppError("BAD_REQUEST", `Invalid request: ${describeIssues(issues)}`, { issues });
-}

@@ -1,0 +1,57 @@
+import "server-only";
+import { db } from "../db/client";
+import { AppError } from "../errors";
+import { hasRole, type Actor } from "../auth/roles";
+import { runEventFor } from "../auth/visibility";
+import { listRunEvents } from "../runs/get-run";
+import type { RunEventRecord } from "../runs/events";
+import { listTimeline, type TimelineEntry } from "../incidents/timeline";
+import { listSamples, type SampleRecord } from "../metrics/store";
+import { getTarget } from "../targets/load-targets";
+import { incidentEventBus, metricsBus, runEventBus, type EventBus, type Sequenced } from "./bus";
+
+/**
+ * The live streams a signed-in viewer follows, defined once: Next's route handlers and the web
+ * server's own stream path (lib/events/fast-stream.ts) both open them from here.
+ */
+export type StreamDefinition<T extends Sequenced> = {
+  bus: EventBus<T>;
+  key: string;
+  listAfter: (seq: number) => Promise<T[]>;
+  afterSeq: number;
+  map?: (e: T) => T;
+};
+
+// One function for the viewer's view, so every viewer's stream shares its frames (lib/events/sse.ts).
+const runEventAsViewer = (e: RunEventRecord) => runEventFor("viewer", e);
+
+/** A run's events; viewers read output, errors and results masked. 404 before any stream opens. */
+export async function runStream(actor: Actor, runId: string, afterSeq: number): Promise<StreamDefinition<RunEventRecord>> {
+  if (!(await db().run.findUnique({ where: { id: runId }, select: { id: true } })))
+    throw new AppError("NOT_FOUND", `Run ${runId} not found; GET /api/runs lists recent runs`);
+  return {
+    bus: runEventBus(),
+    key: runId,
+    listAfter: (seq) => listRunEvents({ db: db(), runId, afterSeq: seq }),
+    afterSeq,
+    ...(hasRole(actor.role, "engineer") ? {} : { map: runEventAsViewer }),
+  };
+}
+
+/** An incident's timeline: ticks, severity and status changes and runs, as they are committed. */
+export async function incidentStream(incidentId: string, afterSeq: number): Promise<StreamDefinition<TimelineEntry>> {
+  if (!(await db().incident.findUnique({ where: { id: incidentId }, select: { id: true } })))
+    throw new AppError("NOT_FOUND", `Incident ${incidentId} not found; GET /api/incidents lists them`);
+  return { bus: incidentEventBus(), key: incidentId, listAfter: (seq) => listTimeline(db(), incidentId, seq), afterSeq };
+}
+
+/** A target's metric samples; the id is the sample's id. A fresh viewer gets the last 30 minutes for its chart. */
+export function metricsStream(targetName: string | undefined, afterSeq: number): StreamDefinition<SampleRecord> {
+  const target = getTarget(targetName);
+  return {
+    bus: metricsBus(),
+    key: target.name,
+    listAfter: (seq) => listSamples(db(), target.name, seq ? { afterId: seq } : {}),
+    afterSeq,
+  };
+}
