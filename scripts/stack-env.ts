@@ -35,9 +35,11 @@ export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.Pr
     DEMO_REDIS_URL: `${redisBaseFor}/${p.demoRedisDb}`,
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production",
-    ...(mode === "dev" ? {} : { WORKER_LOCK_MS: "3000", LOG_LEVEL: "warn", SAMPLE_INTERVAL_MS: "1000", STREAM_REAUTH_MS: "1000" }),
+    ...(mode === "dev" ? {} : { WORKER_LOCK_MS: "3000", LOG_LEVEL: "warn", SAMPLE_INTERVAL_MS: "1000" }),
     // The browser tier watches an update reminder appear: 15 s instead of the plan's 15 minutes.
     ...(mode === "e2e" ? { UPDATE_REMINDER_MINUTES: "0.25", REMINDER_CHECK_MS: "1000" } : {}),
+    // The tests watch a revoked token's stream close; the bench keeps the production pace (30 s).
+    ...(mode === "test" || mode === "e2e" ? { STREAM_REAUTH_MS: "1000" } : {}),
   };
   // In dev, explicit DATABASE_URL / REDIS_URL / PORT from the caller win.
   if (mode === "dev") for (const k of ["DATABASE_URL", "REDIS_URL", "PORT", "DEMO_PORT", "DEMO_INBOX_PORT", "DEMO_DATABASE_URL", "DEMO_REDIS_URL"]) if (base[k]) env[k] = base[k]!;

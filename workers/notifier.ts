@@ -70,6 +70,8 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, "notifier stopping");
+  // With Redis or Postgres gone, closing waits for ever: stop anyway (what was running is recovered).
+  setTimeout(() => process.exit(0), 15_000).unref();
   clearInterval(timer);
   await Promise.race([worker.close(), new Promise((r) => setTimeout(r, 10_000))]);
   await Promise.allSettled([redis.quit(), queue.close(), db.$disconnect()]);

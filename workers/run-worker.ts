@@ -93,6 +93,8 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
+  // With Redis or Postgres gone, closing waits for ever: stop anyway (what was running is recovered).
+  setTimeout(() => process.exit(0), 15_000).unref();
   log.info({ signal, running: [...running.keys()] }, "worker stopping");
   clearInterval(heartbeatTimer);
   clearInterval(reconcileTimer);

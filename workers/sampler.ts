@@ -32,6 +32,8 @@ async function sampleAll() {
 
 async function shutdown() {
   stopping = true;
+  // With Redis or Postgres gone, closing waits for ever: stop anyway (what was running is recovered).
+  setTimeout(() => process.exit(0), 15_000).unref();
   await Promise.allSettled([redis.quit(), db.$disconnect()]);
   process.exit(0);
 }

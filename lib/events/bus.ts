@@ -15,6 +15,7 @@ export type Sequenced = { seq: number; type: string };
 export type Listener<T extends Sequenced> = { onEvents: (events: T[], frame: Uint8Array) => void; onResync: () => void };
 
 const enc = new TextEncoder();
+const BATCH_MS = 50;
 const frameText = (e: Sequenced) => `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
 export function sseFrame(events: Sequenced[]): Uint8Array {
   return enc.encode(events.map(frameText).join(""));
@@ -46,10 +47,9 @@ export class EventBus<T extends Sequenced> {
         return;
       }
       for (const w of this.watchers) w(events);
-      const set = events[0] && this.listeners.get(this.keyOf(events[0]));
-      if (!set) return;
-      const frame = sseFrame(events);
-      for (const l of set) l.onEvents(events, frame);
+      const key = events[0] && this.keyOf(events[0]);
+      if (!key || !this.listeners.has(key)) return;
+      this.queue(key, events);
     });
     this.sub.on("ready", () => {
       if (this.wasReady) {
@@ -59,6 +59,43 @@ export class EventBus<T extends Sequenced> {
       this.wasReady = true;
     });
     this.sub.on("error", () => {});
+  }
+
+  // Fan-out in batches: a stream's events that arrive within BATCH_MS of its last fan-out go to every
+  // viewer together, as one write per connection (bench 2: at 100 events a second, writes to 1,000
+  // sockets, not the events, are the cost). An event after a quiet spell goes out at once.
+  private pending = new Map<string, T[][]>();
+  private lastFanOut = new Map<string, number>();
+  private timers = new Map<string, NodeJS.Timeout | "soon">();
+
+  private queue(key: string, events: T[]): void {
+    let batches = this.pending.get(key);
+    if (!batches) this.pending.set(key, (batches = []));
+    const last = batches.at(-1);
+    // Only consecutive events share a frame: a listener takes a frame's events as one run of seqs.
+    if (last && last.at(-1)!.seq + 1 === events[0]!.seq) last.push(...events);
+    else batches.push([...events]);
+    if (this.timers.has(key)) return;
+    const wait = (this.lastFanOut.get(key) ?? 0) + BATCH_MS - Date.now();
+    if (wait <= 0) {
+      // Messages read from the same socket read go out together.
+      this.timers.set(key, "soon");
+      setImmediate(() => this.fanOut(key));
+    } else this.timers.set(key, setTimeout(() => this.fanOut(key), wait));
+  }
+
+  private fanOut(key: string): void {
+    this.timers.delete(key);
+    const batches = this.pending.get(key) ?? [];
+    this.pending.delete(key);
+    this.lastFanOut.set(key, Date.now());
+    if (this.lastFanOut.size > 10_000) this.lastFanOut.clear();
+    const set = this.listeners.get(key);
+    if (!set) return;
+    for (const events of batches) {
+      const frame = sseFrame(events);
+      for (const l of set) l.onEvents(events, frame);
+    }
   }
 
   /** Every message, whatever its key; an empty list when the subscription came back after a drop. */

@@ -17,6 +17,26 @@ function mappedFrame<T extends Sequenced>(map: (e: T) => T, e: T): Uint8Array {
   return frame;
 }
 
+// The same for a batch of events the bus hands to every stream at once: one write per viewer.
+const mappedBatches = new WeakMap<object, WeakMap<object, Uint8Array>>();
+function mappedBatchFrame<T extends Sequenced>(map: (e: T) => T, events: T[]): Uint8Array {
+  if (events.length === 1) return mappedFrame(map, events[0]!);
+  let byBatch = mappedBatches.get(map);
+  if (!byBatch) mappedBatches.set(map, (byBatch = new WeakMap()));
+  let frame = byBatch.get(events);
+  if (!frame) {
+    const parts = events.map((e) => mappedFrame(map, e));
+    frame = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      frame.set(p, at);
+      at += p.length;
+    }
+    byBatch.set(events, frame);
+  }
+  return frame;
+}
+
 /** Where a followed stream's bytes go: a web ReadableStream (Next's routes) or a node response (the web server's own path). */
 export type Sink = {
   write(chunk: Uint8Array): void;
@@ -119,11 +139,12 @@ export function followSequenced<T extends Sequenced>(opts: FollowOptions<T> & { 
       const last = events[events.length - 1]!;
       if (buffer) buffer.push(...events);
       else if (closed || isHeldBack || last.seq <= lastSent) return;
-      else if (first.seq === lastSent + 1 && !map) {
-        // The common case: the next events in order, sent as the frame built once for everyone.
+      else if (first.seq === lastSent + 1) {
+        // The common case: the next events in order, sent as the frame built once for everyone
+        // (for everyone with this view).
         if (sink.isBehind()) isHeldBack = true;
         else {
-          sink.write(frame);
+          sink.write(map ? mappedBatchFrame(map, events) : frame);
           lastSent = last.seq;
         }
       } else if (first.seq <= lastSent + 1) for (const e of events) send(e);

@@ -22,6 +22,21 @@ export type StreamDefinition<T extends Sequenced> = {
   map?: (e: T) => T;
 };
 
+/**
+ * One read for many readers: viewers who (re)connect together (a crowd opening a run, every browser
+ * after a web restart) ask for the same events after the same sequence; they share one query, and
+ * so the same event objects (whose frames lib/events/sse.ts then builds once).
+ */
+const inFlight = new Map<string, Promise<unknown[]>>();
+function shared<T>(key: string, read: () => Promise<T[]>): Promise<T[]> {
+  let p = inFlight.get(key) as Promise<T[]> | undefined;
+  if (!p) {
+    p = read().finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+  }
+  return p;
+}
+
 // One function for the viewer's view, so every viewer's stream shares its frames (lib/events/sse.ts).
 const runEventAsViewer = (e: RunEventRecord) => runEventFor("viewer", e);
 
@@ -32,7 +47,7 @@ export async function runStream(actor: Actor, runId: string, afterSeq: number): 
   return {
     bus: runEventBus(),
     key: runId,
-    listAfter: (seq) => listRunEvents({ db: db(), runId, afterSeq: seq }),
+    listAfter: (seq) => shared(`run:${runId}:${seq}`, () => listRunEvents({ db: db(), runId, afterSeq: seq })),
     afterSeq,
     ...(hasRole(actor.role, "engineer") ? {} : { map: runEventAsViewer }),
   };
@@ -42,7 +57,7 @@ export async function runStream(actor: Actor, runId: string, afterSeq: number): 
 export async function incidentStream(incidentId: string, afterSeq: number): Promise<StreamDefinition<TimelineEntry>> {
   if (!(await db().incident.findUnique({ where: { id: incidentId }, select: { id: true } })))
     throw new AppError("NOT_FOUND", `Incident ${incidentId} not found; GET /api/incidents lists them`);
-  return { bus: incidentEventBus(), key: incidentId, listAfter: (seq) => listTimeline(db(), incidentId, seq), afterSeq };
+  return { bus: incidentEventBus(), key: incidentId, listAfter: (seq) => shared(`incident:${incidentId}:${seq}`, () => listTimeline(db(), incidentId, seq)), afterSeq };
 }
 
 /** A target's metric samples; the id is the sample's id. A fresh viewer gets the last 30 minutes for its chart. */
@@ -51,7 +66,7 @@ export function metricsStream(targetName: string | undefined, afterSeq: number):
   return {
     bus: metricsBus(),
     key: target.name,
-    listAfter: (seq) => listSamples(db(), target.name, seq ? { afterId: seq } : {}),
+    listAfter: (seq) => shared(`metrics:${target.name}:${seq}`, () => listSamples(db(), target.name, seq ? { afterId: seq } : {})),
     afterSeq,
   };
 }

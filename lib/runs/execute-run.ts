@@ -73,6 +73,19 @@ class OutputWriter {
     else this.timer ??= setTimeout(() => void this.flush(), 40);
   }
 
+  /**
+   * The lines not yet written, taken to go out with the step's next transition (one statement
+   * instead of two: the engine's per-step cost), after every write already under way.
+   */
+  async take(): Promise<RunEventInput[]> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain;
+    const batch = this.pending;
+    this.pending = [];
+    return batch;
+  }
+
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -316,8 +329,9 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
       let failure: string;
       try {
         const result = await executeStep(spec, ctx);
-        await writer.flush();
+        // The step's last lines are recorded with its end, in the same statement and in order.
         await moveFn("step succeeded", { stepId, status: "succeeded", isFinish: true, result: result ?? {} }, [
+          ...(await writer.take()),
           { type: "step.succeeded", stepIndex: at, data: { ms: Date.now() - started, result: result ?? {} } },
         ]);
         return "ok";

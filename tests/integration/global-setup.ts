@@ -23,9 +23,18 @@ export default async function setup(_project: TestProject) {
 
   const logDir = path.join(env.BACKOUT_DATA_DIR!, "logs");
   fs.mkdirSync(logDir, { recursive: true });
-  const { web, worker, sampler, notifier } = startBackout(env, { logDir });
+  const { web, worker, sampler, notifier, all } = startBackout(env, { logDir });
   fs.writeFileSync(WORKER_PID_FILE(env), String(worker.child.pid));
-  await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 60_000 });
+  try {
+    await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 60_000 });
+  } catch (e) {
+    // No teardown runs when setup fails: stop what was started, or a stale worker outlives the
+    // run and takes the next run's work (with the code it was started with).
+    await Promise.allSettled(all.map((p) => p.stop()));
+    await stopDemo(demo).catch(() => {});
+    await services.stop();
+    throw new Error(`${(e as Error).message}; see ${logDir}/web.log`);
+  }
 
   return async () => {
     await web.stop();

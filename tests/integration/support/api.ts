@@ -156,7 +156,7 @@ type ReadEventsOptions = {
 export async function readEvents(p: string, opts: ReadEventsOptions): Promise<{ events: any[]; ids: number[] }> {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), opts.timeoutMs ?? 60_000);
-  const res = await fetch(`${BASE}${p}`, {
+  const res = await fetch(p.startsWith("http") ? p : `${BASE}${p}`, {
     headers: { ...(typeof opts.as === "object" ? opts.as : bearer(opts.as ?? "viewer")), ...(opts.lastEventId ? { "last-event-id": String(opts.lastEventId) } : {}) },
     signal: ctrl.signal,
   });
