@@ -6,6 +6,10 @@ import { openEventStream } from "../api/event-stream";
 import { INCIDENT_ENTRY_TYPES } from "@/lib/incidents/entry-types";
 
 
+/** The incident page's one connection: its timeline, with its target's samples beside it (no ids). */
+export const incidentStreamKey = (incidentId: string) => `incident:${incidentId}`;
+export const incidentStreamUrl = (incidentId: string, afterSeq = 0) => `/api/incidents/${incidentId}/events?metrics=1${afterSeq ? `&after=${afterSeq}` : ""}`;
+
 /**
  * Follows an incident's timeline stream. Entries only say *that* something changed (another
  * commander ticked an item, a run finished); `onEntry` refetches the incident, coalesced.
@@ -27,7 +31,8 @@ export function useIncidentEvents(incidentId: string, onEntry: () => void): Conn
       onEntryRef.current();
     };
     const stream = openEventStream({
-      url: () => `/api/incidents/${incidentId}/events${lastSeq ? `?after=${lastSeq}` : ""}`,
+      url: () => incidentStreamUrl(incidentId, lastSeq),
+      shareKey: incidentStreamKey(incidentId),
       types: INCIDENT_ENTRY_TYPES,
       onMessage,
       onStatus: setConnection,

@@ -19,10 +19,11 @@ const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /**
  * Live metrics for a target (the default target when omitted): up/down of the health endpoint,
  * database and Redis, then one card per measured metric with its plan §6.4 target, its baseline
- * and a 30-minute chart. Follows GET /api/metrics and the /api/metrics/events stream.
+ * and a 30-minute chart. Follows GET /api/metrics and the /api/metrics/events stream, or on an
+ * incident's page the incident's own stream (one connection per page).
  */
-export function MetricsPanel({ target }: { target?: string }) {
-  const { samples, baseline, target: targetName, connection, now, query } = useMetricSamples(target);
+export function MetricsPanel({ target, incidentId }: { target?: string; incidentId?: string }) {
+  const { samples, baseline, target: targetName, connection, now, query } = useMetricSamples(target, incidentId);
   const latest = samples[samples.length - 1];
   const ageMs = latest ? now - latest.t : null;
   const isStale = ageMs !== null && ageMs > STALE_MS;

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { openEventStream } from "../api/event-stream";
+import { incidentStreamKey, incidentStreamUrl } from "../incidents/use-incident-events";
 import type { MetricValues } from "@/lib/plan";
 import { api } from "../api/client";
 import { useNow } from "../runs/use-now";
@@ -38,7 +39,7 @@ export type TimedSample = MetricSampleJson & { t: number };
  * which replays the window on a fresh connection and the missed samples on a reconnect. Samples
  * are deduplicated by id and batched per animation frame so the replay renders once.
  */
-export function useMetricSamples(target?: string) {
+export function useMetricSamples(target?: string, incidentId?: string) {
   const qs = target ? `&target=${encodeURIComponent(target)}` : "";
   const query = useQuery({
     queryKey: ["metrics", target ?? null],
@@ -83,7 +84,10 @@ export function useMetricSamples(target?: string) {
     };
 
     const stream = openEventStream({
-      url: () => `/api/metrics/events${target ? `?target=${encodeURIComponent(target)}` : ""}`,
+      // On an incident's page the samples come on the incident's own stream (shared with its timeline).
+      ...(incidentId
+        ? { url: () => incidentStreamUrl(incidentId), shareKey: incidentStreamKey(incidentId) }
+        : { url: () => `/api/metrics/events${target ? `?target=${encodeURIComponent(target)}` : ""}` }),
       types: ["metrics.sample"],
       onMessage: onSample,
       onStatus: (status) => !isDisposed && setConnection(status),
@@ -94,7 +98,7 @@ export function useMetricSamples(target?: string) {
       stream.close();
       if (frame) cancelAnimationFrame(frame);
     };
-  }, [target]);
+  }, [target, incidentId]);
 
   // Re-cut the window every few seconds even if the stream goes quiet.
   const now = useNow(true, 5000);

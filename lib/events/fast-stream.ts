@@ -7,11 +7,11 @@ import { assertAllowed } from "../http/authorize";
 import { errorAnswer, parseOr400 } from "../http/error-body";
 import { whileAllowedBy, type Credentials } from "../http/while-allowed";
 import { runIdParam } from "../schemas/run";
-import { incidentIdParam } from "../schemas/incident";
+import { incidentIdParam, incidentStreamQuery } from "../schemas/incident";
 import { targetName } from "../schemas/target";
 import { SSE_HEADERS } from "./headers";
-import { followSequenced, type Sink } from "./sse";
-import { incidentStream, metricsStream, runStream, type StreamDefinition } from "./streams";
+import { followAll, type Sink } from "./sse";
+import { incidentPageStreams, metricsStream, runStream, untyped, type StreamDefinition } from "./streams";
 import type { Actor } from "../auth/roles";
 import type { Sequenced } from "./bus";
 
@@ -29,7 +29,7 @@ const MAX_UNREAD_BYTES = 256 * 1024;
 const after = z.object({ after: z.coerce.number().int().min(0).optional() });
 const metricsQuery = z.object({ target: targetName.optional() });
 
-type Match = { open: (actor: Actor, query: URLSearchParams, lastEventId: number | undefined) => Promise<StreamDefinition<Sequenced>> };
+type Match = { open: (actor: Actor, query: URLSearchParams, lastEventId: number | undefined) => Promise<StreamDefinition<Sequenced>[]> };
 
 // Parsed as the route wrapper parses: the same 400s naming the field.
 const parse = <T>(schema: ZodType<T>, value: unknown): T => parseOr400(schema, value, "");
@@ -40,20 +40,26 @@ function match(path: string): Match | null {
   if (m) {
     const id = decodeURIComponent(m[1]!);
     return {
-      open: async (actor, q, last) =>
-        (await runStream(actor, parse(runIdParam, { id }).id, last ?? parseQuery(after, q).after ?? 0)) as unknown as StreamDefinition<Sequenced>,
+      open: async (actor, q, last) => {
+        const { id: runId } = parse(runIdParam, { id });
+        const query = parseQuery(after, q);
+        return [untyped(await runStream(actor, runId, last ?? query.after ?? 0))];
+      },
     };
   }
   m = /^\/api\/incidents\/([^/]+)\/events$/.exec(path);
   if (m) {
     const id = decodeURIComponent(m[1]!);
     return {
-      open: async (_actor, q, last) =>
-        (await incidentStream(parse(incidentIdParam, { id }).id, last ?? parseQuery(after, q).after ?? 0)) as unknown as StreamDefinition<Sequenced>,
+      open: async (_actor, q, last) => {
+        const { id: incidentId } = parse(incidentIdParam, { id });
+        const query = parseQuery(incidentStreamQuery, q);
+        return incidentPageStreams(incidentId, last ?? query.after ?? 0, query.metrics === "1");
+      },
     };
   }
   if (path === "/api/metrics/events")
-    return { open: async (_actor, q, last) => metricsStream(parseQuery(metricsQuery, q).target, last ?? 0) as unknown as StreamDefinition<Sequenced> };
+    return { open: async (_actor, q, last) => [untyped(metricsStream(parseQuery(metricsQuery, q).target, last ?? 0))] };
   return null;
 }
 
@@ -94,14 +100,14 @@ async function serve(req: IncomingMessage, res: ServerResponse, found: Match, qu
   const gone = new AbortController();
   req.on("close", () => gone.abort());
   res.on("close", () => gone.abort());
-  let definition: StreamDefinition<Sequenced>;
+  let definitions: StreamDefinition<Sequenced>[];
   let actor: Actor;
   try {
     const who = await authenticate(db(), credentials.headers, credentials.cookie);
     assertAllowed(who, "viewer");
     actor = who;
     const last = req.headers["last-event-id"];
-    definition = await found.open(actor, query, typeof last === "string" && /^\d+$/.test(last) ? Number(last) : undefined);
+    definitions = await found.open(actor, query, typeof last === "string" && /^\d+$/.test(last) ? Number(last) : undefined);
   } catch (e) {
     if (!res.destroyed) refuse(res, e);
     return;
@@ -118,6 +124,6 @@ async function serve(req: IncomingMessage, res: ServerResponse, found: Match, qu
       if (!res.destroyed) res.end();
     },
   };
-  const follower = followSequenced({ ...definition, sink, signal: whileAllowedBy(credentials, actor.role, gone.signal) });
+  const follower = followAll(definitions, sink, whileAllowedBy(credentials, actor.role, gone.signal));
   res.on("drain", follower.resume);
 }

@@ -6,26 +6,39 @@ const HEARTBEAT_MS = 15_000;
 const REPLAY_PAGE_MIN = 1000;
 const enc = new TextEncoder();
 
-// A mapped view's frame per event, built once per web process and shared by every stream with the
-// same map (1,000 viewers of one run: one masking and one encoding per event, not 1,000).
-const mappedFrames = new WeakMap<object, WeakMap<object, Uint8Array>>();
-function mappedFrame<T extends Sequenced>(map: (e: T) => T, e: T): Uint8Array {
-  let byEvent = mappedFrames.get(map);
-  if (!byEvent) mappedFrames.set(map, (byEvent = new WeakMap()));
+/**
+ * How a stream's events are written for some viewers: `map` makes what they may read of each event
+ * (lib/auth/visibility.ts); `withoutIds` leaves out the SSE id, for events carried beside another
+ * stream on one connection (an incident's metrics on its timeline's stream) so they do not move
+ * the connection's Last-Event-ID. Define each view once (module-level): frames are cached per view.
+ */
+export type View<T> = { map?: (e: T) => T; withoutIds?: boolean };
+
+const encoder = new TextEncoder();
+// A view's frame per event, built once per web process and shared by every stream with that view
+// (1,000 viewers of one run: one masking and one encoding per event, not 1,000).
+const viewFrames = new WeakMap<object, WeakMap<object, Uint8Array>>();
+function viewFrame<T extends Sequenced>(view: View<T>, e: T): Uint8Array {
+  let byEvent = viewFrames.get(view);
+  if (!byEvent) viewFrames.set(view, (byEvent = new WeakMap()));
   let frame = byEvent.get(e);
-  if (!frame) byEvent.set(e, (frame = sseFrame([map(e)])));
+  if (!frame) {
+    const shown = view.map ? view.map(e) : e;
+    frame = view.withoutIds ? encoder.encode(`event: ${shown.type}\ndata: ${JSON.stringify(shown)}\n\n`) : sseFrame([shown]);
+    byEvent.set(e, frame);
+  }
   return frame;
 }
 
 // The same for a batch of events the bus hands to every stream at once: one write per viewer.
-const mappedBatches = new WeakMap<object, WeakMap<object, Uint8Array>>();
-function mappedBatchFrame<T extends Sequenced>(map: (e: T) => T, events: T[]): Uint8Array {
-  if (events.length === 1) return mappedFrame(map, events[0]!);
-  let byBatch = mappedBatches.get(map);
-  if (!byBatch) mappedBatches.set(map, (byBatch = new WeakMap()));
+const viewBatches = new WeakMap<object, WeakMap<object, Uint8Array>>();
+function viewBatchFrame<T extends Sequenced>(view: View<T>, events: T[]): Uint8Array {
+  if (events.length === 1) return viewFrame(view, events[0]!);
+  let byBatch = viewBatches.get(view);
+  if (!byBatch) viewBatches.set(view, (byBatch = new WeakMap()));
   let frame = byBatch.get(events);
   if (!frame) {
-    const parts = events.map((e) => mappedFrame(map, e));
+    const parts = events.map((e) => viewFrame(view, e));
     frame = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
     for (const p of parts) {
@@ -54,12 +67,10 @@ type FollowOptions<T extends Sequenced> = {
   listAfter: (seq: number) => Promise<T[]>;
   afterSeq: number;
   signal: AbortSignal;
-  /**
-   * What this viewer may read of each event (lib/auth/visibility.ts); without it, events go out as
-   * recorded. Pass one function per view (module-level), not a new closure per request: frames are
-   * cached per map and event.
-   */
-  map?: (e: T) => T;
+  /** How the events are written for this viewer; without it, as recorded, with their ids. */
+  view?: View<T>;
+  /** False for a stream carried beside another on one connection: the first says "connected". */
+  isFirst?: boolean;
 };
 
 /**
@@ -71,14 +82,14 @@ type FollowOptions<T extends Sequenced> = {
  * never lossy.
  */
 export function followSequenced<T extends Sequenced>(opts: FollowOptions<T> & { sink: Sink }): { ready: Promise<void>; resume: () => void; stop: () => void } {
-  const { bus, key, listAfter, signal, map, sink } = opts;
+  const { bus, key, listAfter, signal, view, sink } = opts;
   let lastSent = opts.afterSeq;
   let closed = false;
   // Something was held back while the client was behind: read it from Postgres on resume.
   let isHeldBack = false;
   let heartbeat: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
-  const frameOf = (e: T) => (map ? mappedFrame(map, e) : sseFrame([e]));
+  const frameOf = (e: T) => (view ? viewFrame(view, e) : sseFrame([e]));
 
   const stop = () => {
     if (closed) return;
@@ -144,7 +155,7 @@ export function followSequenced<T extends Sequenced>(opts: FollowOptions<T> & { 
         // (for everyone with this view).
         if (sink.isBehind()) isHeldBack = true;
         else {
-          sink.write(map ? mappedBatchFrame(map, events) : frame);
+          sink.write(view ? viewBatchFrame(view, events) : frame);
           lastSent = last.seq;
         }
       } else if (first.seq <= lastSent + 1) for (const e of events) send(e);
@@ -156,7 +167,7 @@ export function followSequenced<T extends Sequenced>(opts: FollowOptions<T> & { 
     onResync: schedule,
   });
   signal.addEventListener("abort", stop, { once: true });
-  sink.write(enc.encode(`retry: 2000\n: connected\n\n`));
+  if (opts.isFirst !== false) sink.write(enc.encode(`retry: 2000\n: connected\n\n`));
   heartbeat = setInterval(() => {
     if (!closed && !sink.isBehind()) sink.write(enc.encode(`: heartbeat\n\n`));
   }, HEARTBEAT_MS);
@@ -173,15 +184,47 @@ export function followSequenced<T extends Sequenced>(opts: FollowOptions<T> & { 
   };
 }
 
-/** followSequenced as a web ReadableStream, for Next's route handlers. */
-export function sequencedEventStream<T extends Sequenced>(opts: FollowOptions<T>): ReadableStream<Uint8Array> {
-  let follower: ReturnType<typeof followSequenced<T>> | undefined;
+/**
+ * Several followed streams on one connection (an incident's timeline and, without ids, its
+ * metrics): one sink, closed when any of them stops, resumed together when the client drains.
+ */
+export function followAll(
+  definitions: Omit<FollowOptions<Sequenced>, "signal" | "isFirst">[],
+  sink: Sink,
+  signal: AbortSignal,
+): { ready: Promise<void>; resume: () => void; stop: () => void } {
+  const ctrl = new AbortController();
+  const stopAll = () => ctrl.abort();
+  if (signal.aborted) stopAll();
+  else signal.addEventListener("abort", stopAll, { once: true });
+  let isClosed = false;
+  const shared: Sink = {
+    write: (chunk) => !isClosed && sink.write(chunk),
+    isBehind: () => sink.isBehind(),
+    close: () => {
+      if (isClosed) return;
+      isClosed = true;
+      stopAll();
+      sink.close();
+    },
+  };
+  const followers = definitions.map((d, i) => followSequenced({ ...d, sink: shared, signal: ctrl.signal, isFirst: i === 0 }));
+  return {
+    ready: Promise.all(followers.map((f) => f.ready)).then(() => {}),
+    resume: () => followers.forEach((f) => f.resume()),
+    stop: () => shared.close(),
+  };
+}
+
+/** Followed streams as one web ReadableStream, for Next's route handlers. */
+export function sequencedEventStream(definitions: Omit<FollowOptions<Sequenced>, "signal" | "isFirst">[], signal: AbortSignal): ReadableStream<Uint8Array> {
+  let follower: ReturnType<typeof followAll> | undefined;
   return new ReadableStream<Uint8Array>({
     async start(controller) {
       let isClosed = false;
-      follower = followSequenced({
-        ...opts,
-        sink: {
+      follower = followAll(
+        definitions,
+        {
           write: (chunk) => {
             if (!isClosed) controller.enqueue(chunk);
           },
@@ -196,7 +239,8 @@ export function sequencedEventStream<T extends Sequenced>(opts: FollowOptions<T>
             }
           },
         },
-      });
+        signal,
+      );
       await follower.ready;
     },
     cancel() {

@@ -7,8 +7,9 @@ import { listRunEvents } from "../runs/get-run";
 import type { RunEventRecord } from "../runs/events";
 import { listTimeline, type TimelineEntry } from "../incidents/timeline";
 import { listSamples, type SampleRecord } from "../metrics/store";
-import { getTarget } from "../targets/load-targets";
+import { getTarget, loadTargets } from "../targets/load-targets";
 import { incidentEventBus, metricsBus, runEventBus, type EventBus, type Sequenced } from "./bus";
+import type { View } from "./sse";
 
 /**
  * The live streams a signed-in viewer follows, defined once: Next's route handlers and the web
@@ -19,7 +20,7 @@ export type StreamDefinition<T extends Sequenced> = {
   key: string;
   listAfter: (seq: number) => Promise<T[]>;
   afterSeq: number;
-  map?: (e: T) => T;
+  view?: View<T>;
 };
 
 /**
@@ -37,8 +38,12 @@ function shared<T>(key: string, read: () => Promise<T[]>): Promise<T[]> {
   return p;
 }
 
-// One function for the viewer's view, so every viewer's stream shares its frames (lib/events/sse.ts).
-const runEventAsViewer = (e: RunEventRecord) => runEventFor("viewer", e);
+/** A stream as one of several on a connection (each keeps its own event type inside). */
+export const untyped = <T extends Sequenced>(d: StreamDefinition<T>): StreamDefinition<Sequenced> => d as unknown as StreamDefinition<Sequenced>;
+
+// One view object per kind, so every stream with it shares its frames (lib/events/sse.ts).
+const RUN_AS_VIEWER: View<RunEventRecord> = { map: (e) => runEventFor("viewer", e) };
+const BESIDE_ANOTHER: View<SampleRecord> = { withoutIds: true };
 
 /** A run's events; viewers read output, errors and results masked. 404 before any stream opens. */
 export async function runStream(actor: Actor, runId: string, afterSeq: number): Promise<StreamDefinition<RunEventRecord>> {
@@ -49,7 +54,7 @@ export async function runStream(actor: Actor, runId: string, afterSeq: number): 
     key: runId,
     listAfter: (seq) => shared(`run:${runId}:${seq}`, () => listRunEvents({ db: db(), runId, afterSeq: seq })),
     afterSeq,
-    ...(hasRole(actor.role, "engineer") ? {} : { map: runEventAsViewer }),
+    ...(hasRole(actor.role, "engineer") ? {} : { view: RUN_AS_VIEWER }),
   };
 }
 
@@ -58,6 +63,26 @@ export async function incidentStream(incidentId: string, afterSeq: number): Prom
   if (!(await db().incident.findUnique({ where: { id: incidentId }, select: { id: true } })))
     throw new AppError("NOT_FOUND", `Incident ${incidentId} not found; GET /api/incidents lists them`);
   return { bus: incidentEventBus(), key: incidentId, listAfter: (seq) => shared(`incident:${incidentId}:${seq}`, () => listTimeline(db(), incidentId, seq)), afterSeq };
+}
+
+/**
+ * An incident's target's metric samples carried on the incident's own stream (one connection per
+ * incident page): without ids, so the timeline's Last-Event-ID is untouched. On every (re)connect
+ * the last 30 minutes are sent again; the page keeps samples by id.
+ */
+export async function incidentMetricsStream(incidentId: string): Promise<StreamDefinition<SampleRecord> | null> {
+  const incident = await db().incident.findUnique({ where: { id: incidentId }, select: { target: true } });
+  if (!incident) throw new AppError("NOT_FOUND", `Incident ${incidentId} not found; GET /api/incidents lists them`);
+  // A target since removed from targets.json has no metrics to follow; the timeline still streams.
+  if (!loadTargets().targets.some((t) => t.name === incident.target)) return null;
+  return { ...metricsStream(incident.target, 0), view: BESIDE_ANOTHER };
+}
+
+/** The incident page's one stream: its timeline, and with `withMetrics` its target's samples beside it. */
+export async function incidentPageStreams(incidentId: string, afterSeq: number, withMetrics: boolean): Promise<StreamDefinition<Sequenced>[]> {
+  const timeline = await incidentStream(incidentId, afterSeq);
+  const metrics = withMetrics ? await incidentMetricsStream(incidentId) : null;
+  return [untyped(timeline), ...(metrics ? [untyped(metrics)] : [])];
 }
 
 /** A target's metric samples; the id is the sample's id. A fresh viewer gets the last 30 minutes for its chart. */

@@ -74,4 +74,10 @@ export const decisionInput = z
   .strict()
   .refine((v) => v.facts || v.answer || v.startQuickFix, { message: "send facts, an answer, or startQuickFix" });
 
+/** The incident page's stream: `after` a timeline sequence; `metrics=1` to carry its target's samples too. */
+export const incidentStreamQuery = z.object({
+  after: z.coerce.number({ error: "after: a timeline sequence number, 0 or more" }).int().min(0).optional(),
+  metrics: z.enum(["0", "1"], { error: "metrics: 1 to carry the target's samples on this stream, or 0" }).optional(),
+});
+
 export const incidentIdParam = z.object({ id: z.string().uuid("the incident id is a UUID, as returned by POST /api/incidents") });

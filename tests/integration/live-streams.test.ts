@@ -119,3 +119,59 @@ describe("two web processes sharing Postgres and Redis", () => {
     expect(seen.ids).toEqual(rows.map((e) => e.seq));
   });
 });
+
+describe("one stream per incident page", () => {
+  /** Raw SSE blocks (id-less ones included) until `stop` says enough. */
+  async function blocks(path: string, headers: Record<string, string>, stop: (bs: string[]) => boolean, timeoutMs = 15_000): Promise<string[]> {
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), timeoutMs);
+    const res = await fetch(`${BASE}${path}`, { headers, signal: ctrl.signal });
+    expect(res.status).toBe(200);
+    const out: string[] = [];
+    let buf = "";
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buf += Buffer.from(chunk).toString("utf8");
+        let i;
+        while ((i = buf.indexOf("\n\n")) >= 0) {
+          out.push(buf.slice(0, i));
+          buf = buf.slice(i + 2);
+        }
+        if (stop(out)) break;
+      }
+    } catch (e) {
+      if (!ctrl.signal.aborted) throw e;
+    } finally {
+      clearTimeout(timer);
+      ctrl.abort();
+    }
+    return out;
+  }
+  const isSample = (b: string) => b.includes("event: metrics.sample");
+  const timelineIds = (bs: string[]) => bs.filter((b) => b.startsWith("id: ")).map((b) => Number(b.slice(4, b.indexOf("\n"))));
+
+  it("carries the target's samples without ids beside the timeline, so a reconnect resumes the timeline where it was", async () => {
+    const made = await (await fetch(`${BASE}/api/incidents`, { method: "POST", headers: { ...bearer("commander"), "content-type": "application/json" }, body: JSON.stringify({ title: "One stream", severity: "P3" }) })).json();
+    const path = `/api/incidents/${made.id}/events?metrics=1`;
+    // The sampler takes a reading every second in the test stack: a live one arrives too.
+    const first = await blocks(path, bearer("viewer"), (bs) => bs.filter(isSample).length >= 2 && timelineIds(bs).length >= 1);
+    const samples = first.filter(isSample);
+    expect(samples.length).toBeGreaterThanOrEqual(2);
+    for (const b of samples) expect(b, "a sample carries no id").not.toMatch(/^id: /m);
+    const seen = timelineIds(first);
+    expect(seen[0]).toBe(1);
+    // Something happens on the timeline; a reconnect from the last id gets just that, samples beside it.
+    const patched = await fetch(`${BASE}/api/incidents/${made.id}`, { method: "PATCH", headers: { ...bearer("commander"), "content-type": "application/json" }, body: JSON.stringify({ severity: "P2" }) });
+    expect(patched.status).toBe(200);
+    const last = Math.max(...seen);
+    const again = await blocks(path, { ...bearer("viewer"), "last-event-id": String(last) }, (bs) => timelineIds(bs).length >= 1 && bs.some(isSample));
+    expect(timelineIds(again)[0]).toBe(last + 1);
+    // Without ?metrics=1 the stream is the timeline alone.
+    const plain = await blocks(`/api/incidents/${made.id}/events`, bearer("viewer"), () => false, 2500);
+    expect(plain.filter(isSample)).toEqual([]);
+    // A bad value is a 400 naming it.
+    const bad = await fetch(`${BASE}/api/incidents/${made.id}/events?metrics=yes`, { headers: bearer("viewer") });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).issues[0].path).toBe("query.metrics");
+  });
+});

@@ -11,7 +11,13 @@ class FakeEventSource {
   constructor(readonly url: string) {
     FakeEventSource.opened.push(this);
   }
-  addEventListener() {}
+  listeners = new Map<string, ((e: Event) => void)[]>();
+  addEventListener(type: string, fn: (e: Event) => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), fn]);
+  }
+  emit(type: string, data: string) {
+    for (const fn of this.listeners.get(type) ?? []) fn({ type, data } as unknown as Event);
+  }
   close() {
     this.readyState = FakeEventSource.CLOSED;
   }
@@ -88,5 +94,43 @@ describe("openEventStream lets go of a background tab's connection and takes it 
     vi.advanceTimersByTime(20_000);
     setVisibility("visible");
     expect(FakeEventSource.opened).toHaveLength(1);
+  });
+});
+
+describe("views that share a key share one connection", () => {
+  beforeEach(() => {
+    FakeEventSource.opened = [];
+    listeners.clear();
+    fakeDocument.visibilityState = "visible";
+    vi.stubGlobal("EventSource", FakeEventSource);
+    vi.stubGlobal("document", fakeDocument);
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("opens one EventSource for the incident's timeline and its metrics, each getting its own event types", () => {
+    const timeline: string[] = [];
+    const metrics: string[] = [];
+    const a = openEventStream({ shareKey: "incident:1", url: () => "/api/incidents/1/events?metrics=1", types: ["tick"], onMessage: (m) => timeline.push(m.data), onStatus: () => {} });
+    const statuses: StreamStatus[] = [];
+    const b = openEventStream({ shareKey: "incident:1", url: () => "/ignored", types: ["metrics.sample"], onMessage: (m) => metrics.push(m.data), onStatus: (s) => statuses.push(s) });
+    expect(FakeEventSource.opened).toHaveLength(1);
+    const es = FakeEventSource.opened[0]!;
+    expect(es.url).toBe("/api/incidents/1/events?metrics=1");
+    es.onopen!();
+    expect(statuses).toEqual(["live"]);
+    es.emit("tick", "t1");
+    es.emit("metrics.sample", "m1");
+    expect(timeline).toEqual(["t1"]);
+    expect(metrics).toEqual(["m1"]);
+    // The first view going keeps the connection for the other; the last one closes it.
+    a.close();
+    expect(es.readyState).not.toBe(FakeEventSource.CLOSED);
+    es.emit("metrics.sample", "m2");
+    expect(metrics).toEqual(["m1", "m2"]);
+    b.close();
+    expect(es.readyState).toBe(FakeEventSource.CLOSED);
+    // A new view with the key opens afresh.
+    openEventStream({ shareKey: "incident:1", url: () => "/again", types: ["tick"], onMessage: () => {}, onStatus: () => {} }).close();
+    expect(FakeEventSource.opened).toHaveLength(2);
   });
 });

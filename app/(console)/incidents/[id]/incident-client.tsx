@@ -29,6 +29,7 @@ import { QueuesPanel } from "@/components/controls/queues-panel";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
+import { WhenVisible } from "@/components/ui/when-visible";
 
 // plan §4–5 and §11.1: what can be rolled back from an incident, in the plan's order.
 const INCIDENT_RUNBOOKS = ["app-code", "queue-system", "cache", "frontend", "db-schema", "db-restore", "data-rollback", "emergency"];
@@ -135,18 +136,21 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
       </section>
 
       {/* The panel has its own "Metrics" heading, live state and §6.4 targets. */}
-      <MetricsPanel target={incident.target} />
+      <MetricsPanel target={incident.target} incidentId={incident.id} />
 
       <section aria-labelledby="controls-heading" className="flex flex-col gap-3">
         <h2 id="controls-heading" className="text-base font-semibold text-zinc-100">
           Controls {!hasRole(role, "engineer") && <span className="text-xs font-normal text-zinc-500">· needs engineer role</span>}
         </h2>
-        <InformationPanel scope={{ incidentId: id }} />
-        <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
-          <QueuesPanel scope={{ incidentId: id }} role={role} />
-          <CachePanel scope={{ incidentId: id }} role={role} catalog={catalog} />
-          <DatabasePanel scope={{ incidentId: id }} role={role} />
-        </div>
+        {/* Each of these asks the target for its state: only once someone scrolls to them. */}
+        <WhenVisible name="controls" minHeight={480}>
+          <InformationPanel scope={{ incidentId: id }} />
+          <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
+            <QueuesPanel scope={{ incidentId: id }} role={role} />
+            <CachePanel scope={{ incidentId: id }} role={role} catalog={catalog} />
+            <DatabasePanel scope={{ incidentId: id }} role={role} />
+          </div>
+        </WhenVisible>
       </section>
 
       <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_24rem]">

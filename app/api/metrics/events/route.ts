@@ -2,7 +2,7 @@ import { z } from "zod";
 import { targetName } from "@/lib/schemas/target";
 import { route } from "@/lib/http/route";
 import { sequencedEventStream } from "@/lib/events/sse";
-import { metricsStream } from "@/lib/events/streams";
+import { metricsStream, untyped } from "@/lib/events/streams";
 import { SSE_HEADERS, lastEventId } from "@/lib/events/headers";
 import { whileAllowed } from "@/lib/http/while-allowed";
 
@@ -12,5 +12,5 @@ export const dynamic = "force-dynamic";
 // Backout's own web server answers this path itself (lib/events/fast-stream.ts).
 export const GET = route({ role: "viewer", query: z.object({ target: targetName.optional() }) }, async ({ req, query, actor }) => {
   const definition = metricsStream(query.target, lastEventId(req.headers) ?? 0);
-  return new Response(sequencedEventStream({ ...definition, signal: whileAllowed(req, actor.role) }), { headers: SSE_HEADERS });
+  return new Response(sequencedEventStream([untyped(definition)], whileAllowed(req, actor.role)), { headers: SSE_HEADERS });
 });

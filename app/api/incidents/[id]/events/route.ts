@@ -1,8 +1,7 @@
-import { z } from "zod";
 import { route } from "@/lib/http/route";
-import { incidentIdParam } from "@/lib/schemas/incident";
+import { incidentIdParam, incidentStreamQuery } from "@/lib/schemas/incident";
 import { sequencedEventStream } from "@/lib/events/sse";
-import { incidentStream } from "@/lib/events/streams";
+import { incidentPageStreams } from "@/lib/events/streams";
 import { SSE_HEADERS, lastEventId } from "@/lib/events/headers";
 import { whileAllowed } from "@/lib/http/while-allowed";
 
@@ -10,11 +9,12 @@ export const dynamic = "force-dynamic";
 
 // The incident's timeline, live: ticks, severity and status changes and runs reach every open
 // browser as they are committed; Last-Event-ID replays what a reconnecting one missed.
-// Backout's own web server answers this path itself (lib/events/fast-stream.ts).
+// With ?metrics=1 the incident's target's samples come on the same connection, without ids (one
+// stream per incident page). Backout's own web server answers this path itself (lib/events/fast-stream.ts).
 export const GET = route(
-  { role: "viewer", params: incidentIdParam, query: z.object({ after: z.coerce.number().int().min(0).optional() }) },
+  { role: "viewer", params: incidentIdParam, query: incidentStreamQuery },
   async ({ req, params, query, actor }) => {
-    const definition = await incidentStream(params.id, lastEventId(req.headers) ?? query.after ?? 0);
-    return new Response(sequencedEventStream({ ...definition, signal: whileAllowed(req, actor.role) }), { headers: SSE_HEADERS });
+    const definitions = await incidentPageStreams(params.id, lastEventId(req.headers) ?? query.after ?? 0, query.metrics === "1");
+    return new Response(sequencedEventStream(definitions, whileAllowed(req, actor.role)), { headers: SSE_HEADERS });
   },
 );

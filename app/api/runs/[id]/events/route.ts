@@ -3,7 +3,7 @@ import { route } from "@/lib/http/route";
 import { SSE_HEADERS, lastEventId } from "@/lib/events/headers";
 import { runIdParam } from "@/lib/schemas/run";
 import { sequencedEventStream } from "@/lib/events/sse";
-import { runStream } from "@/lib/events/streams";
+import { runStream, untyped } from "@/lib/events/streams";
 import { whileAllowed } from "@/lib/http/while-allowed";
 
 export const dynamic = "force-dynamic";
@@ -14,6 +14,6 @@ export const GET = route(
   { role: "viewer", params: runIdParam, query: z.object({ after: z.coerce.number().int().min(0).optional() }) },
   async ({ req, params, query, actor }) => {
     const definition = await runStream(actor, params.id, lastEventId(req.headers) ?? query.after ?? 0);
-    return new Response(sequencedEventStream({ ...definition, signal: whileAllowed(req, actor.role) }), { headers: SSE_HEADERS });
+    return new Response(sequencedEventStream([untyped(definition)], whileAllowed(req, actor.role)), { headers: SSE_HEADERS });
   },
 );
