@@ -64,14 +64,15 @@ export async function benchConsolePages(o: Opts): Promise<ConsoleResult> {
     // holds six per host over HTTP/1.1, and one incident page keeps two event streams open).
     const signedIn = async () => {
       const context = await browser.newContext({ baseURL: o.baseUrl, viewport: { width: 1280, height: 900 } });
-      const res = await context.request.post("/api/auth/sign-in", { data: { email: EMAIL, password: PASSWORD } });
+      // Cookie-authenticated changes must say they come from Backout's own origin (as its pages do).
+      const res = await context.request.post("/api/auth/sign-in", { data: { email: EMAIL, password: PASSWORD }, headers: { origin: o.baseUrl } });
       if (!res.ok()) throw new Error(`bench sign-in failed: ${res.status()} ${await res.text()}`);
       return context;
     };
     const first = await signedIn();
     const ids: string[] = [];
     for (let i = 0; i < o.pages + 1; i++) {
-      const res = await first.request.post("/api/incidents", { data: { title: `Bench incident ${i + 1}`, severity: "P1", components: ["app-code"] } });
+      const res = await first.request.post("/api/incidents", { data: { title: `Bench incident ${i + 1}`, severity: "P1", components: ["app-code"] }, headers: { origin: o.baseUrl } });
       if (!res.ok()) throw new Error(`declaring a bench incident failed: ${res.status()} ${await res.text()}`);
       ids.push((await res.json()).id);
     }

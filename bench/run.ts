@@ -51,6 +51,8 @@ fs.mkdirSync(logDir, { recursive: true });
 const demo = await ensureDemo(env);
 const stack = startBackout(env, { logDir });
 const BASE = `http://127.0.0.1:${env.PORT}`;
+// Whatever happens in a section, the stack and the demo are stopped at the end (a failed bench must not leave them running).
+try {
 await waitForHttp(`${BASE}/health`, { timeoutMs: 120_000 });
 
 console.log(`Backout bench — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString()}\n`);
@@ -282,8 +284,10 @@ if (want(5)) {
   printStatusBench(r);
 }
 
-await Promise.allSettled(stack.all.map((p) => p.stop()));
-await stopDemo(demo);
+} finally {
+  await Promise.allSettled(stack.all.map((p) => p.stop()));
+  await stopDemo(demo);
+}
 await Promise.allSettled([db.$disconnect(), redis.quit(), runQueue().close()]);
 await services.stop();
 process.exit(0);

@@ -30,7 +30,7 @@ export function AppHeader() {
   // Signed out (the sign-in page, an expired session): nothing to report about targets or runs.
   if (pathname === "/sign-in" || meQuery.isError)
     return (
-      <header className="border-b border-zinc-800 bg-zinc-950/90">
+      <header className="border-b border-zinc-800 bg-zinc-950/90 print:hidden">
         <div className="mx-auto flex max-w-7xl items-center gap-3 px-4 py-2.5 sm:px-6">
           <span className="text-lg font-bold tracking-tight text-zinc-50">Backout</span>
           <a href="/status" className="ml-auto text-sm text-zinc-400 underline-offset-2 hover:text-zinc-200 hover:underline">
@@ -41,7 +41,7 @@ export function AppHeader() {
     );
 
   return (
-    <header className="relative z-20 border-b border-zinc-800 sm:sticky sm:top-0 bg-zinc-950/90 backdrop-blur">
+    <header className="relative z-20 border-b border-zinc-800 sm:sticky sm:top-0 bg-zinc-950/90 backdrop-blur print:hidden">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-3 gap-y-1.5 px-4 py-2.5 sm:px-6">
         <Link href="/" className="rounded text-lg font-bold tracking-tight text-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400">
           Backout

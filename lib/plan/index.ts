@@ -8,3 +8,4 @@ export { formatClock, formatDuration, formatNumber, formatPercent, formatMs, for
 export * from "./incident";
 export * from "./messages";
 export * from "./contacts";
+export * from "./lessons";

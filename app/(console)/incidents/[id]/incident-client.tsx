@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { queryKeys, useCatalog, useIncident } from "@/components/api/queries";
@@ -115,6 +116,15 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
       )}
 
       <UpdateReminder incident={incident} now={now} onCompose={isCommander ? () => compose.open() : undefined} />
+
+      {(isResolved || incident.status === "monitoring") && (
+        <p className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-zinc-800 bg-zinc-900/60 px-3 py-2 text-sm text-zinc-300">
+          <span>Plan §8: within 24 hours of the rollback, review it. The post-mortem is written from this incident&apos;s record.</span>
+          <Link href={`/incidents/${id}/postmortem`} data-testid="incident-postmortem" className="inline-flex h-8 items-center rounded-md bg-blue-600 px-3 text-sm text-white hover:bg-blue-500">
+            {isCommander ? "Write post-mortem" : "Post-mortem"}
+          </Link>
+        </p>
+      )}
 
       {!isResolved && <EmergencyRollback catalog={catalog} incidentId={id} role={role} />}
 
