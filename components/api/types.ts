@@ -24,6 +24,9 @@ export type RunbookSummary = {
   /** Who may start it for real; anyone from engineer up may dry-run it. */
   requiredRole?: Role;
   timeRequired: string | null;
+  isRollback?: boolean;
+  /** Its last drill on the catalog's target; null: never drilled there. isDue: more than 90 days ago. */
+  lastDrill?: { at: string; tookMs: number | null; isMet: boolean | null; isDue: boolean } | null;
 };
 
 export type Backup = { name: string; bytes: number; createdAt: string };
@@ -31,7 +34,7 @@ export type Backup = { name: string; bytes: number; createdAt: string };
 export type QueueCounts = import("@/lib/target-ops/queues").QueueStats[string];
 
 export type Catalog = {
-  target: { name: string; description: string; queues: string[]; cachePatterns: string[]; dataTables: string[] };
+  target: { name: string; description: string; queues: string[]; cachePatterns: string[]; dataTables: string[]; rehearsal?: { badRelease: string | null } | null };
   facts: {
     releases: string[];
     currentRelease: string | null;
@@ -170,6 +173,9 @@ export type IncidentSummary = {
   /** The status page's title for it (null: the page's own words), and whether it may name the release. */
   publicTitle: string | null;
   isReleasePublic: boolean;
+  /** A drill: practice, never public, never sent. drillRunbook: what it rehearses. */
+  isDrill?: boolean;
+  drillRunbook?: string | null;
   _count?: { runs: number };
 };
 

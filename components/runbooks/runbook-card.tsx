@@ -1,5 +1,7 @@
 "use client";
 
+import { formatClock } from "@/lib/plan/format";
+
 import { useState } from "react";
 import type { Catalog, ResolvedStep, Role, RunbookSummary } from "../api/types";
 import { hasRole, needsRole } from "../auth/roles";
@@ -62,6 +64,7 @@ export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: P
           {runbook.timeRequired && <span className="text-xs text-zinc-500">· takes {runbook.timeRequired}</span>}
         </div>
         <p className="text-sm text-zinc-400">{runbook.summary}</p>
+        <DrillLine runbook={runbook} catalog={catalog} />
       </div>
 
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -139,5 +142,24 @@ export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: P
         />
       )}
     </Card>
+  );
+}
+
+/** When this runbook was last rehearsed on the target (issue 10): never, or long ago, is said plainly. */
+function DrillLine({ runbook, catalog }: { runbook: RunbookSummary; catalog: Catalog }) {
+  if (!catalog.target.rehearsal || runbook.isRollback === false || runbook.lastDrill === undefined) return null;
+  const d = runbook.lastDrill;
+  if (!d)
+    return (
+      <p data-testid={`drill-${runbook.id}`} data-drill="never" className="text-xs text-amber-300">
+        Never drilled on {catalog.target.name}: rehearse it before it is needed (Incidents → Start a drill).
+      </p>
+    );
+  const when = new Date(d.at).toLocaleDateString();
+  const took = d.tookMs === null ? "not rolled back" : `rolled back in ${formatClock(d.tookMs)}${d.isMet === null ? "" : d.isMet ? ", target met" : ", target missed"}`;
+  return (
+    <p data-testid={`drill-${runbook.id}`} data-drill={d.isDue ? "due" : "recent"} className={d.isDue ? "text-xs text-amber-300" : "text-xs text-zinc-500"}>
+      Last drilled {when}: {took}.{d.isDue ? " Not drilled for 90 days: rehearse it again." : ""}
+    </p>
   );
 }

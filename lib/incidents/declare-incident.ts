@@ -7,7 +7,7 @@ import { AppError } from "../errors";
 import { loadTargets } from "../targets/load-targets";
 import { appendTimeline, publishTimeline } from "./timeline";
 
-export async function declareIncident(opts: { db: Db; redis: Redis; actor: Actor; input: DeclareIncidentInput }) {
+export async function declareIncident(opts: { db: Db; redis: Redis; actor: Actor; input: DeclareIncidentInput; drill?: { runbook: string } }) {
   const { db, actor, input } = opts;
   const known = loadTargets();
   const target = input.target ?? known.defaultTarget;
@@ -26,10 +26,12 @@ export async function declareIncident(opts: { db: Db; redis: Redis; actor: Actor
         declaredBy: actor.label,
         target,
         publicTitle: input.publicTitle ?? null,
+        ...(opts.drill ? { isDrill: true, drillRunbook: opts.drill.runbook } : {}),
       },
     });
     const entry = await appendTimeline(tx, incident.id, "incident.declared", actor.label, {
       title: input.title, severity: input.severity, target: incident.target, components: input.components, detectedAt: incident.detectedAt.toISOString(),
+      ...(opts.drill ? { isDrill: true, drillRunbook: opts.drill.runbook } : {}),
     });
     return { incident, entry };
   });

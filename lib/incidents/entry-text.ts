@@ -49,7 +49,7 @@ export function incidentEntryText(type: string, d: Record<string, unknown>): str
     case "flowchart.quick_fix_started":
       return `started a quick fix${quote(d.note)}`;
     case "message.sent":
-      return `sent "${str(d.subject) || str(d.template)}"${Array.isArray(d.channels) && d.channels.length ? ` to ${d.channels.join(", ")}` : ""}`;
+      return `${d.isHeldBack ? "wrote (held back: a drill)" : "sent"} "${str(d.subject) || str(d.template)}"${Array.isArray(d.channels) && d.channels.length ? ` ${d.isHeldBack ? "for" : "to"} ${d.channels.join(", ")}` : ""}`;
     case "message.delivered":
       return `delivered to ${str(d.channel)}`;
     case "message.failed":

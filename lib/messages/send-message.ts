@@ -41,9 +41,12 @@ export async function sendMessage(opts: { db: Db; redis: Redis; actor: Actor; in
       details: { disabled: disabled.map((d) => d.name) },
     });
 
-  const { message, entries } = await db.$transaction(async (tx) => {
-    const incident = await tx.incident.findUnique({ where: { id: incidentId }, select: { id: true } });
+  const { message, entries, isHeldBack } = await db.$transaction(async (tx) => {
+    const incident = await tx.incident.findUnique({ where: { id: incidentId }, select: { id: true, isDrill: true } });
     if (!incident) throw new AppError("NOT_FOUND", `Incident ${incidentId} not found`);
+    // A drill's messages are written and kept (the report shows them) but held back: no channel
+    // gets them and nothing is posted to the status page.
+    const isHeldBack = incident.isDrill;
     const message = await tx.message.create({
       data: {
         incidentId,
@@ -53,7 +56,7 @@ export async function sendMessage(opts: { db: Db; redis: Redis; actor: Actor; in
         publicBody: input.publicBody ?? null,
         channels,
         sentBy: actor.label,
-        deliveries: { create: channels.map((channel) => ({ channel })) },
+        deliveries: { create: isHeldBack ? [] : channels.map((channel) => ({ channel })) },
       },
       include: { deliveries: { select: { id: true, channel: true, status: true } } },
     });
@@ -63,11 +66,12 @@ export async function sendMessage(opts: { db: Db; redis: Redis; actor: Actor; in
         template: input.template,
         subject: input.subject ?? null,
         channels,
-        isPublic: !!input.publicBody,
+        isPublic: !!input.publicBody && !isHeldBack,
+        ...(isHeldBack ? { isHeldBack: true } : {}),
       }),
     ];
-    if (input.publicBody) entries.push(await appendTimeline(tx, incidentId, "public.update", actor.label, { messageId: message.id, body: input.publicBody }));
-    return { message, entries };
+    if (input.publicBody && !isHeldBack) entries.push(await appendTimeline(tx, incidentId, "public.update", actor.label, { messageId: message.id, body: input.publicBody }));
+    return { message, entries, isHeldBack };
   });
   publishTimeline(opts.redis, entries);
 
@@ -80,6 +84,7 @@ export async function sendMessage(opts: { db: Db; redis: Redis; actor: Actor; in
       log.warn({ deliveryId: d.id, err: (e as Error).message }, "delivery not queued yet; the notifier will send it when Redis is back");
     }
   }
+  if (isHeldBack) return { id: message.id, deliveries: [], isHeldBack: true, note: "A drill: the message is recorded but held back; no channel got it and nothing was posted to the status page" };
   return {
     id: message.id,
     deliveries: message.deliveries,

@@ -59,6 +59,9 @@ export async function baselineFor(db: Db, target: Target): Promise<(Baseline & {
   const rows = await db.$queryRawUnsafe<{ at: Date; values: Partial<MetricValues> }[]>(
     `SELECT at, values FROM metric_samples
      WHERE target = $1 AND (values->>'healthUp')::boolean AND COALESCE((values->>'errorRate')::float, 0) < 1
+       -- Not while a drill was running on the target: practice breaks things on purpose.
+       AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i."isDrill" AND i.target = metric_samples.target
+                         AND metric_samples.at >= i."detectedAt" AND metric_samples.at <= COALESCE(i."resolvedAt", now()))
      ORDER BY id DESC LIMIT 60`,
     target.name,
   );

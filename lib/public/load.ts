@@ -75,8 +75,9 @@ export async function loadPublicState(db: Db, now = new Date()): Promise<PublicS
   const since = new Date(now.getTime() - RECENTLY_RESOLVED_DAYS * 86_400_000);
   const [open, resolved, latest, days] = await Promise.all([
     // Every open incident, however many newer ones were resolved since.
-    db.incident.findMany({ where: { status: { not: "resolved" } }, orderBy: { createdAt: "desc" }, take: 200, select: INCIDENT_SELECT }),
-    db.incident.findMany({ where: { status: "resolved", resolvedAt: { gte: since } }, orderBy: { resolvedAt: "desc" }, take: 10, select: INCIDENT_SELECT }),
+    // Drills are practice: never on the public page.
+    db.incident.findMany({ where: { status: { not: "resolved" }, isDrill: false }, orderBy: { createdAt: "desc" }, take: 200, select: INCIDENT_SELECT }),
+    db.incident.findMany({ where: { status: "resolved", resolvedAt: { gte: since }, isDrill: false }, orderBy: { resolvedAt: "desc" }, take: 10, select: INCIDENT_SELECT }),
     Promise.all(
       base.targets.map(async (t) => {
         const s = await db.metricSample.findFirst({ where: { target: t.name }, orderBy: { at: "desc" }, select: { at: true, values: true } });
@@ -97,7 +98,7 @@ export async function loadPublicState(db: Db, now = new Date()): Promise<PublicS
 
 /** One incident for its shareable page, when it is no longer among the recent ones kept live. */
 export async function loadPublicIncident(db: Db, id: string, now = new Date()): Promise<PublicIncident | null> {
-  const row = await db.incident.findUnique({ where: { id }, select: INCIDENT_SELECT });
+  const row = await db.incident.findFirst({ where: { id, isDrill: false }, select: INCIDENT_SELECT });
   if (!row) return null;
   const state = projectPublicState({ ...baseInput(now), latestSamples: {}, healthDays: {}, incidents: await internalIncidents(db, [row]) });
   return state.incidents[0] ?? state.recentlyResolved[0] ?? null;

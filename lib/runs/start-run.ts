@@ -20,7 +20,8 @@ export type StartRunResult = { id: string; status: string; isDryRun: boolean; in
 
 /** The newest open incident about a target, if any. */
 export async function openIncidentOn(db: Db, target: string): Promise<string | undefined> {
-  const incident = await db.incident.findFirst({ where: { target, status: { not: "resolved" } }, orderBy: { createdAt: "desc" }, select: { id: true } });
+  // A drill is only joined by runs started from it: real work on the target never lands on a practice incident.
+  const incident = await db.incident.findFirst({ where: { target, status: { not: "resolved" }, isDrill: false }, orderBy: { createdAt: "desc" }, select: { id: true } });
   return incident?.id;
 }
 

@@ -69,6 +69,9 @@ export const targetSchema = z
     // A high-risk gate (a database restore, a schema rollback) needs a second person to approve it;
     // a one-person team may let the one who started the run approve it too (the timeline says so).
     allowSoloApproval: z.boolean().default(false),
+    // Marked for rehearsal: drills may run against it (issue 10). badRelease is what "break it first"
+    // deploys (the demo's v1.1.0, which fails ~20% of API requests).
+    rehearsal: z.object({ badRelease: z.string().min(1).optional() }).strict().optional(),
     // How the public status page names this target (its configuration name is never shown there).
     public: z
       .object({ name: z.string().min(1).max(80), description: z.string().max(300).optional(), isListed: z.boolean().default(true) })

@@ -40,6 +40,8 @@ const VALID: Record<string, Record<string, unknown> | null> = {
   "PATCH /api/incidents/[id]/postmortem": { rootCause: "A bad release", status: "in_review" },
   "POST /api/incidents/[id]/action-items": { title: "Alert on error rate", owner: "Sam", dueDate: "2026-12-31" },
   "PATCH /api/action-items/[id]": { isDone: true, dueDate: "2026-12-31" },
+  // The standby target is not marked for rehearsal: even this is refused, so nothing is created.
+  "POST /api/drills": { runbook: "cache", target: STANDBY, severity: "P3", breakFirst: false },
   "POST /api/maintenance/[action]": null,
   "POST /api/queue/[name]/pause": null,
   "POST /api/queue/[name]/resume": null,

@@ -45,6 +45,8 @@ const WHO_MAY: Record<RouteKey, "public" | "viewer" | "engineer" | "commander" |
   "POST /api/incidents/[id]/action-items": "commander",
   "GET /api/action-items": "viewer",
   "PATCH /api/action-items/[id]": "commander",
+  "POST /api/drills": "commander",
+  "GET /api/incidents/[id]/drill-report": "viewer",
   "GET /api/incidents/events": "viewer",
   "GET /api/information": "viewer",
   "POST /api/maintenance/[action]": "engineer",

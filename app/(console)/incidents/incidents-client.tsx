@@ -7,6 +7,7 @@ import { hasRole } from "@/components/auth/roles";
 import { formatRelative } from "@/components/format";
 import { IncidentStatusBadge, SeverityBadge } from "@/components/incidents/badges";
 import { DeclareIncidentButton } from "@/components/incidents/declare-incident-dialog";
+import { StartDrillButton } from "@/components/incidents/start-drill-dialog";
 import { IncidentClockCompact } from "@/components/incidents/incident-clock";
 import { Card } from "@/components/ui/card";
 import { useNow } from "@/components/runs/use-now";
@@ -24,7 +25,10 @@ export function IncidentsClient({ initialIncidents, role }: Props) {
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-xl font-semibold text-zinc-50">Incidents</h1>
         {hasRole(role, "commander") ? (
-          <DeclareIncidentButton />
+          <span className="flex gap-2">
+            <StartDrillButton />
+            <DeclareIncidentButton />
+          </span>
         ) : (
           <span className="text-xs text-zinc-500">Commanders declare incidents.</span>
         )}
@@ -61,6 +65,11 @@ function IncidentGroup({ title, incidents, now, empty }: { title: string; incide
                   <span className="flex min-w-0 flex-1 items-center gap-2">
                     <SeverityBadge severity={i.severity} />
                     <span className="truncate font-medium text-zinc-100">{i.title}</span>
+                    {i.isDrill && (
+                      <span data-testid="drill-badge" className="rounded bg-violet-900/60 px-1.5 text-xs font-semibold text-violet-200">
+                        DRILL
+                      </span>
+                    )}
                   </span>
                   <span className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-500">
                     <IncidentStatusBadge status={i.status} />

@@ -53,6 +53,8 @@ export function writeTestTargets(env: StackEnv): void {
   standby.public = { name: "Standby service" };
   // A one-person team's target: its high-risk gates may be approved by whoever started the run.
   standby.allowSoloApproval = true;
+  // Not for drills: its service is down.
+  delete standby.rehearsal;
   file.targets.push(standby);
   fs.writeFileSync(env.BACKOUT_TARGETS_FILE!, JSON.stringify(file, null, 2));
 }

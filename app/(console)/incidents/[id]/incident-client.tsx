@@ -31,6 +31,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { WhenVisible } from "@/components/ui/when-visible";
+import { DrillBanner, DrillReport } from "@/components/incidents/drill-report";
 
 // plan §4–5 and §11.1: what can be rolled back from an incident, in the plan's order.
 const INCIDENT_RUNBOOKS = ["app-code", "queue-system", "cache", "frontend", "db-schema", "db-restore", "data-rollback", "emergency"];
@@ -115,9 +116,12 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
         </p>
       )}
 
+      {incident.isDrill && <DrillBanner />}
+      {incident.isDrill && (incident.status === "monitoring" || isResolved) && <DrillReport incidentId={id} version={incident.timeline.length} />}
+
       <UpdateReminder incident={incident} now={now} onCompose={isCommander ? () => compose.open() : undefined} />
 
-      {(isResolved || incident.status === "monitoring") && (
+      {!incident.isDrill && (isResolved || incident.status === "monitoring") && (
         <p className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-zinc-800 bg-zinc-900/60 px-3 py-2 text-sm text-zinc-300">
           <span>Plan §8: within 24 hours of the rollback, review it. The post-mortem is written from this incident&apos;s record.</span>
           <Link href={`/incidents/${id}/postmortem`} data-testid="incident-postmortem" className="inline-flex h-8 items-center rounded-md bg-blue-600 px-3 text-sm text-white hover:bg-blue-500">
