@@ -10,6 +10,9 @@ import { cn } from "../ui/cn";
 
 type Report = Awaited<ReturnType<typeof drillReport>>;
 
+/** Steps are often under a second: tenths below ten seconds, then the usual wording. */
+const took = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : formatDuration(ms));
+
 /** The banner every drill page carries: this is practice, and what that changes. */
 export function DrillBanner() {
   return (
@@ -44,10 +47,10 @@ export function DrillReport({ incidentId, version }: { incidentId: string; versi
       </div>
       {r.slow.length > 0 && (
         <p data-testid="drill-slow" className="text-sm text-amber-200">
-          Slow: {r.slow.map((s) => `${s.step} (${formatDuration(s.ms)}, usually ${formatDuration(s.usualMs ?? 0)})`).join("; ")}
+          Slow: {r.slow.map((s) => `${s.step} (${took(s.ms)}, usually ${took(s.usualMs ?? 0)})`).join("; ")}
         </p>
       )}
-      <div className="grid gap-4 md:grid-cols-2">
+      <div className="grid items-start gap-4 md:grid-cols-2">
         <table className="text-left text-sm">
           <thead className="text-xs text-zinc-500">
             <tr>
@@ -64,8 +67,8 @@ export function DrillReport({ incidentId, version }: { incidentId: string; versi
                   {s.step}
                   {s.status !== "succeeded" ? ` (${s.status})` : ""}
                 </td>
-                <td className="font-mono">{formatDuration(s.ms)}</td>
-                <td className="font-mono text-zinc-500">{s.usualMs === null ? "—" : formatDuration(s.usualMs)}</td>
+                <td className="font-mono">{took(s.ms)}</td>
+                <td className="font-mono text-zinc-500">{s.usualMs === null ? "—" : took(s.usualMs)}</td>
               </tr>
             ))}
           </tbody>
@@ -86,7 +89,7 @@ export function DrillReport({ incidentId, version }: { incidentId: string; versi
                   {c.ticked}/{c.of}
                   {c.overridden ? <span className="text-amber-300"> ({c.overridden} overridden)</span> : null}
                 </td>
-                <td className="font-mono">{c.ms === null ? "—" : formatDuration(c.ms)}</td>
+                <td className="font-mono">{c.ms === null ? "—" : took(c.ms)}</td>
               </tr>
             ))}
           </tbody>

@@ -65,3 +65,64 @@ test("the commander writes, publishes and exports a post-mortem built from the i
   await expect(page.getByTestId("action-items")).toContainText("Add a query-count check to CI");
   await context.close();
 });
+
+// The plan's last line: "Tested: ❌ Not yet tested". A drill on the demo, from breaking it to the report.
+test("a drill on the demo: broken on purpose, worked as an incident, rolled back, reported against the target", async ({ browser }) => {
+  test.setTimeout(240_000);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await signIn(page, E2E_USER);
+  // Nothing else open on the demo, so the drill has it to itself.
+  const { incidents } = await (await page.request.get("/api/incidents")).json();
+  for (const i of incidents.filter((x: { status: string }) => x.status !== "resolved"))
+    await page.request.patch(`/api/incidents/${i.id}`, { data: { status: "resolved", summary: "closed before the drill", confirmUnticked: true } });
+
+  await gotoReady(page, "/incidents");
+  await page.getByTestId("start-drill").click();
+  await page.getByTestId("drill-runbook").selectOption("app-code");
+  await page.getByTestId("drill-severity").selectOption("P1");
+  await expect(page.getByTestId("drill-break-first")).toBeChecked();
+  await page.getByTestId("drill-submit").click();
+  await page.waitForURL(/\/incidents\/[0-9a-f-]{36}$/);
+  const id = page.url().split("/").pop()!;
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1);
+  await expect(page.getByTestId("drill-banner")).toContainText("DRILL");
+
+  // The break: v1.1.0 deployed from the drill (a deploy, not a rollback: not held by Checkpoint 1).
+  await expect
+    .poll(async () => (await (await page.request.get(`/api/incidents/${id}`)).json()).runs.find((r: { runbook: string }) => r.runbook === "deploy")?.status, { timeout: 120_000, intervals: [500] })
+    .toBe("succeeded");
+
+  // Worked as an incident: Checkpoint 1 ticked on the page, then the rollback from the page.
+  const { checklists } = await (await page.request.get("/api/checklists")).json();
+  const cp1 = checklists.find((c: { id: string }) => c.id === "checkpoint-1");
+  for (const item of cp1.items) {
+    await page.getByTestId(`checklist-item-${item.id}`).click();
+    await expect(page.getByTestId(`checklist-item-${item.id}`)).toHaveAttribute("data-ticked", "true");
+  }
+  await page.getByTestId("incident-run-app-code").click();
+  const confirm = page.getByTestId("confirm-run");
+  if (await confirm.isVisible().catch(() => false)) await confirm.click();
+  await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+  await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 150_000 });
+
+  // The report, on the drill's page: the total against P1's 30 minutes, each step's time, the checkpoints.
+  await gotoReady(page, `/incidents/${id}`);
+  const report = page.getByTestId("drill-report");
+  await expect(report).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId("drill-verdict")).toHaveAttribute("data-met", "true");
+  await expect(report).toContainText("against the P1 target of <30 minutes");
+  await expect(page.getByTestId("drill-step").first()).toBeVisible();
+  await expect(report).toContainText("6/6");
+  await page.screenshot({ path: ".data/e2e/screenshots/drill-report.png", fullPage: false });
+  // Never public.
+  const status = await (await page.request.get("/api/v2/incidents.json")).text();
+  expect(status).not.toContain(id);
+
+  // Resolved, the runbook says when it was last drilled.
+  await page.request.patch(`/api/incidents/${id}`, { data: { status: "resolved", summary: "Drill complete", confirmUnticked: true } });
+  await gotoReady(page, "/");
+  await expect(page.getByTestId("drill-app-code")).toHaveAttribute("data-drill", "recent");
+  await expect(page.getByTestId("drill-app-code")).toContainText("target met");
+  await context.close();
+});

@@ -79,9 +79,7 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
               {incident.target}
             </dd>
             <dt className="text-zinc-500">Status page</dt>
-            <dd>
-              <PublicPresence incident={incident} canChange={isCommander} />
-            </dd>
+            <dd>{incident.isDrill ? <span className="text-zinc-400">never shown: a drill</span> : <PublicPresence incident={incident} canChange={isCommander} />}</dd>
             <dt className="text-zinc-500">Declared by</dt>
             <dd className="text-zinc-200">{incident.declaredBy}</dd>
             {incident.components.length > 0 && (
