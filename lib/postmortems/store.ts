@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "../db/client";
-import type { Actor } from "../auth/roles";
+import { hasRole, type Actor, type Role } from "../auth/roles";
+import { maskText } from "../auth/visibility";
 import { AppError } from "../errors";
 import { canMovePostmortem, postmortemStatusLabel, type PostmortemStatus } from "../plan";
 import type { UpdatePostmortemInput } from "../schemas/postmortem";
@@ -14,13 +15,18 @@ const itemView = (a: { id: string; incidentId: string; title: string; owner: str
   dueDate: a.dueDate ? a.dueDate.toISOString().slice(0, 10) : null,
 });
 
-/** The post-mortem of an incident: the facts (always), the commander's words if it was started, its action items. */
-export async function getPostmortem(db: Db, incidentId: string) {
-  const [facts, row, items] = await Promise.all([
+/**
+ * The post-mortem of an incident: the facts (always), the commander's words if it was started, its
+ * action items. Viewers read the timeline's free text (step errors, reasons) as they read run
+ * output: without URLs, hosts, paths or settings' values (lib/auth/visibility.ts).
+ */
+export async function getPostmortem(db: Db, incidentId: string, role: Role = "viewer") {
+  const [gathered, row, items] = await Promise.all([
     gatherFacts(db, incidentId),
     db.postmortem.findUnique({ where: { incidentId } }),
     db.actionItem.findMany({ where: { incidentId }, orderBy: { createdAt: "asc" } }),
   ]);
+  const facts = hasRole(role, "engineer") ? gathered : { ...gathered, timeline: gathered.timeline.map((l) => ({ ...l, text: maskText(l.text) })) };
   return {
     facts,
     postmortem: row ? { ...row, history: row.history as History } : null,

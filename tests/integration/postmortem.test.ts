@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, backoutSql, bearer } from "./support/api";
 
 // plan §8.1: the post-mortem, written from the record. A seeded incident with fixed times (in 2030, so
@@ -94,6 +94,12 @@ async function seed() {
 }
 
 beforeAll(seed);
+// Dated 2030, the seeded rows would sort first in every "newest" list the other files read.
+afterAll(async () => {
+  await backoutSql(`DELETE FROM runs WHERE id = $1`, [RUN]);
+  await backoutSql(`DELETE FROM incidents WHERE id = $1`, [ID]);
+  await backoutSql(`DELETE FROM metric_samples WHERE target = $1`, [TARGET]);
+});
 
 describe("post-mortem from the record (plan §8.1)", () => {
   it("its timeline is the recorded events exactly: every incident entry and every step's start and end, same order, same times", async () => {

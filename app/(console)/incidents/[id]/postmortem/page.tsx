@@ -20,7 +20,7 @@ export default async function PostmortemPage({ params }: { params: Promise<{ id:
   if (!isUuid(id)) notFound();
   let data;
   try {
-    data = await getPostmortem(db(), id);
+    data = await getPostmortem(db(), id, actor.role);
   } catch (e) {
     if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
     throw e;
