@@ -128,11 +128,13 @@ const enginePer = engine.flatMap((r) => r.perStep);
 const rawPer = raw.flatMap((r) => r.per);
 const engineTotal = pct(engine.map((r) => r.total), 50);
 const rawTotal = pct(raw.map((r) => r.total), 50);
-const ratio = pct(enginePer, 50) / pct(rawPer, 50);
+// Judged on whole runs (50 steps against 50 jobs, each timed end to end): a step's own timestamps
+// have millisecond resolution, so per-step medians come out as whole milliseconds.
+const ratio = engineTotal / rawTotal;
 console.log(`1. Engine: ${STEPS}-step no-op run on the stack's worker vs ${STEPS} sequential raw BullMQ jobs on the same Redis (${RUNS} runs each)`);
 console.log(`   engine   per step: median ${ms(pct(enginePer, 50))}, p95 ${ms(pct(enginePer, 95))}; whole run median ${ms(engineTotal)} (${ms(engineTotal / STEPS)} per step)`);
 console.log(`   raw jobs per job:  median ${ms(pct(rawPer, 50))}, p95 ${ms(pct(rawPer, 95))}; 50 jobs median ${ms(rawTotal)} (${ms(rawTotal / STEPS)} per job)`);
-console.log(`   goal: engine per-step median within 2× a raw job's (${ratio.toFixed(2)}×) → ${ratio <= 2 ? "met" : "NOT met"}\n`);
+console.log(`   goal: engine per step within 2× a raw job, whole run against whole run (${ratio.toFixed(2)}×) → ${ratio <= 2 ? "met" : "NOT met"}\n`);
 }
 
 // ── 2. SSE fan-out ───────────────────────────────────────────────────────────────────────────

@@ -88,6 +88,68 @@ export type StepTransition = {
   result?: Record<string, unknown>;
 };
 
+// One statement for the common case between two steps: the step that succeeded ends and the next
+// one (still pending) starts, with their events. All or nothing: if the next step is not pending,
+// nothing is written and the caller records the two transitions one by one.
+const STEP_HANDOFF_SQL = `
+WITH ready AS (
+  SELECT 1 FROM steps WHERE id = $4::uuid AND "runId" = $1::uuid AND status = 'pending'
+), held AS (
+  SELECT 1 FROM runs WHERE id = $1::uuid AND "claimedBy" = $8 AND EXISTS (SELECT 1 FROM ready)
+), done AS (
+  UPDATE steps SET status = 'succeeded', "finishedAt" = now(), error = NULL, result = $3::jsonb
+  WHERE id = $2::uuid AND "runId" = $1::uuid AND EXISTS (SELECT 1 FROM held)
+  RETURNING 1
+), nxt AS (
+  UPDATE steps SET status = 'running', attempts = $5::int, "startedAt" = now(), "finishedAt" = NULL, error = NULL
+  WHERE id = $4::uuid AND "runId" = $1::uuid AND EXISTS (SELECT 1 FROM held)
+  RETURNING 1
+), bumped AS (
+  UPDATE runs SET "lastSeq" = "lastSeq" + $6 WHERE id = $1::uuid AND EXISTS (SELECT 1 FROM held) RETURNING "lastSeq", "cancelRequested"
+), ins AS (
+  INSERT INTO run_events ("runId", seq, type, "stepIndex", data)
+  SELECT $1::uuid, (SELECT "lastSeq" FROM bumped) - $6 + e.ord::int, e.type, e."stepIndex", COALESCE(e.data, '{}'::jsonb)
+  FROM ROWS FROM (jsonb_to_recordset($7::jsonb) AS (type text, "stepIndex" int, data jsonb)) WITH ORDINALITY AS e(type, "stepIndex", data, ord)
+  WHERE EXISTS (SELECT 1 FROM bumped)
+  RETURNING seq, type, "stepIndex", data, "createdAt"
+)
+SELECT ins.*, (SELECT "cancelRequested" FROM bumped) AS "cancelRequested",
+  (SELECT count(*) FROM done)::int + (SELECT count(*) FROM nxt)::int AS "stepsUpdated",
+  EXISTS (SELECT 1 FROM runs WHERE id = $1::uuid AND "claimedBy" = $8) AS "isHeld" FROM ins`;
+
+/**
+ * Step `done` succeeded and step `next` starts, in one statement (the engine's per-step cost is its
+ * statements). Null when `next` is not pending: nothing was written. LeaseLost when the run is
+ * another worker's.
+ */
+export async function handOffStep(
+  db: Pick<Db, "$queryRawUnsafe">,
+  runId: string,
+  done: { stepId: string; result: Record<string, unknown> },
+  next: { stepId: string; attempts: number },
+  events: RunEventInput[],
+  claimedBy: string,
+): Promise<{ records: RunEventRecord[]; isCancelRequested: boolean } | null> {
+  const payload = JSON.stringify(events.map((e) => ({ type: e.type, stepIndex: e.stepIndex ?? null, data: e.data ?? {} })));
+  const rows = await db.$queryRawUnsafe<{ seq: number; type: RunEventType; stepIndex: number | null; data: Record<string, unknown>; createdAt: Date; cancelRequested: boolean; stepsUpdated: number }[]>(
+    STEP_HANDOFF_SQL,
+    runId, done.stepId, JSON.stringify(done.result), next.stepId, next.attempts, events.length, payload, claimedBy,
+  );
+  if (rows.length === 0) {
+    // Nothing written: either the next step is not pending (the caller goes step by step) or the lease is gone.
+    const [held] = await db.$queryRawUnsafe<{ isHeld: boolean }[]>(`SELECT EXISTS (SELECT 1 FROM runs WHERE id = $1::uuid AND "claimedBy" = $2) AS "isHeld"`, runId, claimedBy);
+    if (!held?.isHeld) throw new LeaseLost(`run ${runId} is no longer held by ${claimedBy}`);
+    return null;
+  }
+  if (rows.length !== events.length || rows[0]?.stepsUpdated !== 2) throw new Error(`steps ${done.stepId} → ${next.stepId} of run ${runId}: the hand-off did not find both`);
+  return {
+    records: rows
+      .map((r) => ({ runId, seq: r.seq, type: r.type, stepIndex: r.stepIndex, data: r.data, createdAt: new Date(r.createdAt).toISOString() }))
+      .sort((a, b) => a.seq - b.seq),
+    isCancelRequested: rows[0]!.cancelRequested,
+  };
+}
+
 export async function transitionStep(
   db: Pick<Db, "$queryRawUnsafe">,
   runId: string,

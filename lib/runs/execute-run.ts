@@ -9,7 +9,7 @@ import { stepSpec, type StepSpec } from "../steps/schema";
 import { executeStep } from "../steps/executors";
 import { killGroup } from "../steps/spawn";
 import { sleep, StepAbort, StepFailure, type OutputStream, type StepContext } from "../steps/context";
-import { appendEvents, LeaseLost, publishEvents, transitionStep, type RunEventInput, type StepTransition } from "./events";
+import { appendEvents, handOffStep, LeaseLost, publishEvents, transitionStep, type RunEventInput, type StepTransition } from "./events";
 import { releaseTargetLock } from "./lock";
 import { publishTimeline, type TimelineEntry } from "../incidents/timeline";
 import { onRunFinished } from "../incidents/lifecycle";
@@ -204,7 +204,9 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
       if (!isStarted) return "already_finished";
     }
 
-    for (const step of run.steps) {
+    // The next step, already started by the previous step's hand-off (one statement for both).
+    const handedOff: { next: { stepId: string; isCancelRequested: boolean } | null } = { next: null };
+    for (const [i, step] of run.steps.entries()) {
       const spec = stepSpec.parse(step.spec) as StepSpec;
       const at = step.index;
       if (step.status === "succeeded" || step.status === "skipped") continue;
@@ -256,7 +258,13 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
         return "waiting_approval";
       }
 
-      const outcome = await runStep(deps, out, move, runId, step.id, at, spec, step.attempts);
+      // A plain pending step next: it starts in the same statement that ends this one.
+      const nextStep = run.steps[i + 1];
+      const nextSpec = nextStep?.status === "pending" ? (stepSpec.parse(nextStep.spec) as StepSpec) : null;
+      const handOff = nextStep && nextSpec && nextSpec.kind !== "approval-gate" ? { stepId: nextStep.id, at: nextStep.index, spec: nextSpec, attempts: nextStep.attempts + 1 } : undefined;
+      const preStarted = handedOff.next?.stepId === step.id ? handedOff.next : null;
+      handedOff.next = null;
+      const outcome = await runStep(deps, out, move, runId, step.id, at, spec, step.attempts, handOff, preStarted, (next) => (handedOff.next = next));
       if (outcome === "ok") continue;
       if (outcome.kind === "cancelled")
         return await finish("cancelled", { type: "run.cancelled", stepIndex: at, data: { step: step.name } }, `cancelled during "${step.name}"`);
@@ -281,14 +289,21 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
     at: number,
     spec: Exclude<StepSpec, { kind: "approval-gate" }>,
     priorAttempts: number,
+    handOff?: { stepId: string; at: number; spec: StepSpec; attempts: number },
+    preStarted?: { isCancelRequested: boolean } | null,
+    onHandedOff?: (next: { stepId: string; isCancelRequested: boolean }) => void,
   ): Promise<"ok" | { kind: "cancelled" } | { kind: "failed"; error: string }> {
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
-      const isCancelRequested = await moveFn(
-        "step start",
-        { stepId, status: "running", attempts: priorAttempts + attempt, isStart: true, error: null },
-        [{ type: "step.started", stepIndex: at, data: { attempt: priorAttempts + attempt, name: spec.name, kind: spec.kind } }],
-      );
+      // Started already by the previous step's hand-off (its first attempt only).
+      const isCancelRequested =
+        attempt === 1 && preStarted
+          ? preStarted.isCancelRequested
+          : await moveFn(
+              "step start",
+              { stepId, status: "running", attempts: priorAttempts + attempt, isStart: true, error: null },
+              [{ type: "step.started", stepIndex: at, data: { attempt: priorAttempts + attempt, name: spec.name, kind: spec.kind } }],
+            );
       if (isCancelRequested || runSignal.aborted) {
         await moveFn("step cancelled", { stepId, status: "cancelled", isFinish: true, error: "cancelled" }, [{ type: "step.cancelled", stepIndex: at }]);
         return { kind: "cancelled" };
@@ -330,10 +345,22 @@ export async function executeRun(deps: Deps & { runId: string; cancelSignal: Abo
       try {
         const result = await executeStep(spec, ctx);
         // The step's last lines are recorded with its end, in the same statement and in order.
-        await moveFn("step succeeded", { stepId, status: "succeeded", isFinish: true, result: result ?? {} }, [
-          ...(await writer.take()),
-          { type: "step.succeeded", stepIndex: at, data: { ms: Date.now() - started, result: result ?? {} } },
-        ]);
+        const ending: RunEventInput[] = [...(await writer.take()), { type: "step.succeeded", stepIndex: at, data: { ms: Date.now() - started, result: result ?? {} } }];
+        if (handOff && !runSignal.aborted) {
+          const next = handOff;
+          const handed = await durably(d, "step hand-off", () =>
+            handOffStep(d.db, rid, { stepId, result: result ?? {} }, { stepId: next.stepId, attempts: next.attempts }, [
+              ...ending,
+              { type: "step.started", stepIndex: next.at, data: { attempt: next.attempts, name: next.spec.name, kind: next.spec.kind } },
+            ], d.workerId),
+          );
+          if (handed) {
+            void publishEvents(d.redis, handed.records);
+            onHandedOff?.({ stepId: next.stepId, isCancelRequested: handed.isCancelRequested });
+            return "ok";
+          }
+        }
+        await moveFn("step succeeded", { stepId, status: "succeeded", isFinish: true, result: result ?? {} }, ending);
         return "ok";
       } catch (e) {
         // The run is another worker's now: nothing more may be recorded or run here.
