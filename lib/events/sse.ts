@@ -1,5 +1,6 @@
 import "server-only";
 import { sseFrame, type EventBus, type Sequenced } from "./bus";
+import { streamOpened } from "./gauges";
 
 const HEARTBEAT_MS = 15_000;
 // Every listAfter returns pages of at least this many rows when more exist.
@@ -194,7 +195,11 @@ export function followAll(
   signal: AbortSignal,
 ): { ready: Promise<void>; resume: () => void; stop: () => void } {
   const ctrl = new AbortController();
-  const stopAll = () => ctrl.abort();
+  const closed = streamOpened("console");
+  const stopAll = () => {
+    closed();
+    ctrl.abort();
+  };
   if (signal.aborted) stopAll();
   else signal.addEventListener("abort", stopAll, { once: true });
   let isClosed = false;
@@ -258,8 +263,10 @@ export function watchEventStream<T extends Sequenced>(opts: { bus: EventBus<T>; 
   let unwatch: (() => void) | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let closed = false;
+  const counted = streamOpened("console");
   const stop = () => {
     closed = true;
+    counted();
     clearInterval(heartbeat);
     unwatch?.();
   };
@@ -267,7 +274,7 @@ export function watchEventStream<T extends Sequenced>(opts: { bus: EventBus<T>; 
     start(controller) {
       // Gone before the stream began (the sign-in check took a moment): hold nothing.
       if (opts.signal.aborted) {
-        closed = true;
+        stop();
         controller.close();
         return;
       }

@@ -4,6 +4,7 @@ import zlib from "node:zlib";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isUuid } from "../targets/of-request";
 import { olderPublicIncident, publicState, type PublicSnapshot } from "./live";
+import { streamOpened } from "../events/gauges";
 
 /**
  * The public status page's reads, answered before Next.js sees them: a crowd of stakeholders costs
@@ -186,9 +187,11 @@ export class PublicFastPath {
     });
     const heartbeat = setInterval(() => write(": heartbeat\n\n"), HEARTBEAT_MS);
     let isStopped = false;
+    const counted = streamOpened("public");
     function stop() {
       if (isStopped) return;
       isStopped = true;
+      counted();
       clearInterval(heartbeat);
       unsubscribe();
     }

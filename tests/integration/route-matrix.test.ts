@@ -83,6 +83,7 @@ const WHO_MAY: Record<RouteKey, "public" | "viewer" | "engineer" | "commander" |
   "GET /api/v2/summary.json": "public",
   "GET /api/version": "viewer",
   "GET /health": "public",
+  "GET /metrics": "viewer",
   "GET /status/history.atom": "public",
 };
 
