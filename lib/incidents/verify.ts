@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { loadTargets } from "../targets/load-targets";
 import { baselineFor, listSamples } from "../metrics/store";
 import { getQueueStats } from "../target-ops/queues";
-import { listBackups } from "../steps/executors/postgres";
+import { listBackups } from "../target-ops/backups";
 import { checklists, evaluateProbe, type Measurements, type ProbeResult } from "../plan";
 import { jobsFinishedSince } from "../target-ops/queues";
 import { runningVersion } from "../target-ops/version";

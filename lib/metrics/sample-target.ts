@@ -5,7 +5,7 @@ import pg from "pg";
 import type { Target } from "../targets/schema";
 import type { MetricValues } from "../plan";
 import { createTargetRedis } from "../redis";
-import { withTargetQueues } from "../steps/executors/queue";
+import { withTargetQueues } from "../target-ops/connection";
 import { targetUrl } from "../runbooks/steps";
 
 /** What the sampler remembers between readings of one target (counters are deltas). */

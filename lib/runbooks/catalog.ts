@@ -3,7 +3,7 @@ import { runbooks } from "./index";
 import { getTarget } from "../targets/load-targets";
 import { getTargetFacts } from "../targets/facts";
 import { previousRelease } from "./params";
-import { listBackups } from "../steps/executors/postgres";
+import { listBackups } from "../target-ops/backups";
 import { db } from "../db/client";
 import { drillHistory } from "../drills/drills";
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "../errors";
 import type { Target } from "../targets/schema";
-import { JOB_STATES, withTargetQueues } from "../steps/executors/queue";
+import { JOB_STATES, removeFailedJobs, withTargetQueues } from "./connection";
 import { createTargetRedis } from "../redis";
 
 export type QueueStats = Record<string, Record<(typeof JOB_STATES)[number], number> & { isPaused: boolean }>;
@@ -44,7 +44,8 @@ export async function resumeQueues(target: Target, name?: string) {
 export async function cleanFailed(target: Target) {
   return open(target, queuesOf(target), async (queues) => {
     const removed: Record<string, number> = {};
-    for (const q of queues) removed[q.name] = (await q.clean(0, 100_000, "failed")).length;
+    // The same removal as the runbooks' "clean failed jobs" step: one behaviour, one place.
+    for (const q of queues) removed[q.name] = await removeFailedJobs(q);
     return { removed };
   });
 }

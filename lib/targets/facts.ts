@@ -6,7 +6,7 @@ import type { Target } from "./schema";
 import type { DownMigration, TargetFacts } from "../runbooks/types";
 import path from "node:path";
 import pg from "pg";
-import { listBackups } from "../steps/executors/postgres";
+import { listBackups } from "../target-ops/backups";
 
 const exec = promisify(execFile);
 

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BACKUP_RE, humanSize, listBackups } from "@/lib/steps/executors/postgres";
+import { BACKUP_RE, humanSize, listBackups } from "@/lib/target-ops/backups";
 
 // plan §11.2 reports a backup's size the way `du -h` does.
 describe("humanSize", () => {

@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { listBackups } from "@/lib/steps/executors/postgres";
+import { listBackups } from "@/lib/target-ops/backups";
 
 export const dynamic = "force-dynamic";
 

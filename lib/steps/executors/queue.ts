@@ -1,27 +1,7 @@
 import "server-only";
-import { Queue } from "bullmq";
-import { createTargetRedis } from "../../redis";
+import { JOB_STATES, removeFailedJobs, withTargetQueues } from "../../target-ops/connection";
 import { sleep, StepFailure, type StepContext, type StepResult } from "../context";
 import type { StepOf } from "../schema";
-
-export const JOB_STATES = ["waiting", "active", "completed", "failed", "delayed", "prioritized"] as const;
-
-/** Opens the target's queues on one connection, runs fn, and always closes them. */
-export async function withTargetQueues<T>(
-  redisUrl: string,
-  prefix: string,
-  names: string[],
-  fn: (queues: Queue[]) => Promise<T>,
-): Promise<T> {
-  const connection = createTargetRedis(redisUrl);
-  const queues = names.map((name) => new Queue(name, { connection, prefix }));
-  try {
-    return await fn(queues);
-  } finally {
-    await Promise.allSettled(queues.map((q) => q.close()));
-    connection.disconnect();
-  }
-}
 
 export async function runQueue(spec: StepOf<"queue">, ctx: StepContext): Promise<StepResult> {
   return withTargetQueues(spec.redisUrl, spec.prefix, spec.queues, async (queues) => {
@@ -41,13 +21,7 @@ export async function runQueue(spec: StepOf<"queue">, ctx: StepContext): Promise
       case "clean-failed": {
         const removed: Record<string, number> = {};
         for (const q of queues) {
-          let n = 0;
-          // clean() removes at most `limit` jobs per call; loop until none are left.
-          for (;;) {
-            const ids = await q.clean(0, 1000, "failed");
-            n += ids.length;
-            if (ids.length < 1000) break;
-          }
+          const n = await removeFailedJobs(q);
           removed[q.name] = n;
           ctx.output("info", `${q.name}: removed ${n} failed jobs`);
         }
