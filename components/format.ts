@@ -1,13 +1,8 @@
-/** "420 ms", "12.3 s", "4m 05s", "1h 02m". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const totalS = Math.floor(ms / 1000);
-  const h = Math.floor(totalS / 3600);
-  const m = Math.floor((totalS % 3600) / 60);
-  const s = totalS % 60;
-  return h ? `${h}h ${String(m).padStart(2, "0")}m` : `${m}m ${String(s).padStart(2, "0")}s`;
-}
+/**
+ * Elapsed time, in the plan's words ("420 ms", "4.2 s", "3 min 20 s"): one wording for the whole
+ * console (lib/plan/format.ts), so a page never says "4m 05s" beside "4 min 5 s".
+ */
+export { formatElapsed as formatDuration } from "@/lib/plan/format";
 
 /** A ticking clock: "0:07", "12:40", "1:02:03" (the plan's wording, shared with the server). */
 export { formatClock } from "@/lib/plan/format";
@@ -21,12 +16,8 @@ export function formatRelative(iso: string, now = Date.now()): string {
   return `${Math.floor(diff / 86_400)} d ago`;
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
-}
+/** Sizes in one wording everywhere (lib/plan/format.ts): "512 B", "1.5 KiB", "40 GiB". */
+export { formatBytes } from "@/lib/plan/format";
 
 /** `{ release: "v1.0.0" }` → "release=v1.0.0"; arrays joined with commas. */
 export function formatParams(params: Record<string, unknown> | null | undefined): string {

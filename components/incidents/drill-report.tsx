@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
-import { formatClock, formatDuration } from "@/lib/plan/format";
+import { formatClock, formatElapsed } from "@/lib/plan/format";
 import type { drillReport } from "@/lib/drills/drills";
 import { Badge } from "../ui/badge";
 import { Card } from "../ui/card";
@@ -10,8 +10,8 @@ import { cn } from "../ui/cn";
 
 type Report = Awaited<ReturnType<typeof drillReport>>;
 
-/** Steps are often under a second: tenths below ten seconds, then the usual wording. */
-const took = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : formatDuration(ms));
+// Steps are often under a second: the console's one wording for elapsed time.
+const took = formatElapsed;
 
 /** The banner every drill page carries: this is practice, and what that changes. */
 export function DrillBanner() {

@@ -34,6 +34,18 @@ export function formatDuration(ms: number): string {
   return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
 }
 
+/**
+ * How long something took, for steps and runs: "420 ms" and "4.2 s" below ten seconds, then the
+ * same words as formatDuration ("45 s", "3 min 20 s", "1 h 5 min"). The one wording for elapsed
+ * time everywhere in the console.
+ */
+export function formatElapsed(ms: number): string {
+  const v = Math.max(0, ms);
+  if (v < 1000) return `${Math.round(v)} ms`;
+  if (v < 10_000) return `${(Math.floor(v / 100) / 10).toFixed(1)} s`;
+  return formatDuration(v);
+}
+
 /** A clock face: "0:07", "12:40", "1:02:03". */
 export function formatClock(ms: number): string {
   const totalS = Math.max(0, Math.floor(ms / 1000));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDuration, formatNumber, formatRatio } from "@/lib/plan";
+import { formatBytes, formatDuration, formatElapsed, formatNumber, formatRatio } from "@/lib/plan";
 
 describe("how the plan's why-texts word numbers", () => {
   it.each([
@@ -12,6 +12,17 @@ describe("how the plan's why-texts word numbers", () => {
     [-5, "0 s"],
   ])("duration %s ms → %s", (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+
+  it.each([
+    [0, "0 ms"],
+    [420.4, "420 ms"],
+    [4_250, "4.2 s"],
+    [9_999, "9.9 s"],
+    [45_000, "45 s"],
+    [245_000, "4 min 5 s"],
+  ])("elapsed %s ms → %s (steps and runs)", (ms, text) => {
+    expect(formatElapsed(ms)).toBe(text);
   });
 
   it.each([
