@@ -29,13 +29,13 @@ export async function getQueueStats(target: Target): Promise<QueueStats> {
   });
 }
 
-export async function pauseQueues(target: Target, name?: string) {
+export async function pauseTargetQueues(target: Target, name?: string) {
   const names = queuesOf(target, name);
   await open(target, names, async (queues) => Promise.all(queues.map((q) => q.pause())));
   return { paused: names };
 }
 
-export async function resumeQueues(target: Target, name?: string) {
+export async function resumeTargetQueues(target: Target, name?: string) {
   const names = queuesOf(target, name);
   await open(target, names, async (queues) => Promise.all(queues.map((q) => q.resume())));
   return { resumed: names };

@@ -5,7 +5,7 @@ import { runHealthGate, runHttp, runShell, runWait } from "./basic";
 import { runCache } from "./cache";
 import { runGit } from "./git";
 import { runPostgres } from "./postgres";
-import { runQueue } from "./queue";
+import { executeQueueStep } from "./queue";
 
 type Executors = { [K in Exclude<StepKind, "approval-gate">]: (spec: StepOf<K>, ctx: StepContext) => Promise<StepResult> };
 
@@ -13,7 +13,7 @@ const executors: Executors = {
   shell: runShell,
   http: runHttp,
   git: runGit,
-  queue: runQueue,
+  queue: executeQueueStep,
   cache: runCache,
   postgres: runPostgres,
   wait: runWait,

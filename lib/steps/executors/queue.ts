@@ -3,7 +3,7 @@ import { JOB_STATES, removeFailedJobs, withTargetQueues } from "../../target-ops
 import { sleep, StepFailure, type StepContext, type StepResult } from "../context";
 import type { StepOf } from "../schema";
 
-export async function runQueue(spec: StepOf<"queue">, ctx: StepContext): Promise<StepResult> {
+export async function executeQueueStep(spec: StepOf<"queue">, ctx: StepContext): Promise<StepResult> {
   return withTargetQueues(spec.redisUrl, spec.prefix, spec.queues, async (queues) => {
     switch (spec.action) {
       case "pause":

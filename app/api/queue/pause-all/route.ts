@@ -1,4 +1,4 @@
 import { route } from "@/lib/http/route";
-import { pauseQueues } from "@/lib/target-ops/queues";
+import { pauseTargetQueues } from "@/lib/target-ops/queues";
 
-export const POST = route({ role: "engineer", target: "of-request" }, async ({ target }) => ({ target: target.name, ...(await pauseQueues(target)) }));
+export const POST = route({ role: "engineer", target: "of-request" }, async ({ target }) => ({ target: target.name, ...(await pauseTargetQueues(target)) }));

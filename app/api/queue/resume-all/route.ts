@@ -1,4 +1,4 @@
 import { route } from "@/lib/http/route";
-import { resumeQueues } from "@/lib/target-ops/queues";
+import { resumeTargetQueues } from "@/lib/target-ops/queues";
 
-export const POST = route({ role: "engineer", target: "of-request" }, async ({ target }) => ({ target: target.name, ...(await resumeQueues(target)) }));
+export const POST = route({ role: "engineer", target: "of-request" }, async ({ target }) => ({ target: target.name, ...(await resumeTargetQueues(target)) }));

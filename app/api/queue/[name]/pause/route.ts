@@ -1,8 +1,8 @@
 import { route } from "@/lib/http/route";
 import { queueNameParam } from "@/lib/schemas/target";
-import { pauseQueues } from "@/lib/target-ops/queues";
+import { pauseTargetQueues } from "@/lib/target-ops/queues";
 
 export const POST = route({ role: "engineer", target: "of-request", params: queueNameParam }, async ({ params, target }) => ({
   target: target.name,
-  ...(await pauseQueues(target, params.name)),
+  ...(await pauseTargetQueues(target, params.name)),
 }));
