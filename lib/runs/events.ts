@@ -88,6 +88,11 @@ export type StepTransition = {
   result?: Record<string, unknown>;
 };
 
+type TransitionRow = { seq: number; type: RunEventType; stepIndex: number | null; data: Record<string, unknown>; createdAt: Date; cancelRequested: boolean; stepsUpdated: number };
+const eventsPayload = (events: RunEventInput[]) => JSON.stringify(events.map((e) => ({ type: e.type, stepIndex: e.stepIndex ?? null, data: e.data ?? {} })));
+const recordsOf = (runId: string, rows: TransitionRow[]): RunEventRecord[] =>
+  rows.map((r) => ({ runId, seq: r.seq, type: r.type, stepIndex: r.stepIndex, data: r.data, createdAt: new Date(r.createdAt).toISOString() })).sort((a, b) => a.seq - b.seq);
+
 // One statement for the common case between two steps: the step that succeeded ends and the next
 // one (still pending) starts, with their events. All or nothing: if the next step is not pending,
 // nothing is written and the caller records the two transitions one by one.
@@ -114,8 +119,7 @@ WITH ready AS (
   RETURNING seq, type, "stepIndex", data, "createdAt"
 )
 SELECT ins.*, (SELECT "cancelRequested" FROM bumped) AS "cancelRequested",
-  (SELECT count(*) FROM done)::int + (SELECT count(*) FROM nxt)::int AS "stepsUpdated",
-  EXISTS (SELECT 1 FROM runs WHERE id = $1::uuid AND "claimedBy" = $8) AS "isHeld" FROM ins`;
+  (SELECT count(*) FROM done)::int + (SELECT count(*) FROM nxt)::int AS "stepsUpdated" FROM ins`;
 
 /**
  * Step `done` succeeded and step `next` starts, in one statement (the engine's per-step cost is its
@@ -130,10 +134,9 @@ export async function handOffStep(
   events: RunEventInput[],
   claimedBy: string,
 ): Promise<{ records: RunEventRecord[]; isCancelRequested: boolean } | null> {
-  const payload = JSON.stringify(events.map((e) => ({ type: e.type, stepIndex: e.stepIndex ?? null, data: e.data ?? {} })));
-  const rows = await db.$queryRawUnsafe<{ seq: number; type: RunEventType; stepIndex: number | null; data: Record<string, unknown>; createdAt: Date; cancelRequested: boolean; stepsUpdated: number }[]>(
+  const rows = await db.$queryRawUnsafe<TransitionRow[]>(
     STEP_HANDOFF_SQL,
-    runId, done.stepId, JSON.stringify(done.result), next.stepId, next.attempts, events.length, payload, claimedBy,
+    runId, done.stepId, JSON.stringify(done.result), next.stepId, next.attempts, events.length, eventsPayload(events), claimedBy,
   );
   if (rows.length === 0) {
     // Nothing written: either the next step is not pending (the caller goes step by step) or the lease is gone.
@@ -142,12 +145,7 @@ export async function handOffStep(
     return null;
   }
   if (rows.length !== events.length || rows[0]?.stepsUpdated !== 2) throw new Error(`steps ${done.stepId} → ${next.stepId} of run ${runId}: the hand-off did not find both`);
-  return {
-    records: rows
-      .map((r) => ({ runId, seq: r.seq, type: r.type, stepIndex: r.stepIndex, data: r.data, createdAt: new Date(r.createdAt).toISOString() }))
-      .sort((a, b) => a.seq - b.seq),
-    isCancelRequested: rows[0]!.cancelRequested,
-  };
+  return { records: recordsOf(runId, rows), isCancelRequested: rows[0]!.cancelRequested };
 }
 
 export async function transitionStep(
@@ -158,20 +156,15 @@ export async function transitionStep(
   claimedBy: string,
 ): Promise<{ records: RunEventRecord[]; isCancelRequested: boolean }> {
   if (events.length === 0) throw new Error("a step transition records at least one event");
-  const payload = JSON.stringify(events.map((e) => ({ type: e.type, stepIndex: e.stepIndex ?? null, data: e.data ?? {} })));
-  const rows = await db.$queryRawUnsafe<{ seq: number; type: RunEventType; stepIndex: number | null; data: Record<string, unknown>; createdAt: Date; cancelRequested: boolean; stepsUpdated: number }[]>(
+  const payload = eventsPayload(events);
+  const rows = await db.$queryRawUnsafe<TransitionRow[]>(
     STEP_TRANSITION_SQL,
     runId, t.stepId, t.status, t.attempts ?? null, t.isStart ?? false, t.isFinish ?? false, t.error ?? null,
     t.result === undefined ? null : JSON.stringify(t.result), events.length, payload, claimedBy,
   );
   if (rows.length === 0) throw new LeaseLost(`run ${runId} is no longer held by ${claimedBy}`);
   if (rows.length !== events.length || rows[0]?.stepsUpdated !== 1) throw new Error(`step ${t.stepId} of run ${runId} not found`);
-  return {
-    records: rows
-      .map((r) => ({ runId, seq: r.seq, type: r.type, stepIndex: r.stepIndex, data: r.data, createdAt: new Date(r.createdAt).toISOString() }))
-      .sort((a, b) => a.seq - b.seq),
-    isCancelRequested: rows[0]!.cancelRequested,
-  };
+  return { records: recordsOf(runId, rows), isCancelRequested: rows[0]!.cancelRequested };
 }
 
 /**
