@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
-import { checklists, findChecklistItem, metricInfo, severityOf, totalQueueLength, type MetricValues, type NumericMetricKey, type SeverityLevel } from "../plan";
+import { checklists, findChecklistItem, severityOf, totalQueueLength, type MetricValues, type NumericMetricKey, type SeverityLevel } from "../plan";
 import { findRunbook } from "../runbooks";
 import { incidentEntryText } from "../incidents/entry-text";
 import type { FinalDecision } from "../incidents/update-incident";
@@ -212,4 +212,3 @@ export function proposedActionItems(facts: PostmortemFacts): { title: string; so
   return out;
 }
 
-export { metricInfo };
