@@ -12,14 +12,12 @@ const VIEWER_FIELDS = [
   "retryDelayMs", "allowFailure", "isIdempotent", "backupLabel", "keep",
 ] as const;
 
-const isLocation = (s: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.startsWith("/") || s.startsWith("~");
 const basename = (s: string) => s.replace(/\/+$/, "").split("/").pop() || s;
 
-/** A command's words as a viewer reads them: programs and files by name, locations not at all. */
+/** A command's words as a viewer reads them: programs and files by name, locations not at all (maskText, below). */
 function argvForViewer(argv: unknown): string[] | undefined {
   if (!Array.isArray(argv)) return undefined;
-  // "--dbname=postgresql://…" and "--file=/srv/…" too: a location inside an option is masked like one alone.
-  return argv.map((a) => (typeof a !== "string" ? String(a) : /^[a-z][a-z0-9+.-]*:\/\//i.test(a) ? "[url]" : isLocation(a) ? basename(a) : maskText(a)));
+  return argv.map((a) => (typeof a === "string" ? maskText(a) : String(a)));
 }
 
 export function stepSpecFor(role: Role, spec: unknown): unknown {
