@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, BASE, backoutSql, bearer, env } from "./support/api";
+import { api, BASE, backoutSql, bearer, env, countRows } from "./support/api";
 import { STANDBY } from "./support/env";
 import { discoverRoutes, encode, fillPath, type RouteKey } from "./support/routes";
 
@@ -212,14 +212,6 @@ function casesFor(key: RouteKey, method: string, pattern: string, params: string
 let incidentId = "";
 let before: { counts: Record<string, number>; audit: number; queues: unknown };
 
-async function countRows(): Promise<Record<string, number>> {
-  const tables = await backoutSql<{ t: string }>(
-    `SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('audit_entries', '_prisma_migrations', 'metric_samples', 'target_health_days') ORDER BY 1`,
-  );
-  const counts: Record<string, number> = {};
-  for (const { t } of tables) counts[t] = Number((await backoutSql<{ n: string }>(`SELECT count(*)::text AS n FROM "${t}"`))[0]!.n);
-  return counts;
-}
 const maxAudit = async () => Number((await backoutSql<{ n: string }>(`SELECT coalesce(max(id), 0)::text AS n FROM audit_entries`))[0]!.n);
 const queueState = async () => Object.entries((await api("GET", "/api/queue/stats")).body.queues as Record<string, { isPaused: boolean }>).map(([name, q]) => ({ name, isPaused: q.isPaused }));
 

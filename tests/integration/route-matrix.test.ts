@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, BASE, backoutSql, tokens } from "./support/api";
+import { api, BASE, backoutSql, tokens, countRows } from "./support/api";
 import { discoverRoutes, fillPath, type RouteKey } from "./support/routes";
 
 /**
@@ -117,15 +117,6 @@ beforeAll(async () => {
   tableCounts = await countRows();
 });
 
-/** Rows in every table but the audit's and those the sampler fills on its own as time passes. */
-async function countRows(): Promise<Record<string, number>> {
-  const tables = await backoutSql<{ t: string }>(
-    `SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('audit_entries', '_prisma_migrations', 'metric_samples', 'target_health_days') ORDER BY 1`,
-  );
-  const counts: Record<string, number> = {};
-  for (const { t } of tables) counts[t] = Number((await backoutSql<{ n: string }>(`SELECT count(*)::text AS n FROM "${t}"`))[0]!.n);
-  return counts;
-}
 
 /**
  * A request the route must refuse on its merits once the caller is let in, so that the cells where

@@ -190,3 +190,13 @@ export async function readEvents(p: string, opts: ReadEventsOptions): Promise<{ 
   }
   return { events, ids };
 }
+
+/** Rows in every table but the audit's and those the sampler fills on its own as time passes: what a refused request must not change. */
+export async function countRows(): Promise<Record<string, number>> {
+  const tables = await backoutSql<{ t: string }>(
+    `SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('audit_entries', '_prisma_migrations', 'metric_samples', 'target_health_days') ORDER BY 1`,
+  );
+  const counts: Record<string, number> = {};
+  for (const { t } of tables) counts[t] = Number((await backoutSql<{ n: string }>(`SELECT count(*)::text AS n FROM "${t}"`))[0]!.n);
+  return counts;
+}
