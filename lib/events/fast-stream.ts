@@ -6,7 +6,7 @@ import { authenticate } from "../auth/authenticate";
 import { assertAllowed } from "../http/authorize";
 import { errorAnswer, parseOr400 } from "../http/error-body";
 import { whileAllowedBy, type Credentials } from "../http/while-allowed";
-import { runIdParam } from "../schemas/run";
+import { runIdParam, runStreamQuery } from "../schemas/run";
 import { incidentIdParam, incidentStreamQuery } from "../schemas/incident";
 import { targetName } from "../schemas/target";
 import { SSE_HEADERS } from "./headers";
@@ -26,7 +26,6 @@ import type { Sequenced } from "./bus";
 
 // What a viewer's socket may hold unread before live events wait in Postgres for it.
 const MAX_UNREAD_BYTES = 256 * 1024;
-const after = z.object({ after: z.coerce.number().int().min(0).optional() });
 const metricsQuery = z.object({ target: targetName.optional() });
 
 type Match = { open: (actor: Actor, query: URLSearchParams, lastEventId: number | undefined) => Promise<StreamDefinition<Sequenced>[]> };
@@ -42,7 +41,7 @@ function match(path: string): Match | null {
     return {
       open: async (actor, q, last) => {
         const { id: runId } = parse(runIdParam, { id });
-        const query = parseQuery(after, q);
+        const query = parseQuery(runStreamQuery, q);
         return [untyped(await runStream(actor, runId, last ?? query.after ?? 0))];
       },
     };

@@ -23,4 +23,7 @@ export const decideInput = z
   .strict();
 export type DecideInput = z.infer<typeof decideInput>;
 
+/** A run's event stream: `after` a sequence (Last-Event-ID wins when both are sent). */
+export const runStreamQuery = z.object({ after: z.coerce.number().int().min(0).optional() });
+
 export const runIdParam = z.object({ id: z.string().uuid("the run id is a UUID, as returned by POST /api/runs") });
