@@ -31,14 +31,45 @@ export class EventBus<T extends Sequenced> {
   // Told of every message on the channel, whatever its key (the public status page's cache).
   private watchers = new Set<(events: T[]) => void>();
   private wasReady = false;
+  // Resolves when Redis has confirmed the SUBSCRIBE: only from then on is no published message missed.
+  private listening: Promise<void> = Promise.resolve();
+  private isConfirmed = false;
 
   constructor(private channel: string, private keyOf: (e: T) => string) {}
 
+  private confirm(sub: Redis): Promise<void> {
+    this.isConfirmed = false;
+    return sub.subscribe(this.channel).then(
+      () => {
+        this.isConfirmed = true;
+      },
+      () => {}, // the connection dropped meanwhile: "ready" subscribes again, and streams resync then
+    );
+  }
+
+  /**
+   * True when the subscription is confirmed. A stream opened before then reads Postgres again once
+   * it is (`whenListening`): a message published between its first read and the SUBSCRIBE reaching
+   * Redis would otherwise be missed, and if it was a run's last event, nothing would ever show the gap.
+   */
+  isListening(): boolean {
+    this.ensure();
+    return this.isConfirmed;
+  }
+
+  whenListening(): Promise<void> {
+    this.ensure();
+    return this.listening;
+  }
+
   private ensure(): void {
     if (this.sub) return;
-    this.sub = createRedis(undefined, { enableOfflineQueue: true });
-    this.sub.subscribe(this.channel).catch(() => {});
-    this.sub.on("message", (_ch, msg: string) => {
+    const sub = (this.sub = createRedis(undefined, { enableOfflineQueue: true }));
+    this.listening = this.confirm(sub);
+    sub.on("close", () => {
+      this.isConfirmed = false;
+    });
+    sub.on("message", (_ch, msg: string) => {
       let events: T[];
       try {
         const parsed = JSON.parse(msg) as T | T[];
@@ -51,14 +82,18 @@ export class EventBus<T extends Sequenced> {
       if (!key || !this.listeners.has(key)) return;
       this.queue(key, events);
     });
-    this.sub.on("ready", () => {
+    sub.on("ready", () => {
       if (this.wasReady) {
-        for (const set of this.listeners.values()) for (const l of set) l.onResync();
-        for (const w of this.watchers) w([]); // anything may have been missed meanwhile
+        // ioredis says "ready" before it subscribes again: resync only once Redis has confirmed it,
+        // or a message published in between would be missed by the resync as well.
+        this.listening = this.confirm(sub).then(() => {
+          for (const set of this.listeners.values()) for (const l of set) l.onResync();
+          for (const w of this.watchers) w([]); // anything may have been missed meanwhile
+        });
       }
       this.wasReady = true;
     });
-    this.sub.on("error", () => {});
+    sub.on("error", () => {});
   }
 
   // Fan-out in batches: a stream's events that arrive within BATCH_MS of its last fan-out go to every

@@ -173,7 +173,11 @@ export function followSequenced<T extends Sequenced>(opts: FollowOptions<T> & { 
     if (!closed && !sink.isBehind()) sink.write(enc.encode(`: heartbeat\n\n`));
   }, HEARTBEAT_MS);
   heartbeat.unref?.();
+  // Not yet subscribed (the first stream in a fresh process, or Redis reconnecting): what Postgres
+  // has is sent now, and read again once the subscription is confirmed, for anything published before.
+  const wasListening = bus.isListening();
   replaying = replay().catch(stop);
+  if (!wasListening) void bus.whenListening().then(() => !closed && schedule());
   return {
     ready: replaying,
     resume: () => {
@@ -291,6 +295,8 @@ export function watchEventStream<T extends Sequenced>(opts: { bus: EventBus<T>; 
         const text = events.length ? opts.frame(events) : `event: resync\ndata: {}\n\n`;
         if (text) send(text);
       });
+      // Opened before the subscription was confirmed: something may have changed unseen; refetch once it is.
+      if (!opts.bus.isListening()) void opts.bus.whenListening().then(() => send(`event: resync\ndata: {}\n\n`));
       heartbeat = setInterval(() => send(`: heartbeat\n\n`), HEARTBEAT_MS);
       opts.signal.addEventListener(
         "abort",
