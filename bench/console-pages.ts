@@ -21,7 +21,15 @@ type Opts = {
   /** The web process's pids, to read its CPU time. */
   webPids: () => number[];
 };
-export type ConsoleResult = { eventToScreen: number[]; missed: number; loadToLive: number[]; loadToDom: number[]; seconds: number; chromiumCpuMs: number; webCpuMs: number };
+export type ConsoleResult = {
+  eventToScreen: number[];
+  missed: number;
+  loadToLive: number[];
+  loadToDom: number[];
+  seconds: number;
+  chromiumCpuMs: number;
+  webCpuMs: number;
+};
 
 const now = () => performance.timeOrigin + performance.now();
 const EMAIL = "bench-commander@bench.local";
@@ -56,8 +64,17 @@ export async function benchConsolePages(o: Opts): Promise<ConsoleResult> {
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     // Every page counts as in front of someone: no background-tab throttling.
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-      "--disable-background-timer-throttling", "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-background-timer-throttling",
+      "--disable-renderer-backgrounding",
+      "--disable-backgrounding-occluded-windows",
+    ],
   });
   try {
     // One browser context per page: twenty people, each with their own connections (a browser
@@ -65,14 +82,20 @@ export async function benchConsolePages(o: Opts): Promise<ConsoleResult> {
     const signedIn = async () => {
       const context = await browser.newContext({ baseURL: o.baseUrl, viewport: { width: 1280, height: 900 } });
       // Cookie-authenticated changes must say they come from Backout's own origin (as its pages do).
-      const res = await context.request.post("/api/auth/sign-in", { data: { email: EMAIL, password: PASSWORD }, headers: { origin: o.baseUrl } });
+      const res = await context.request.post("/api/auth/sign-in", {
+        data: { email: EMAIL, password: PASSWORD },
+        headers: { origin: o.baseUrl },
+      });
       if (!res.ok()) throw new Error(`bench sign-in failed: ${res.status()} ${await res.text()}`);
       return context;
     };
     const first = await signedIn();
     const ids: string[] = [];
     for (let i = 0; i < o.pages + 1; i++) {
-      const res = await first.request.post("/api/incidents", { data: { title: `Bench incident ${i + 1}`, severity: "P1", components: ["app-code"] }, headers: { origin: o.baseUrl } });
+      const res = await first.request.post("/api/incidents", {
+        data: { title: `Bench incident ${i + 1}`, severity: "P1", components: ["app-code"] },
+        headers: { origin: o.baseUrl },
+      });
       if (!res.ok()) throw new Error(`declaring a bench incident failed: ${res.status()} ${await res.text()}`);
       ids.push((await res.json()).id);
     }
@@ -126,7 +149,9 @@ export async function benchConsolePages(o: Opts): Promise<ConsoleResult> {
       const seen = await page.evaluate(() => (window as unknown as { __seen: Record<string, number> }).__seen);
       // The stack's own sampler publishes readings too: a reading is on screen once it, or any
       // later one, is (two arriving in the same frame show only the later).
-      const shownAt = Object.entries(seen).filter(([, t]) => t > 0).map(([id, t]) => [Number(id), t] as const);
+      const shownAt = Object.entries(seen)
+        .filter(([, t]) => t > 0)
+        .map(([id, t]) => [Number(id), t] as const);
       for (const [id, sent] of sentAt) {
         const times = shownAt.filter(([shown]) => shown >= Number(id)).map(([, t]) => t);
         if (times.length) eventToScreen.push(Math.min(...times) - sent);
@@ -139,7 +164,11 @@ export async function benchConsolePages(o: Opts): Promise<ConsoleResult> {
   }
 }
 
-const pids = () => fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+const pids = () =>
+  fs
+    .readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number);
 
 function chromiumPids(): number[] {
   return pids().filter((pid) => {

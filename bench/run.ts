@@ -19,7 +19,16 @@ import { stackEnv } from "../scripts/stack-env";
 const env = stackEnv("bench");
 Object.assign(process.env, env);
 
-const { buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase, startBackout, stopDemo, waitForHttp } = await import("../scripts/stack");
+const {
+  buildWebIfStale,
+  ensureDemo,
+  ensureServices,
+  flushRedisDb,
+  migrateDatabase,
+  startBackout,
+  stopDemo,
+  waitForHttp,
+} = await import("../scripts/stack");
 const { createDb } = await import("../lib/db/client");
 const { createRedis } = await import("../lib/redis");
 const { appendEvents, publishEvents } = await import("../lib/runs/events");
@@ -53,239 +62,315 @@ const stack = startBackout(env, { logDir });
 const BASE = `http://127.0.0.1:${env.PORT}`;
 // Whatever happens in a section, the stack and the demo are stopped at the end (a failed bench must not leave them running).
 try {
-await waitForHttp(`${BASE}/health`, { timeoutMs: 120_000 });
+  await waitForHttp(`${BASE}/health`, { timeoutMs: 120_000 });
 
-console.log(`Backout bench — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString()}\n`);
+  console.log(
+    `Backout bench — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString()}\n`,
+  );
 
-function processTree(root: number): number[] {
-  const pids = [root];
-  for (let i = 0; i < pids.length; i++) {
-    try {
-      const kids = fs.readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-      pids.push(...kids);
-    } catch {}
-  }
-  return pids;
-}
-
-// `npm run bench -- 2 5` runs only those sections ("status" is 5).
-const only = process.argv.slice(2).map((x) => (x === "status" ? "5" : x));
-const want = (n: number) => !only.length || only.includes(String(n));
-// ── 1. engine overhead ───────────────────────────────────────────────────────────────────────
-if (want(1)) {
-
-async function engineRun(): Promise<{ total: number; perStep: number[] }> {
-  const run = await db.run.create({
-    data: {
-      runbook: "bench-noop",
-      target: `bench-${Math.random().toString(36).slice(2)}`,
-      steps: { create: Array.from({ length: STEPS }, (_, i) => ({ index: i, key: `noop-${i}`, name: `No-op ${i + 1}`, kind: "wait", spec: { kind: "wait", key: `noop-${i}`, name: `No-op ${i + 1}`, ms: 0 }, isIdempotent: true })) },
-    },
-  });
-  const t0 = now();
-  await enqueueRun(run.id);
-  for (;;) {
-    const r = await db.run.findUniqueOrThrow({ where: { id: run.id }, select: { status: true } });
-    if (r.status === "succeeded") break;
-    if (r.status === "failed") throw new Error("bench run failed");
-    await new Promise((res) => setTimeout(res, 5));
-  }
-  const total = now() - t0;
-  const starts = await db.runEvent.findMany({ where: { runId: run.id, type: { in: ["step.started", "run.succeeded"] } }, orderBy: { seq: "asc" }, select: { createdAt: true } });
-  const perStep = starts.slice(1).map((e, i) => e.createdAt.getTime() - starts[i]!.createdAt.getTime());
-  return { total, perStep };
-}
-
-await engineRun(); // warm-up
-const engine: { total: number; perStep: number[] }[] = [];
-for (let i = 0; i < RUNS; i++) engine.push(await engineRun());
-const rawQueueName = "bench-raw";
-const rawConn = createRedis(env.REDIS_URL!);
-const rawQueue = new Queue(rawQueueName, { connection: rawConn, prefix: env.BACKOUT_REDIS_PREFIX });
-const rawEvents = new QueueEvents(rawQueueName, { connection: createRedis(env.REDIS_URL!), prefix: env.BACKOUT_REDIS_PREFIX });
-const rawWorker = new Worker(rawQueueName, async () => "ok", { connection: createRedis(env.REDIS_URL!), prefix: env.BACKOUT_REDIS_PREFIX });
-await rawEvents.waitUntilReady();
-async function rawSequence(): Promise<{ total: number; per: number[] }> {
-  const per: number[] = [];
-  const t0 = now();
-  for (let i = 0; i < STEPS; i++) {
-    const s = now();
-    const job = await rawQueue.add("noop", { i }, { removeOnComplete: true });
-    await job.waitUntilFinished(rawEvents);
-    per.push(now() - s);
-  }
-  return { total: now() - t0, per };
-}
-await rawSequence();
-const raw: { total: number; per: number[] }[] = [];
-for (let i = 0; i < RUNS; i++) raw.push(await rawSequence());
-await rawWorker.close();
-await rawEvents.close();
-await rawQueue.close();
-await rawConn.quit();
-
-const enginePer = engine.flatMap((r) => r.perStep);
-const rawPer = raw.flatMap((r) => r.per);
-const engineTotal = pct(engine.map((r) => r.total), 50);
-const rawTotal = pct(raw.map((r) => r.total), 50);
-// Judged on whole runs (50 steps against 50 jobs, each timed end to end): a step's own timestamps
-// have millisecond resolution, so per-step medians come out as whole milliseconds.
-const ratio = engineTotal / rawTotal;
-console.log(`1. Engine: ${STEPS}-step no-op run on the stack's worker vs ${STEPS} sequential raw BullMQ jobs on the same Redis (${RUNS} runs each)`);
-console.log(`   engine   per step: median ${ms(pct(enginePer, 50))}, p95 ${ms(pct(enginePer, 95))}; whole run median ${ms(engineTotal)} (${ms(engineTotal / STEPS)} per step)`);
-console.log(`   raw jobs per job:  median ${ms(pct(rawPer, 50))}, p95 ${ms(pct(rawPer, 95))}; 50 jobs median ${ms(rawTotal)} (${ms(rawTotal / STEPS)} per job)`);
-console.log(`   goal: engine per step within 2× a raw job, whole run against whole run (${ratio.toFixed(2)}×) → ${ratio <= 2 ? "met" : "NOT met"}\n`);
-}
-
-// ── 2. SSE fan-out ───────────────────────────────────────────────────────────────────────────
-if (want(2)) {
-const { fork } = await import("node:child_process");
-type Conn = { seqs: number[]; lat: number[] };
-const webPids = () => processTree(stack.web.child.pid!);
-const statusKb = (field: string) =>
-  webPids().reduce((sum, pid) => {
-    try {
-      return sum + Number(new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-    } catch {
-      return sum;
+  function processTree(root: number): number[] {
+    const pids = [root];
+    for (let i = 0; i < pids.length; i++) {
+      try {
+        const kids = fs
+          .readFileSync(`/proc/${pids[i]}/task/${pids[i]}/children`, "utf8")
+          .trim()
+          .split(/\s+/)
+          .filter(Boolean)
+          .map(Number);
+        pids.push(...kids);
+      } catch {}
     }
-  }, 0);
-const cpuMs = () =>
-  webPids().reduce((sum, pid) => {
-    try {
-      const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return sum + ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
-    } catch {
-      return sum;
+    return pids;
+  }
+
+  // `npm run bench -- 2 5` runs only those sections ("status" is 5).
+  const only = process.argv.slice(2).map((x) => (x === "status" ? "5" : x));
+  const want = (n: number) => !only.length || only.includes(String(n));
+  // ── 1. engine overhead ───────────────────────────────────────────────────────────────────────
+  if (want(1)) {
+    async function engineRun(): Promise<{ total: number; perStep: number[] }> {
+      const run = await db.run.create({
+        data: {
+          runbook: "bench-noop",
+          target: `bench-${Math.random().toString(36).slice(2)}`,
+          steps: {
+            create: Array.from({ length: STEPS }, (_, i) => ({
+              index: i,
+              key: `noop-${i}`,
+              name: `No-op ${i + 1}`,
+              kind: "wait",
+              spec: { kind: "wait", key: `noop-${i}`, name: `No-op ${i + 1}`, ms: 0 },
+              isIdempotent: true,
+            })),
+          },
+        },
+      });
+      const t0 = now();
+      await enqueueRun(run.id);
+      for (;;) {
+        const r = await db.run.findUniqueOrThrow({ where: { id: run.id }, select: { status: true } });
+        if (r.status === "succeeded") break;
+        if (r.status === "failed") throw new Error("bench run failed");
+        await new Promise((res) => setTimeout(res, 5));
+      }
+      const total = now() - t0;
+      const starts = await db.runEvent.findMany({
+        where: { runId: run.id, type: { in: ["step.started", "run.succeeded"] } },
+        orderBy: { seq: "asc" },
+        select: { createdAt: true },
+      });
+      const perStep = starts.slice(1).map((e, i) => e.createdAt.getTime() - starts[i]!.createdAt.getTime());
+      return { total, perStep };
     }
-  }, 0);
-const viewerToken = (await createApiToken({ db, name: "bench-viewers", role: "viewer" })).token;
 
-async function fanout(spacingMs: number) {
-  const run = await db.run.create({ data: { runbook: "bench-fanout", target: `bench-fanout-${spacingMs}-${Math.random().toString(36).slice(2)}`, status: "running" } });
-  const u = `${BASE}/api/runs/${run.id}/events`;
-  const rss0 = statusKb("VmRSS");
-  const child = fork(path.join(import.meta.dirname, "sse-clients.ts"), [u, String(CONNECTIONS)], { execArgv: ["--import", "tsx"], env: { ...process.env, BENCH_TOKEN: viewerToken } });
-  const ready = await new Promise<{ ms: number }>((resolve) => child.on("message", (m: any) => m.type === "ready" && resolve(m)));
-  const rssOpen = statusKb("VmRSS");
-  const cpu0 = cpuMs();
-  const t0 = now();
-  for (let i = 0; i < EVENTS; i++) {
-    const records = await appendEvents(db, run.id, [{ type: "step.output", stepIndex: 0, data: { stream: "stdout", line: `bench line ${i + 1}`, sentAt: now() } }]);
-    await publishEvents(redis, records);
-    await new Promise((r) => setTimeout(r, spacingMs));
-  }
-  // Until every viewer has the last event (or 30 s): an event still on its way is late, not lost.
-  const result = new Promise<{ conns: Conn[]; waitedMs: number }>((resolve) => child.on("message", (m: any) => m.type === "result" && resolve(m)));
-  child.send({ type: "stop", last: EVENTS, timeoutMs: 30_000 });
-  const { conns, waitedMs } = await result;
-  const seconds = (now() - t0) / 1000;
-  const cpu = cpuMs() - cpu0;
-  const latencies = conns.flatMap((c) => c.lat);
-  let lost = 0;
-  let duplicated = 0;
-  for (const c of conns) {
-    const seen = new Set(c.seqs);
-    duplicated += c.seqs.length - seen.size;
-    for (let seq = 1; seq <= EVENTS; seq++) if (!seen.has(seq)) lost++;
-  }
-  return {
-    connectMs: ready.ms,
-    connected: conns.length,
-    latencies,
-    lost,
-    duplicated,
-    waitedMs,
-    cpuPct: (cpu / 1000 / seconds) * 100,
-    rssPerThousandMiB: ((rssOpen - rss0) / 1024) * (1000 / CONNECTIONS),
-    rssMiB: rssOpen / 1024,
-  };
-}
+    await engineRun(); // warm-up
+    const engine: { total: number; perStep: number[] }[] = [];
+    for (let i = 0; i < RUNS; i++) engine.push(await engineRun());
+    const rawQueueName = "bench-raw";
+    const rawConn = createRedis(env.REDIS_URL!);
+    const rawQueue = new Queue(rawQueueName, { connection: rawConn, prefix: env.BACKOUT_REDIS_PREFIX });
+    const rawEvents = new QueueEvents(rawQueueName, {
+      connection: createRedis(env.REDIS_URL!),
+      prefix: env.BACKOUT_REDIS_PREFIX,
+    });
+    const rawWorker = new Worker(rawQueueName, async () => "ok", {
+      connection: createRedis(env.REDIS_URL!),
+      prefix: env.BACKOUT_REDIS_PREFIX,
+    });
+    await rawEvents.waitUntilReady();
+    async function rawSequence(): Promise<{ total: number; per: number[] }> {
+      const per: number[] = [];
+      const t0 = now();
+      for (let i = 0; i < STEPS; i++) {
+        const s = now();
+        const job = await rawQueue.add("noop", { i }, { removeOnComplete: true });
+        await job.waitUntilFinished(rawEvents);
+        per.push(now() - s);
+      }
+      return { total: now() - t0, per };
+    }
+    await rawSequence();
+    const raw: { total: number; per: number[] }[] = [];
+    for (let i = 0; i < RUNS; i++) raw.push(await rawSequence());
+    await rawWorker.close();
+    await rawEvents.close();
+    await rawQueue.close();
+    await rawConn.quit();
 
-const cases = [
-  { perSecond: 20, spacing: 50, goalP99: 100 },
-  { perSecond: 100, spacing: 10, goalP99: 250 },
-];
-console.log(`2. SSE fan-out: ${EVENTS} run events to ${CONNECTIONS} console viewers (viewer tokens) on the stack's web process; clients in a separate process; 3 runs per pace`);
-let isAllMet = true;
-for (const c of cases) {
-  for (let i = 1; i <= 3; i++) {
-    const r = await fanout(c.spacing);
-    const p99 = pct(r.latencies, 99);
-    const met = p99 < c.goalP99 && r.lost === 0 && r.duplicated === 0 && r.connected === CONNECTIONS;
-    isAllMet &&= met;
+    const enginePer = engine.flatMap((r) => r.perStep);
+    const rawPer = raw.flatMap((r) => r.per);
+    const engineTotal = pct(
+      engine.map((r) => r.total),
+      50,
+    );
+    const rawTotal = pct(
+      raw.map((r) => r.total),
+      50,
+    );
+    // Judged on whole runs (50 steps against 50 jobs, each timed end to end): a step's own timestamps
+    // have millisecond resolution, so per-step medians come out as whole milliseconds.
+    const ratio = engineTotal / rawTotal;
     console.log(
-      `   ${c.perSecond} events/s, run ${i}: ${r.connected} connected in ${ms(r.connectMs)}; publish→receipt p50 ${ms(pct(r.latencies, 50))}, p99 ${ms(p99)}, max ${ms(Math.max(...r.latencies))}; ` +
-        `lost ${r.lost}, duplicated ${r.duplicated} (all in ${ms(r.waitedMs)} after the last publish); web process ${r.cpuPct.toFixed(0)}% of a core, ` +
-        `+${r.rssPerThousandMiB.toFixed(0)} MiB per 1,000 viewers (RSS ${r.rssMiB.toFixed(0)} MiB) → goal p99 < ${c.goalP99} ms, none lost or duplicated: ${met ? "met" : "NOT met"}`,
+      `1. Engine: ${STEPS}-step no-op run on the stack's worker vs ${STEPS} sequential raw BullMQ jobs on the same Redis (${RUNS} runs each)`,
+    );
+    console.log(
+      `   engine   per step: median ${ms(pct(enginePer, 50))}, p95 ${ms(pct(enginePer, 95))}; whole run median ${ms(engineTotal)} (${ms(engineTotal / STEPS)} per step)`,
+    );
+    console.log(
+      `   raw jobs per job:  median ${ms(pct(rawPer, 50))}, p95 ${ms(pct(rawPer, 95))}; 50 jobs median ${ms(rawTotal)} (${ms(rawTotal / STEPS)} per job)`,
+    );
+    console.log(
+      `   goal: engine per step within 2× a raw job, whole run against whole run (${ratio.toFixed(2)}×) → ${ratio <= 2 ? "met" : "NOT met"}\n`,
     );
   }
-}
-console.log(`   goal in every run: ${isAllMet ? "met" : "NOT met"}\n`);
-}
 
-// ── 3. sampler cost ──────────────────────────────────────────────────────────────────────────
-if (want(3) || want(4)) {
-  const { loadTargets } = await import("../lib/targets/load-targets");
-  const { sampleTarget } = await import("../lib/metrics/sample-target");
-  const target = loadTargets().targets[0]!;
-  const memory = {};
-  await sampleTarget(target, memory); // warm-up: connections, JIT
-  const N = 30;
-  const cpu: number[] = [];
-  const wall: number[] = [];
-  for (let i = 0; i < N; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = now();
-    await sampleTarget(target, memory);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-    wall.push(now() - t0);
+  // ── 2. SSE fan-out ───────────────────────────────────────────────────────────────────────────
+  if (want(2)) {
+    const { fork } = await import("node:child_process");
+    type Conn = { seqs: number[]; lat: number[] };
+    const webPids = () => processTree(stack.web.child.pid!);
+    const statusKb = (field: string) =>
+      webPids().reduce((sum, pid) => {
+        try {
+          return (
+            sum +
+            Number(new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0)
+          );
+        } catch {
+          return sum;
+        }
+      }, 0);
+    const cpuMs = () =>
+      webPids().reduce((sum, pid) => {
+        try {
+          const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+          return sum + ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+        } catch {
+          return sum;
+        }
+      }, 0);
+    const viewerToken = (await createApiToken({ db, name: "bench-viewers", role: "viewer" })).token;
+
+    async function fanout(spacingMs: number) {
+      const run = await db.run.create({
+        data: {
+          runbook: "bench-fanout",
+          target: `bench-fanout-${spacingMs}-${Math.random().toString(36).slice(2)}`,
+          status: "running",
+        },
+      });
+      const u = `${BASE}/api/runs/${run.id}/events`;
+      const rss0 = statusKb("VmRSS");
+      const child = fork(path.join(import.meta.dirname, "sse-clients.ts"), [u, String(CONNECTIONS)], {
+        execArgv: ["--import", "tsx"],
+        env: { ...process.env, BENCH_TOKEN: viewerToken },
+      });
+      const ready = await new Promise<{ ms: number }>((resolve) =>
+        child.on("message", (m: any) => m.type === "ready" && resolve(m)),
+      );
+      const rssOpen = statusKb("VmRSS");
+      const cpu0 = cpuMs();
+      const t0 = now();
+      for (let i = 0; i < EVENTS; i++) {
+        const records = await appendEvents(db, run.id, [
+          { type: "step.output", stepIndex: 0, data: { stream: "stdout", line: `bench line ${i + 1}`, sentAt: now() } },
+        ]);
+        await publishEvents(redis, records);
+        await new Promise((r) => setTimeout(r, spacingMs));
+      }
+      // Until every viewer has the last event (or 30 s): an event still on its way is late, not lost.
+      const result = new Promise<{ conns: Conn[]; waitedMs: number }>((resolve) =>
+        child.on("message", (m: any) => m.type === "result" && resolve(m)),
+      );
+      child.send({ type: "stop", last: EVENTS, timeoutMs: 30_000 });
+      const { conns, waitedMs } = await result;
+      const seconds = (now() - t0) / 1000;
+      const cpu = cpuMs() - cpu0;
+      const latencies = conns.flatMap((c) => c.lat);
+      let lost = 0;
+      let duplicated = 0;
+      for (const c of conns) {
+        const seen = new Set(c.seqs);
+        duplicated += c.seqs.length - seen.size;
+        for (let seq = 1; seq <= EVENTS; seq++) if (!seen.has(seq)) lost++;
+      }
+      return {
+        connectMs: ready.ms,
+        connected: conns.length,
+        latencies,
+        lost,
+        duplicated,
+        waitedMs,
+        cpuPct: (cpu / 1000 / seconds) * 100,
+        rssPerThousandMiB: ((rssOpen - rss0) / 1024) * (1000 / CONNECTIONS),
+        rssMiB: rssOpen / 1024,
+      };
+    }
+
+    const cases = [
+      { perSecond: 20, spacing: 50, goalP99: 100 },
+      { perSecond: 100, spacing: 10, goalP99: 250 },
+    ];
+    console.log(
+      `2. SSE fan-out: ${EVENTS} run events to ${CONNECTIONS} console viewers (viewer tokens) on the stack's web process; clients in a separate process; 3 runs per pace`,
+    );
+    let isAllMet = true;
+    for (const c of cases) {
+      for (let i = 1; i <= 3; i++) {
+        const r = await fanout(c.spacing);
+        const p99 = pct(r.latencies, 99);
+        const met = p99 < c.goalP99 && r.lost === 0 && r.duplicated === 0 && r.connected === CONNECTIONS;
+        isAllMet &&= met;
+        console.log(
+          `   ${c.perSecond} events/s, run ${i}: ${r.connected} connected in ${ms(r.connectMs)}; publish→receipt p50 ${ms(pct(r.latencies, 50))}, p99 ${ms(p99)}, max ${ms(Math.max(...r.latencies))}; ` +
+            `lost ${r.lost}, duplicated ${r.duplicated} (all in ${ms(r.waitedMs)} after the last publish); web process ${r.cpuPct.toFixed(0)}% of a core, ` +
+            `+${r.rssPerThousandMiB.toFixed(0)} MiB per 1,000 viewers (RSS ${r.rssMiB.toFixed(0)} MiB) → goal p99 < ${c.goalP99} ms, none lost or duplicated: ${met ? "met" : "NOT met"}`,
+        );
+      }
+    }
+    console.log(`   goal in every run: ${isAllMet ? "met" : "NOT met"}\n`);
   }
-  console.log(`\n3. Sampler: one reading of every metric of the demo target (${N} readings; 10 timed probes each)`);
-  console.log(`   CPU per sample: median ${ms(pct(cpu, 50))}, p95 ${ms(pct(cpu, 95))}; wall time median ${ms(pct(wall, 50))}`);
-  console.log(`   at the default 5 s interval that is ${((pct(cpu, 50) / 5000) * 100).toFixed(2)}% of one core`);
 
-  // ── 4. console pages under live metrics ──────────────────────────────────────────────────────
-  const { benchConsolePages } = await import("./console-pages");
-  const values = await sampleTarget(target, memory);
-  const PAGES = 20;
-  const READINGS = 60;
-  const c = await benchConsolePages({
-    baseUrl: `http://127.0.0.1:${env.PORT}`,
-    db,
-    redis,
-    pages: PAGES,
-    readings: READINGS,
-    intervalMs: 1000,
-    loads: 10,
-    values,
-    webPids: () => processTree(stack.web.child.pid!),
-  });
-  const e2s = c.eventToScreen;
-  const p95 = pct(e2s, 95);
-  console.log(`\n4. Console: ${PAGES} incident pages open in Chromium, a metrics reading published every second (${READINGS} readings)`);
-  console.log(`   event→screen (publish to the frame showing it): p50 ${ms(pct(e2s, 50))}, p95 ${ms(p95)}, max ${ms(Math.max(...e2s))}; ${e2s.length} shown, ${c.missed} not shown`);
-  console.log(`   a 21st incident page loading meanwhile (${c.loadToLive.length} loads): DOM ready p50 ${ms(pct(c.loadToDom, 50))}, p95 ${ms(pct(c.loadToDom, 95))}; metrics live p50 ${ms(pct(c.loadToLive, 50))}, p95 ${ms(pct(c.loadToLive, 95))}`);
-  console.log(`   CPU over ${c.seconds.toFixed(0)} s: web process ${((c.webCpuMs / 1000 / c.seconds) * 100).toFixed(0)}% of a core, Chromium (all pages) ${((c.chromiumCpuMs / 1000 / c.seconds) * 100).toFixed(0)}% of a core`);
-  console.log(`   goal: event→screen p95 under 1 s with none lost → ${p95 < 1000 && c.missed === 0 ? "met" : "NOT met"}`);
-}
+  // ── 3. sampler cost ──────────────────────────────────────────────────────────────────────────
+  if (want(3) || want(4)) {
+    const { loadTargets } = await import("../lib/targets/load-targets");
+    const { sampleTarget } = await import("../lib/metrics/sample-target");
+    const target = loadTargets().targets[0]!;
+    const memory = {};
+    await sampleTarget(target, memory); // warm-up: connections, JIT
+    const N = 30;
+    const cpu: number[] = [];
+    const wall: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const c0 = process.cpuUsage();
+      const t0 = now();
+      await sampleTarget(target, memory);
+      const c = process.cpuUsage(c0);
+      cpu.push((c.user + c.system) / 1000);
+      wall.push(now() - t0);
+    }
+    console.log(`\n3. Sampler: one reading of every metric of the demo target (${N} readings; 10 timed probes each)`);
+    console.log(
+      `   CPU per sample: median ${ms(pct(cpu, 50))}, p95 ${ms(pct(cpu, 95))}; wall time median ${ms(pct(wall, 50))}`,
+    );
+    console.log(`   at the default 5 s interval that is ${((pct(cpu, 50) / 5000) * 100).toFixed(2)}% of one core`);
 
-// ── 5. public status page ────────────────────────────────────────────────────────────────────
-if (want(5)) {
-  const commander = (await createApiToken({ db, name: "bench-status", role: "commander" })).token;
-  const made = await fetch(`http://127.0.0.1:${env.PORT}/api/incidents`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${commander}`, "content-type": "application/json" },
-    body: JSON.stringify({ title: "Bench incident", severity: "P2", publicTitle: "Slower than usual" }),
-  });
-  const incidentId = ((await made.json()) as { id: string }).id;
-  const { benchStatusPage, printStatusBench } = await import("./status-page");
-  const r = await benchStatusPage({ baseUrl: `http://127.0.0.1:${env.PORT}`, databaseUrl: env.DATABASE_URL!, commanderToken: commander, incidentId, webPids: () => processTree(stack.web.child.pid!) });
-  console.log("");
-  printStatusBench(r);
-}
+    // ── 4. console pages under live metrics ──────────────────────────────────────────────────────
+    const { benchConsolePages } = await import("./console-pages");
+    const values = await sampleTarget(target, memory);
+    const PAGES = 20;
+    const READINGS = 60;
+    const c = await benchConsolePages({
+      baseUrl: `http://127.0.0.1:${env.PORT}`,
+      db,
+      redis,
+      pages: PAGES,
+      readings: READINGS,
+      intervalMs: 1000,
+      loads: 10,
+      values,
+      webPids: () => processTree(stack.web.child.pid!),
+    });
+    const e2s = c.eventToScreen;
+    const p95 = pct(e2s, 95);
+    console.log(
+      `\n4. Console: ${PAGES} incident pages open in Chromium, a metrics reading published every second (${READINGS} readings)`,
+    );
+    console.log(
+      `   event→screen (publish to the frame showing it): p50 ${ms(pct(e2s, 50))}, p95 ${ms(p95)}, max ${ms(Math.max(...e2s))}; ${e2s.length} shown, ${c.missed} not shown`,
+    );
+    console.log(
+      `   a 21st incident page loading meanwhile (${c.loadToLive.length} loads): DOM ready p50 ${ms(pct(c.loadToDom, 50))}, p95 ${ms(pct(c.loadToDom, 95))}; metrics live p50 ${ms(pct(c.loadToLive, 50))}, p95 ${ms(pct(c.loadToLive, 95))}`,
+    );
+    console.log(
+      `   CPU over ${c.seconds.toFixed(0)} s: web process ${((c.webCpuMs / 1000 / c.seconds) * 100).toFixed(0)}% of a core, Chromium (all pages) ${((c.chromiumCpuMs / 1000 / c.seconds) * 100).toFixed(0)}% of a core`,
+    );
+    console.log(
+      `   goal: event→screen p95 under 1 s with none lost → ${p95 < 1000 && c.missed === 0 ? "met" : "NOT met"}`,
+    );
+  }
 
+  // ── 5. public status page ────────────────────────────────────────────────────────────────────
+  if (want(5)) {
+    const commander = (await createApiToken({ db, name: "bench-status", role: "commander" })).token;
+    const made = await fetch(`http://127.0.0.1:${env.PORT}/api/incidents`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${commander}`, "content-type": "application/json" },
+      body: JSON.stringify({ title: "Bench incident", severity: "P2", publicTitle: "Slower than usual" }),
+    });
+    const incidentId = ((await made.json()) as { id: string }).id;
+    const { benchStatusPage, printStatusBench } = await import("./status-page");
+    const r = await benchStatusPage({
+      baseUrl: `http://127.0.0.1:${env.PORT}`,
+      databaseUrl: env.DATABASE_URL!,
+      commanderToken: commander,
+      incidentId,
+      webPids: () => processTree(stack.web.child.pid!),
+    });
+    console.log("");
+    printStatusBench(r);
+  }
 } finally {
   await Promise.allSettled(stack.all.map((p) => p.stop()));
   await stopDemo(demo);

@@ -59,7 +59,8 @@ process.on("message", async (m: { type: string; last: number; timeoutMs: number 
   if (m.type !== "stop") return;
   // Until every connection has the last event, or time runs out: late is counted as late, not lost.
   const t0 = now();
-  while (now() - t0 < m.timeoutMs && conns.some((c) => !c.seqs.includes(m.last))) await new Promise((r) => setTimeout(r, 20));
+  while (now() - t0 < m.timeoutMs && conns.some((c) => !c.seqs.includes(m.last)))
+    await new Promise((r) => setTimeout(r, 20));
   const waitedMs = now() - t0;
   for (const r of requests) r.destroy();
   await Promise.allSettled(readers);

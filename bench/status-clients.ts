@@ -33,7 +33,8 @@ function open(): void {
           connected++;
         }
         v.frames.push(/^id: (.+)$/m.exec(block)?.[1] ?? "");
-        for (const m of block.matchAll(UPDATE)) if (!v.seen.has(Number(m[1]))) v.seen.set(Number(m[1]), t - Number(m[2]));
+        for (const m of block.matchAll(UPDATE))
+          if (!v.seen.has(Number(m[1]))) v.seen.set(Number(m[1]), t - Number(m[2]));
       }
     });
   });

@@ -22,7 +22,10 @@ export function AppHeader() {
   const v = version.data;
   // /health answers 503 with its checks when something is down; anything else without checks is unknown.
   const h = health.data?.checks ? health.data : undefined;
-  const versionError = version.error instanceof ApiError && (version.error.status === 401 || version.error.status === 403) ? "sign in to see the version" : "version unreachable";
+  const versionError =
+    version.error instanceof ApiError && (version.error.status === 401 || version.error.status === 403)
+      ? "sign in to see the version"
+      : "version unreachable";
   const running = v?.running?.version;
   const checkedOut = v?.checkedOut.release;
   const isMismatch = !!running && !!checkedOut && checkedOut.replace(/^v/, "") !== running.replace(/^v/, "");
@@ -33,7 +36,10 @@ export function AppHeader() {
       <header className="border-b border-zinc-800 bg-zinc-950/90 print:hidden">
         <div className="mx-auto flex max-w-7xl items-center gap-3 px-4 py-2.5 sm:px-6">
           <span className="text-lg font-bold tracking-tight text-zinc-50">Backout</span>
-          <a href="/status" className="ml-auto text-sm text-zinc-400 underline-offset-2 hover:text-zinc-200 hover:underline">
+          <a
+            href="/status"
+            className="ml-auto text-sm text-zinc-400 underline-offset-2 hover:text-zinc-200 hover:underline"
+          >
             Service status
           </a>
         </div>
@@ -43,12 +49,22 @@ export function AppHeader() {
   return (
     <header className="relative z-20 border-b border-zinc-800 sm:sticky sm:top-0 bg-zinc-950/90 backdrop-blur print:hidden">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-3 gap-y-1.5 px-4 py-2.5 sm:px-6">
-        <Link href="/" className="rounded text-lg font-bold tracking-tight text-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400">
+        <Link
+          href="/"
+          className="rounded text-lg font-bold tracking-tight text-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-400"
+        >
           Backout
         </Link>
-        <span aria-hidden className="text-zinc-700">/</span>
+        <span aria-hidden className="text-zinc-700">
+          /
+        </span>
         {v?.target ? (
-          <Link href={`/targets/${v.target}`} data-testid="header-target" className="rounded font-mono text-sm text-zinc-200 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-400" title="The target's queue, cache and database controls">
+          <Link
+            href={`/targets/${v.target}`}
+            data-testid="header-target"
+            className="rounded font-mono text-sm text-zinc-200 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-400"
+            title="The target's queue, cache and database controls"
+          >
             {v.target}
           </Link>
         ) : (
@@ -64,7 +80,10 @@ export function AppHeader() {
               not responding
             </Badge>
           ) : (
-            <Badge tone={isMismatch ? "amber" : "zinc"} title={v?.running?.sha ? `running sha ${v.running.sha}` : undefined}>
+            <Badge
+              tone={isMismatch ? "amber" : "zinc"}
+              title={v?.running?.sha ? `running sha ${v.running.sha}` : undefined}
+            >
               running <span className="font-mono text-zinc-100">{running ? `v${running.replace(/^v/, "")}` : "…"}</span>
             </Badge>
           )}
@@ -74,10 +93,22 @@ export function AppHeader() {
         <div className="ml-auto flex min-w-0 flex-wrap items-center justify-end gap-x-3 gap-y-1.5">
           <Badge
             tone={!h ? "zinc" : h.status === "ok" ? "green" : "red"}
-            title={h ? Object.entries(h.checks).map(([k, c]) => `${k}: ${c.ok ? "ok" : c.error}`).join("\n") : "checking…"}
+            title={
+              h
+                ? Object.entries(h.checks)
+                    .map(([k, c]) => `${k}: ${c.ok ? "ok" : c.error}`)
+                    .join("\n")
+                : "checking…"
+            }
           >
             <span aria-hidden className="inline-block size-1.5 rounded-full bg-current" />
-            {!h ? (health.isError || health.data ? "Backout health unknown" : "Backout …") : h.status === "ok" ? "Backout healthy" : `Backout down: ${h.down.join(", ")}`}
+            {!h
+              ? health.isError || health.data
+                ? "Backout health unknown"
+                : "Backout …"
+              : h.status === "ok"
+                ? "Backout healthy"
+                : `Backout down: ${h.down.join(", ")}`}
           </Badge>
           {me && <UserMenu me={me} />}
         </div>
@@ -86,7 +117,10 @@ export function AppHeader() {
         <div role="status" data-testid="must-change-password" className="border-t border-amber-900 bg-amber-950/60">
           <p className="mx-auto max-w-7xl px-4 py-1.5 text-sm text-amber-200 sm:px-6">
             You are using a temporary password.{" "}
-            <Link href="/change-password" className="font-medium text-amber-100 underline underline-offset-2 hover:text-white">
+            <Link
+              href="/change-password"
+              className="font-medium text-amber-100 underline underline-offset-2 hover:text-white"
+            >
               Choose your own password →
             </Link>
           </p>

@@ -8,9 +8,25 @@ import { cn } from "./ui/cn";
 
 const links = [
   { href: "/", label: "Runbooks", testId: "nav-runbooks", isActive: (p: string) => p === "/" || p.startsWith("/runs") },
-  { href: "/incidents", label: "Incidents", testId: "nav-incidents", isActive: (p: string) => p.startsWith("/incidents") },
-  { href: "/action-items", label: "Action items", testId: "nav-action-items", isActive: (p: string) => p.startsWith("/action-items") },
-  { href: "/settings", label: "Settings", testId: "nav-settings", isActive: (p: string) => p.startsWith("/settings"), role: "admin" as Role },
+  {
+    href: "/incidents",
+    label: "Incidents",
+    testId: "nav-incidents",
+    isActive: (p: string) => p.startsWith("/incidents"),
+  },
+  {
+    href: "/action-items",
+    label: "Action items",
+    testId: "nav-action-items",
+    isActive: (p: string) => p.startsWith("/action-items"),
+  },
+  {
+    href: "/settings",
+    label: "Settings",
+    testId: "nav-settings",
+    isActive: (p: string) => p.startsWith("/settings"),
+    role: "admin" as Role,
+  },
 ];
 
 export function NavLinks({ role }: { role: Role }) {

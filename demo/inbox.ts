@@ -16,12 +16,20 @@ export const DEMO_WEBHOOK_SECRET = "whsec_YmFja291dC1kZW1vLXdlYmhvb2stc2VjcmV0LT
 type Received = { at: string; path: string; verified: boolean | null; text: string; headers: Record<string, string> };
 
 /** Standard Webhooks: "v1,<base64 HMAC-SHA256(id.timestamp.body)>" keyed with the secret's base64 bytes; 5 minutes of tolerance. */
-export function verifyStandardWebhook(secret: string, headers: http.IncomingHttpHeaders, body: string, now = Date.now()): boolean {
+export function verifyStandardWebhook(
+  secret: string,
+  headers: http.IncomingHttpHeaders,
+  body: string,
+  now = Date.now(),
+): boolean {
   const id = String(headers["webhook-id"] ?? "");
   const ts = Number(headers["webhook-timestamp"] ?? NaN);
   const signatures = String(headers["webhook-signature"] ?? "").split(" ");
   if (!id || !Number.isFinite(ts) || Math.abs(now / 1000 - ts) > 300) return false;
-  const expected = crypto.createHmac("sha256", Buffer.from(secret.replace(/^whsec_/, ""), "base64")).update(`${id}.${ts}.${body}`).digest();
+  const expected = crypto
+    .createHmac("sha256", Buffer.from(secret.replace(/^whsec_/, ""), "base64"))
+    .update(`${id}.${ts}.${body}`)
+    .digest();
   return signatures.some((s) => {
     const [version, sig] = s.split(",");
     const got = Buffer.from(sig ?? "", "base64");
@@ -35,7 +43,12 @@ export function startInbox(port: number, file: string, secret = DEMO_WEBHOOK_SEC
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const read = (): Received[] =>
     fs.existsSync(file)
-      ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Received).reverse()
+      ? fs
+          .readFileSync(file, "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Received)
+          .reverse()
       : [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -49,15 +62,31 @@ export function startInbox(port: number, file: string, secret = DEMO_WEBHOOK_SEC
       if (req.method === "POST" && (req.url === "/slack" || req.url === "/webhook")) {
         let text = body;
         try {
-          const json = JSON.parse(body) as { text?: string; data?: { message?: { subject?: string | null; body?: string } } };
-          text = req.url === "/slack" ? String(json.text ?? "") : [json.data?.message?.subject, json.data?.message?.body].filter(Boolean).join("\n\n");
+          const json = JSON.parse(body) as {
+            text?: string;
+            data?: { message?: { subject?: string | null; body?: string } };
+          };
+          text =
+            req.url === "/slack"
+              ? String(json.text ?? "")
+              : [json.data?.message?.subject, json.data?.message?.body].filter(Boolean).join("\n\n");
         } catch {
           /* keep the raw text */
         }
         const verified = req.url === "/webhook" ? verifyStandardWebhook(secret, req.headers, body) : null;
-        const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k.startsWith("webhook-")).map(([k, v]) => [k, String(v)]));
-        fs.appendFileSync(file, JSON.stringify({ at: new Date().toISOString(), path: req.url, verified, text, headers } satisfies Received) + "\n");
-        res.writeHead(verified === false ? 401 : 200, { "content-type": "application/json" }).end(JSON.stringify({ ok: verified !== false }));
+        const headers = Object.fromEntries(
+          Object.entries(req.headers)
+            .filter(([k]) => k.startsWith("webhook-"))
+            .map(([k, v]) => [k, String(v)]),
+        );
+        fs.appendFileSync(
+          file,
+          JSON.stringify({ at: new Date().toISOString(), path: req.url, verified, text, headers } satisfies Received) +
+            "\n",
+        );
+        res
+          .writeHead(verified === false ? 401 : 200, { "content-type": "application/json" })
+          .end(JSON.stringify({ ok: verified !== false }));
         return;
       }
       if (req.method === "GET" && req.url === "/messages.json") {
@@ -69,7 +98,11 @@ export function startInbox(port: number, file: string, secret = DEMO_WEBHOOK_SEC
           .map(
             (m) =>
               `<li><p><b>${esc(m.path === "/slack" ? "#incident-chat (Slack-compatible)" : "stakeholders (signed webhook)")}</b> · ${esc(m.at)}${
-                m.verified === null ? "" : m.verified ? " · <span style=color:green>signature verified</span>" : " · <span style=color:red>bad signature</span>"
+                m.verified === null
+                  ? ""
+                  : m.verified
+                    ? " · <span style=color:green>signature verified</span>"
+                    : " · <span style=color:red>bad signature</span>"
               }</p><pre>${esc(m.text)}</pre></li>`,
           )
           .join("");

@@ -7,13 +7,13 @@
  * configuration from process.env. Child processes get a minimal environment:
  * PATH/HOME/locale passed through from this process plus demoEnv(o).
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
 
 export type DemoOptions = {
   repoPath: string;
@@ -25,12 +25,12 @@ export type DemoOptions = {
   pm2Bin: string;
 };
 
-export const DEMO_RELEASES = ['v1.0.0', 'v1.1.0'] as const;
-export const DEMO_APPS = ['demo-api', 'demo-worker'] as const;
+export const DEMO_RELEASES = ["v1.0.0", "v1.1.0"] as const;
+export const DEMO_APPS = ["demo-api", "demo-worker"] as const;
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const TEMPLATE_V1_0 = path.join(HERE, 'template');
-const TEMPLATE_V1_1 = path.join(HERE, 'template-v1.1.0');
+const TEMPLATE_V1_0 = path.join(HERE, "template");
+const TEMPLATE_V1_1 = path.join(HERE, "template-v1.1.0");
 const HEALTH_TIMEOUT_MS = 30_000;
 const COMMAND_TIMEOUT_MS = 120_000;
 
@@ -51,13 +51,15 @@ export function demoEnv(o: DemoOptions): Record<string, string> {
 /** OS essentials only; npm_* / pm2 / test-runner variables are not inherited. */
 function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const key of ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR']) {
+  for (const key of ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR"]) {
     const value = process.env[key];
     if (value !== undefined) env[key] = value;
   }
   // Make sure `node`/`npm` resolve to the Node running us first.
   const nodeDir = path.dirname(process.execPath);
-  env.PATH = env.PATH ? `${nodeDir}${path.delimiter}${env.PATH}` : `${nodeDir}${path.delimiter}/usr/local/bin:/usr/bin:/bin`;
+  env.PATH = env.PATH
+    ? `${nodeDir}${path.delimiter}${env.PATH}`
+    : `${nodeDir}${path.delimiter}/usr/local/bin:/usr/bin:/bin`;
   env.HOME ??= os.homedir();
   return env;
 }
@@ -82,12 +84,12 @@ function run(
         env: opts.env as NodeJS.ProcessEnv,
         timeout: opts.timeoutMs ?? COMMAND_TIMEOUT_MS,
         maxBuffer: 16 * 1024 * 1024,
-        encoding: 'utf8',
+        encoding: "utf8",
       },
       (error, stdout, stderr) => {
         if (error) {
-          const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-30).join('\n');
-          reject(new Error(`\`${cmd} ${args.join(' ')}\` failed in ${opts.cwd}: ${error.message}\n${tail}`));
+          const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-30).join("\n");
+          reject(new Error(`\`${cmd} ${args.join(" ")}\` failed in ${opts.cwd}: ${error.message}\n${tail}`));
         } else {
           resolve({ stdout, stderr });
         }
@@ -97,7 +99,7 @@ function run(
 }
 
 function git(repo: string, args: string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
-  return run('git', args, {
+  return run("git", args, {
     cwd: repo,
     // Never let git walk up into an enclosing repository (e.g. /work/main).
     env: { ...baseEnv(), GIT_CEILING_DIRECTORIES: path.dirname(repo), ...extraEnv },
@@ -105,7 +107,7 @@ function git(repo: string, args: string[], extraEnv: Record<string, string> = {}
 }
 
 function npm(o: DemoOptions, args: string[]): Promise<RunResult> {
-  return run('npm', [...args], { cwd: path.resolve(o.repoPath), env: childEnv(o) });
+  return run("npm", [...args], { cwd: path.resolve(o.repoPath), env: childEnv(o) });
 }
 
 function pm2(o: DemoOptions, args: string[]): Promise<RunResult> {
@@ -116,10 +118,10 @@ function pm2(o: DemoOptions, args: string[]): Promise<RunResult> {
 // repository
 
 async function hasBothTags(repo: string): Promise<boolean> {
-  if (!existsSync(path.join(repo, '.git'))) return false;
+  if (!existsSync(path.join(repo, ".git"))) return false;
   try {
-    const { stdout } = await git(repo, ['tag', '--list', ...DEMO_RELEASES]);
-    const tags = new Set(stdout.split('\n').map((t) => t.trim()));
+    const { stdout } = await git(repo, ["tag", "--list", ...DEMO_RELEASES]);
+    const tags = new Set(stdout.split("\n").map((t) => t.trim()));
     return DEMO_RELEASES.every((t) => tags.has(t));
   } catch {
     return false;
@@ -127,12 +129,12 @@ async function hasBothTags(repo: string): Promise<boolean> {
 }
 
 async function setPackageVersion(dir: string, version: string): Promise<void> {
-  for (const file of ['package.json', 'package-lock.json']) {
+  for (const file of ["package.json", "package-lock.json"]) {
     const p = path.join(dir, file);
-    const json = JSON.parse(await fs.readFile(p, 'utf8'));
+    const json = JSON.parse(await fs.readFile(p, "utf8"));
     json.version = version;
-    if (json.packages?.['']) json.packages[''].version = version;
-    await fs.writeFile(p, JSON.stringify(json, null, 2) + '\n');
+    if (json.packages?.[""]) json.packages[""].version = version;
+    await fs.writeFile(p, JSON.stringify(json, null, 2) + "\n");
   }
 }
 
@@ -150,7 +152,7 @@ export async function ensureDemoRepo(o: DemoOptions): Promise<void> {
     const entries = await fs.readdir(repo);
     if (entries.length > 0) {
       throw new Error(
-        `ensureDemoRepo: ${repo} exists but is not a complete demo repository (needs tags ${DEMO_RELEASES.join(', ')}); remove it and retry`,
+        `ensureDemoRepo: ${repo} exists but is not a complete demo repository (needs tags ${DEMO_RELEASES.join(", ")}); remove it and retry`,
       );
     }
     await fs.rmdir(repo);
@@ -161,41 +163,41 @@ export async function ensureDemoRepo(o: DemoOptions): Promise<void> {
   // half-made repository behind and concurrent callers cannot collide.
   const tmp = `${repo}.tmp-${process.pid}-${Date.now()}`;
   const author = {
-    GIT_AUTHOR_NAME: 'Backout Demo',
-    GIT_AUTHOR_EMAIL: 'demo@backout.local',
-    GIT_COMMITTER_NAME: 'Backout Demo',
-    GIT_COMMITTER_EMAIL: 'demo@backout.local',
+    GIT_AUTHOR_NAME: "Backout Demo",
+    GIT_AUTHOR_EMAIL: "demo@backout.local",
+    GIT_COMMITTER_NAME: "Backout Demo",
+    GIT_COMMITTER_EMAIL: "demo@backout.local",
   };
   const at = (iso: string) => ({ ...author, GIT_AUTHOR_DATE: iso, GIT_COMMITTER_DATE: iso });
   try {
     await fs.cp(TEMPLATE_V1_0, tmp, { recursive: true, filter: copyFilter });
-    await setPackageVersion(tmp, '1.0.0');
-    await git(tmp, ['init', '--quiet', '--initial-branch=main']);
+    await setPackageVersion(tmp, "1.0.0");
+    await git(tmp, ["init", "--quiet", "--initial-branch=main"]);
     const localConfig: Array<[string, string]> = [
-      ['user.name', 'Backout Demo'],
-      ['user.email', 'demo@backout.local'],
-      ['commit.gpgsign', 'false'],
-      ['tag.gpgsign', 'false'],
-      ['advice.detachedHead', 'false'],
+      ["user.name", "Backout Demo"],
+      ["user.email", "demo@backout.local"],
+      ["commit.gpgsign", "false"],
+      ["tag.gpgsign", "false"],
+      ["advice.detachedHead", "false"],
     ];
     for (const [key, value] of localConfig) {
-      await git(tmp, ['config', key, value]);
+      await git(tmp, ["config", key, value]);
     }
-    await git(tmp, ['add', '--all']);
-    await git(tmp, ['commit', '--quiet', '-m', 'Release 1.0.0'], at('2025-01-06T10:00:00Z'));
-    await git(tmp, ['tag', '-a', 'v1.0.0', '-m', 'v1.0.0'], at('2025-01-06T10:00:00Z'));
+    await git(tmp, ["add", "--all"]);
+    await git(tmp, ["commit", "--quiet", "-m", "Release 1.0.0"], at("2025-01-06T10:00:00Z"));
+    await git(tmp, ["tag", "-a", "v1.0.0", "-m", "v1.0.0"], at("2025-01-06T10:00:00Z"));
 
     await fs.cp(TEMPLATE_V1_1, tmp, { recursive: true, filter: copyFilter });
-    await setPackageVersion(tmp, '1.1.0');
-    await git(tmp, ['add', '--all']);
+    await setPackageVersion(tmp, "1.1.0");
+    await git(tmp, ["add", "--all"]);
     await git(
       tmp,
-      ['commit', '--quiet', '-m', 'Release 1.1.0: priority-aware requests, projects.priority'],
-      at('2025-01-13T10:00:00Z'),
+      ["commit", "--quiet", "-m", "Release 1.1.0: priority-aware requests, projects.priority"],
+      at("2025-01-13T10:00:00Z"),
     );
-    await git(tmp, ['tag', '-a', 'v1.1.0', '-m', 'v1.1.0'], at('2025-01-13T10:00:00Z'));
+    await git(tmp, ["tag", "-a", "v1.1.0", "-m", "v1.1.0"], at("2025-01-13T10:00:00Z"));
 
-    await git(tmp, ['checkout', '--quiet', '--detach', 'v1.0.0']);
+    await git(tmp, ["checkout", "--quiet", "--detach", "v1.0.0"]);
     await fs.rename(tmp, repo);
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true });
@@ -208,11 +210,11 @@ export async function ensureDemoRepo(o: DemoOptions): Promise<void> {
 // database
 
 const SEED: Array<{ name: string; scenes: string[] }> = [
-  { name: 'Spring Campaign Trailer', scenes: ['Cold open', 'Product reveal', 'Call to action'] },
-  { name: 'Onboarding Walkthrough', scenes: ['Sign up', 'First project', 'Invite the team', 'Wrap-up'] },
-  { name: 'Q3 Product Demo', scenes: ['Dashboard tour', 'Reporting'] },
-  { name: 'Customer Story: Acme Logistics', scenes: ['Interview', 'B-roll warehouse', 'Results'] },
-  { name: 'Conference Keynote Recap', scenes: ['Opening', 'Announcements', 'Highlights', 'Outro'] },
+  { name: "Spring Campaign Trailer", scenes: ["Cold open", "Product reveal", "Call to action"] },
+  { name: "Onboarding Walkthrough", scenes: ["Sign up", "First project", "Invite the team", "Wrap-up"] },
+  { name: "Q3 Product Demo", scenes: ["Dashboard tour", "Reporting"] },
+  { name: "Customer Story: Acme Logistics", scenes: ["Interview", "B-roll warehouse", "Results"] },
+  { name: "Conference Keynote Recap", scenes: ["Opening", "Announcements", "Highlights", "Outro"] },
 ];
 
 function quoteIdent(name: string): string {
@@ -227,48 +229,50 @@ function quoteIdent(name: string): string {
  */
 export async function ensureDemoDatabase(o: DemoOptions): Promise<void> {
   const target = new URL(o.databaseUrl);
-  const dbName = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  const dbName = decodeURIComponent(target.pathname.replace(/^\//, ""));
   if (!dbName) throw new Error(`ensureDemoDatabase: no database name in ${o.databaseUrl}`);
 
   const adminUrl = new URL(o.databaseUrl);
-  adminUrl.pathname = '/postgres';
+  adminUrl.pathname = "/postgres";
   const admin = new pg.Client({ connectionString: adminUrl.toString() });
   await admin.connect();
   try {
-    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [dbName]);
+    const { rowCount } = await admin.query("select 1 from pg_database where datname = $1", [dbName]);
     if (!rowCount) {
       try {
         await admin.query(`create database ${quoteIdent(dbName)}`);
       } catch (err) {
         // 42P04 duplicate_database, 23505 when two creates race on pg_database.
         const code = (err as { code?: string }).code;
-        if (code !== '42P04' && code !== '23505') throw err;
+        if (code !== "42P04" && code !== "23505") throw err;
       }
     }
   } finally {
     await admin.end();
   }
 
-  await npm(o, ['run', '--silent', 'migrate']);
+  await npm(o, ["run", "--silent", "migrate"]);
 
   const db = new pg.Client({ connectionString: o.databaseUrl });
   await db.connect();
   try {
-    await db.query('begin');
-    await db.query('lock table projects in share row exclusive mode');
-    const { rows } = await db.query<{ n: number }>('select count(*)::int as n from projects');
+    await db.query("begin");
+    await db.query("lock table projects in share row exclusive mode");
+    const { rows } = await db.query<{ n: number }>("select count(*)::int as n from projects");
     if (rows[0]?.n === 0) {
       for (const p of SEED) {
-        const inserted = await db.query<{ id: number }>('insert into projects (name) values ($1) returning id', [p.name]);
+        const inserted = await db.query<{ id: number }>("insert into projects (name) values ($1) returning id", [
+          p.name,
+        ]);
         const projectId = inserted.rows[0]?.id;
         for (const title of p.scenes) {
-          await db.query('insert into scenes (project_id, title) values ($1, $2)', [projectId, title]);
+          await db.query("insert into scenes (project_id, title) values ($1, $2)", [projectId, title]);
         }
       }
     }
-    await db.query('commit');
+    await db.query("commit");
   } catch (err) {
-    await db.query('rollback').catch(() => {});
+    await db.query("rollback").catch(() => {});
     throw err;
   } finally {
     await db.end();
@@ -280,27 +284,27 @@ export async function ensureDemoDatabase(o: DemoOptions): Promise<void> {
 
 /** npm install + npm run build + npm run migrate at the repo's current checkout. */
 export async function buildDemo(o: DemoOptions): Promise<void> {
-  await npm(o, ['install', '--no-audit', '--no-fund']);
-  await npm(o, ['run', '--silent', 'build']);
-  await npm(o, ['run', '--silent', 'migrate']);
+  await npm(o, ["install", "--no-audit", "--no-fund"]);
+  await npm(o, ["run", "--silent", "build"]);
+  await npm(o, ["run", "--silent", "migrate"]);
 }
 
 type BuildInfo = { version: string; sha: string; builtAt: string };
 
 async function readBuildInfo(o: DemoOptions): Promise<BuildInfo> {
-  const file = path.join(path.resolve(o.repoPath), 'dist', 'build-info.json');
+  const file = path.join(path.resolve(o.repoPath), "dist", "build-info.json");
   try {
-    return JSON.parse(await fs.readFile(file, 'utf8')) as BuildInfo;
+    return JSON.parse(await fs.readFile(file, "utf8")) as BuildInfo;
   } catch {
     throw new Error(`demo is not built (${file} missing); run buildDemo first`);
   }
 }
 
 async function pm2AppNames(o: DemoOptions): Promise<string[]> {
-  if (!existsSync(path.join(o.pm2Home, 'pm2.pid'))) return [];
-  const { stdout } = await pm2(o, ['jlist']);
-  const start = stdout.indexOf('[');
-  const end = stdout.lastIndexOf(']');
+  if (!existsSync(path.join(o.pm2Home, "pm2.pid"))) return [];
+  const { stdout } = await pm2(o, ["jlist"]);
+  const start = stdout.indexOf("[");
+  const end = stdout.lastIndexOf("]");
   if (start < 0 || end < start) return [];
   try {
     const list = JSON.parse(stdout.slice(start, end + 1)) as Array<{ name?: string }>;
@@ -312,23 +316,23 @@ async function pm2AppNames(o: DemoOptions): Promise<string[]> {
 
 async function tail(file: string, lines: number): Promise<string> {
   try {
-    const text = await fs.readFile(file, 'utf8');
-    return text.trimEnd().split('\n').slice(-lines).join('\n');
+    const text = await fs.readFile(file, "utf8");
+    return text.trimEnd().split("\n").slice(-lines).join("\n");
   } catch {
-    return '';
+    return "";
   }
 }
 
 async function waitHealthy(o: DemoOptions, expected: BuildInfo): Promise<void> {
   const base = `http://127.0.0.1:${o.port}`;
   const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  let last = 'no response';
+  let last = "no response";
   while (Date.now() < deadline) {
     try {
       const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(3000) });
       const body = (await res.json().catch(() => null)) as { status?: string } | null;
       last = `${res.status} ${JSON.stringify(body)}`;
-      if (res.status === 200 && body?.status === 'ok') {
+      if (res.status === 200 && body?.status === "ok") {
         // Make sure it is the build we just made, not a previous process.
         const v = await fetch(`${base}/api/version`, { signal: AbortSignal.timeout(3000) });
         const info = (await v.json().catch(() => null)) as BuildInfo | null;
@@ -340,17 +344,17 @@ async function waitHealthy(o: DemoOptions, expected: BuildInfo): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  const pm2Err = await tail(path.join(o.pm2Home, 'logs', 'demo-api-error.log'), 15);
+  const pm2Err = await tail(path.join(o.pm2Home, "logs", "demo-api-error.log"), 15);
   throw new Error(
     `demo did not become healthy at ${base}/health within ${HEALTH_TIMEOUT_MS / 1000}s (last: ${last}). ` +
-      `Check the log file ${o.logFile} and pm2 logs in ${path.join(o.pm2Home, 'logs')}` +
-      (pm2Err ? `\n--- demo-api-error.log ---\n${pm2Err}` : ''),
+      `Check the log file ${o.logFile} and pm2 logs in ${path.join(o.pm2Home, "logs")}` +
+      (pm2Err ? `\n--- demo-api-error.log ---\n${pm2Err}` : ""),
   );
 }
 
 async function startOrRestart(o: DemoOptions): Promise<void> {
   const repo = path.resolve(o.repoPath);
-  const sock = path.join(path.resolve(o.pm2Home), 'rpc.sock');
+  const sock = path.join(path.resolve(o.pm2Home), "rpc.sock");
   if (Buffer.byteLength(sock) > 100) {
     throw new Error(`pm2Home path too long for a unix socket (${sock}); use a shorter path`);
   }
@@ -360,10 +364,10 @@ async function startOrRestart(o: DemoOptions): Promise<void> {
 
   const names = await pm2AppNames(o);
   if (DEMO_APPS.every((n) => names.includes(n))) {
-    await pm2(o, ['restart', 'all', '--update-env']);
+    await pm2(o, ["restart", "all", "--update-env"]);
   } else {
     // `pm2 start <ecosystem>` starts missing apps and restarts existing ones.
-    await pm2(o, ['start', path.join(repo, 'ecosystem.config.cjs'), '--update-env']);
+    await pm2(o, ["start", path.join(repo, "ecosystem.config.cjs"), "--update-env"]);
   }
   await waitHealthy(o, expected);
 }
@@ -379,15 +383,15 @@ export async function startDemo(o: DemoOptions): Promise<void> {
 
 /** `pm2 kill` for o.pm2Home: stops both apps and the pm2 daemon. */
 export async function stopDemo(o: DemoOptions): Promise<void> {
-  const pidFile = path.join(o.pm2Home, 'pm2.pid');
+  const pidFile = path.join(o.pm2Home, "pm2.pid");
   // `pm2 kill` with no daemon would spawn one first, so skip it.
   if (!existsSync(pidFile)) return;
-  const pid = Number((await fs.readFile(pidFile, 'utf8')).trim());
+  const pid = Number((await fs.readFile(pidFile, "utf8")).trim());
   if (!isAlive(pid)) {
     await fs.rm(pidFile, { force: true });
     return;
   }
-  await pm2(o, ['kill']);
+  await pm2(o, ["kill"]);
   const deadline = Date.now() + 10_000;
   while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   if (isAlive(pid)) throw new Error(`pm2 daemon ${pid} (PM2_HOME=${o.pm2Home}) still running after pm2 kill`);
@@ -399,7 +403,7 @@ function isAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
@@ -409,16 +413,16 @@ function isAlive(pid: number): boolean {
  * Note: going back to an older release does not run down migrations.
  */
 export async function deployDemo(o: DemoOptions, release: string): Promise<void> {
-  if (!release || release.startsWith('-') || /\s/.test(release)) {
+  if (!release || release.startsWith("-") || /\s/.test(release)) {
     throw new Error(`deployDemo: invalid release ${JSON.stringify(release)}`);
   }
   const repo = path.resolve(o.repoPath);
   try {
-    await git(repo, ['rev-parse', '--verify', '--quiet', `${release}^{commit}`]);
+    await git(repo, ["rev-parse", "--verify", "--quiet", `${release}^{commit}`]);
   } catch {
     throw new Error(`deployDemo: unknown release ${release} in ${repo}`);
   }
-  await git(repo, ['checkout', '--quiet', '--force', '--detach', release]);
+  await git(repo, ["checkout", "--quiet", "--force", "--detach", release]);
   await buildDemo(o);
   await startOrRestart(o);
 }

@@ -13,13 +13,17 @@ const MAX_ITEMS = 50;
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value && typeof value === "object")
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? "[redacted]" : redact(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.test(k) ? "[redacted]" : redact(v)]),
+    );
   return value;
 }
 
 /** Text Postgres always takes: no NUL, no lone surrogate, and not more than a few hundred characters. */
 export function storable(s: string, max = MAX_STRING): string {
-  const clean = s.replace(/\u0000/g, "\uFFFD").replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+  const clean = s
+    .replace(/\u0000/g, "\uFFFD")
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
   return clean.length > max ? `${sliceWhole(clean, max)}… (${clean.length} characters)` : clean;
 }
 
@@ -32,7 +36,8 @@ export function sliceWhole(s: string, max: number): string {
 /** A value bounded in depth, breadth and length, with every string made storable: the audit insert cannot fail on input. */
 export function bounded(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return storable(value);
-  if (value === null || typeof value !== "object") return typeof value === "number" && !Number.isFinite(value) ? String(value) : value;
+  if (value === null || typeof value !== "object")
+    return typeof value === "number" && !Number.isFinite(value) ? String(value) : value;
   if (depth >= MAX_DEPTH) return "[nested too deep]";
   if (Array.isArray(value)) {
     const items = value.slice(0, MAX_ITEMS).map((v) => bounded(v, depth + 1));
@@ -51,7 +56,15 @@ export function bounded(value: unknown, depth = 0): unknown {
  */
 export async function recordAudit(
   db: Db,
-  entry: { actor: Actor | null; method: string; path: string; status: number; body?: unknown; error?: string; incidentId?: string | null },
+  entry: {
+    actor: Actor | null;
+    method: string;
+    path: string;
+    status: number;
+    body?: unknown;
+    error?: string;
+    incidentId?: string | null;
+  },
 ): Promise<void> {
   try {
     await db.auditEntry.create({
@@ -65,7 +78,10 @@ export async function recordAudit(
         status: entry.status,
         // Bounded before redacted: a body nested thousands deep is cut to a few levels first, so
         // walking it for secrets cannot overflow the stack (and fail the insert).
-        detail: { body: redact(bounded(entry.body ?? null)), error: entry.error === undefined ? null : bounded(entry.error) } as object,
+        detail: {
+          body: redact(bounded(entry.body ?? null)),
+          error: entry.error === undefined ? null : bounded(entry.error),
+        } as object,
         incidentId: entry.incidentId ?? null,
       },
     });

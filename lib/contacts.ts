@@ -8,7 +8,13 @@ export async function listContacts(db: Db) {
   const rows = await db.contact.findMany();
   return CONTACT_ROLES.map((r) => {
     const row = rows.find((c) => c.role === r.id);
-    return { ...r, person: row?.person ?? null, method: row?.method ?? null, updatedBy: row?.updatedBy ?? null, updatedAt: row?.updatedAt.toISOString() ?? null };
+    return {
+      ...r,
+      person: row?.person ?? null,
+      method: row?.method ?? null,
+      updatedBy: row?.updatedBy ?? null,
+      updatedAt: row?.updatedAt.toISOString() ?? null,
+    };
   });
 }
 

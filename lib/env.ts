@@ -22,13 +22,14 @@ const EnvSchema = z.object({
     .default("5000,30000,120000,600000,1800000")
     .transform((s) => s.split(",").map(Number)),
   // plan §7.1 "updates every 15 minutes": when an open P0/P1 incident is reminded, and how often that is checked.
-  UPDATE_REMINDER_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  UPDATE_REMINDER_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
   REMINDER_CHECK_MS: z.coerce.number().int().min(200).max(600_000).default(15_000),
   DEMO_INBOX_PORT: port.default(3103),
-  DATABASE_URL: z
-    .string()
-    .url()
-    .default("postgresql://postgres@127.0.0.1:5432/backout"),
+  DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/backout"),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379/0"),
   // Prefix of every Redis key Backout writes (queue, event channels, heartbeats).
   BACKOUT_REDIS_PREFIX: z
@@ -38,10 +39,7 @@ const EnvSchema = z.object({
   PORT: port.default(3001),
   // The demo target's own services; the targets file refers to these as ${DEMO_*}.
   DEMO_PORT: port.default(3101),
-  DEMO_DATABASE_URL: z
-    .string()
-    .url()
-    .default("postgresql://postgres@127.0.0.1:5432/backout_demo"),
+  DEMO_DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/backout_demo"),
   DEMO_REDIS_URL: z.string().url().default("redis://127.0.0.1:6379/1"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   // How long a worker holds a run before another may take it over after a crash.
@@ -52,7 +50,11 @@ const EnvSchema = z.object({
   STREAM_REAUTH_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),
   // The metrics sampler (workers/sampler.ts).
   SAMPLE_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(5000),
-  METRICS_RETENTION_HOURS: z.coerce.number().min(0.1).max(24 * 90).default(24),
+  METRICS_RETENTION_HOURS: z.coerce
+    .number()
+    .min(0.1)
+    .max(24 * 90)
+    .default(24),
   // The public status page: its name, and the address it is reached at (links in its feeds and JSON).
   STATUS_PAGE_NAME: z.string().min(1).max(100).default("Service status"),
   BACKOUT_PUBLIC_URL: z.string().url().optional(),
@@ -64,9 +66,7 @@ export type Env = z.infer<typeof EnvSchema>;
 function parseEnv(): Env {
   const parsed = EnvSchema.safeParse(process.env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (i) => `  ${i.path.join(".")}: ${i.message}`,
-    );
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(
       `Invalid environment:\n${lines.join("\n")}\n` +
         `Example: DATABASE_URL=postgresql://postgres@127.0.0.1:5432/backout REDIS_URL=redis://127.0.0.1:6379/0`,

@@ -64,5 +64,7 @@ export function zodIssues(error: ZodError, prefix = ""): Issue[] {
 
 export function describeIssues(issues: Issue[]): string {
   // A message that already names its field ("id: a user id…") is not prefixed twice.
-  return issues.map((i) => (i.path && i.message.startsWith(`${i.path}:`) ? i.message : `${i.path || "(body)"}: ${i.message}`)).join("; ");
+  return issues
+    .map((i) => (i.path && i.message.startsWith(`${i.path}:`) ? i.message : `${i.path || "(body)"}: ${i.message}`))
+    .join("; ");
 }

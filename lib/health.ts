@@ -8,7 +8,10 @@ export type Check = { ok: boolean; ms?: number; error?: string; detail?: unknown
 async function timed(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<Check> {
   const started = performance.now();
   try {
-    await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs))]);
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs)),
+    ]);
     return { ok: true, ms: Math.round((performance.now() - started) * 10) / 10 };
   } catch (e) {
     return { ok: false, error: (e as Error).message };
@@ -38,6 +41,8 @@ export async function checkHealth(opts: { db: Db; redis: Redis }) {
     })(),
   ]);
   const checks = { database, redis: redisCheck, worker };
-  const down = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
+  const down = Object.entries(checks)
+    .filter(([, c]) => !c.ok)
+    .map(([name]) => name);
   return { status: down.length ? ("down" as const) : ("ok" as const), down, checks };
 }

@@ -6,7 +6,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const run = (cmd, args, env = {}) => execFileSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+const run = (cmd, args, env = {}) =>
+  execFileSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
 const mtime = (p) => (fs.existsSync(p) ? fs.statSync(p).mtimeMs : 0);
 
 const lock = path.join(root, "package-lock.json");
@@ -23,5 +24,8 @@ const client = path.join(root, "generated", "prisma", "client.ts");
 if (process.argv.includes("--generate") || mtime(schema) > mtime(client)) {
   console.log("› generating the Prisma client…");
   // `prisma generate` needs no schema engine, but the CLI insists one exists: any file will do.
-  run(path.join(root, "node_modules", ".bin", "prisma"), ["generate"], { PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: "1" });
+  run(path.join(root, "node_modules", ".bin", "prisma"), ["generate"], {
+    PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
+    PRISMA_HIDE_UPDATE_MESSAGE: "1",
+  });
 }

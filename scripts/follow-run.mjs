@@ -5,7 +5,10 @@
 // Env: BACKOUT_URL (default http://localhost:3001), BACKOUT_TOKEN (sent as a Bearer token), NO_COLOR.
 
 const base = (process.env.BACKOUT_URL ?? "http://localhost:3001").replace(/\/$/, "");
-const headers = { "content-type": "application/json", ...(process.env.BACKOUT_TOKEN ? { authorization: `Bearer ${process.env.BACKOUT_TOKEN}` } : {}) };
+const headers = {
+  "content-type": "application/json",
+  ...(process.env.BACKOUT_TOKEN ? { authorization: `Bearer ${process.env.BACKOUT_TOKEN}` } : {}),
+};
 // A wrapper that tees our output to a log (scripts/emergency-rollback.sh) says the terminal is there.
 const tty = process.stdout.isTTY || process.env.BACKOUT_FOLLOW_TTY === "1";
 const color = !process.env.NO_COLOR && tty;
@@ -19,7 +22,11 @@ function die(msg, code = 2) {
 async function api(method, path, body) {
   let res;
   try {
-    res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch (e) {
     die(`cannot reach Backout at ${base} (${e.cause?.code ?? e.message}); is it running? (npm start)`);
   }
@@ -42,11 +49,13 @@ if (args[0] === "--run") runId = args[1];
 else {
   const [runbook, ...kv] = args;
   if (!runbook) die("usage: follow-run.mjs <runbook> [key=value ...]");
-  const params = Object.fromEntries(kv.filter(Boolean).map((p) => {
-    const i = p.indexOf("=");
-    if (i < 1) die(`parameters are key=value, got "${p}"`);
-    return [p.slice(0, i), p.slice(i + 1)];
-  }));
+  const params = Object.fromEntries(
+    kv.filter(Boolean).map((p) => {
+      const i = p.indexOf("=");
+      if (i < 1) die(`parameters are key=value, got "${p}"`);
+      return [p.slice(0, i), p.slice(i + 1)];
+    }),
+  );
   const started = await api("POST", "/api/runs", { runbook, params });
   runId = started.id;
 }
@@ -56,7 +65,10 @@ const total = run.steps.length;
 const names = run.steps.map((s) => s.name);
 let done = 0;
 let last = 0;
-console.log(c("1", `Run ${runId}: ${run.runbook} on ${run.target}`) + (Object.keys(run.params ?? {}).length ? ` ${JSON.stringify(run.params)}` : ""));
+console.log(
+  c("1", `Run ${runId}: ${run.runbook} on ${run.target}`) +
+    (Object.keys(run.params ?? {}).length ? ` ${JSON.stringify(run.params)}` : ""),
+);
 console.log(`Follow in the browser: ${base}/runs/${runId}`);
 
 function status(line) {
@@ -72,7 +84,9 @@ const terminal = { "run.succeeded": 0, "run.failed": 1, "run.cancelled": 1, "run
 for (let attempt = 0; ; attempt++) {
   let res;
   try {
-    res = await fetch(`${base}/api/runs/${runId}/events`, { headers: { ...headers, accept: "text/event-stream", ...(last ? { "last-event-id": String(last) } : {}) } });
+    res = await fetch(`${base}/api/runs/${runId}/events`, {
+      headers: { ...headers, accept: "text/event-stream", ...(last ? { "last-event-id": String(last) } : {}) },
+    });
   } catch (e) {
     if (attempt > 30) die(`lost the event stream: ${e.message}`);
     await new Promise((r) => setTimeout(r, 1000));
@@ -88,7 +102,11 @@ for (let attempt = 0; ; attempt++) {
       while ((i = buf.indexOf("\n\n")) >= 0) {
         const block = buf.slice(0, i);
         buf = buf.slice(i + 2);
-        const data = block.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
+        const data = block
+          .split("\n")
+          .filter((l) => l.startsWith("data: "))
+          .map((l) => l.slice(6))
+          .join("\n");
         if (!data) continue;
         const e = JSON.parse(data);
         if (e.seq <= last) continue;
@@ -102,7 +120,9 @@ for (let attempt = 0; ; attempt++) {
             print(c("36", `▶ ${step}`));
             break;
           case "step.output":
-            print(`  ${e.data.stream === "stderr" ? c("33", e.data.line) : e.data.stream === "info" ? c("2", e.data.line) : e.data.line}`);
+            print(
+              `  ${e.data.stream === "stderr" ? c("33", e.data.line) : e.data.stream === "info" ? c("2", e.data.line) : e.data.line}`,
+            );
             break;
           case "step.retrying":
             print(c("33", `↻ ${step}: ${e.data.reason ?? e.data.error}`));
@@ -116,10 +136,20 @@ for (let attempt = 0; ; attempt++) {
             print(c("31", `✘ ${step}: ${e.data.error}`));
             break;
           case "run.waiting_approval":
-            print(c("33", `⏸ waiting for approval: ${e.data.prompt}\n  approve: curl -X POST -H "Authorization: Bearer $BACKOUT_TOKEN" ${base}/api/runs/${runId}/approve   reject: .../reject`));
+            print(
+              c(
+                "33",
+                `⏸ waiting for approval: ${e.data.prompt}\n  approve: curl -X POST -H "Authorization: Bearer $BACKOUT_TOKEN" ${base}/api/runs/${runId}/approve   reject: .../reject`,
+              ),
+            );
             break;
           case "run.succeeded":
-            print(c("32", `✅ ${run.runbook === "db-backup" ? "BACKUP" : run.runbook === "deploy" ? "DEPLOY" : "ROLLBACK"} COMPLETED`) + ` at ${new Date(e.createdAt).toLocaleString()}`);
+            print(
+              c(
+                "32",
+                `✅ ${run.runbook === "db-backup" ? "BACKUP" : run.runbook === "deploy" ? "DEPLOY" : "ROLLBACK"} COMPLETED`,
+              ) + ` at ${new Date(e.createdAt).toLocaleString()}`,
+            );
             break;
           case "run.failed":
             print(c("31", `❌ Run failed: ${e.data.error ?? ""}`));

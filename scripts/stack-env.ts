@@ -13,10 +13,46 @@ export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.Pr
   const pgBase = (base.BACKOUT_PG_BASE ?? PG_DEFAULT).replace(/\/$/, "");
   const redisBase = (base.BACKOUT_REDIS_BASE ?? REDIS_DEFAULT).replace(/\/$/, "");
   const presets = {
-    dev: { db: "backout", demoDb: "backout_demo", redisDb: 0, demoRedisDb: 1, port: 3001, demoPort: 3101, inboxPort: 3103, prefix: "backout" },
-    test: { db: "backout_test", demoDb: "backout_demo_test", redisDb: 2, demoRedisDb: 3, port: 3201, demoPort: 3202, inboxPort: 3203, prefix: "backout-test" },
-    e2e: { db: "backout_e2e", demoDb: "backout_demo_e2e", redisDb: 4, demoRedisDb: 5, port: 3301, demoPort: 3302, inboxPort: 3303, prefix: "backout-e2e" },
-    bench: { db: "backout_bench", demoDb: "backout_demo_bench", redisDb: 6, demoRedisDb: 7, port: 3401, demoPort: 3402, inboxPort: 3403, prefix: "backout-bench" },
+    dev: {
+      db: "backout",
+      demoDb: "backout_demo",
+      redisDb: 0,
+      demoRedisDb: 1,
+      port: 3001,
+      demoPort: 3101,
+      inboxPort: 3103,
+      prefix: "backout",
+    },
+    test: {
+      db: "backout_test",
+      demoDb: "backout_demo_test",
+      redisDb: 2,
+      demoRedisDb: 3,
+      port: 3201,
+      demoPort: 3202,
+      inboxPort: 3203,
+      prefix: "backout-test",
+    },
+    e2e: {
+      db: "backout_e2e",
+      demoDb: "backout_demo_e2e",
+      redisDb: 4,
+      demoRedisDb: 5,
+      port: 3301,
+      demoPort: 3302,
+      inboxPort: 3303,
+      prefix: "backout-e2e",
+    },
+    bench: {
+      db: "backout_bench",
+      demoDb: "backout_demo_bench",
+      redisDb: 6,
+      demoRedisDb: 7,
+      port: 3401,
+      demoPort: 3402,
+      inboxPort: 3403,
+      prefix: "backout-bench",
+    },
   } as const;
   const p = presets[mode];
   // The integration tier restarts Redis on purpose (fault tests), so it gets a private one.
@@ -42,7 +78,16 @@ export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.Pr
     ...(mode === "test" || mode === "e2e" ? { STREAM_REAUTH_MS: "1000" } : {}),
   };
   // In dev, explicit DATABASE_URL / REDIS_URL / PORT from the caller win.
-  if (mode === "dev") for (const k of ["DATABASE_URL", "REDIS_URL", "PORT", "DEMO_PORT", "DEMO_INBOX_PORT", "DEMO_DATABASE_URL", "DEMO_REDIS_URL"]) if (base[k]) env[k] = base[k]!;
+  if (mode === "dev")
+    for (const k of [
+      "DATABASE_URL",
+      "REDIS_URL",
+      "PORT",
+      "DEMO_PORT",
+      "DEMO_INBOX_PORT",
+      "DEMO_DATABASE_URL",
+      "DEMO_REDIS_URL",
+    ])
+      if (base[k]) env[k] = base[k]!;
   return env;
 }
-

@@ -44,7 +44,12 @@ async function pgAnswers(url: string): Promise<boolean> {
 }
 
 async function redisAnswers(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const r = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   r.on("error", () => {}); // "not answering" is the answer here
   try {
     await r.connect();
@@ -59,7 +64,8 @@ async function redisAnswers(url: string): Promise<boolean> {
 function findBinary(name: string): string | undefined {
   const dirs = [...(process.env.PATH ?? "").split(":")];
   const pgRoot = "/usr/lib/postgresql";
-  if (fs.existsSync(pgRoot)) for (const v of fs.readdirSync(pgRoot).sort().reverse()) dirs.push(path.join(pgRoot, v, "bin"));
+  if (fs.existsSync(pgRoot))
+    for (const v of fs.readdirSync(pgRoot).sort().reverse()) dirs.push(path.join(pgRoot, v, "bin"));
   for (const d of dirs) if (d && fs.existsSync(path.join(d, name))) return path.join(d, name);
   return undefined;
 }
@@ -68,7 +74,18 @@ const DOCKER_HINT = "or run `docker compose up -d postgres redis` and start agai
 
 export type Services = { stop: () => Promise<void> };
 
-export const redisServerArgs = (port: string, dir: string) => ["--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir];
+export const redisServerArgs = (port: string, dir: string) => [
+  "--port",
+  port,
+  "--bind",
+  "127.0.0.1",
+  "--save",
+  "",
+  "--appendonly",
+  "no",
+  "--dir",
+  dir,
+];
 
 /** Reaches Postgres and Redis; if nothing answers and the binaries exist, starts private ones under .data/. */
 export async function ensureServices(env: StackEnv): Promise<Services> {
@@ -77,7 +94,10 @@ export async function ensureServices(env: StackEnv): Promise<Services> {
   if (!(await pgAnswers(env.DATABASE_URL!))) {
     const initdb = findBinary("initdb");
     const pgCtl = findBinary("pg_ctl");
-    if (!initdb || !pgCtl) throw new Error(`PostgreSQL does not answer at ${env.DATABASE_URL} and no initdb/pg_ctl was found: set DATABASE_URL, ${DOCKER_HINT}`);
+    if (!initdb || !pgCtl)
+      throw new Error(
+        `PostgreSQL does not answer at ${env.DATABASE_URL} and no initdb/pg_ctl was found: set DATABASE_URL, ${DOCKER_HINT}`,
+      );
     const dir = path.join(dataRoot, "postgres");
     const port = new URL(env.DATABASE_URL!).port || "5432";
     if (!fs.existsSync(path.join(dir, "PG_VERSION"))) {
@@ -86,17 +106,36 @@ export async function ensureServices(env: StackEnv): Promise<Services> {
       const asUser = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : [];
       // Only its own folder: the rest of .data (the demo's git repo…) stays the caller's.
       if (asUser.length) execFileSync("chown", ["-R", "postgres", dir]);
-      execFileSync(asUser[0] ?? initdb, [...asUser.slice(1), ...(asUser.length ? [initdb] : []), "-D", dir, "-U", "postgres", "--auth=trust"], { stdio: "ignore" });
+      execFileSync(
+        asUser[0] ?? initdb,
+        [...asUser.slice(1), ...(asUser.length ? [initdb] : []), "-D", dir, "-U", "postgres", "--auth=trust"],
+        { stdio: "ignore" },
+      );
     }
     say(`starting a private PostgreSQL on port ${port}`);
     const asUser = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : [];
-    const ctl = (args: string[]) => execFileSync(asUser[0] ?? pgCtl, [...asUser.slice(1), ...(asUser.length ? [pgCtl] : []), ...args], { stdio: "ignore" });
-    ctl(["-D", dir, "-l", path.join(dir, "server.log"), "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, "-w", "start"]);
+    const ctl = (args: string[]) =>
+      execFileSync(asUser[0] ?? pgCtl, [...asUser.slice(1), ...(asUser.length ? [pgCtl] : []), ...args], {
+        stdio: "ignore",
+      });
+    ctl([
+      "-D",
+      dir,
+      "-l",
+      path.join(dir, "server.log"),
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+      "-w",
+      "start",
+    ]);
     stops.push(async () => void ctl(["-D", dir, "-m", "fast", "stop"]));
   }
   if (!(await redisAnswers(env.REDIS_URL!))) {
     const bin = findBinary("redis-server");
-    if (!bin) throw new Error(`Redis does not answer at ${env.REDIS_URL} and no redis-server was found: set REDIS_URL, ${DOCKER_HINT}`);
+    if (!bin)
+      throw new Error(
+        `Redis does not answer at ${env.REDIS_URL} and no redis-server was found: set REDIS_URL, ${DOCKER_HINT}`,
+      );
     const dir = path.join(dataRoot, "redis");
     fs.mkdirSync(dir, { recursive: true });
     const port = new URL(env.REDIS_URL!).port || "6379";
@@ -172,7 +211,9 @@ export function buildWebIfStale(): void {
   const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
   const sources = Math.max(
     ...["app", "components", "lib"].map((d) => newestMtime(path.join(ROOT, d))),
-    ...["next.config.mjs", "package.json", "postcss.config.mjs", "targets.json"].map((f) => (fs.existsSync(path.join(ROOT, f)) ? fs.statSync(path.join(ROOT, f)).mtimeMs : 0)),
+    ...["next.config.mjs", "package.json", "postcss.config.mjs", "targets.json"].map((f) =>
+      fs.existsSync(path.join(ROOT, f)) ? fs.statSync(path.join(ROOT, f)).mtimeMs : 0,
+    ),
   );
   if (builtAt > sources) return say("web build is up to date");
   say("building the web app (next build)…");
@@ -216,15 +257,41 @@ export function startProcess(name: string, argv: string[], env: StackEnv, opts: 
   return { name, child, stop };
 }
 
-export const workerArgv = () => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "workers", "run-worker.ts")];
-export const samplerArgv = () => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "workers", "sampler.ts")];
-export const notifierArgv = () => [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "workers", "notifier.ts")];
+export const workerArgv = () => [
+  process.execPath,
+  "--conditions=react-server",
+  "--import",
+  "tsx",
+  path.join(ROOT, "workers", "run-worker.ts"),
+];
+export const samplerArgv = () => [
+  process.execPath,
+  "--conditions=react-server",
+  "--import",
+  "tsx",
+  path.join(ROOT, "workers", "sampler.ts"),
+];
+export const notifierArgv = () => [
+  process.execPath,
+  "--conditions=react-server",
+  "--import",
+  "tsx",
+  path.join(ROOT, "workers", "notifier.ts"),
+];
 // Next.js behind our own node:http server (scripts/web-server.ts): the status page's public reads skip Next's pipeline.
 // BACKOUT_WEB=next runs plain `next start` instead (everything works; the public reads go through Next's pipeline).
 export const webArgv = (port: string) =>
   process.env.BACKOUT_WEB === "next"
     ? [path.join(ROOT, "node_modules", ".bin", "next"), "start", "-p", port, "-H", "127.0.0.1"]
-    : [process.execPath, "--conditions=react-server", "--import", "tsx", path.join(ROOT, "scripts", "web-server.ts"), port, "127.0.0.1"];
+    : [
+        process.execPath,
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        path.join(ROOT, "scripts", "web-server.ts"),
+        port,
+        "127.0.0.1",
+      ];
 
 /**
  * Backout's own processes on a stack: the web app, the run worker, the metrics sampler and the
@@ -243,7 +310,10 @@ export function backoutStarters(env: StackEnv, opts: { logDir?: string } = {}) {
   };
 }
 
-export function startBackout(env: StackEnv, opts: { logDir?: string } = {}): { web: Proc; worker: Proc; sampler: Proc; notifier: Proc; all: Proc[] } {
+export function startBackout(
+  env: StackEnv,
+  opts: { logDir?: string } = {},
+): { web: Proc; worker: Proc; sampler: Proc; notifier: Proc; all: Proc[] } {
   const start = backoutStarters(env, opts);
   const web = start.web();
   const worker = start.worker();
@@ -254,7 +324,14 @@ export function startBackout(env: StackEnv, opts: { logDir?: string } = {}): { w
 
 /** The demo's inbox (demo/inbox.ts): where the demo channels of channels.json deliver. */
 export function startDemoInbox(env: StackEnv, opts: { logFile?: string } = {}): Proc {
-  const argv = [process.execPath, "--import", "tsx", path.join(ROOT, "demo", "inbox.ts"), env.DEMO_INBOX_PORT!, path.join(env.BACKOUT_DATA_DIR!, "demo", "inbox.jsonl")];
+  const argv = [
+    process.execPath,
+    "--import",
+    "tsx",
+    path.join(ROOT, "demo", "inbox.ts"),
+    env.DEMO_INBOX_PORT!,
+    path.join(env.BACKOUT_DATA_DIR!, "demo", "inbox.jsonl"),
+  ];
   return startProcess("inbox", argv, env, opts);
 }
 
@@ -277,7 +354,10 @@ export async function waitForHttp(url: string, opts: { timeoutMs?: number; statu
 
 export function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.createServer().once("error", () => resolve(false)).once("listening", () => s.close(() => resolve(true)));
+    const s = net
+      .createServer()
+      .once("error", () => resolve(false))
+      .once("listening", () => s.close(() => resolve(true)));
     s.listen(port, "127.0.0.1");
   });
 }

@@ -1,4 +1,15 @@
-import { backoutStarters, buildWebIfStale, ensureDemo, ensureServices, migrateDatabase, stackEnv, startDemoInbox, stopDemo, waitForHttp, portFree } from "./stack";
+import {
+  backoutStarters,
+  buildWebIfStale,
+  ensureDemo,
+  ensureServices,
+  migrateDatabase,
+  stackEnv,
+  startDemoInbox,
+  stopDemo,
+  waitForHttp,
+  portFree,
+} from "./stack";
 import { supervise } from "./supervise";
 
 const say = (msg: string) => console.log(`› ${msg}`);
@@ -25,7 +36,9 @@ const setupDb = createDb(env.DATABASE_URL!, 2);
 const firstAdmin = await ensureFirstAdmin({ db: setupDb });
 await setupDb.$disconnect();
 if (!(await portFree(Number(env.PORT)))) {
-  console.error(`Port ${env.PORT} is taken: is Backout already running? Stop it, or start with PORT=<another port> npm start`);
+  console.error(
+    `Port ${env.PORT} is taken: is Backout already running? Stop it, or start with PORT=<another port> npm start`,
+  );
   await services.stop();
   process.exit(1);
 }
@@ -57,11 +70,15 @@ process.on("SIGTERM", () => void stopAll());
 
 await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 120_000 });
 console.log(`
-  Backout is running:  http://localhost:${env.PORT}${firstAdmin ? `
+  Backout is running:  http://localhost:${env.PORT}${
+    firstAdmin
+      ? `
 
   First admin (shown once; you choose your own password at first sign-in):
     email:    ${firstAdmin.email}
-    password: ${firstAdmin.password}` : ""}
+    password: ${firstAdmin.password}`
+      : ""
+  }
   Status page:         http://localhost:${env.PORT}/status  (public, no sign-in)
   Demo inbox:          http://127.0.0.1:${env.DEMO_INBOX_PORT}  (where the demo channels deliver plan §7 updates)
   Demo target:         http://127.0.0.1:${env.DEMO_PORT}  (release ${(await (await fetch(`http://127.0.0.1:${env.DEMO_PORT}/api/version`)).json()).version})

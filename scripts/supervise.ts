@@ -5,7 +5,12 @@ import type { Proc } from "./stack";
  * back-off (1 s, doubling to 30 s; back to 1 s once it has stayed up a minute), and the log says so.
  * Only `stop()` (Ctrl-C) ends it for good. Like pm2's restart with exponential back-off, in a page.
  */
-export type Supervised = { readonly name: string; readonly current: Proc; readonly restarts: number; stop: () => Promise<void> };
+export type Supervised = {
+  readonly name: string;
+  readonly current: Proc;
+  readonly restarts: number;
+  stop: () => Promise<void>;
+};
 
 export type SuperviseOptions = {
   say?: (msg: string) => void;
@@ -34,7 +39,9 @@ export function supervise(name: string, start: () => Proc, opts: SuperviseOption
       if (stopped) return;
       if (Date.now() - startedAt >= healthyAfter) delay = initial;
       const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
-      say(`${name} ${how}; restarting it in ${delay < 1000 ? `${delay} ms` : `${Math.round(delay / 1000)} s`} (restart ${restarts + 1}). The rest keeps running; Ctrl-C stops everything.`);
+      say(
+        `${name} ${how}; restarting it in ${delay < 1000 ? `${delay} ms` : `${Math.round(delay / 1000)} s`} (restart ${restarts + 1}). The rest keeps running; Ctrl-C stops everything.`,
+      );
       timer = setTimeout(() => {
         timer = undefined;
         if (stopped) return;

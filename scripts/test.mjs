@@ -1,6 +1,6 @@
 // `npm test`: every tier, in order, on the real services. Stops at the first failing tier.
-//   typecheck → unit → integration (real Postgres, Redis, worker, demo) → e2e (built app in Chromium)
-// `npm test -- unit` (or integration, e2e, typecheck) runs only the named tiers.
+//   typecheck → lint → format → unit → integration (real Postgres, Redis, worker, demo) → e2e (built app in Chromium)
+// `npm test -- unit` (or integration, e2e, typecheck, lint, format) runs only the named tiers.
 import { spawnSync, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -15,8 +15,33 @@ const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", VITE_CONFIG_NATIVE_I
 
 const tiers = [
   { name: "typecheck", argv: [bin("tsc"), "--noEmit", "-p", "tsconfig.json"] },
-  { name: "unit", argv: [bin("vitest"), "run", "--project", "unit", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/unit.json`] },
-  { name: "integration", argv: [bin("vitest"), "run", "--project", "integration", "--reporter=default", "--reporter=json", `--outputFile.json=${reports}/integration.json`] },
+  // ESLint: Next's and typescript-eslint's rules and the architecture's boundaries (eslint.config.mjs).
+  { name: "lint", argv: [bin("eslint"), "--max-warnings=0", "."] },
+  { name: "format", argv: [bin("prettier"), "--check", "--log-level=warn", "."] },
+  {
+    name: "unit",
+    argv: [
+      bin("vitest"),
+      "run",
+      "--project",
+      "unit",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${reports}/unit.json`,
+    ],
+  },
+  {
+    name: "integration",
+    argv: [
+      bin("vitest"),
+      "run",
+      "--project",
+      "integration",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${reports}/integration.json`,
+    ],
+  },
   { name: "e2e", argv: [bin("playwright"), "test"], env: { PLAYWRIGHT_JSON_OUTPUT_NAME: `${reports}/e2e.json` } },
 ];
 const wanted = process.argv.slice(2);
@@ -25,8 +50,10 @@ const selected = wanted.length ? tiers.filter((t) => wanted.includes(t.name)) : 
 function counts(name) {
   try {
     const r = JSON.parse(fs.readFileSync(path.join(reports, `${name}.json`), "utf8"));
-    if ("numPassedTests" in r) return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + (r.numTodoTests ?? 0) };
-    if (r.stats) return { passed: r.stats.expected, failed: r.stats.unexpected + (r.stats.flaky ?? 0), skipped: r.stats.skipped };
+    if ("numPassedTests" in r)
+      return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + (r.numTodoTests ?? 0) };
+    if (r.stats)
+      return { passed: r.stats.expected, failed: r.stats.unexpected + (r.stats.flaky ?? 0), skipped: r.stats.skipped };
   } catch {}
   return { passed: 0, failed: 0, skipped: 0 };
 }
@@ -48,5 +75,7 @@ for (const t of selected) {
     break;
   }
 }
-console.log(`\ntests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);
+console.log(
+  `\ntests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`,
+);
 process.exit(failedTier ? 1 : 0);

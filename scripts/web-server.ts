@@ -52,7 +52,10 @@ const server = http.createServer((req, res) => {
   req.url = wellFormedPath(req.url ?? "/");
   res.setHeader("X-Content-Type-Options", "nosniff");
   res.setHeader("Referrer-Policy", "same-origin");
-  res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()");
+  res.setHeader(
+    "Permissions-Policy",
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+  );
   res.setHeader("X-Frame-Options", "DENY");
   if (isHttps) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   const nonce = crypto.randomBytes(18).toString("base64");
@@ -76,8 +79,18 @@ server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
       ? "The URL and headers together are larger than this server reads (16 KiB); send long values in a JSON body instead"
       : "The request is not well-formed HTTP; send it with an HTTP client such as curl",
   });
-  console.warn(JSON.stringify({ level: 40, time: Date.now(), remote: socket.remoteAddress, code: err.code, msg: "request refused before parsing" }));
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  console.warn(
+    JSON.stringify({
+      level: 40,
+      time: Date.now(),
+      remote: socket.remoteAddress,
+      code: err.code,
+      msg: "request refused before parsing",
+    }),
+  );
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 });
 server.listen(port, host, () => console.log(`▲ Backout web (Next.js) on http://${host}:${port}`));
 

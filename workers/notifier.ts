@@ -5,7 +5,13 @@ import { createDb } from "../lib/db/client";
 import { createRedis } from "../lib/redis";
 import { loadChannels } from "../lib/channels/config";
 import { attemptDelivery } from "../lib/messages/attempt-delivery";
-import { deliverMessageJob, deliveryBackoff, MESSAGE_QUEUE, messageQueue, RetryLater } from "../lib/messages/delivery-job";
+import {
+  deliverMessageJob,
+  deliveryBackoff,
+  MESSAGE_QUEUE,
+  messageQueue,
+  RetryLater,
+} from "../lib/messages/delivery-job";
 import { reconcileDeliveries } from "../lib/messages/reconcile";
 import { remindOverdueUpdates } from "../lib/messages/reminders";
 
@@ -43,7 +49,9 @@ const worker = new Worker(MESSAGE_QUEUE, processJob, {
   settings: { backoffStrategy: deliveryBackoff },
 });
 worker.on("error", (err) => log.error({ err: err.message }, "notifier worker error"));
-process.on("unhandledRejection", (err) => log.error({ err: (err as Error)?.message ?? String(err) }, "unhandled rejection"));
+process.on("unhandledRejection", (err) =>
+  log.error({ err: (err as Error)?.message ?? String(err) }, "unhandled rejection"),
+);
 
 const queue = messageQueue();
 async function housekeeping() {
@@ -63,7 +71,14 @@ async function housekeeping() {
 void housekeeping();
 const timer = setInterval(housekeeping, env.REMINDER_CHECK_MS);
 
-log.info({ channels: loadChannels().map((c) => c.name), reminderMinutes: env.UPDATE_REMINDER_MINUTES, backoffMs: env.DELIVERY_BACKOFF_MS }, "notifier ready");
+log.info(
+  {
+    channels: loadChannels().map((c) => c.name),
+    reminderMinutes: env.UPDATE_REMINDER_MINUTES,
+    backoffMs: env.DELIVERY_BACKOFF_MS,
+  },
+  "notifier ready",
+);
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -35,7 +35,15 @@ async function processJob(job: Job): Promise<string> {
   running.set(runId, controller);
   const started = performance.now();
   try {
-    const outcome = await executeRun({ db, redis, log, workerId, leaseMs: env.WORKER_LOCK_MS, runId, cancelSignal: controller.signal });
+    const outcome = await executeRun({
+      db,
+      redis,
+      log,
+      workerId,
+      leaseMs: env.WORKER_LOCK_MS,
+      runId,
+      cancelSignal: controller.signal,
+    });
     log.info({ runId, outcome, ms: Math.round(performance.now() - started) }, "run processed");
     return outcome;
   } catch (e) {
@@ -58,7 +66,9 @@ const worker = new Worker(RUN_QUEUE, processJob, {
 });
 worker.on("error", (err) => log.error({ err: err.message }, "worker error"));
 // A stray rejection must not take down runs in flight; they keep their own retry paths.
-process.on("unhandledRejection", (err) => log.error({ err: (err as Error)?.message ?? String(err) }, "unhandled rejection"));
+process.on("unhandledRejection", (err) =>
+  log.error({ err: (err as Error)?.message ?? String(err) }, "unhandled rejection"),
+);
 
 await subscriber.subscribe(keys.cancel());
 subscriber.on("message", (_channel, runId: string) => {
@@ -67,7 +77,12 @@ subscriber.on("message", (_channel, runId: string) => {
 
 async function heartbeat() {
   await redis
-    .set(keys.workerHeartbeat(workerId), JSON.stringify({ pid: process.pid, at: new Date().toISOString(), running: [...running.keys()] }), "PX", 15_000)
+    .set(
+      keys.workerHeartbeat(workerId),
+      JSON.stringify({ pid: process.pid, at: new Date().toISOString(), running: [...running.keys()] }),
+      "PX",
+      15_000,
+    )
     .catch(() => {});
 }
 await heartbeat();

@@ -46,4 +46,3 @@ while (!stopping) {
   await sampleAll();
   await new Promise((r) => setTimeout(r, Math.max(0, env.SAMPLE_INTERVAL_MS - (Date.now() - started))));
 }
-

@@ -24,7 +24,11 @@ export function HomeClient({ initialCatalog, initialRuns, recentRunsLimit, role 
           </h1>
           <p className="text-sm text-zinc-500">
             {catalog.target.description}{" "}
-            <Link href={`/targets/${catalog.target.name}`} data-testid="target-controls-link" className="text-sky-300 underline-offset-2 hover:underline">
+            <Link
+              href={`/targets/${catalog.target.name}`}
+              data-testid="target-controls-link"
+              className="text-sky-300 underline-offset-2 hover:underline"
+            >
               Queue, cache and database controls →
             </Link>
           </p>

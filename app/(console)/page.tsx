@@ -11,7 +11,10 @@ const RECENT_RUNS = 15;
 
 export default async function HomePage() {
   const actor = await requireActor("/");
-  const [catalog, runs] = await Promise.all([runbookCatalog(), listRuns({ db: db(), limit: RECENT_RUNS, role: actor.role })]);
+  const [catalog, runs] = await Promise.all([
+    runbookCatalog(),
+    listRuns({ db: db(), limit: RECENT_RUNS, role: actor.role }),
+  ]);
   // The same JSON the API answers with (dates as strings), so the client's queries take over seamlessly.
   return (
     <HomeClient

@@ -19,14 +19,29 @@ export const GET = route({ role: "public" }, async ({ actor }) => {
   const status = health.status === "ok" ? 200 : 503;
   if (!actor) {
     // Built field by field from what anyone may see.
-    const checks = Object.fromEntries(Object.entries(health.checks).map(([name, c]) => [name, c.ok ? { ok: true, ...(c.ms === undefined ? {} : { ms: c.ms }) } : { ok: false, error: PLAIN[name] ?? "down" }]));
+    const checks = Object.fromEntries(
+      Object.entries(health.checks).map(([name, c]) => [
+        name,
+        c.ok ? { ok: true, ...(c.ms === undefined ? {} : { ms: c.ms }) } : { ok: false, error: PLAIN[name] ?? "down" },
+      ]),
+    );
     return json(
-      { status: health.status, down: health.down, checks, ...(health.status === "ok" ? {} : { error: `down: ${health.down.map((d) => PLAIN[d] ?? d).join(", ")}` }) },
+      {
+        status: health.status,
+        down: health.down,
+        checks,
+        ...(health.status === "ok" ? {} : { error: `down: ${health.down.map((d) => PLAIN[d] ?? d).join(", ")}` }),
+      },
       status,
     );
   }
   return json(
-    health.status === "ok" ? health : { ...health, error: `down: ${health.down.map((d) => `${d} (${health.checks[d as keyof typeof health.checks].error})`).join(", ")}` },
+    health.status === "ok"
+      ? health
+      : {
+          ...health,
+          error: `down: ${health.down.map((d) => `${d} (${health.checks[d as keyof typeof health.checks].error})`).join(", ")}`,
+        },
     status,
   );
 });

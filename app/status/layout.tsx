@@ -10,7 +10,10 @@ export default function StatusLayout({ children }: { children: React.ReactNode }
     <div className="public-page min-h-screen bg-zinc-100 text-zinc-900">
       <header className="border-b border-zinc-300 bg-white">
         <div className="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-2 px-4 py-4">
-          <Link href="/status" className="text-xl font-bold tracking-tight text-zinc-950 focus-visible:outline-2 focus-visible:outline-sky-700">
+          <Link
+            href="/status"
+            className="text-xl font-bold tracking-tight text-zinc-950 focus-visible:outline-2 focus-visible:outline-sky-700"
+          >
             {env.STATUS_PAGE_NAME}
           </Link>
           <nav aria-label="Subscribe" className="flex gap-3 text-sm">

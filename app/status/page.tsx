@@ -4,7 +4,10 @@ import { publicState } from "@/lib/public/live";
 import { StatusPageLive } from "@/components/status/status-live";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: env.STATUS_PAGE_NAME, alternates: { types: { "application/atom+xml": "/status/history.atom" } } };
+export const metadata: Metadata = {
+  title: env.STATUS_PAGE_NAME,
+  alternates: { types: { "application/atom+xml": "/status/history.atom" } },
+};
 
 /** Served from the shared snapshot (no database per request); live in the browser, refreshed without JavaScript. */
 export default async function StatusPage() {

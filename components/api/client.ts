@@ -12,7 +12,10 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(path: string, init?: { method?: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> }): Promise<T> {
+export async function api<T>(
+  path: string,
+  init?: { method?: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> },
+): Promise<T> {
   const method = init?.method ?? "GET";
   // Every change is sent as JSON (an empty object when there is nothing to say): the server takes
   // changes made with the session cookie only as JSON from its own pages.

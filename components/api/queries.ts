@@ -4,7 +4,21 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { openEventStream } from "./event-stream";
 import { api, apiAnyStatus } from "./client";
-import type { ChannelRow, ContactRow, MessageJson, Catalog, HealthInfo, IncidentDetail, IncidentSummary, Me, RunDetail, RunListItem, TokenRow, UserRow, VersionInfo } from "./types";
+import type {
+  ChannelRow,
+  ContactRow,
+  MessageJson,
+  Catalog,
+  HealthInfo,
+  IncidentDetail,
+  IncidentSummary,
+  Me,
+  RunDetail,
+  RunListItem,
+  TokenRow,
+  UserRow,
+  VersionInfo,
+} from "./types";
 
 export const queryKeys = {
   catalog: ["catalog"] as const,
@@ -31,7 +45,13 @@ export const queryKeys = {
 };
 
 export function useMe({ enabled = true }: { enabled?: boolean } = {}) {
-  return useQuery({ queryKey: queryKeys.me, queryFn: () => api<Me>("/api/auth/me"), staleTime: 30_000, retry: false, enabled });
+  return useQuery({
+    queryKey: queryKeys.me,
+    queryFn: () => api<Me>("/api/auth/me"),
+    staleTime: 30_000,
+    retry: false,
+    enabled,
+  });
 }
 
 /**
@@ -73,15 +93,25 @@ export function useIncidents(initialData?: IncidentSummary[]) {
 }
 
 export function useIncident(id: string, initialData?: IncidentDetail) {
-  return useQuery({ queryKey: queryKeys.incident(id), queryFn: () => api<IncidentDetail>(`/api/incidents/${id}`), initialData });
+  return useQuery({
+    queryKey: queryKeys.incident(id),
+    queryFn: () => api<IncidentDetail>(`/api/incidents/${id}`),
+    initialData,
+  });
 }
 
 export function useUsers() {
-  return useQuery({ queryKey: queryKeys.users, queryFn: async () => (await api<{ users: UserRow[] }>("/api/users")).users });
+  return useQuery({
+    queryKey: queryKeys.users,
+    queryFn: async () => (await api<{ users: UserRow[] }>("/api/users")).users,
+  });
 }
 
 export function useTokens() {
-  return useQuery({ queryKey: queryKeys.tokens, queryFn: async () => (await api<{ tokens: TokenRow[] }>("/api/tokens")).tokens });
+  return useQuery({
+    queryKey: queryKeys.tokens,
+    queryFn: async () => (await api<{ tokens: TokenRow[] }>("/api/tokens")).tokens,
+  });
 }
 
 /** The runbooks for a target (the default target when omitted). */
@@ -117,26 +147,39 @@ export function useRun(id: string, initialData?: RunDetail) {
 export function useVersion({ enabled = true, incidentId }: { enabled?: boolean; incidentId?: string } = {}) {
   return useQuery({
     queryKey: [...queryKeys.version, incidentId ?? null],
-    queryFn: () => api<VersionInfo>("/api/version", incidentId ? { headers: { "x-backout-incident": incidentId } } : undefined),
+    queryFn: () =>
+      api<VersionInfo>("/api/version", incidentId ? { headers: { "x-backout-incident": incidentId } } : undefined),
     refetchInterval: 10_000,
     enabled,
   });
 }
 
 export function useHealth() {
-  return useQuery({ queryKey: queryKeys.health, queryFn: () => apiAnyStatus<HealthInfo>("/health"), refetchInterval: 10_000 });
+  return useQuery({
+    queryKey: queryKeys.health,
+    queryFn: () => apiAnyStatus<HealthInfo>("/health"),
+    refetchInterval: 10_000,
+  });
 }
 
 export type TargetsList = {
   defaultTarget: string;
   /** Admins only: where the targets are configured, and how each one is. */
   file?: string;
-  targets: { name: string; description?: string; config?: ReturnType<typeof import("@/lib/targets/describe").describeTarget> }[];
+  targets: {
+    name: string;
+    description?: string;
+    config?: ReturnType<typeof import("@/lib/targets/describe").describeTarget>;
+  }[];
 };
 
 /** The targets of targets.json; they change only when Backout restarts. */
 export function useTargets() {
-  return useQuery({ queryKey: queryKeys.targets, queryFn: () => api<TargetsList>("/api/targets"), staleTime: Infinity });
+  return useQuery({
+    queryKey: queryKeys.targets,
+    queryFn: () => api<TargetsList>("/api/targets"),
+    staleTime: Infinity,
+  });
 }
 
 /** plan §7: the messages sent for an incident; polled while a delivery is still on its way. */
@@ -144,19 +187,28 @@ export function useMessages(incidentId: string) {
   return useQuery({
     queryKey: queryKeys.messages(incidentId),
     queryFn: async () => (await api<{ messages: MessageJson[] }>(`/api/incidents/${incidentId}/messages`)).messages,
-    refetchInterval: (q) => (q.state.data?.some((m) => m.deliveries.some((d) => d.status === "pending" || d.status === "retrying")) ? 2_000 : false),
+    refetchInterval: (q) =>
+      q.state.data?.some((m) => m.deliveries.some((d) => d.status === "pending" || d.status === "retrying"))
+        ? 2_000
+        : false,
   });
 }
 
 export function useChannels() {
-  return useQuery({ queryKey: queryKeys.channels, queryFn: async () => (await api<{ channels: ChannelRow[] }>("/api/channels")).channels });
+  return useQuery({
+    queryKey: queryKeys.channels,
+    queryFn: async () => (await api<{ channels: ChannelRow[] }>("/api/channels")).channels,
+  });
 }
 
 /** plan §10: the roster and the roles an incident assigns. */
 export function useContacts() {
   return useQuery({
     queryKey: queryKeys.contacts,
-    queryFn: () => api<{ contacts: ContactRow[]; incidentRoles: { id: string; role: string; responsibility: string }[] }>("/api/contacts"),
+    queryFn: () =>
+      api<{ contacts: ContactRow[]; incidentRoles: { id: string; role: string; responsibility: string }[] }>(
+        "/api/contacts",
+      ),
     staleTime: 30_000,
   });
 }

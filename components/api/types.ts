@@ -9,7 +9,8 @@ import type { TimelineEntry } from "@/lib/incidents/timeline";
 export type { IncidentComponent, IncidentStatus, Risk, Role, SeverityLevel, RunEventType, TimelineEntry };
 export { RUN_EVENT_TYPES } from "@/lib/runs/event-types";
 export { INCIDENT_STATUSES, COMPONENTS as INCIDENT_COMPONENTS } from "@/lib/plan";
-export type RunStatus = "queued" | "running" | "waiting_approval" | "succeeded" | "failed" | "cancelled" | "needs_attention";
+export type RunStatus =
+  "queued" | "running" | "waiting_approval" | "succeeded" | "failed" | "cancelled" | "needs_attention";
 export type StepStatus = "pending" | "running" | "waiting_approval" | "succeeded" | "failed" | "cancelled" | "skipped";
 
 export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ["queued", "running", "waiting_approval"];
@@ -34,7 +35,14 @@ export type Backup = { name: string; bytes: number; createdAt: string };
 export type QueueCounts = import("@/lib/target-ops/queues").QueueStats[string];
 
 export type Catalog = {
-  target: { name: string; description: string; queues: string[]; cachePatterns: string[]; dataTables: string[]; rehearsal?: { badRelease: string | null } | null };
+  target: {
+    name: string;
+    description: string;
+    queues: string[];
+    cachePatterns: string[];
+    dataTables: string[];
+    rehearsal?: { badRelease: string | null } | null;
+  };
   facts: {
     releases: string[];
     currentRelease: string | null;
@@ -155,7 +163,6 @@ export type Me = {
   user?: { id: string; email: string; name: string | null; role: Role; mustChangePassword: boolean };
 };
 
-
 export type IncidentSummary = {
   id: string;
   title: string;
@@ -192,7 +199,12 @@ export type IncidentRun = {
 };
 export type Tick = { isTicked: boolean; isOverride: boolean; reason: string | null; by: string; at: string };
 /** What the system measured for an item a probe can verify (never a tick by itself). */
-export type Verification = { verified: boolean; value: number | string | boolean | null; why: string; at: string | null };
+export type Verification = {
+  verified: boolean;
+  value: number | string | boolean | null;
+  why: string;
+  at: string | null;
+};
 /** How a resolved incident was resolved, and what the decision said at that moment. */
 export type Resolution = {
   by: string;
@@ -213,7 +225,14 @@ export type IncidentDetail = IncidentSummary & {
   updateReminderMinutes: number;
 };
 
-export type DeliveryAttemptJson = { number: number; at: string; statusCode: number | null; durationMs: number; error: string | null; retryAfterMs: number | null };
+export type DeliveryAttemptJson = {
+  number: number;
+  at: string;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  retryAfterMs: number | null;
+};
 export type DeliveryJson = {
   id: string;
   channel: string;
@@ -236,7 +255,14 @@ export type MessageJson = {
   createdAt: string;
   deliveries: DeliveryJson[];
 };
-export type ChannelChoice = { name: string; kind: "slack" | "webhook"; audience: "stakeholders" | "internal"; description: string; isSuggested: boolean; disabledReason: string | null };
+export type ChannelChoice = {
+  name: string;
+  kind: "slack" | "webhook";
+  audience: "stakeholders" | "internal";
+  description: string;
+  isSuggested: boolean;
+  disabledReason: string | null;
+};
 export type MessageDraft = {
   template: import("@/lib/plan").MessageTemplateId;
   subject: string | null;
@@ -246,13 +272,37 @@ export type MessageDraft = {
   impactWords: string;
   channels: ChannelChoice[];
 };
-export type ChannelRow = { name: string; kind: "slack" | "webhook"; audience: "stakeholders" | "internal"; description: string; disabledAt: string | null; disabledReason: string | null };
-export type ContactRow = { id: string; role: string; responsibility: string; contactMethod: string; person: string | null; method: string | null; updatedBy: string | null; updatedAt: string | null };
+export type ChannelRow = {
+  name: string;
+  kind: "slack" | "webhook";
+  audience: "stakeholders" | "internal";
+  description: string;
+  disabledAt: string | null;
+  disabledReason: string | null;
+};
+export type ContactRow = {
+  id: string;
+  role: string;
+  responsibility: string;
+  contactMethod: string;
+  person: string | null;
+  method: string | null;
+  updatedBy: string | null;
+  updatedAt: string | null;
+};
 
 /** The plan's checklists travel as JSON exactly as lib/plan declares them (no dates, no functions). */
 export type { Checklist as ChecklistJson, ChecklistItem as ChecklistItemJson } from "@/lib/plan";
 
-export type UserRow = { id: string; email: string; name: string | null; role: Role; disabledAt: string | null; createdAt: string; mustChangePassword: boolean };
+export type UserRow = {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  disabledAt: string | null;
+  createdAt: string;
+  mustChangePassword: boolean;
+};
 export type TokenRow = {
   id: string;
   name: string;

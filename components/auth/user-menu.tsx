@@ -8,7 +8,6 @@ import { Badge } from "../ui/badge";
 import { roleTone } from "./roles";
 import { Button } from "../ui/button";
 
-
 /** Who is signed in, as what, and the way out. */
 export function UserMenu({ me }: { me: Me }) {
   const queryClient = useQueryClient();
@@ -17,6 +16,7 @@ export function UserMenu({ me }: { me: Me }) {
     onSettled: () => {
       queryClient.clear();
       // A full load, so no page keeps data the next person should not see.
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load, on purpose
       window.location.assign("/sign-in");
     },
   });
@@ -33,7 +33,14 @@ export function UserMenu({ me }: { me: Me }) {
       <Badge tone={roleTone[me.actor.role]} data-testid="user-role">
         {me.actor.role}
       </Badge>
-      <Button size="sm" variant="ghost" className="h-7 px-2 text-xs" data-testid="sign-out" isLoading={signOut.isPending} onClick={() => signOut.mutate()}>
+      <Button
+        size="sm"
+        variant="ghost"
+        className="h-7 px-2 text-xs"
+        data-testid="sign-out"
+        isLoading={signOut.isPending}
+        onClick={() => signOut.mutate()}
+      >
         Sign out
       </Button>
     </div>

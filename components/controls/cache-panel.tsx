@@ -34,7 +34,15 @@ export function CachePanel({ scope, role, catalog }: { scope: ControlScope; role
     const params: Record<string, unknown> = { mode: m, warm: true };
     if (m === "pattern" && pattern) params.pattern = pattern;
     runs.mutate(
-      { path: "/api/runs", body: { runbook: "cache", params, ...scopeRunBody(scope), ...(override ? { checkpointOverride: { reason: override } } : {}) } },
+      {
+        path: "/api/runs",
+        body: {
+          runbook: "cache",
+          params,
+          ...scopeRunBody(scope),
+          ...(override ? { checkpointOverride: { reason: override } } : {}),
+        },
+      },
       {
         onSuccess: (r) => {
           setStarted({ id: r.id, mode: m });
@@ -50,7 +58,14 @@ export function CachePanel({ scope, role, catalog }: { scope: ControlScope; role
       <PanelHeader title="Cache" hint={`plan §4.3 · ${catalog.target.name}`} />
       <div className="flex flex-col gap-1 px-4">
         <div className="flex flex-wrap items-center gap-2">
-          <Button size="sm" data-testid="cache-warm" disabled={!canAct} title={title} isLoading={warm.isPending} onClick={() => warm.mutate({ path: "/api/cache/warm" })}>
+          <Button
+            size="sm"
+            data-testid="cache-warm"
+            disabled={!canAct}
+            title={title}
+            isLoading={warm.isPending}
+            onClick={() => warm.mutate({ path: "/api/cache/warm" })}
+          >
             Warm cache
           </Button>
           {warm.isSuccess && <span className="text-xs text-emerald-300">Warmed.</span>}
@@ -77,23 +92,52 @@ export function CachePanel({ scope, role, catalog }: { scope: ControlScope; role
           </select>
         </label>
         <div className="flex flex-wrap gap-1.5">
-          <Button size="sm" data-testid="cache-invalidate" disabled={!canAct} title={title} isLoading={runs.isPending && mode === "pattern"} onClick={() => start("pattern")}>
+          <Button
+            size="sm"
+            data-testid="cache-invalidate"
+            disabled={!canAct}
+            title={title}
+            isLoading={runs.isPending && mode === "pattern"}
+            onClick={() => start("pattern")}
+          >
             Invalidate by pattern
           </Button>
-          <Button size="sm" variant="danger" data-testid="cache-flush" disabled={!canAct} title={title} isLoading={runs.isPending && mode === "flush"} onClick={() => setConfirmFlush(true)}>
+          <Button
+            size="sm"
+            variant="danger"
+            data-testid="cache-flush"
+            disabled={!canAct}
+            title={title}
+            isLoading={runs.isPending && mode === "flush"}
+            onClick={() => setConfirmFlush(true)}
+          >
             Flush all
           </Button>
         </div>
-        <p className="text-xs text-zinc-500">Both run the cache runbook (then warm); from an incident they wait for Checkpoint 1.</p>
+        <p className="text-xs text-zinc-500">
+          Both run the cache runbook (then warm); from an incident they wait for Checkpoint 1.
+        </p>
         {started && (
           <p data-testid="cache-run-link" className="text-xs text-emerald-300">
             Started {started.mode === "flush" ? "flush" : "invalidation"}:{" "}
-            <Link href={`/runs/${started.id}`} className="font-medium underline underline-offset-2 hover:text-emerald-100">
+            <Link
+              href={`/runs/${started.id}`}
+              className="font-medium underline underline-offset-2 hover:text-emerald-100"
+            >
               open the run →
             </Link>
           </p>
         )}
-        {runError && !confirmFlush && <RunStartError error={runs.error} failure={runError} canOverride={canOverride} isPending={runs.isPending} onOverride={(r) => start(mode ?? "pattern", r)} onDismiss={() => runs.reset()} />}
+        {runError && !confirmFlush && (
+          <RunStartError
+            error={runs.error}
+            failure={runError}
+            canOverride={canOverride}
+            isPending={runs.isPending}
+            onOverride={(r) => start(mode ?? "pattern", r)}
+            onDismiss={() => runs.reset()}
+          />
+        )}
       </div>
       <Dialog
         open={confirmFlush}
@@ -105,18 +149,31 @@ export function CachePanel({ scope, role, catalog }: { scope: ControlScope; role
             <Button variant="ghost" data-autofocus onClick={() => setConfirmFlush(false)}>
               Cancel
             </Button>
-            <Button variant="danger" data-testid="cache-flush-confirm" isLoading={runs.isPending} onClick={() => start("flush")}>
+            <Button
+              variant="danger"
+              data-testid="cache-flush-confirm"
+              isLoading={runs.isPending}
+              onClick={() => start("flush")}
+            >
               Flush all
             </Button>
           </>
         }
       >
         <p>
-          Deletes every key in Redis, not only the cache patterns: sessions and anything else stored there go too, and the database takes the full load until the cache is warm again.
+          Deletes every key in Redis, not only the cache patterns: sessions and anything else stored there go too, and
+          the database takes the full load until the cache is warm again.
         </p>
         {runError && (
           <div className="mt-2">
-            <RunStartError error={runs.error} failure={runError} canOverride={canOverride} isPending={runs.isPending} onOverride={(r) => start("flush", r)} onDismiss={() => runs.reset()} />
+            <RunStartError
+              error={runs.error}
+              failure={runError}
+              canOverride={canOverride}
+              isPending={runs.isPending}
+              onOverride={(r) => start("flush", r)}
+              onDismiss={() => runs.reset()}
+            />
           </div>
         )}
       </Dialog>
@@ -125,11 +182,24 @@ export function CachePanel({ scope, role, catalog }: { scope: ControlScope; role
 }
 
 /** A 409 from the Checkpoint 1 gate: what is missing and, for a commander, the same written override as a runbook card; anything else is the server's message. */
-function RunStartError(p: { error: unknown; failure: ApiFailure; canOverride: boolean; isPending: boolean; onOverride: (reason: string) => void; onDismiss: () => void }) {
+function RunStartError(p: {
+  error: unknown;
+  failure: ApiFailure;
+  canOverride: boolean;
+  isPending: boolean;
+  onOverride: (reason: string) => void;
+  onDismiss: () => void;
+}) {
   if (p.failure.gate === "checkpoint-1")
     return (
       <div data-testid="cache-gate">
-        <GateError error={p.failure} canOverride={p.canOverride} isPending={p.isPending} onOverride={p.onOverride} onDismiss={p.onDismiss} />
+        <GateError
+          error={p.failure}
+          canOverride={p.canOverride}
+          isPending={p.isPending}
+          onOverride={p.onOverride}
+          onDismiss={p.onDismiss}
+        />
       </div>
     );
   return <ControlErrorText error={p.error} testId="cache-run-error" />;

@@ -13,11 +13,14 @@ export type ControlScope = { incidentId: string; target?: undefined } | { target
 /** Requests sent for an incident: the server acts on the incident's target and records it on its timeline. */
 export const forIncident = (incidentId: string) => ({ "x-backout-incident": incidentId });
 
-export const scopeHeaders = (scope: ControlScope): Record<string, string> => (scope.incidentId ? forIncident(scope.incidentId) : {});
+export const scopeHeaders = (scope: ControlScope): Record<string, string> =>
+  scope.incidentId ? forIncident(scope.incidentId) : {};
 /** A path acting on the scope's target: the incident's by header, a target's by `?target=`. */
-export const scopePath = (path: string, scope: ControlScope) => (scope.target ? `${path}${path.includes("?") ? "&" : "?"}target=${encodeURIComponent(scope.target)}` : path);
+export const scopePath = (path: string, scope: ControlScope) =>
+  scope.target ? `${path}${path.includes("?") ? "&" : "?"}target=${encodeURIComponent(scope.target)}` : path;
 /** Names a run's scope in its start body. */
-export const scopeRunBody = (scope: ControlScope) => (scope.incidentId ? { incidentId: scope.incidentId } : { target: scope.target });
+export const scopeRunBody = (scope: ControlScope) =>
+  scope.incidentId ? { incidentId: scope.incidentId } : { target: scope.target };
 /** Part of a query key, so an incident's panels and a target's never share a cache entry. */
 export const scopeKey = (scope: ControlScope) => scope.incidentId ?? `target:${scope.target}`;
 
@@ -34,7 +37,8 @@ export function useControlAction<T = unknown>(scope: ControlScope, refetch: Quer
   return useMutation<T, unknown, ActionVars>({
     mutationFn: ({ path, body }) => controlPost<T>(path, scope, body),
     onSettled: () => {
-      for (const key of [...refetch, ...(scope.incidentId ? [queryKeys.incident(scope.incidentId)] : [])]) void queryClient.invalidateQueries({ queryKey: key });
+      for (const key of [...refetch, ...(scope.incidentId ? [queryKeys.incident(scope.incidentId)] : [])])
+        void queryClient.invalidateQueries({ queryKey: key });
     },
   });
 }

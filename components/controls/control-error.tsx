@@ -5,16 +5,31 @@ import Link from "next/link";
 import { cn } from "../ui/cn";
 
 /** The server's `{ error }` next to the control that caused it; a 409 naming an active run links to it. */
-export function ControlErrorText({ error, testId, className }: { error: unknown; testId?: string; className?: string }) {
+export function ControlErrorText({
+  error,
+  testId,
+  className,
+}: {
+  error: unknown;
+  testId?: string;
+  className?: string;
+}) {
   if (!error) return null;
   const e = toApiFailure(error);
   return (
-    <p role="alert" data-testid={testId} className={cn("rounded-md border border-red-900 bg-red-950/50 px-2 py-1 text-xs text-red-200", className)}>
+    <p
+      role="alert"
+      data-testid={testId}
+      className={cn("rounded-md border border-red-900 bg-red-950/50 px-2 py-1 text-xs text-red-200", className)}
+    >
       {e.error}
       {e.activeRunId && (
         <>
           {" "}
-          <Link href={`/runs/${e.activeRunId}`} className="font-medium text-red-100 underline underline-offset-2 hover:text-white">
+          <Link
+            href={`/runs/${e.activeRunId}`}
+            className="font-medium text-red-100 underline underline-offset-2 hover:text-white"
+          >
             Open the active run →
           </Link>
         </>

@@ -39,7 +39,8 @@ export function DatabasePanel({ scope, role }: { scope: ControlScope; role: Role
   const startedStatus = started.data?.status;
   const queryClient = useQueryClient();
   useEffect(() => {
-    if (startedStatus && !isRunActive(startedStatus)) void queryClient.invalidateQueries({ queryKey: queryKeys.backups });
+    if (startedStatus && !isRunActive(startedStatus))
+      void queryClient.invalidateQueries({ queryKey: queryKeys.backups });
   }, [startedStatus, queryClient]);
   const maintenance = useControlAction(scope, [queryKeys.allInformation]);
   const [maintenanceDone, setMaintenanceDone] = useState<"on" | "off" | null>(null);
@@ -66,12 +67,27 @@ export function DatabasePanel({ scope, role }: { scope: ControlScope; role: Role
       <PanelHeader title="Database" hint={backups.data?.target ?? "plan §5"} />
       <div className="flex flex-col gap-1 px-4">
         <div className="flex flex-wrap items-center gap-2">
-          <Button size="sm" data-testid="create-backup" disabled={!canAct} title={title} isLoading={backup.isPending} onClick={() => backup.mutate({ path: "/api/runs", body: { runbook: "db-backup", ...scopeRunBody(scope) } })}>
+          <Button
+            size="sm"
+            data-testid="create-backup"
+            disabled={!canAct}
+            title={title}
+            isLoading={backup.isPending}
+            onClick={() => backup.mutate({ path: "/api/runs", body: { runbook: "db-backup", ...scopeRunBody(scope) } })}
+          >
             Create backup
           </Button>
           {backup.data && (
-            <Link href={`/runs/${backup.data.id}`} data-testid="backup-run-link" className="text-xs font-medium text-emerald-300 underline underline-offset-2 hover:text-emerald-100">
-              {!startedStatus || isRunActive(startedStatus) ? "Backing up… open the run →" : startedStatus === "succeeded" ? "Backup done: open the run →" : `Backup ${startedStatus.replace(/_/g, " ")}: open the run →`}
+            <Link
+              href={`/runs/${backup.data.id}`}
+              data-testid="backup-run-link"
+              className="text-xs font-medium text-emerald-300 underline underline-offset-2 hover:text-emerald-100"
+            >
+              {!startedStatus || isRunActive(startedStatus)
+                ? "Backing up… open the run →"
+                : startedStatus === "succeeded"
+                  ? "Backup done: open the run →"
+                  : `Backup ${startedStatus.replace(/_/g, " ")}: open the run →`}
             </Link>
           )}
         </div>
@@ -86,11 +102,19 @@ export function DatabasePanel({ scope, role }: { scope: ControlScope; role: Role
         {!!list.length && (
           <ul className="flex max-h-48 flex-col divide-y divide-zinc-800 overflow-y-auto rounded-md border border-zinc-800">
             {list.map((b) => (
-              <li key={b.name} data-testid="backup-row" className="flex flex-wrap items-baseline gap-x-2 px-2 py-1 text-xs">
+              <li
+                key={b.name}
+                data-testid="backup-row"
+                className="flex flex-wrap items-baseline gap-x-2 px-2 py-1 text-xs"
+              >
                 <span className="min-w-0 flex-1 truncate font-mono text-zinc-200" title={b.name}>
                   {b.name}
                 </span>
-                <span className="text-zinc-400 tabular-nums" title={new Date(b.createdAt).toLocaleString()} suppressHydrationWarning>
+                <span
+                  className="text-zinc-400 tabular-nums"
+                  title={new Date(b.createdAt).toLocaleString()}
+                  suppressHydrationWarning
+                >
                   {formatRelative(b.createdAt, now)}
                 </span>
                 <span className="text-zinc-400 tabular-nums">{formatBytes(b.bytes)}</span>
@@ -103,10 +127,25 @@ export function DatabasePanel({ scope, role }: { scope: ControlScope; role: Role
       <div className="flex flex-col gap-1 border-t border-zinc-800 px-4 pt-3">
         <h4 className="text-xs font-medium text-zinc-400">Maintenance mode</h4>
         <div className="flex flex-wrap items-center gap-1.5">
-          <Button size="sm" variant="warning" data-testid="maintenance-on" disabled={!canAct} title={title} isLoading={maintenance.isPending && which === "on"} onClick={() => setConfirmOn(true)}>
+          <Button
+            size="sm"
+            variant="warning"
+            data-testid="maintenance-on"
+            disabled={!canAct}
+            title={title}
+            isLoading={maintenance.isPending && which === "on"}
+            onClick={() => setConfirmOn(true)}
+          >
             Maintenance on
           </Button>
-          <Button size="sm" data-testid="maintenance-off" disabled={!canAct} title={title} isLoading={maintenance.isPending && which === "off"} onClick={() => setMaintenance("off")}>
+          <Button
+            size="sm"
+            data-testid="maintenance-off"
+            disabled={!canAct}
+            title={title}
+            isLoading={maintenance.isPending && which === "off"}
+            onClick={() => setMaintenance("off")}
+          >
             Maintenance off
           </Button>
           {maintenanceDone && <span className="text-xs text-emerald-300">Maintenance {maintenanceDone}.</span>}
@@ -124,7 +163,12 @@ export function DatabasePanel({ scope, role }: { scope: ControlScope; role: Role
             <Button variant="ghost" data-autofocus onClick={() => setConfirmOn(false)}>
               Cancel
             </Button>
-            <Button variant="warning" data-testid="maintenance-on-confirm" isLoading={maintenance.isPending} onClick={() => setMaintenance("on")}>
+            <Button
+              variant="warning"
+              data-testid="maintenance-on-confirm"
+              isLoading={maintenance.isPending}
+              onClick={() => setMaintenance("on")}
+            >
               Maintenance on
             </Button>
           </>

@@ -25,7 +25,6 @@ export type InformationResponse = {
   disk: Maybe<{ freeBytes: number; totalBytes: number }>;
 };
 
-
 function hasValue<T>(m: Maybe<T> | undefined): m is { value: T } {
   return !!m && "value" in m;
 }
@@ -35,15 +34,29 @@ export function InformationPanel({ scope }: { scope: ControlScope }) {
   const now = useNow();
   const q = useQuery({
     queryKey: queryKeys.information(scopeKey(scope)),
-    queryFn: () => api<InformationResponse>(scope.incidentId ? `/api/incidents/${scope.incidentId}/information` : `/api/information?target=${encodeURIComponent(scope.target!)}`),
+    queryFn: () =>
+      api<InformationResponse>(
+        scope.incidentId
+          ? `/api/incidents/${scope.incidentId}/information`
+          : `/api/information?target=${encodeURIComponent(scope.target!)}`,
+      ),
     staleTime: 30_000,
   });
   const d = q.data;
 
   return (
     <Card data-testid="information-panel">
-      <PanelHeader title="Information to gather" hint={d ? `plan §3 · ${d.target} · ${formatRelative(d.at, now)}` : "plan §3"}>
-        <Button size="sm" variant="secondary" onClick={() => void q.refetch()} isLoading={q.isFetching} data-testid="information-refresh">
+      <PanelHeader
+        title="Information to gather"
+        hint={d ? `plan §3 · ${d.target} · ${formatRelative(d.at, now)}` : "plan §3"}
+      >
+        <Button
+          size="sm"
+          variant="secondary"
+          onClick={() => void q.refetch()}
+          isLoading={q.isFetching}
+          data-testid="information-refresh"
+        >
           Refresh
         </Button>
       </PanelHeader>
@@ -54,7 +67,8 @@ export function InformationPanel({ scope }: { scope: ControlScope }) {
           <Fact title="1. Current deployment version">
             {hasValue(d.deployment) ? (
               <span className="font-mono">
-                {d.deployment.value.release} <span className="text-zinc-500">{d.deployment.value.sha.slice(0, 10)}</span>
+                {d.deployment.value.release}{" "}
+                <span className="text-zinc-500">{d.deployment.value.sha.slice(0, 10)}</span>
               </span>
             ) : (
               <Err m={d.deployment} />
@@ -81,9 +95,15 @@ export function InformationPanel({ scope }: { scope: ControlScope }) {
             {d.errorCount.value === null ? (
               <span className="text-zinc-500">{d.errorCount.error ?? "no log to count"}</span>
             ) : (
-              <span className={d.errorCount.value > 0 ? "font-semibold text-amber-300" : "text-emerald-300"}>{d.errorCount.value}</span>
+              <span className={d.errorCount.value > 0 ? "font-semibold text-amber-300" : "text-emerald-300"}>
+                {d.errorCount.value}
+              </span>
             )}
-            {d.errorCount.file && <span className="block truncate font-mono text-xs text-zinc-500" title={d.errorCount.file}>{d.errorCount.file}</span>}
+            {d.errorCount.file && (
+              <span className="block truncate font-mono text-xs text-zinc-500" title={d.errorCount.file}>
+                {d.errorCount.file}
+              </span>
+            )}
           </Fact>
           <Fact title="4. Queue status">
             {hasValue(d.queues) ? (
@@ -92,7 +112,8 @@ export function InformationPanel({ scope }: { scope: ControlScope }) {
                   <li key={name} className="flex flex-wrap gap-x-2">
                     <span className="font-mono text-zinc-200">{name}</span>
                     <span className="text-zinc-400">
-                      {c.waiting} waiting · {c.active} active · <span className={c.failed ? "text-red-300" : undefined}>{c.failed} failed</span>
+                      {c.waiting} waiting · {c.active} active ·{" "}
+                      <span className={c.failed ? "text-red-300" : undefined}>{c.failed} failed</span>
                     </span>
                     {c.isPaused && <span className="text-amber-300">paused</span>}
                   </li>

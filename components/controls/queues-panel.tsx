@@ -41,13 +41,36 @@ export function QueuesPanel({ scope, role }: { scope: ControlScope; role: Role }
     <Card data-testid="queues-panel" className="flex min-w-0 flex-col">
       <PanelHeader title="Queues" hint={stats.data ? stats.data.target : "plan §4.2"} />
       <div className="flex flex-wrap gap-1.5 px-4 pt-3">
-        <Button size="sm" variant="warning" data-testid="pause-all" disabled={!canAct} title={title} isLoading={busy("pause-all")} onClick={() => run("pause-all", "/api/queue/pause-all")}>
+        <Button
+          size="sm"
+          variant="warning"
+          data-testid="pause-all"
+          disabled={!canAct}
+          title={title}
+          isLoading={busy("pause-all")}
+          onClick={() => run("pause-all", "/api/queue/pause-all")}
+        >
           Pause all
         </Button>
-        <Button size="sm" data-testid="resume-all" disabled={!canAct} title={title} isLoading={busy("resume-all")} onClick={() => run("resume-all", "/api/queue/resume-all")}>
+        <Button
+          size="sm"
+          data-testid="resume-all"
+          disabled={!canAct}
+          title={title}
+          isLoading={busy("resume-all")}
+          onClick={() => run("resume-all", "/api/queue/resume-all")}
+        >
           Resume all
         </Button>
-        <Button size="sm" variant="ghost" data-testid="clean-failed" disabled={!canAct} title={title} isLoading={busy("clean-failed")} onClick={() => setConfirmClean(true)}>
+        <Button
+          size="sm"
+          variant="ghost"
+          data-testid="clean-failed"
+          disabled={!canAct}
+          title={title}
+          isLoading={busy("clean-failed")}
+          onClick={() => setConfirmClean(true)}
+        >
           Clean failed
         </Button>
       </div>
@@ -55,12 +78,15 @@ export function QueuesPanel({ scope, role }: { scope: ControlScope; role: Role }
         <ControlErrorText key={k} error={errorFor(k)} testId={`${k}-error`} className="mx-4 mt-2" />
       ))}
       <p className="px-4 pt-2 text-xs text-zinc-500">
-        plan §4.2 step 8: resume gradually: one queue, wait and watch the failed count, then the next. “Resume all” is for when that is not needed.
+        plan §4.2 step 8: resume gradually: one queue, wait and watch the failed count, then the next. “Resume all” is
+        for when that is not needed.
       </p>
       {stats.error && <ControlErrorText error={stats.error} testId="queues-error" className="mx-4 mt-2" />}
       <ul className="flex flex-col divide-y divide-zinc-800 px-4 py-2">
         {stats.isPending && <li className="py-1.5 text-sm text-zinc-500">Loading…</li>}
-        {!stats.isPending && !queues.length && !stats.error && <li className="py-1.5 text-sm text-zinc-500">No queues.</li>}
+        {!stats.isPending && !queues.length && !stats.error && (
+          <li className="py-1.5 text-sm text-zinc-500">No queues.</li>
+        )}
         {queues.map(([name, c]) => {
           const key = `q-${name}`;
           return (
@@ -70,11 +96,25 @@ export function QueuesPanel({ scope, role }: { scope: ControlScope; role: Role }
                 {c.isPaused ? <Badge tone="amber">paused</Badge> : <Badge tone="green">running</Badge>}
                 <span className="ml-auto">
                   {c.isPaused ? (
-                    <Button size="sm" data-testid={`resume-${name}`} disabled={!canAct} title={title} isLoading={busy(key)} onClick={() => run(key, `/api/queue/${encodeURIComponent(name)}/resume`)}>
+                    <Button
+                      size="sm"
+                      data-testid={`resume-${name}`}
+                      disabled={!canAct}
+                      title={title}
+                      isLoading={busy(key)}
+                      onClick={() => run(key, `/api/queue/${encodeURIComponent(name)}/resume`)}
+                    >
                       Resume
                     </Button>
                   ) : (
-                    <Button size="sm" data-testid={`pause-${name}`} disabled={!canAct} title={title} isLoading={busy(key)} onClick={() => run(key, `/api/queue/${encodeURIComponent(name)}/pause`)}>
+                    <Button
+                      size="sm"
+                      data-testid={`pause-${name}`}
+                      disabled={!canAct}
+                      title={title}
+                      isLoading={busy(key)}
+                      onClick={() => run(key, `/api/queue/${encodeURIComponent(name)}/pause`)}
+                    >
                       Pause
                     </Button>
                   )}
@@ -102,13 +142,19 @@ export function QueuesPanel({ scope, role }: { scope: ControlScope; role: Role }
             <Button variant="ghost" data-autofocus onClick={() => setConfirmClean(false)}>
               Cancel
             </Button>
-            <Button variant="warning" data-testid="clean-failed-confirm" isLoading={busy("clean-failed")} onClick={() => run("clean-failed", "/api/queue/clean-all", () => setConfirmClean(false))}>
+            <Button
+              variant="warning"
+              data-testid="clean-failed-confirm"
+              isLoading={busy("clean-failed")}
+              onClick={() => run("clean-failed", "/api/queue/clean-all", () => setConfirmClean(false))}
+            >
               Clean failed jobs
             </Button>
           </>
         }
       >
-        Removes the failed jobs{stats.data ? ` (${totalFailed} now)` : ""} from every queue on {stats.data?.target ?? "the target"}. They cannot be retried afterwards.
+        Removes the failed jobs{stats.data ? ` (${totalFailed} now)` : ""} from every queue on{" "}
+        {stats.data?.target ?? "the target"}. They cannot be retried afterwards.
         <ControlErrorText error={errorFor("clean-failed")} className="mt-2" />
       </Dialog>
     </Card>

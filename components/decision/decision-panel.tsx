@@ -3,7 +3,17 @@
 import { queryKeys } from "../api/queries";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { QUICK_FIX_MS, formatDuration, type ActionNode, type Answer, type QuestionId, type QuestionNode, type SeverityLevel, type StatedFacts, type Verdict } from "@/lib/plan";
+import {
+  QUICK_FIX_MS,
+  formatDuration,
+  type ActionNode,
+  type Answer,
+  type QuestionId,
+  type QuestionNode,
+  type SeverityLevel,
+  type StatedFacts,
+  type Verdict,
+} from "@/lib/plan";
 import { api } from "../api/client";
 import { useNow } from "../runs/use-now";
 import { Badge, type Tone } from "../ui/badge";
@@ -22,7 +32,15 @@ export type DecisionJson = {
     verdict: Verdict;
     severity: SeverityLevel | null;
     why: string[];
-    rows: { id: string; issue: string; severity: SeverityLevel; rollback: Rollback; notes: string; matched: boolean; why: string | null }[];
+    rows: {
+      id: string;
+      issue: string;
+      severity: SeverityLevel;
+      rollback: Rollback;
+      notes: string;
+      matched: boolean;
+      why: string | null;
+    }[];
   };
   flowchart: {
     prefilled: Partial<Record<QuestionId, { answer: Answer; why: string }>>;
@@ -32,7 +50,8 @@ export type DecisionJson = {
   };
 };
 
-type DecisionUpdate = { facts: StatedFacts } | { answer: { question: QuestionId; answer: Answer | null } } | { startQuickFix: true };
+type DecisionUpdate =
+  { facts: StatedFacts } | { answer: { question: QuestionId; answer: Answer | null } } | { startQuickFix: true };
 
 const FACTS: { name: keyof StatedFacts; label: string; hint: string }[] = [
   { name: "dataCorruption", label: "Data corruption seen", hint: "P0 · roll back, stop all writes first" },
@@ -54,7 +73,6 @@ const SEVERITY_TONE: Record<SeverityLevel, Tone> = { P0: "red", P1: "orange", P2
 /** Questions pre-answered from the commander's stated facts rather than from the sampler. */
 const FACT_QUESTIONS = new Set<QuestionId>(["single-feature-broken", "can-disable-feature"]);
 
-
 /**
  * plan §2 for one incident: the verdict (yes / maybe / no) with why, the decision matrix, the
  * facts only the commander can state, and the flowchart as a guided walk ending in the plan's
@@ -69,7 +87,8 @@ export function DecisionPanel({ incidentId, canAct }: { incidentId: string; canA
   });
   const [pendingKey, setPendingKey] = useState<string | null>(null);
   const mutation = useMutation({
-    mutationFn: (update: DecisionUpdate) => api<{ recorded: number }>(`/api/incidents/${incidentId}/decision`, { method: "POST", body: update }),
+    mutationFn: (update: DecisionUpdate) =>
+      api<{ recorded: number }>(`/api/incidents/${incidentId}/decision`, { method: "POST", body: update }),
     onSettled: () => {
       setPendingKey(null);
       return queryClient.invalidateQueries({ queryKey: queryKeys.decision(incidentId) });
@@ -97,7 +116,7 @@ export function DecisionPanel({ incidentId, canAct }: { incidentId: string; canA
     );
   }
 
-  const { decision, flowchart, facts } = data;
+  const { decision, facts } = data;
   const style = VERDICT_STYLE[decision.verdict];
 
   return (
@@ -109,7 +128,12 @@ export function DecisionPanel({ incidentId, canAct }: { incidentId: string; canA
       {/* Verdict */}
       <div className={cn("flex flex-col gap-2 rounded-lg border-2 p-4", style.box)}>
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
-          <p data-testid="decision-verdict" data-verdict={decision.verdict} className={cn("text-3xl font-bold tracking-tight sm:text-4xl", style.text)} aria-live="polite">
+          <p
+            data-testid="decision-verdict"
+            data-verdict={decision.verdict}
+            className={cn("text-3xl font-bold tracking-tight sm:text-4xl", style.text)}
+            aria-live="polite"
+          >
             Roll back: {style.word}
           </p>
           {decision.severity && (
@@ -119,7 +143,9 @@ export function DecisionPanel({ incidentId, canAct }: { incidentId: string; canA
           )}
           <span className="text-xs text-zinc-400 sm:ml-auto">
             plan §2 · {data.target}
-            {data.sampledAt ? ` · metrics of ${new Date(data.sampledAt).toLocaleTimeString()}` : " · no metrics sampled"}
+            {data.sampledAt
+              ? ` · metrics of ${new Date(data.sampledAt).toLocaleTimeString()}`
+              : " · no metrics sampled"}
             {query.isError && <span className="text-amber-300"> · refresh failing</span>}
           </span>
         </div>
@@ -134,7 +160,9 @@ export function DecisionPanel({ incidentId, canAct }: { incidentId: string; canA
               </li>
             ))
           ) : (
-            <li className="text-zinc-400">No row of the decision matrix matches the current metrics and stated facts.</li>
+            <li className="text-zinc-400">
+              No row of the decision matrix matches the current metrics and stated facts.
+            </li>
           )}
         </ul>
       </div>
@@ -149,7 +177,15 @@ export function DecisionPanel({ incidentId, canAct }: { incidentId: string; canA
         {/* Flowchart walk */}
         <Card className="flex flex-col gap-3 self-start p-4">
           <h3 className="text-sm font-semibold text-zinc-200">Decision flowchart</h3>
-          <FlowWalk data={data} canAct={canAct} busy={busy} pendingKey={pendingKey} disabledReason={disabledReason} send={send} dataUpdatedAt={query.dataUpdatedAt} />
+          <FlowWalk
+            data={data}
+            canAct={canAct}
+            busy={busy}
+            pendingKey={pendingKey}
+            disabledReason={disabledReason}
+            send={send}
+            dataUpdatedAt={query.dataUpdatedAt}
+          />
         </Card>
 
         <div className="flex flex-col gap-4">
@@ -205,22 +241,54 @@ export function DecisionPanel({ incidentId, canAct }: { incidentId: string; canA
                     data-matched={String(r.matched)}
                     className={cn(
                       "border-b border-zinc-800/70 align-top last:border-0",
-                      r.matched && (r.rollback === "yes" ? "bg-red-950/50" : r.rollback === "maybe" ? "bg-amber-950/40" : "bg-emerald-950/40"),
+                      r.matched &&
+                        (r.rollback === "yes"
+                          ? "bg-red-950/50"
+                          : r.rollback === "maybe"
+                            ? "bg-amber-950/40"
+                            : "bg-emerald-950/40"),
                     )}
                   >
-                    <th scope="row" className={cn("px-3 py-1.5 font-normal", r.matched ? "text-zinc-50" : "text-zinc-400")}>
+                    <th
+                      scope="row"
+                      className={cn("px-3 py-1.5 font-normal", r.matched ? "text-zinc-50" : "text-zinc-400")}
+                    >
                       <span className="flex items-center gap-1.5">
-                        {r.matched && <span aria-hidden className={cn("size-1.5 shrink-0 rounded-full", r.rollback === "yes" ? "bg-red-400" : r.rollback === "maybe" ? "bg-amber-400" : "bg-emerald-400")} />}
+                        {r.matched && (
+                          <span
+                            aria-hidden
+                            className={cn(
+                              "size-1.5 shrink-0 rounded-full",
+                              r.rollback === "yes"
+                                ? "bg-red-400"
+                                : r.rollback === "maybe"
+                                  ? "bg-amber-400"
+                                  : "bg-emerald-400",
+                            )}
+                          />
+                        )}
                         <span className={cn(r.matched && "font-medium")}>{r.issue}</span>
                         {r.matched && <span className="sr-only">(matches)</span>}
                       </span>
-                      {r.why && <span className={cn("mt-0.5 text-[11px]", r.matched ? "block text-zinc-300" : "hidden text-zinc-600 sm:block")}>{r.why}</span>}
+                      {r.why && (
+                        <span
+                          className={cn(
+                            "mt-0.5 text-[11px]",
+                            r.matched ? "block text-zinc-300" : "hidden text-zinc-600 sm:block",
+                          )}
+                        >
+                          {r.why}
+                        </span>
+                      )}
                     </th>
                     <td className="px-1 py-1.5">
                       <span className={cn(r.matched ? "text-zinc-200" : "text-zinc-500")}>{r.severity}</span>
                     </td>
                     <td className="px-1 py-1.5">
-                      <Badge tone={r.matched ? ROLLBACK_TONE[r.rollback] : "zinc"} className={cn(!r.matched && "opacity-60")}>
+                      <Badge
+                        tone={r.matched ? ROLLBACK_TONE[r.rollback] : "zinc"}
+                        className={cn(!r.matched && "opacity-60")}
+                      >
                         {r.rollback}
                       </Badge>
                     </td>
@@ -273,8 +341,21 @@ function FactToggle({
         on ? "border-amber-700/80 bg-amber-950/30" : "border-zinc-800 bg-zinc-950/40 enabled:hover:bg-zinc-800/60",
       )}
     >
-      <span aria-hidden className={cn("relative h-5 w-9 shrink-0 rounded-full transition-colors", on ? "bg-amber-500" : "bg-zinc-700", disabled && "opacity-60")}>
-        <span className={cn("absolute top-0.5 size-4 rounded-full bg-zinc-50 transition-[left]", on ? "left-[18px]" : "left-0.5", isLoading && "animate-pulse")} />
+      <span
+        aria-hidden
+        className={cn(
+          "relative h-5 w-9 shrink-0 rounded-full transition-colors",
+          on ? "bg-amber-500" : "bg-zinc-700",
+          disabled && "opacity-60",
+        )}
+      >
+        <span
+          className={cn(
+            "absolute top-0.5 size-4 rounded-full bg-zinc-50 transition-[left]",
+            on ? "left-[18px]" : "left-0.5",
+            isLoading && "animate-pulse",
+          )}
+        />
       </span>
       <span className="flex min-w-0 flex-col">
         <span className={cn("text-sm", on ? "text-zinc-50" : "text-zinc-300")}>{label}</span>
@@ -304,8 +385,11 @@ function FlowWalk({
   dataUpdatedAt: number;
 }) {
   const { walk, prefilled, answered, quickFix } = data.flowchart;
-  const answer = (question: QuestionId, a: Answer | null) => send(`answer-${question}-${a}`, { answer: { question, answer: a } });
-  const showTimer = quickFix !== null && (walk.pending?.id === "quick-fix-failed" || walk.path.some((p) => p.node.id === "quick-fix-failed"));
+  const answer = (question: QuestionId, a: Answer | null) =>
+    send(`answer-${question}-${a}`, { answer: { question, answer: a } });
+  const showTimer =
+    quickFix !== null &&
+    (walk.pending?.id === "quick-fix-failed" || walk.path.some((p) => p.node.id === "quick-fix-failed"));
 
   return (
     <ol className="flex flex-col gap-2">
@@ -313,12 +397,20 @@ function FlowWalk({
         const byPerson = answered[node.id] !== undefined;
         const fill = prefilled[node.id];
         return (
-          <li key={node.id} data-testid={`flow-step-${node.id}`} className="flex flex-col gap-1 rounded-md border border-zinc-800 bg-zinc-950/40 px-3 py-2">
+          <li
+            key={node.id}
+            data-testid={`flow-step-${node.id}`}
+            className="flex flex-col gap-1 rounded-md border border-zinc-800 bg-zinc-950/40 px-3 py-2"
+          >
             <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
               <span className="text-xs text-zinc-500 tabular-nums">{i + 1}.</span>
               {node.step && <span className="text-xs text-zinc-400">{node.step} →</span>}
               <span className="text-sm text-zinc-200">{node.question}</span>
-              <span className="ml-auto flex items-center gap-1" role="group" aria-label={`Answer to “${node.question}”`}>
+              <span
+                className="ml-auto flex items-center gap-1"
+                role="group"
+                aria-label={`Answer to “${node.question}”`}
+              >
                 {(["yes", "no"] as const).map((opt) => (
                   <button
                     key={opt}
@@ -330,7 +422,11 @@ function FlowWalk({
                     className={cn(
                       "h-6 rounded px-2 text-xs font-semibold uppercase transition-colors",
                       "focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-sky-400 disabled:cursor-not-allowed",
-                      a === opt ? (opt === "yes" ? "bg-zinc-100 text-zinc-900" : "bg-zinc-300 text-zinc-900") : "text-zinc-500 enabled:hover:bg-zinc-800 enabled:hover:text-zinc-200",
+                      a === opt
+                        ? opt === "yes"
+                          ? "bg-zinc-100 text-zinc-900"
+                          : "bg-zinc-300 text-zinc-900"
+                        : "text-zinc-500 enabled:hover:bg-zinc-800 enabled:hover:text-zinc-200",
                     )}
                   >
                     {opt}
@@ -341,7 +437,10 @@ function FlowWalk({
             <div className="flex flex-wrap items-center gap-x-2 pl-4 text-[11px] text-zinc-500">
               {byPerson ? (
                 <>
-                  <span>answered by the commander{fill && fill.answer !== a ? ` (metrics say ${fill.answer}: ${fill.why})` : ""}</span>
+                  <span>
+                    answered by the commander
+                    {fill && fill.answer !== a ? ` (metrics say ${fill.answer}: ${fill.why})` : ""}
+                  </span>
                   {canAct && (
                     <button
                       type="button"
@@ -355,24 +454,34 @@ function FlowWalk({
                 </>
               ) : fill ? (
                 <span>
-                  <span className="text-zinc-400">{FACT_QUESTIONS.has(node.id) ? "from stated facts" : "pre-answered"}:</span> {fill.why}
+                  <span className="text-zinc-400">
+                    {FACT_QUESTIONS.has(node.id) ? "from stated facts" : "pre-answered"}:
+                  </span>{" "}
+                  {fill.why}
                 </span>
               ) : null}
             </div>
-            {node.id === "quick-fix-failed" && showTimer && quickFix && <QuickFixTimer quickFix={quickFix} dataUpdatedAt={dataUpdatedAt} />}
+            {node.id === "quick-fix-failed" && showTimer && quickFix && (
+              <QuickFixTimer quickFix={quickFix} dataUpdatedAt={dataUpdatedAt} />
+            )}
           </li>
         );
       })}
 
       {walk.pending && (
-        <li data-testid="flow-pending" className="flex flex-col gap-3 rounded-md border-2 border-sky-700/70 bg-sky-950/30 p-3">
+        <li
+          data-testid="flow-pending"
+          className="flex flex-col gap-3 rounded-md border-2 border-sky-700/70 bg-sky-950/30 p-3"
+        >
           <div className="flex flex-col gap-0.5">
             <span className="text-xs text-sky-300">
               {walk.path.length + 1}. {walk.pending.step ?? "Next question"}
             </span>
             <span className="text-lg font-semibold text-zinc-50">{walk.pending.question}</span>
             {walk.pending.id === "quick-fix-failed" && (
-              <span className="text-xs text-zinc-400">Try the quick fix first; answer once it worked or the 5 minutes are up.</span>
+              <span className="text-xs text-zinc-400">
+                Try the quick fix first; answer once it worked or the 5 minutes are up.
+              </span>
             )}
           </div>
           {walk.pending.id === "quick-fix-failed" &&
@@ -415,7 +524,9 @@ function FlowWalk({
               No
             </Button>
           </div>
-          {!canAct && <p className="text-xs text-zinc-500">The incident commander answers; you can follow along here.</p>}
+          {!canAct && (
+            <p className="text-xs text-zinc-500">The incident commander answers; you can follow along here.</p>
+          )}
         </li>
       )}
 
@@ -424,13 +535,25 @@ function FlowWalk({
           data-testid="flow-action"
           data-action={walk.action.id}
           data-rollback={String(walk.action.isRollback)}
-          className={cn("flex flex-col gap-1 rounded-md border-2 p-3", walk.action.isRollback ? "border-red-700 bg-red-950/50" : "border-emerald-800 bg-emerald-950/40")}
+          className={cn(
+            "flex flex-col gap-1 rounded-md border-2 p-3",
+            walk.action.isRollback ? "border-red-700 bg-red-950/50" : "border-emerald-800 bg-emerald-950/40",
+          )}
         >
           <span className="text-xs text-zinc-400">The plan says</span>
-          <span className={cn("text-2xl font-bold tracking-tight", walk.action.isRollback ? "text-red-200" : "text-emerald-200")}>{walk.action.action}</span>
+          <span
+            className={cn(
+              "text-2xl font-bold tracking-tight",
+              walk.action.isRollback ? "text-red-200" : "text-emerald-200",
+            )}
+          >
+            {walk.action.action}
+          </span>
           <span className="flex flex-wrap items-center gap-2 text-xs text-zinc-400">
             {walk.action.severity && <Badge tone={SEVERITY_TONE[walk.action.severity]}>{walk.action.severity}</Badge>}
-            {!walk.action.isInPlan && <span>The plan’s flowchart leaves this branch open; this is Backout’s reading.</span>}
+            {!walk.action.isInPlan && (
+              <span>The plan’s flowchart leaves this branch open; this is Backout’s reading.</span>
+            )}
           </span>
         </li>
       )}
@@ -438,7 +561,13 @@ function FlowWalk({
   );
 }
 
-function QuickFixTimer({ quickFix, dataUpdatedAt }: { quickFix: NonNullable<DecisionJson["flowchart"]["quickFix"]>; dataUpdatedAt: number }) {
+function QuickFixTimer({
+  quickFix,
+  dataUpdatedAt,
+}: {
+  quickFix: NonNullable<DecisionJson["flowchart"]["quickFix"]>;
+  dataUpdatedAt: number;
+}) {
   // Count down from the server's reading, so a skewed browser clock does not move the deadline.
   const now = useNow(!quickFix.isExpired);
   const remaining = Math.max(0, quickFix.remainingMs - Math.max(0, now - dataUpdatedAt));
@@ -450,9 +579,15 @@ function QuickFixTimer({ quickFix, dataUpdatedAt }: { quickFix: NonNullable<Deci
         <span className={isExpired ? "font-semibold text-red-300" : "text-zinc-300"}>
           {isExpired ? "Quick fix time is up: did it fail?" : "Quick fix under way"}
         </span>
-        <span className={cn("tabular-nums", isExpired ? "text-red-300" : "text-zinc-200")}>{isExpired ? "0 s left" : `${formatDuration(remaining)} left`}</span>
+        <span className={cn("tabular-nums", isExpired ? "text-red-300" : "text-zinc-200")}>
+          {isExpired ? "0 s left" : `${formatDuration(remaining)} left`}
+        </span>
       </div>
-      <ProgressBar value={isExpired ? 100 : pct} tone={isExpired ? "red" : remaining < 60_000 ? "amber" : "blue"} label="Quick fix time left" />
+      <ProgressBar
+        value={isExpired ? 100 : pct}
+        tone={isExpired ? "red" : remaining < 60_000 ? "amber" : "blue"}
+        label="Quick fix time left"
+      />
     </div>
   );
 }
@@ -465,7 +600,11 @@ export function ResolvedDecision({ resolution }: { resolution: import("../api/ty
   const d = resolution?.finalDecision;
   const style = VERDICT_STYLE[(d?.verdict as Verdict | undefined) ?? "none"] ?? VERDICT_STYLE.none;
   return (
-    <section data-testid="decision-resolved" aria-label="Final decision" className="flex flex-col gap-3 rounded-lg border border-zinc-800 bg-zinc-900/60 p-4">
+    <section
+      data-testid="decision-resolved"
+      aria-label="Final decision"
+      className="flex flex-col gap-3 rounded-lg border border-zinc-800 bg-zinc-900/60 p-4"
+    >
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
         <p className="text-sm font-semibold text-zinc-100">Resolved{resolution ? ` by ${resolution.by}` : ""}</p>
         {resolution && (
@@ -486,7 +625,10 @@ export function ResolvedDecision({ resolution }: { resolution: import("../api/ty
             {d.severity ? <span className="ml-2 text-sm font-medium text-zinc-400">({d.severity})</span> : null}
           </p>
           <p className="text-xs text-zinc-500">
-            plan §2 as evaluated at resolution{d.sampledAt ? `, from the metrics of ${new Date(d.sampledAt).toLocaleTimeString()}` : ", with no metrics sampled"}
+            plan §2 as evaluated at resolution
+            {d.sampledAt
+              ? `, from the metrics of ${new Date(d.sampledAt).toLocaleTimeString()}`
+              : ", with no metrics sampled"}
             {d.flowchart.action ? ` · flowchart: ${d.flowchart.action}` : ""}
           </p>
           {d.why.length > 0 && (
@@ -502,7 +644,8 @@ export function ResolvedDecision({ resolution }: { resolution: import("../api/ty
       )}
       {resolution && resolution.untickedAtResolve.length > 0 && (
         <p className="text-xs text-amber-300">
-          Resolved with {resolution.untickedAtResolve.reduce((n, c) => n + c.items.length, 0)} post-rollback item(s) unticked ({resolution.untickedAtResolve.map((c) => c.title).join(", ")}).
+          Resolved with {resolution.untickedAtResolve.reduce((n, c) => n + c.items.length, 0)} post-rollback item(s)
+          unticked ({resolution.untickedAtResolve.map((c) => c.title).join(", ")}).
         </p>
       )}
     </section>

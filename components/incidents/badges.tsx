@@ -17,7 +17,15 @@ const statusTone: Record<IncidentStatus, Tone> = {
   resolved: "green",
 };
 
-export function SeverityBadge({ severity, size, testId }: { severity: SeverityLevel; size?: "sm" | "lg"; testId?: string }) {
+export function SeverityBadge({
+  severity,
+  size,
+  testId,
+}: {
+  severity: SeverityLevel;
+  size?: "sm" | "lg";
+  testId?: string;
+}) {
   return (
     <Badge tone={severityTone[severity]} size={size} data-testid={testId} className="font-mono font-semibold">
       {severity}
@@ -25,7 +33,15 @@ export function SeverityBadge({ severity, size, testId }: { severity: SeverityLe
   );
 }
 
-export function IncidentStatusBadge({ status, size, testId }: { status: IncidentStatus; size?: "sm" | "lg"; testId?: string }) {
+export function IncidentStatusBadge({
+  status,
+  size,
+  testId,
+}: {
+  status: IncidentStatus;
+  size?: "sm" | "lg";
+  testId?: string;
+}) {
   return (
     <Badge tone={statusTone[status]} size={size} data-testid={testId}>
       {statusLabel[status]}

@@ -14,21 +14,39 @@ import { cn } from "../ui/cn";
 // Grouped as the plan is; WORKING_ORDER (lib/plan) is the order a commander works through them.
 const GROUPS: { title: string; ids: string[] }[] = [
   { title: "Before the rollback (plan §3)", ids: ["pre-rollback", "information-to-gather"] },
-  { title: "After the rollback (plan §6)", ids: ["immediate-checks", "extended-monitoring", "functional-testing", "metrics-verification"] },
+  {
+    title: "After the rollback (plan §6)",
+    ids: ["immediate-checks", "extended-monitoring", "functional-testing", "metrics-verification"],
+  },
   { title: "Safety checkpoints (plan §9)", ids: ["checkpoint-2", "checkpoint-3", "checkpoint-4", "checkpoint-5"] },
   { title: "Afterwards (plan §8.2)", ids: ["continuous-improvement"] },
 ];
 
-type Props = { incident: IncidentDetail; checklists: ChecklistJson[]; canTick: boolean; now: number; actorLabel: string };
+type Props = {
+  incident: IncidentDetail;
+  checklists: ChecklistJson[];
+  canTick: boolean;
+  now: number;
+  actorLabel: string;
+};
 
 export function ChecklistsPanel({ incident, checklists, canTick, now, actorLabel }: Props) {
   const byId = new Map(checklists.map((c) => [c.id, c]));
   const cp1 = byId.get("checkpoint-1");
   const tick = useTick(incident.id, actorLabel);
   // The lists due now open by themselves (Checkpoint 1 first; Checkpoint 4 when its 30 minutes come).
-  const ticked = Object.entries(incident.checklist).filter(([, t]) => t.isTicked).map(([id]) => id);
+  const ticked = Object.entries(incident.checklist)
+    .filter(([, t]) => t.isTicked)
+    .map(([id]) => id);
   const ordered = WORKING_ORDER.map((id) => byId.get(id)).filter((c): c is ChecklistJson => !!c);
-  const due = new Set(dueChecklists(ordered, ticked, incident.rollbackCompletedAt ? new Date(incident.rollbackCompletedAt) : null, new Date(now)));
+  const due = new Set(
+    dueChecklists(
+      ordered,
+      ticked,
+      incident.rollbackCompletedAt ? new Date(incident.rollbackCompletedAt) : null,
+      new Date(now),
+    ),
+  );
   const common = { incident, ticked, canTick, now, tick, due };
   return (
     <div className="flex flex-col gap-4">
@@ -36,9 +54,12 @@ export function ChecklistsPanel({ incident, checklists, canTick, now, actorLabel
       {GROUPS.map((g) => (
         <section key={g.title} className="flex flex-col gap-2">
           <h3 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">{g.title}</h3>
-          {g.ids.map((id) => byId.get(id)).filter((c): c is ChecklistJson => !!c).map((c) => (
-            <ChecklistBlock key={c.id} checklist={c} {...common} />
-          ))}
+          {g.ids
+            .map((id) => byId.get(id))
+            .filter((c): c is ChecklistJson => !!c)
+            .map((c) => (
+              <ChecklistBlock key={c.id} checklist={c} {...common} />
+            ))}
         </section>
       ))}
     </div>
@@ -57,8 +78,17 @@ function useTick(incidentId: string, by: string) {
       await queryClient.cancelQueries({ queryKey: key });
       const previous = queryClient.getQueryData<IncidentDetail>(key);
       if (previous) {
-        const tick: Tick = { isTicked: v.isTicked, isOverride: !!v.isOverride, reason: v.reason ?? null, by, at: new Date().toISOString() };
-        queryClient.setQueryData<IncidentDetail>(key, { ...previous, checklist: { ...previous.checklist, [v.itemId]: tick } });
+        const tick: Tick = {
+          isTicked: v.isTicked,
+          isOverride: !!v.isOverride,
+          reason: v.reason ?? null,
+          by,
+          at: new Date().toISOString(),
+        };
+        queryClient.setQueryData<IncidentDetail>(key, {
+          ...previous,
+          checklist: { ...previous.checklist, [v.itemId]: tick },
+        });
       }
       return { previous };
     },
@@ -83,7 +113,11 @@ type BlockProps = {
 
 function ChecklistBlock({ checklist, incident, ticked, canTick, now, tick, due, isProminent = false }: BlockProps) {
   const { done, total } = checklistProgress(checklist, ticked);
-  const schedule = checklistSchedule(checklist, incident.rollbackCompletedAt ? new Date(incident.rollbackCompletedAt) : null, new Date(now));
+  const schedule = checklistSchedule(
+    checklist,
+    incident.rollbackCompletedAt ? new Date(incident.rollbackCompletedAt) : null,
+    new Date(now),
+  );
   const isComplete = done === total;
   // A list opens by itself when it becomes due and never closes by itself: finishing the last
   // item must not fold the list away under the commander's pointer.
@@ -108,7 +142,11 @@ function ChecklistBlock({ checklist, incident, ticked, canTick, now, tick, due, 
       data-testid={panelId}
       className={cn(
         "rounded-lg border",
-        isProminent ? (isComplete ? "border-emerald-800 bg-emerald-950/20" : "border-amber-700/80 bg-amber-950/20") : "border-zinc-800 bg-zinc-900/60",
+        isProminent
+          ? isComplete
+            ? "border-emerald-800 bg-emerald-950/20"
+            : "border-amber-700/80 bg-amber-950/20"
+          : "border-zinc-800 bg-zinc-900/60",
       )}
     >
       <button
@@ -136,7 +174,11 @@ function ChecklistBlock({ checklist, incident, ticked, canTick, now, tick, due, 
       </button>
       {isOpen && (
         <div id={`${panelId}-items`} className="border-t border-zinc-800/80 px-3 py-2">
-          {isProminent && !isComplete && <p className="mb-2 text-xs text-amber-300">Runs from this incident wait for every item here, or a commander&apos;s written override.</p>}
+          {isProminent && !isComplete && (
+            <p className="mb-2 text-xs text-amber-300">
+              Runs from this incident wait for every item here, or a commander&apos;s written override.
+            </p>
+          )}
           {checklist.intro && <p className="mb-2 text-xs text-zinc-400">{checklist.intro}</p>}
           {notYet && <p className="mb-2 text-xs text-zinc-500">Not open yet; items can be ticked ahead of time.</p>}
           <ul className="flex flex-col">
@@ -178,15 +220,35 @@ type ItemProps = {
   onOverride: (reason: string) => void;
 };
 
-function ItemRow({ item, previousGroup, tickState, verification, canTick, canOverride, isPending, onToggle, onOverride }: ItemProps) {
+function ItemRow({
+  item,
+  previousGroup,
+  tickState,
+  verification,
+  canTick,
+  canOverride,
+  isPending,
+  onToggle,
+  onOverride,
+}: ItemProps) {
   const isTicked = !!tickState?.isTicked;
   const [isOverriding, setIsOverriding] = useState(false);
   const [reason, setReason] = useState("");
-  const details = [item.expected && `Expected: ${item.expected}`, item.target && `Target: ${item.target}`, item.howToCheck && `How: ${item.howToCheck}`, item.probe?.rule && `Check: ${item.probe.rule}`].filter(Boolean);
+  const details = [
+    item.expected && `Expected: ${item.expected}`,
+    item.target && `Target: ${item.target}`,
+    item.howToCheck && `How: ${item.howToCheck}`,
+    item.probe?.rule && `Check: ${item.probe.rule}`,
+  ].filter(Boolean);
   return (
     <>
-      {item.group && item.group !== previousGroup && <li className="pt-2 pb-0.5 text-xs font-semibold text-zinc-400">{item.group}</li>}
-      <li className="group flex items-start gap-2.5 py-1" data-verified={verification ? String(verification.verified) : undefined}>
+      {item.group && item.group !== previousGroup && (
+        <li className="pt-2 pb-0.5 text-xs font-semibold text-zinc-400">{item.group}</li>
+      )}
+      <li
+        className="group flex items-start gap-2.5 py-1"
+        data-verified={verification ? String(verification.verified) : undefined}
+      >
         <input
           type="checkbox"
           id={`item-${item.id}`}
@@ -200,12 +262,17 @@ function ItemRow({ item, previousGroup, tickState, verification, canTick, canOve
           className="mt-0.5 size-4 shrink-0 accent-emerald-500 disabled:cursor-not-allowed"
         />
         <div className="flex min-w-0 flex-col">
-          <label htmlFor={`item-${item.id}`} className={cn("text-sm", isTicked ? "text-zinc-400" : "text-zinc-100", canTick && "cursor-pointer")}>
+          <label
+            htmlFor={`item-${item.id}`}
+            className={cn("text-sm", isTicked ? "text-zinc-400" : "text-zinc-100", canTick && "cursor-pointer")}
+          >
             {item.text}
           </label>
           {details.length > 0 && <span className="text-xs text-zinc-500">{details.join(" · ")}</span>}
           {item.commands?.length ? (
-            <code className="mt-0.5 block overflow-x-auto rounded bg-zinc-950 px-1.5 py-0.5 font-mono text-xs whitespace-pre text-zinc-400">{item.commands.join("\n")}</code>
+            <code className="mt-0.5 block overflow-x-auto rounded bg-zinc-950 px-1.5 py-0.5 font-mono text-xs whitespace-pre text-zinc-400">
+              {item.commands.join("\n")}
+            </code>
           ) : null}
           {isOverriding && !isTicked && (
             <form
@@ -225,7 +292,13 @@ function ItemRow({ item, previousGroup, tickState, verification, canTick, canOve
                 placeholder="Why, in at least 10 characters"
                 className="h-7 min-w-0 flex-1 rounded-md border border-amber-800 bg-zinc-950 px-2 text-xs text-zinc-100 placeholder:text-zinc-600 focus-visible:outline-2 focus-visible:outline-sky-400"
               />
-              <Button size="sm" type="submit" variant="warning" className="h-7 px-2 text-xs" disabled={reason.trim().length < 10}>
+              <Button
+                size="sm"
+                type="submit"
+                variant="warning"
+                className="h-7 px-2 text-xs"
+                disabled={reason.trim().length < 10}
+              >
                 Tick as override
               </Button>
               <Button size="sm" variant="ghost" className="h-7 px-2 text-xs" onClick={() => setIsOverriding(false)}>
@@ -234,13 +307,19 @@ function ItemRow({ item, previousGroup, tickState, verification, canTick, canOve
             </form>
           )}
           {verification && (
-            <span className={cn("text-xs", verification.verified ? "text-sky-300/90" : "text-red-300/90")} data-testid={`verification-${item.id}`}>
+            <span
+              className={cn("text-xs", verification.verified ? "text-sky-300/90" : "text-red-300/90")}
+              data-testid={`verification-${item.id}`}
+            >
               {verification.verified ? "✓ verified by the system" : "✗ the system measured"}: {verification.why}
             </span>
           )}
           {isTicked && tickState && (
             <span className="flex flex-wrap items-center gap-1.5 text-xs text-emerald-400/90">
-              <CheckIcon size={12} /> {tickState.by} · <time dateTime={tickState.at} suppressHydrationWarning>{new Date(tickState.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}</time>
+              <CheckIcon size={12} /> {tickState.by} ·{" "}
+              <time dateTime={tickState.at} suppressHydrationWarning>
+                {new Date(tickState.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+              </time>
               {tickState.isOverride && (
                 <Badge tone="amber" title={tickState.reason ?? undefined}>
                   override{tickState.reason ? `: ${tickState.reason}` : ""}

@@ -68,7 +68,15 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
     mutationFn: () =>
       api<IncidentSummary>("/api/incidents", {
         method: "POST",
-        body: { title: title.trim(), symptoms, severity, ...(target ? { target } : {}), ...(publicTitle.trim() ? { publicTitle: publicTitle.trim() } : {}), detectedAt: detectedAt ? new Date(detectedAt).toISOString() : undefined, components },
+        body: {
+          title: title.trim(),
+          symptoms,
+          severity,
+          ...(target ? { target } : {}),
+          ...(publicTitle.trim() ? { publicTitle: publicTitle.trim() } : {}),
+          detectedAt: detectedAt ? new Date(detectedAt).toISOString() : undefined,
+          components,
+        },
       }),
     onSuccess: (incident) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.incidents });
@@ -89,12 +97,27 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
       <div className="-mr-2 flex max-h-[60vh] flex-col gap-4 overflow-y-auto pr-2">
         <label className="flex flex-col gap-1">
           <span className="text-xs font-medium text-zinc-400">Title</span>
-          <Input data-testid="incident-title-input" data-autofocus required minLength={3} maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} placeholder="API errors after the 14:05 deploy" className="h-10" />
+          <Input
+            data-testid="incident-title-input"
+            data-autofocus
+            required
+            minLength={3}
+            maxLength={200}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            placeholder="API errors after the 14:05 deploy"
+            className="h-10"
+          />
         </label>
         {targets && targets.targets.length > 1 ? (
           <label className="flex flex-col gap-1">
             <span className="text-xs font-medium text-zinc-400">Target (what is broken)</span>
-            <Select data-testid="incident-target-select" value={target} onChange={(e) => setChosenTarget(e.target.value)} className="h-9 w-fit">
+            <Select
+              data-testid="incident-target-select"
+              value={target}
+              onChange={(e) => setChosenTarget(e.target.value)}
+              className="h-9 w-fit"
+            >
               {targets.targets.map((t) => (
                 <option key={t.name} value={t.name}>
                   {t.name}
@@ -122,7 +145,9 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
           />
         </label>
         <label className="flex flex-col gap-1">
-          <span className="text-xs font-medium text-zinc-400">Title on the public status page (optional; anyone can read it)</span>
+          <span className="text-xs font-medium text-zinc-400">
+            Title on the public status page (optional; anyone can read it)
+          </span>
           <input
             data-testid="declare-public-title"
             maxLength={120}
@@ -137,7 +162,10 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
           {severities.map((s) => (
             <label
               key={s.level}
-              className={cn("flex cursor-pointer items-start gap-2.5 rounded-md border border-zinc-800 px-2.5 py-2 hover:border-zinc-600", ring[severityTone[s.level]])}
+              className={cn(
+                "flex cursor-pointer items-start gap-2.5 rounded-md border border-zinc-800 px-2.5 py-2 hover:border-zinc-600",
+                ring[severityTone[s.level]],
+              )}
             >
               <input
                 type="radio"
@@ -150,7 +178,8 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
               />
               <span className="flex min-w-0 flex-col">
                 <span className="text-sm">
-                  <span className="font-mono font-semibold text-zinc-50">{s.level}</span> <span className="text-zinc-200">{s.description}</span>
+                  <span className="font-mono font-semibold text-zinc-50">{s.level}</span>{" "}
+                  <span className="text-zinc-200">{s.description}</span>
                 </span>
                 <span className="text-xs text-zinc-400">
                   {s.action} · {s.timeline}
@@ -161,7 +190,13 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
         </fieldset>
         <label className="flex flex-col gap-1">
           <span className="text-xs font-medium text-zinc-400">Detected at (your local time)</span>
-          <Input type="datetime-local" value={detectedAt} max={localInputValue(new Date())} onChange={(e) => setDetectedAt(e.target.value)} className="h-9 w-fit [color-scheme:dark]" />
+          <Input
+            type="datetime-local"
+            value={detectedAt}
+            max={localInputValue(new Date())}
+            onChange={(e) => setDetectedAt(e.target.value)}
+            className="h-9 w-fit [color-scheme:dark]"
+          />
         </label>
         <fieldset>
           <legend className="mb-1 text-xs font-medium text-zinc-400">Affected components</legend>
@@ -186,7 +221,13 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
         <Button variant="ghost" onClick={onCancel}>
           Cancel
         </Button>
-        <Button type="submit" variant="danger" data-testid="declare-submit" disabled={!canSubmit} isLoading={declare.isPending}>
+        <Button
+          type="submit"
+          variant="danger"
+          data-testid="declare-submit"
+          disabled={!canSubmit}
+          isLoading={declare.isPending}
+        >
           Declare{severity ? ` ${severity}` : ""} incident
         </Button>
       </div>

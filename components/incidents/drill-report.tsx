@@ -16,16 +16,24 @@ const took = formatElapsed;
 /** The banner every drill page carries: this is practice, and what that changes. */
 export function DrillBanner() {
   return (
-    <p role="note" data-testid="drill-banner" className="rounded-md border border-violet-800 bg-violet-950/50 px-3 py-2 text-sm text-violet-100">
-      <span className="font-semibold">DRILL</span> — a practice incident. Everything works as in a real one, but it is never on the public status page, messages are
-      written and held back (no channel gets them), and its readings are kept out of the baselines.
+    <p
+      role="note"
+      data-testid="drill-banner"
+      className="rounded-md border border-violet-800 bg-violet-950/50 px-3 py-2 text-sm text-violet-100"
+    >
+      <span className="font-semibold">DRILL</span> — a practice incident. Everything works as in a real one, but it is
+      never on the public status page, messages are written and held back (no channel gets them), and its readings are
+      kept out of the baselines.
     </p>
   );
 }
 
 /** The drill's report: total against the severity's target, each step's and checkpoint's time, what was slow. */
 export function DrillReport({ incidentId, version }: { incidentId: string; version: number }) {
-  const { data: r, error } = useQuery({ queryKey: ["drill-report", incidentId, version], queryFn: () => api<Report>(`/api/incidents/${incidentId}/drill-report`) });
+  const { data: r, error } = useQuery({
+    queryKey: ["drill-report", incidentId, version],
+    queryFn: () => api<Report>(`/api/incidents/${incidentId}/drill-report`),
+  });
   if (error) return <p className="text-sm text-red-300">Could not load the drill report: {error.message}</p>;
   if (!r) return null;
   return (
@@ -34,7 +42,8 @@ export function DrillReport({ incidentId, version }: { incidentId: string; versi
         <h2 className="text-base font-semibold text-zinc-100">Drill report</h2>
         {r.total ? (
           <p className="text-sm text-zinc-300">
-            Rolled back in <span className="font-mono">{formatClock(r.total.ms)}</span> against the {r.severity} target of {r.target.text}:{" "}
+            Rolled back in <span className="font-mono">{formatClock(r.total.ms)}</span> against the {r.severity} target
+            of {r.target.text}:{" "}
             <Badge data-testid="drill-verdict" data-met={r.total.isMet} tone={r.total.isMet ? "green" : "red"}>
               {r.total.isMet ? "met" : "missed"}
             </Badge>
@@ -61,7 +70,11 @@ export function DrillReport({ incidentId, version }: { incidentId: string; versi
           </thead>
           <tbody>
             {r.steps.map((s, i) => (
-              <tr key={i} className={cn("border-t border-zinc-800", s.isSlow ? "text-amber-200" : "text-zinc-300")} data-testid="drill-step">
+              <tr
+                key={i}
+                className={cn("border-t border-zinc-800", s.isSlow ? "text-amber-200" : "text-zinc-300")}
+                data-testid="drill-step"
+              >
                 <td className="py-1 pr-2">
                   <span className="block text-xs text-zinc-500">{s.runbookTitle}</span>
                   {s.step}

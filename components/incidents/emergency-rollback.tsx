@@ -29,11 +29,15 @@ export function EmergencyRollback({ catalog, incidentId, role }: { catalog: Cata
     : undefined;
 
   return (
-    <section aria-labelledby="emergency-heading" className="flex flex-col gap-2 rounded-lg border border-red-900 bg-red-950/30 p-3">
+    <section
+      aria-labelledby="emergency-heading"
+      className="flex flex-col gap-2 rounded-lg border border-red-900 bg-red-950/30 p-3"
+    >
       <div className="flex flex-wrap items-center gap-3">
         <div className="min-w-[16rem] flex-1">
           <h2 id="emergency-heading" className="text-sm font-semibold text-red-200">
-            Emergency rollback <span className="font-mono text-xs font-normal text-red-300/70">§{runbook.planSection}</span>
+            Emergency rollback{" "}
+            <span className="font-mono text-xs font-normal text-red-300/70">§{runbook.planSection}</span>
           </h2>
           <p className="text-xs text-red-200/70">{runbook.summary}</p>
           {noEarlierRelease && <p className="text-xs text-zinc-400">{noEarlierRelease}.</p>}

@@ -23,7 +23,12 @@ function useIncidentClock(incident: ClockIncident) {
   const isStopped = !!(incident.rollbackCompletedAt ?? incident.resolvedAt);
   const now = useNow(!isStopped);
   const d = (v: string | null) => (v ? new Date(v) : null);
-  return incidentClock(incident.severity, new Date(incident.detectedAt), { rollbackCompletedAt: d(incident.rollbackCompletedAt), resolvedAt: d(incident.resolvedAt) }, new Date(now));
+  return incidentClock(
+    incident.severity,
+    new Date(incident.detectedAt),
+    { rollbackCompletedAt: d(incident.rollbackCompletedAt), resolvedAt: d(incident.resolvedAt) },
+    new Date(now),
+  );
 }
 
 /** "rolled back in 4:58, target <30 min: met" */
@@ -46,7 +51,10 @@ export function IncidentClockCompact({ incident }: { incident: IncidentSummary }
       suppressHydrationWarning
       data-state={clock.state}
       data-stopped={clock.stoppedBy ?? undefined}
-      className={cn("font-mono text-xs tabular-nums", clock.stoppedBy ? (clock.isTargetMet ? "text-emerald-300/80" : "text-red-300/80") : stateText[clock.state])}
+      className={cn(
+        "font-mono text-xs tabular-nums",
+        clock.stoppedBy ? (clock.isTargetMet ? "text-emerald-300/80" : "text-red-300/80") : stateText[clock.state],
+      )}
       title={`${formatDuration(clock.elapsedMs)} since detection; target ${s.timeline}`}
     >
       {text}
@@ -61,18 +69,35 @@ export function IncidentClock({ incident }: { incident: ClockIncident }) {
   const pct = Math.min(100, (clock.elapsedMs / clock.targetMs) * 100);
   const state: ClockState = clock.stoppedBy ? (clock.isTargetMet ? "ok" : "red") : clock.state;
   return (
-    <div data-testid="incident-clock" data-state={state} data-stopped={clock.stoppedBy ?? undefined} className={cn("flex min-w-0 flex-col gap-2 self-start rounded-lg border p-3", stateFrame[state])}>
+    <div
+      data-testid="incident-clock"
+      data-state={state}
+      data-stopped={clock.stoppedBy ?? undefined}
+      className={cn("flex min-w-0 flex-col gap-2 self-start rounded-lg border p-3", stateFrame[state])}
+    >
       <div className="flex flex-wrap items-baseline justify-between gap-x-3">
         <span className="text-xs font-medium tracking-wide text-zinc-400 uppercase">
-          {clock.stoppedBy === "rollback" ? "Rolled back after" : clock.stoppedBy === "resolution" ? "Resolved after" : "Since detection"} · target {s.timeline}
+          {clock.stoppedBy === "rollback"
+            ? "Rolled back after"
+            : clock.stoppedBy === "resolution"
+              ? "Resolved after"
+              : "Since detection"}{" "}
+          · target {s.timeline}
         </span>
         <span className="text-xs text-zinc-500">{clock.stoppedBy ? "clock stopped" : s.action}</span>
       </div>
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
-        <span suppressHydrationWarning className={cn("font-mono text-3xl font-semibold tabular-nums", stateText[state])}>
+        <span
+          suppressHydrationWarning
+          className={cn("font-mono text-3xl font-semibold tabular-nums", stateText[state])}
+        >
           {formatClockLong(clock.elapsedMs)}
         </span>
-        <span suppressHydrationWarning data-testid="incident-clock-text" className={cn("text-sm font-medium", stateText[state])}>
+        <span
+          suppressHydrationWarning
+          data-testid="incident-clock-text"
+          className={cn("text-sm font-medium", stateText[state])}
+        >
           {clock.stoppedBy
             ? stoppedText(clock, s.timeline)
             : clock.state === "red"
@@ -82,7 +107,11 @@ export function IncidentClock({ incident }: { incident: ClockIncident }) {
       </div>
       {/* No width transition: a one-second tween every second never stops animating, and kept each open page repainting. */}
       <div className="h-1.5 w-full overflow-hidden rounded-full bg-zinc-800" aria-hidden>
-        <div suppressHydrationWarning className={cn("h-full rounded-full", stateBar[state])} style={{ width: `${pct}%` }} />
+        <div
+          suppressHydrationWarning
+          className={cn("h-full rounded-full", stateBar[state])}
+          style={{ width: `${pct}%` }}
+        />
       </div>
     </div>
   );

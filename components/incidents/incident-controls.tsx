@@ -11,7 +11,13 @@ import { Dialog } from "../ui/dialog";
 import { Input, Select } from "../ui/field";
 import { IncidentStatusBadge, SeverityBadge, statusLabel } from "./badges";
 
-type Patch = { severity?: SeverityLevel; status?: IncidentStatus; reason?: string; summary?: string; confirmUnticked?: boolean };
+type Patch = {
+  severity?: SeverityLevel;
+  status?: IncidentStatus;
+  reason?: string;
+  summary?: string;
+  confirmUnticked?: boolean;
+};
 
 function usePatchIncident(id: string) {
   const queryClient = useQueryClient();
@@ -90,7 +96,11 @@ export function IncidentControls({ incident, canChange }: { incident: IncidentDe
         </span>
       )}
       <ResolveDialog incident={incident} open={isResolving} onClose={() => setIsResolving(false)} />
-      <Dialog open={!!nextSeverity} onClose={() => setNextSeverity(null)} title={`Change severity ${incident.severity} → ${nextSeverity ?? ""}?`}>
+      <Dialog
+        open={!!nextSeverity}
+        onClose={() => setNextSeverity(null)}
+        title={`Change severity ${incident.severity} → ${nextSeverity ?? ""}?`}
+      >
         <form
           className="flex flex-col gap-3"
           onSubmit={(e) => {
@@ -101,18 +111,34 @@ export function IncidentControls({ incident, canChange }: { incident: IncidentDe
         >
           {nextSeverity && (
             <p className="text-zinc-400">
-              {severities.find((s) => s.level === nextSeverity)?.action}; target {severities.find((s) => s.level === nextSeverity)?.timeline} from detection. The clock follows the new severity.
+              {severities.find((s) => s.level === nextSeverity)?.action}; target{" "}
+              {severities.find((s) => s.level === nextSeverity)?.timeline} from detection. The clock follows the new
+              severity.
             </p>
           )}
           <label className="flex flex-col gap-1">
             <span className="text-xs font-medium text-zinc-400">Reason (recorded on the timeline)</span>
-            <Input data-testid="severity-reason" data-autofocus value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} className="h-10" placeholder="Checkout now failing for all users" />
+            <Input
+              data-testid="severity-reason"
+              data-autofocus
+              value={reason}
+              maxLength={2000}
+              onChange={(e) => setReason(e.target.value)}
+              className="h-10"
+              placeholder="Checkout now failing for all users"
+            />
           </label>
           <div className="flex justify-end gap-2">
             <Button variant="ghost" onClick={() => setNextSeverity(null)}>
               Cancel
             </Button>
-            <Button type="submit" variant="warning" data-testid="severity-save" disabled={!reason.trim()} isLoading={patch.isPending}>
+            <Button
+              type="submit"
+              variant="warning"
+              data-testid="severity-save"
+              disabled={!reason.trim()}
+              isLoading={patch.isPending}
+            >
               Change severity
             </Button>
           </div>
@@ -130,8 +156,15 @@ function ResolveDialog({ incident, open, onClose }: { incident: IncidentDetail; 
   const patch = usePatchIncident(incident.id);
   const [summary, setSummary] = useState("");
   const [isConfirmed, setIsConfirmed] = useState(false);
-  const ticked = Object.entries(incident.checklist).filter(([, t]) => t.isTicked).map(([id]) => id);
-  const unticked = untickedPostRollbackItems(checklists, ticked, incident.rollbackCompletedAt ? new Date(incident.rollbackCompletedAt) : null, new Date());
+  const ticked = Object.entries(incident.checklist)
+    .filter(([, t]) => t.isTicked)
+    .map(([id]) => id);
+  const unticked = untickedPostRollbackItems(
+    checklists,
+    ticked,
+    incident.rollbackCompletedAt ? new Date(incident.rollbackCompletedAt) : null,
+    new Date(),
+  );
   const count = unticked.reduce((n, c) => n + c.items.length, 0);
   const canSubmit = summary.trim().length >= 3 && (count === 0 || isConfirmed);
   const close = () => {
@@ -158,9 +191,14 @@ function ResolveDialog({ incident, open, onClose }: { incident: IncidentDetail; 
           );
         }}
       >
-        <p className="text-zinc-400">The clock stops, the decision as it stands now is recorded with your summary, and runs can no longer be started from the incident.</p>
+        <p className="text-zinc-400">
+          The clock stops, the decision as it stands now is recorded with your summary, and runs can no longer be
+          started from the incident.
+        </p>
         <label className="flex flex-col gap-1">
-          <span className="text-xs font-medium text-zinc-400">Resolution summary (on the timeline and in the post-mortem)</span>
+          <span className="text-xs font-medium text-zinc-400">
+            Resolution summary (on the timeline and in the post-mortem)
+          </span>
           <textarea
             data-testid="resolve-summary"
             data-autofocus
@@ -175,7 +213,10 @@ function ResolveDialog({ incident, open, onClose }: { incident: IncidentDetail; 
           />
         </label>
         {count > 0 && (
-          <div data-testid="resolve-unticked" className="flex flex-col gap-2 rounded-md border border-amber-800 bg-amber-950/40 px-3 py-2 text-sm text-amber-100">
+          <div
+            data-testid="resolve-unticked"
+            className="flex flex-col gap-2 rounded-md border border-amber-800 bg-amber-950/40 px-3 py-2 text-sm text-amber-100"
+          >
             <p className="font-medium">
               {count} post-rollback item{count === 1 ? " is" : "s are"} not ticked:
             </p>
@@ -187,7 +228,13 @@ function ResolveDialog({ incident, open, onClose }: { incident: IncidentDetail; 
               ))}
             </ul>
             <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" data-testid="resolve-confirm-unticked" checked={isConfirmed} onChange={(e) => setIsConfirmed(e.target.checked)} className="size-4 accent-amber-400" />
+              <input
+                type="checkbox"
+                data-testid="resolve-confirm-unticked"
+                checked={isConfirmed}
+                onChange={(e) => setIsConfirmed(e.target.checked)}
+                className="size-4 accent-amber-400"
+              />
               Resolve with {count === 1 ? "this item" : `these ${count} items`} unticked
             </label>
           </div>
@@ -201,7 +248,13 @@ function ResolveDialog({ incident, open, onClose }: { incident: IncidentDetail; 
           <Button variant="ghost" onClick={close}>
             Cancel
           </Button>
-          <Button type="submit" variant="primary" data-testid="resolve-submit" disabled={!canSubmit} isLoading={patch.isPending}>
+          <Button
+            type="submit"
+            variant="primary"
+            data-testid="resolve-submit"
+            disabled={!canSubmit}
+            isLoading={patch.isPending}
+          >
             Resolve incident
           </Button>
         </div>

@@ -20,7 +20,8 @@ export function PeopleCard({ incident, canAssign }: { incident: IncidentDetail; 
   const [editing, setEditing] = useState<string | null>(null);
   const [person, setPerson] = useState("");
   const assign = useMutation({
-    mutationFn: (body: { role: string; person: string }) => api(`/api/incidents/${incident.id}/roles`, { method: "POST", body }),
+    mutationFn: (body: { role: string; person: string }) =>
+      api(`/api/incidents/${incident.id}/roles`, { method: "POST", body }),
     onSuccess: () => {
       setEditing(null);
       void queryClient.invalidateQueries({ queryKey: queryKeys.incident(incident.id) });
@@ -40,7 +41,12 @@ export function PeopleCard({ incident, canAssign }: { incident: IncidentDetail; 
           const c = roster.find((x) => x.id === r.id);
           const held = incident.assignments[r.id];
           return (
-            <li key={r.id} data-testid="people-role" data-role={r.id} className="flex flex-col gap-1 px-4 py-1.5 text-sm">
+            <li
+              key={r.id}
+              data-testid="people-role"
+              data-role={r.id}
+              className="flex flex-col gap-1 px-4 py-1.5 text-sm"
+            >
               <div className="flex items-baseline gap-2">
                 <span className="w-36 shrink-0 text-xs text-zinc-400" title={r.responsibility}>
                   {r.role}
@@ -84,8 +90,24 @@ export function PeopleCard({ incident, canAssign }: { incident: IncidentDetail; 
                   <label className="sr-only" htmlFor={`assign-${r.id}`}>
                     Who holds {r.role} in this incident
                   </label>
-                  <Input id={`assign-${r.id}`} data-testid="people-input" autoFocus list="people-suggestions" value={person} maxLength={120} onChange={(e) => setPerson(e.target.value)} placeholder="Name" className="min-w-0 flex-1" />
-                  <Button type="submit" size="sm" variant="primary" data-testid="people-save" isLoading={assign.isPending}>
+                  <Input
+                    id={`assign-${r.id}`}
+                    data-testid="people-input"
+                    autoFocus
+                    list="people-suggestions"
+                    value={person}
+                    maxLength={120}
+                    onChange={(e) => setPerson(e.target.value)}
+                    placeholder="Name"
+                    className="min-w-0 flex-1"
+                  />
+                  <Button
+                    type="submit"
+                    size="sm"
+                    variant="primary"
+                    data-testid="people-save"
+                    isLoading={assign.isPending}
+                  >
                     {person.trim() ? "Assign" : "Clear"}
                   </Button>
                   <Button size="sm" variant="ghost" onClick={() => setEditing(null)}>
@@ -99,7 +121,8 @@ export function PeopleCard({ incident, canAssign }: { incident: IncidentDetail; 
       </ul>
       {missing > 0 && (
         <p className="border-t border-zinc-800 px-4 py-1.5 text-xs text-amber-300/80">
-          {missing} of {roster.length} roles have nobody in the roster (the plan&apos;s &quot;Phone: [TBD]&quot;): an admin fills them in under Settings → Contacts.
+          {missing} of {roster.length} roles have nobody in the roster (the plan&apos;s &quot;Phone: [TBD]&quot;): an
+          admin fills them in under Settings → Contacts.
         </p>
       )}
       <datalist id="people-suggestions">

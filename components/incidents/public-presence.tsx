@@ -19,7 +19,8 @@ export function PublicPresence({ incident, canChange }: { incident: IncidentDeta
   const [isEditing, setIsEditing] = useState(false);
   const [title, setTitle] = useState(incident.publicTitle ?? "");
   const patch = useMutation({
-    mutationFn: (body: { publicTitle?: string | null; isReleasePublic?: boolean }) => api(`/api/incidents/${incident.id}`, { method: "PATCH", body }),
+    mutationFn: (body: { publicTitle?: string | null; isReleasePublic?: boolean }) =>
+      api(`/api/incidents/${incident.id}`, { method: "PATCH", body }),
     onSuccess: () => {
       setIsEditing(false);
       void queryClient.invalidateQueries({ queryKey: queryKeys.incident(incident.id) });
@@ -30,13 +31,27 @@ export function PublicPresence({ incident, canChange }: { incident: IncidentDeta
     <div data-testid="public-presence" className="flex flex-col gap-1 text-sm">
       <div className="flex flex-wrap items-baseline gap-x-2 gap-y-1">
         <span className="text-zinc-300">
-          “<span data-testid="public-title">{shown}</span>”{!incident.publicTitle && <span className="text-xs text-zinc-500"> (the page&apos;s own words for a {incident.severity})</span>}
+          “<span data-testid="public-title">{shown}</span>”
+          {!incident.publicTitle && (
+            <span className="text-xs text-zinc-500"> (the page&apos;s own words for a {incident.severity})</span>
+          )}
         </span>
-        <a href={`/status/incidents/${incident.id}`} target="_blank" rel="noreferrer" data-testid="public-link" className="text-xs text-sky-300 underline-offset-2 hover:underline">
+        <a
+          href={`/status/incidents/${incident.id}`}
+          target="_blank"
+          rel="noreferrer"
+          data-testid="public-link"
+          className="text-xs text-sky-300 underline-offset-2 hover:underline"
+        >
           Open on the status page ↗
         </a>
         {canChange && !isEditing && (
-          <button type="button" data-testid="public-title-edit" onClick={() => setIsEditing(true)} className="text-xs text-sky-300 underline-offset-2 hover:underline">
+          <button
+            type="button"
+            data-testid="public-title-edit"
+            onClick={() => setIsEditing(true)}
+            className="text-xs text-sky-300 underline-offset-2 hover:underline"
+          >
             Change title
           </button>
         )}
@@ -52,14 +67,25 @@ export function PublicPresence({ incident, canChange }: { incident: IncidentDeta
           <label className="sr-only" htmlFor="public-title-input">
             Title on the public status page
           </label>
-          <Input id="public-title-input" data-testid="public-title-input" data-autofocus value={title} maxLength={120} onChange={(e) => setTitle(e.target.value)} placeholder={PUBLIC_SEVERITY[incident.severity].defaultTitle} className="min-w-0 flex-1" />
+          <Input
+            id="public-title-input"
+            data-testid="public-title-input"
+            data-autofocus
+            value={title}
+            maxLength={120}
+            onChange={(e) => setTitle(e.target.value)}
+            placeholder={PUBLIC_SEVERITY[incident.severity].defaultTitle}
+            className="min-w-0 flex-1"
+          />
           <Button type="submit" size="sm" variant="primary" data-testid="public-title-save" isLoading={patch.isPending}>
             {title.trim() ? "Save" : "Use the page's words"}
           </Button>
           <Button size="sm" variant="ghost" onClick={() => setIsEditing(false)}>
             Cancel
           </Button>
-          <span className="w-full text-xs text-zinc-500">Anyone can read it: no hosts, commands, names or internal details.</span>
+          <span className="w-full text-xs text-zinc-500">
+            Anyone can read it: no hosts, commands, names or internal details.
+          </span>
         </form>
       )}
       <label className="flex w-fit items-center gap-2 text-xs text-zinc-400">

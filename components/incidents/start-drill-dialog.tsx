@@ -39,7 +39,11 @@ function DrillForm({ onCancel }: { onCancel: () => void }) {
   const badRelease = catalog?.target.rehearsal?.badRelease ?? null;
   const [breakFirst, setBreakFirst] = useState(true);
   const start = useMutation({
-    mutationFn: () => api<{ incidentId: string }>("/api/drills", { method: "POST", body: { runbook, severity, breakFirst: !!badRelease && breakFirst } }),
+    mutationFn: () =>
+      api<{ incidentId: string }>("/api/drills", {
+        method: "POST",
+        body: { runbook, severity, breakFirst: !!badRelease && breakFirst },
+      }),
     onSuccess: ({ incidentId }) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.incidents });
       router.push(`/incidents/${incidentId}`);
@@ -48,7 +52,8 @@ function DrillForm({ onCancel }: { onCancel: () => void }) {
   if (catalog && !catalog.target.rehearsal)
     return (
       <p className="text-sm text-zinc-300">
-        Target <span className="font-mono">{catalog.target.name}</span> is not marked for rehearsal. Add <code>&quot;rehearsal&quot;: {"{}"}</code> to it in targets.json to drill on it.
+        Target <span className="font-mono">{catalog.target.name}</span> is not marked for rehearsal. Add{" "}
+        <code>&quot;rehearsal&quot;: {"{}"}</code> to it in targets.json to drill on it.
       </p>
     );
   return (
@@ -61,8 +66,9 @@ function DrillForm({ onCancel }: { onCancel: () => void }) {
       }}
     >
       <p className="text-sm text-zinc-400">
-        A practice incident on <span className="font-mono">{catalog?.target.name ?? "…"}</span>: the severity clock, checkpoints and runs work as in a real one. It is
-        never on the public status page, messages are written but held back, and it ends with a report of each step&apos;s and checkpoint&apos;s time.
+        A practice incident on <span className="font-mono">{catalog?.target.name ?? "…"}</span>: the severity clock,
+        checkpoints and runs work as in a real one. It is never on the public status page, messages are written but held
+        back, and it ends with a report of each step&apos;s and checkpoint&apos;s time.
       </p>
       <label className="flex flex-col gap-1 text-sm text-zinc-300">
         Runbook to rehearse
@@ -76,7 +82,11 @@ function DrillForm({ onCancel }: { onCancel: () => void }) {
       </label>
       <label className="flex flex-col gap-1 text-sm text-zinc-300">
         Severity (sets the clock)
-        <Select data-testid="drill-severity" value={severity} onChange={(e) => setSeverity(e.target.value as SeverityLevel)}>
+        <Select
+          data-testid="drill-severity"
+          value={severity}
+          onChange={(e) => setSeverity(e.target.value as SeverityLevel)}
+        >
           {severities.map((s) => (
             <option key={s.level} value={s.level}>
               {s.level}: {s.description} ({s.timeline})
@@ -86,7 +96,13 @@ function DrillForm({ onCancel }: { onCancel: () => void }) {
       </label>
       {badRelease && (
         <label className="flex items-center gap-2 text-sm text-zinc-300">
-          <input type="checkbox" data-testid="drill-break-first" checked={breakFirst} onChange={(e) => setBreakFirst(e.target.checked)} className="size-4 accent-amber-400" />
+          <input
+            type="checkbox"
+            data-testid="drill-break-first"
+            checked={breakFirst}
+            onChange={(e) => setBreakFirst(e.target.checked)}
+            className="size-4 accent-amber-400"
+          />
           Break it first: deploy {badRelease} (the demo&apos;s broken release)
         </label>
       )}

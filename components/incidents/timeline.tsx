@@ -35,7 +35,10 @@ const str = (v: unknown) => (typeof v === "string" ? v : v == null ? "" : String
 function RunLink({ data, children }: { data: Record<string, unknown>; children: ReactNode }) {
   const runId = str(data.runId);
   return runId ? (
-    <Link href={`/runs/${runId}`} className="font-medium text-sky-300 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-400">
+    <Link
+      href={`/runs/${runId}`}
+      className="font-medium text-sky-300 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-400"
+    >
       {children}
     </Link>
   ) : (
@@ -61,7 +64,8 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
     case "incident.status_changed":
       return (
         <>
-          {d.isAutomatic ? "moved the status" : "changed status"} {str(d.from).replaceAll("_", " ")} → <span className="font-semibold text-zinc-100">{str(d.to).replaceAll("_", " ")}</span>
+          {d.isAutomatic ? "moved the status" : "changed status"} {str(d.from).replaceAll("_", " ")} →{" "}
+          <span className="font-semibold text-zinc-100">{str(d.to).replaceAll("_", " ")}</span>
           {d.isAutomatic ? <span className="text-zinc-400">: {str(d.reason)}</span> : reason}
           {d.summary ? <span className="block text-zinc-300">“{str(d.summary)}”</span> : null}
         </>
@@ -70,8 +74,14 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
       return (
         <>
           changed what the status page shows
-          {"publicTitle" in d ? <>: title {d.publicTitle ? <>“{str(d.publicTitle)}”</> : "back to its own words"}</> : null}
-          {"isReleasePublic" in d ? <>{"publicTitle" in d ? "," : ":"} the release {d.isReleasePublic ? "shown" : "hidden"}</> : null}
+          {"publicTitle" in d ? (
+            <>: title {d.publicTitle ? <>“{str(d.publicTitle)}”</> : "back to its own words"}</>
+          ) : null}
+          {"isReleasePublic" in d ? (
+            <>
+              {"publicTitle" in d ? "," : ":"} the release {d.isReleasePublic ? "shown" : "hidden"}
+            </>
+          ) : null}
         </>
       );
     case "incident.reopened":
@@ -89,7 +99,8 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
       const missing = Array.isArray(d.missing) ? d.missing.length : 0;
       return (
         <>
-          <span className="text-amber-300">overrode {str(d.checkpoint).replace("checkpoint-", "Checkpoint ")}</span> to start {runbook}
+          <span className="text-amber-300">overrode {str(d.checkpoint).replace("checkpoint-", "Checkpoint ")}</span> to
+          start {runbook}
           {missing ? ` with ${missing} item${missing === 1 ? "" : "s"} unticked` : ""}
           {reason}
         </>
@@ -102,7 +113,8 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
           started <RunLink data={d}>{runbook}</RunLink>
           {d.isOutsideIncident ? (
             <span className="block text-xs text-amber-300/90">
-              from outside the incident (on its target){missing ? `, with Checkpoint 1 incomplete (${missing} item${missing === 1 ? "" : "s"} unticked)` : ""}
+              from outside the incident (on its target)
+              {missing ? `, with Checkpoint 1 incomplete (${missing} item${missing === 1 ? "" : "s"} unticked)` : ""}
             </span>
           ) : null}
         </>
@@ -112,9 +124,14 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
     case "run.rejected":
       return (
         <>
-          {e.type === "run.approved" ? "approved" : <span className="text-red-300">rejected</span>} “{str(d.step)}” of <RunLink data={d}>{runbook}</RunLink>
+          {e.type === "run.approved" ? "approved" : <span className="text-red-300">rejected</span>} “{str(d.step)}” of{" "}
+          <RunLink data={d}>{runbook}</RunLink>
           {d.comment ? <span className="text-zinc-400"> — “{str(d.comment)}”</span> : null}
-          {d.isSolo ? <span className="block text-xs text-amber-300">alone: they started it, and the target allows solo approval</span> : null}
+          {d.isSolo ? (
+            <span className="block text-xs text-amber-300">
+              alone: they started it, and the target allows solo approval
+            </span>
+          ) : null}
         </>
       );
     case "run.dry_run":
@@ -136,10 +153,17 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
     case "action.performed":
     case "action.failed": {
       const path = str(d.path);
-      const words = path === "/api/runs" && runbook ? { done: `started ${runbook}`, attempt: `start ${runbook}` } : controlWords(path);
+      const words =
+        path === "/api/runs" && runbook
+          ? { done: `started ${runbook}`, attempt: `start ${runbook}` }
+          : controlWords(path);
       return (
         <>
-          {e.type === "action.performed" ? words.done : <span className="text-red-300">tried to {words.attempt}, and it failed</span>}
+          {e.type === "action.performed" ? (
+            words.done
+          ) : (
+            <span className="text-red-300">tried to {words.attempt}, and it failed</span>
+          )}
           {d.error ? <span className="block font-mono text-xs break-words text-red-300/80">{str(d.error)}</span> : null}
           <span className="block truncate font-mono text-xs text-zinc-500">
             {str(d.method)} {path}
@@ -168,7 +192,8 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
     case "message.failed":
       return (
         <>
-          <span className="text-red-300">could not deliver to {str(d.channel)}</span> after {str(d.attempts)} attempt{Number(d.attempts) === 1 ? "" : "s"}
+          <span className="text-red-300">could not deliver to {str(d.channel)}</span> after {str(d.attempts)} attempt
+          {Number(d.attempts) === 1 ? "" : "s"}
           {d.error ? <span className="block font-mono text-xs break-words text-red-300/80">{str(d.error)}</span> : null}
         </>
       );
@@ -181,8 +206,8 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
     case "update.reminder":
       return (
         <span className="text-amber-300">
-          reminded: no update for {formatDuration(Number(d.msSinceUpdate ?? Number(d.minutesSinceUpdate) * 60_000))} (the plan promises one every{" "}
-          {formatDuration(Number(d.intervalMinutes) * 60_000)})
+          reminded: no update for {formatDuration(Number(d.msSinceUpdate ?? Number(d.minutesSinceUpdate) * 60_000))}{" "}
+          (the plan promises one every {formatDuration(Number(d.intervalMinutes) * 60_000)})
         </span>
       );
     case "role.assigned":
@@ -192,12 +217,23 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
           {d.previous ? <span className="text-zinc-400"> (was {str(d.previous)})</span> : null}
         </>
       ) : (
-        <>cleared {str(d.roleTitle)}{d.previous ? ` (was ${str(d.previous)})` : ""}</>
+        <>
+          cleared {str(d.roleTitle)}
+          {d.previous ? ` (was ${str(d.previous)})` : ""}
+        </>
       );
     case "decision.fact_stated":
-      return <>stated: {FACTS[str(d.fact)] ?? str(d.fact)} — {d.value ? "yes" : "no"}</>;
+      return (
+        <>
+          stated: {FACTS[str(d.fact)] ?? str(d.fact)} — {d.value ? "yes" : "no"}
+        </>
+      );
     case "flowchart.answered":
-      return <>answered “{str(d.question).replace(/-/g, " ")}”: {d.answer === null ? "cleared" : str(d.answer)}</>;
+      return (
+        <>
+          answered “{str(d.question).replace(/-/g, " ")}”: {d.answer === null ? "cleared" : str(d.answer)}
+        </>
+      );
     case "flowchart.quick_fix_started":
       return <>started the 5-minute quick fix</>;
     default:
@@ -217,7 +253,9 @@ function controlWords(path: string): { done: string; attempt: string } {
   const queue = /^\/api\/queue\/([^/]+)\/(resume|pause)$/.exec(path);
   if (queue) {
     const name = decodeURIComponent(queue[1]!);
-    return queue[2] === "resume" ? { done: `resumed queue ${name}`, attempt: `resume queue ${name}` } : { done: `paused queue ${name}`, attempt: `pause queue ${name}` };
+    return queue[2] === "resume"
+      ? { done: `resumed queue ${name}`, attempt: `resume queue ${name}` }
+      : { done: `paused queue ${name}`, attempt: `pause queue ${name}` };
   }
   const words: Record<string, [string, string]> = {
     "/api/queue/pause-all": ["paused all queues", "pause all queues"],
@@ -238,20 +276,37 @@ function controlWords(path: string): { done: string; attempt: string } {
 }
 
 /** Newest first: what just happened is what a commander looks for. */
-export function Timeline({ entries, titles, now }: { entries: TimelineEntry[]; titles: Record<string, string>; now: number }) {
+export function Timeline({
+  entries,
+  titles,
+  now,
+}: {
+  entries: TimelineEntry[];
+  titles: Record<string, string>;
+  now: number;
+}) {
   if (!entries.length) return <p className="px-4 py-3 text-sm text-zinc-500">Nothing yet.</p>;
   return (
     <ol data-testid="timeline" className="flex flex-col px-4 py-2">
       {[...entries].reverse().map((e) => (
         <li key={e.seq} data-testid="timeline-entry" data-type={e.type} className="relative flex gap-3 pb-3 last:pb-1">
           <span aria-hidden className="absolute top-3 bottom-0 left-[3px] w-px bg-zinc-800 [li:last-child>&]:hidden" />
-          <span aria-hidden className={cn("relative mt-1.5 size-[7px] shrink-0 rounded-full", dot[e.type] ?? "bg-zinc-500")} />
+          <span
+            aria-hidden
+            className={cn("relative mt-1.5 size-[7px] shrink-0 rounded-full", dot[e.type] ?? "bg-zinc-500")}
+          />
           <div className="flex min-w-0 flex-col text-sm">
             <p className="text-zinc-300">
               <span className="font-medium text-zinc-100">{e.actorLabel}</span> {describe(e, titles)}
             </p>
-            <time dateTime={e.at} suppressHydrationWarning className="text-xs text-zinc-500" title={new Date(e.at).toLocaleString()}>
-              {new Date(e.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })} · {formatRelative(e.at, now)}
+            <time
+              dateTime={e.at}
+              suppressHydrationWarning
+              className="text-xs text-zinc-500"
+              title={new Date(e.at).toLocaleString()}
+            >
+              {new Date(e.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })} ·{" "}
+              {formatRelative(e.at, now)}
             </time>
           </div>
         </li>

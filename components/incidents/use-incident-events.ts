@@ -5,10 +5,10 @@ import type { Connection } from "../runs/use-run-events";
 import { openEventStream } from "../api/event-stream";
 import { INCIDENT_ENTRY_TYPES } from "@/lib/incidents/entry-types";
 
-
 /** The incident page's one connection: its timeline, with its target's samples beside it (no ids). */
 export const incidentStreamKey = (incidentId: string) => `incident:${incidentId}`;
-export const incidentStreamUrl = (incidentId: string, afterSeq = 0) => `/api/incidents/${incidentId}/events?metrics=1${afterSeq ? `&after=${afterSeq}` : ""}`;
+export const incidentStreamUrl = (incidentId: string, afterSeq = 0) =>
+  `/api/incidents/${incidentId}/events?metrics=1${afterSeq ? `&after=${afterSeq}` : ""}`;
 
 /**
  * Follows an incident's timeline stream. Entries only say *that* something changed (another
@@ -18,7 +18,9 @@ export const incidentStreamUrl = (incidentId: string, afterSeq = 0) => `/api/inc
 export function useIncidentEvents(incidentId: string, onEntry: () => void): Connection {
   const [connection, setConnection] = useState<Connection>("connecting");
   const onEntryRef = useRef(onEntry);
-  onEntryRef.current = onEntry;
+  useEffect(() => {
+    onEntryRef.current = onEntry;
+  });
 
   useEffect(() => {
     let lastSeq = 0;

@@ -1,16 +1,39 @@
 "use client";
 
-import { formatDuration, formatMetric, metricInfo, metricNumber, metricTargets, type BooleanMetricKey, type MetricTarget, type NumericMetricKey } from "@/lib/plan";
+import {
+  formatDuration,
+  formatMetric,
+  metricInfo,
+  metricNumber,
+  metricTargets,
+  type BooleanMetricKey,
+  type MetricTarget,
+  type NumericMetricKey,
+} from "@/lib/plan";
 import { Badge } from "../ui/badge";
 import { Card } from "../ui/card";
 import { cn } from "../ui/cn";
 import { CheckIcon, CrossIcon } from "../ui/icons";
 import { Sparkline, type SparkTone } from "./sparkline";
-import { WINDOW_MS, useMetricSamples, type MetricsBaselineJson, type MetricsConnection, type TimedSample } from "./use-metric-samples";
+import {
+  WINDOW_MS,
+  useMetricSamples,
+  type MetricsBaselineJson,
+  type MetricsConnection,
+  type TimedSample,
+} from "./use-metric-samples";
 
 const UP_KEYS: readonly BooleanMetricKey[] = ["healthUp", "dbUp", "redisUp"];
 const UP_LABELS: Record<BooleanMetricKey, string> = { healthUp: "Health endpoint", dbUp: "Database", redisUp: "Redis" };
-const CARD_KEYS: readonly NumericMetricKey[] = ["errorRate", "responseTimeP95Ms", "queueLength", "cacheHitRate", "dbQueryMs", "freeMemoryBytes", "freeDiskBytes"];
+const CARD_KEYS: readonly NumericMetricKey[] = [
+  "errorRate",
+  "responseTimeP95Ms",
+  "queueLength",
+  "cacheHitRate",
+  "dbQueryMs",
+  "freeMemoryBytes",
+  "freeDiskBytes",
+];
 /** A sample older than this means the sampler has stopped (it samples every few seconds). */
 const STALE_MS = 30_000;
 
@@ -30,7 +53,12 @@ export function MetricsPanel({ target, incidentId }: { target?: string; incident
 
   return (
     // data-latest-sample: which reading is on screen (the bench times event-to-screen with it).
-    <section aria-labelledby="metrics-heading" data-testid="metrics-panel" data-latest-sample={latest?.id ?? ""} className="flex flex-col gap-3">
+    <section
+      aria-labelledby="metrics-heading"
+      data-testid="metrics-panel"
+      data-latest-sample={latest?.id ?? ""}
+      className="flex flex-col gap-3"
+    >
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <h2 id="metrics-heading" className="text-base font-semibold text-zinc-100">
           Metrics{targetName ? <span className="font-normal text-zinc-400"> · {targetName}</span> : null}
@@ -72,7 +100,10 @@ function ConnectionDot({ connection }: { connection: MetricsConnection }) {
   const label = connection === "live" ? "live" : connection === "connecting" ? "connecting" : "reconnecting";
   return (
     <span className="inline-flex items-center gap-1.5 text-xs text-zinc-400" title="Live updates from the sampler">
-      <span aria-hidden className={cn("size-2 rounded-full", connection === "live" ? "bg-emerald-400" : "animate-pulse bg-amber-400")} />
+      <span
+        aria-hidden
+        className={cn("size-2 rounded-full", connection === "live" ? "bg-emerald-400" : "animate-pulse bg-amber-400")}
+      />
       {label}
     </span>
   );
@@ -109,12 +140,24 @@ function UpChip({ metric, samples, now }: { metric: BooleanMetricKey; samples: r
           {state === "up" ? "UP" : state === "down" ? "DOWN" : "not measured"}
         </Badge>
       </div>
-      <div className="flex h-2 gap-px" role="img" aria-label={`${metricInfo[metric].label}: down in ${downCount} of ${samples.length} samples in the last 30 minutes`}>
+      <div
+        className="flex h-2 gap-px"
+        role="img"
+        aria-label={`${metricInfo[metric].label}: down in ${downCount} of ${samples.length} samples in the last 30 minutes`}
+      >
         {cells.map((c, i) => (
-          <span key={i} className={cn("flex-1 rounded-[1px]", c === "up" ? "bg-emerald-600/70" : c === "down" ? "bg-red-500" : "bg-zinc-800")} />
+          <span
+            key={i}
+            className={cn(
+              "flex-1 rounded-[1px]",
+              c === "up" ? "bg-emerald-600/70" : c === "down" ? "bg-red-500" : "bg-zinc-800",
+            )}
+          />
         ))}
       </div>
-      <span className="text-[11px] text-zinc-500">{downCount ? `down in ${downCount} of ${samples.length} samples (30 min)` : "no failures in 30 min"}</span>
+      <span className="text-[11px] text-zinc-500">
+        {downCount ? `down in ${downCount} of ${samples.length} samples (30 min)` : "no failures in 30 min"}
+      </span>
     </Card>
   );
 }
@@ -148,7 +191,10 @@ function MetricCard({
   const base = baseline?.values[metric];
   const isConfigured = baseline?.source[metric] === "configured";
   const label = capitalise(metricInfo[metric].label);
-  const perQueue = metric === "queueLength" && latest?.values.queueLength ? Object.entries(latest.values.queueLength).sort(([a], [b]) => a.localeCompare(b)) : [];
+  const perQueue =
+    metric === "queueLength" && latest?.values.queueLength
+      ? Object.entries(latest.values.queueLength).sort(([a], [b]) => a.localeCompare(b))
+      : [];
 
   return (
     <Card
@@ -158,21 +204,33 @@ function MetricCard({
       className={cn("flex min-w-0 flex-col gap-1 p-3", isMet === false && "border-red-900/80")}
     >
       <div className="flex items-start justify-between gap-2">
-        <h3 className="text-xs font-medium tracking-wide text-zinc-400 uppercase" title={target ? `plan §6.4: ${target.label} ${target.target} (${target.howToCheck})` : undefined}>
+        <h3
+          className="text-xs font-medium tracking-wide text-zinc-400 uppercase"
+          title={target ? `plan §6.4: ${target.label} ${target.target} (${target.howToCheck})` : undefined}
+        >
           {label}
         </h3>
         {target && (
-          <Badge tone={isMet === undefined ? "zinc" : isMet ? "green" : "red"} title={`plan §6.4 target: ${target.target}`}>
+          <Badge
+            tone={isMet === undefined ? "zinc" : isMet ? "green" : "red"}
+            title={`plan §6.4 target: ${target.target}`}
+          >
             {isMet === true && <CheckIcon size={12} />}
             {isMet === false && <CrossIcon size={12} />}
             <span>
-              <span className="sr-only">{isMet === undefined ? "" : isMet ? "meets " : "misses "}</span>target {target.target}
+              <span className="sr-only">{isMet === undefined ? "" : isMet ? "meets " : "misses "}</span>target{" "}
+              {target.target}
             </span>
           </Badge>
         )}
       </div>
       <div className="flex flex-wrap items-baseline gap-x-2">
-        <span className={cn("text-2xl font-semibold tabular-nums", isMet === undefined ? "text-zinc-100" : isMet ? "text-emerald-300" : "text-red-300")}>
+        <span
+          className={cn(
+            "text-2xl font-semibold tabular-nums",
+            isMet === undefined ? "text-zinc-100" : isMet ? "text-emerald-300" : "text-red-300",
+          )}
+        >
           {value === undefined ? "—" : formatMetric(metric, value)}
         </span>
         {value === undefined && <span className="text-xs text-zinc-500">not measured</span>}
@@ -182,7 +240,10 @@ function MetricCard({
           <>
             baseline {formatMetric(metric, base)}
             {isConfigured && (
-              <Badge className="ml-1.5 align-middle" title="Set in targets.json rather than learnt from healthy samples">
+              <Badge
+                className="ml-1.5 align-middle"
+                title="Set in targets.json rather than learnt from healthy samples"
+              >
                 configured
               </Badge>
             )}

@@ -7,8 +7,16 @@ const W = 300;
 const H = 56;
 const PAD_Y = 4;
 
-const strokes: Record<SparkTone, string> = { green: "stroke-emerald-400", red: "stroke-red-400", zinc: "stroke-sky-400" };
-const fills: Record<SparkTone, string> = { green: "fill-emerald-500/15", red: "fill-red-500/15", zinc: "fill-sky-500/10" };
+const strokes: Record<SparkTone, string> = {
+  green: "stroke-emerald-400",
+  red: "stroke-red-400",
+  zinc: "stroke-sky-400",
+};
+const fills: Record<SparkTone, string> = {
+  green: "fill-emerald-500/15",
+  red: "fill-red-500/15",
+  zinc: "fill-sky-500/10",
+};
 const dots: Record<SparkTone, string> = { green: "bg-emerald-300", red: "bg-red-300", zinc: "bg-sky-300" };
 
 type Props = {
@@ -28,7 +36,17 @@ type Props = {
 };
 
 /** A 30-minute area chart drawn as inline SVG; a gap in the samples breaks the line. */
-export function Sparkline({ points, from, to, target, tone, zeroBased = true, label, format = formatAxis, className }: Props) {
+export function Sparkline({
+  points,
+  from,
+  to,
+  target,
+  tone,
+  zeroBased = true,
+  label,
+  format = formatAxis,
+  className,
+}: Props) {
   const span = Math.max(1, to - from);
   const vs = points.map((p) => p.v);
   const withTarget = target === undefined ? vs : [...vs, target];
@@ -44,7 +62,10 @@ export function Sparkline({ points, from, to, target, tone, zeroBased = true, la
   const y = (v: number) => PAD_Y + (1 - (v - lo) / (hi - lo)) * (H - 2 * PAD_Y);
 
   // Split where samples are missing for longer than a few intervals.
-  const dts = points.slice(1).map((p, i) => p.t - points[i]!.t).sort((a, b) => a - b);
+  const dts = points
+    .slice(1)
+    .map((p, i) => p.t - points[i]!.t)
+    .sort((a, b) => a - b);
   const typical = dts.length ? dts[Math.floor(dts.length / 2)]! : 5000;
   const maxGap = Math.max(20_000, typical * 4);
   const segments: SparkPoint[][] = [];
@@ -79,18 +100,37 @@ export function Sparkline({ points, from, to, target, tone, zeroBased = true, la
           return (
             <g key={i}>
               <path d={area} className={fills[tone]} />
-              <path d={line} fill="none" strokeWidth={1.5} strokeLinejoin="round" className={strokes[tone]} vectorEffect="non-scaling-stroke" />
+              <path
+                d={line}
+                fill="none"
+                strokeWidth={1.5}
+                strokeLinejoin="round"
+                className={strokes[tone]}
+                vectorEffect="non-scaling-stroke"
+              />
             </g>
           );
         })}
         {target !== undefined && (
-          <line x1={0} x2={W} y1={y(target)} y2={y(target)} strokeDasharray="4 3" strokeWidth={1} className="stroke-zinc-400/80" vectorEffect="non-scaling-stroke" />
+          <line
+            x1={0}
+            x2={W}
+            y1={y(target)}
+            y2={y(target)}
+            strokeDasharray="4 3"
+            strokeWidth={1}
+            className="stroke-zinc-400/80"
+            vectorEffect="non-scaling-stroke"
+          />
         )}
       </svg>
       {last && (
         <span
           aria-hidden
-          className={cn("absolute size-1.5 -translate-x-1/2 -translate-y-1/2 rounded-full ring-2 ring-zinc-900", dots[tone])}
+          className={cn(
+            "absolute size-1.5 -translate-x-1/2 -translate-y-1/2 rounded-full ring-2 ring-zinc-900",
+            dots[tone],
+          )}
           style={{ left: `${(x(last.t) / W) * 100}%`, top: `${(y(last.v) / H) * 100}%` }}
         />
       )}

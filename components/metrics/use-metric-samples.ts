@@ -54,6 +54,7 @@ export function useMetricSamples(target?: string, incidentId?: string) {
     let pending: TimedSample[] = [];
     let frame = 0;
     let isDisposed = false;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- another target's stream starts empty
     setLive(new Map());
     setConnection("connecting");
 
@@ -111,5 +112,12 @@ export function useMetricSamples(target?: string, incidentId?: string) {
     return [...byId.values()].filter((s) => s.t >= cutoff).sort((a, b) => a.t - b.t);
   }, [fetched, live, now]);
 
-  return { samples, baseline: query.data?.baseline ?? null, target: query.data?.target ?? target, connection, now, query };
+  return {
+    samples,
+    baseline: query.data?.baseline ?? null,
+    target: query.data?.target ?? target,
+    connection,
+    now,
+    query,
+  };
 }

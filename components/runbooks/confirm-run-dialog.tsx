@@ -84,7 +84,13 @@ function ConfirmBody({ runbook, targetName, consequences, isPending, onCancel, o
         <Button variant="ghost" onClick={onCancel} data-autofocus={isHigh ? undefined : true}>
           Cancel
         </Button>
-        <Button type="submit" variant={isHigh ? "danger" : "warning"} data-testid="confirm-run" disabled={!canConfirm} isLoading={isPending}>
+        <Button
+          type="submit"
+          variant={isHigh ? "danger" : "warning"}
+          data-testid="confirm-run"
+          disabled={!canConfirm}
+          isLoading={isPending}
+        >
           {isHigh ? `Run on ${targetName}` : "Run now"}
         </Button>
       </div>

@@ -19,7 +19,10 @@ export function GateError({ error, canOverride, isPending, onOverride, onDismiss
   const [reason, setReason] = useState("");
   const trimmed = reason.trim();
   return (
-    <div role="alert" className="flex flex-col gap-2 rounded-md border border-amber-800 bg-amber-950/40 px-3 py-2.5 text-sm text-amber-100">
+    <div
+      role="alert"
+      className="flex flex-col gap-2 rounded-md border border-amber-800 bg-amber-950/40 px-3 py-2.5 text-sm text-amber-100"
+    >
       <p className="font-medium">Checkpoint 1 (before starting the rollback) is not complete.</p>
       <ul data-testid="gate-missing" className="flex list-disc flex-col gap-0.5 pl-5 text-amber-200">
         {(error.missing ?? []).map((m) => (
@@ -35,7 +38,9 @@ export function GateError({ error, canOverride, isPending, onOverride, onDismiss
           }}
         >
           <label className="flex flex-col gap-1">
-            <span className="text-xs font-medium text-amber-300">Override with a reason (recorded on the incident timeline)</span>
+            <span className="text-xs font-medium text-amber-300">
+              Override with a reason (recorded on the incident timeline)
+            </span>
             <textarea
               data-testid="override-reason"
               rows={2}
@@ -46,11 +51,20 @@ export function GateError({ error, canOverride, isPending, onOverride, onDismiss
             />
           </label>
           <div className="flex flex-wrap items-center justify-end gap-2">
-            <span className="mr-auto text-xs text-amber-300/80">{trimmed.length < MIN_REASON ? `at least ${MIN_REASON} characters` : ""}</span>
+            <span className="mr-auto text-xs text-amber-300/80">
+              {trimmed.length < MIN_REASON ? `at least ${MIN_REASON} characters` : ""}
+            </span>
             <Button size="sm" variant="ghost" onClick={onDismiss}>
               Back
             </Button>
-            <Button size="sm" type="submit" variant="warning" data-testid="override-submit" disabled={trimmed.length < MIN_REASON} isLoading={isPending}>
+            <Button
+              size="sm"
+              type="submit"
+              variant="warning"
+              data-testid="override-submit"
+              disabled={trimmed.length < MIN_REASON}
+              isLoading={isPending}
+            >
               Override and run
             </Button>
           </div>

@@ -31,7 +31,13 @@ export function ParamControls({ runbookId, catalog, values, onChange, disabled }
               : undefined
           }
         >
-          <Select id={id("release")} data-testid={`release-${runbookId}`} value={values.release} disabled={disabled} onChange={(e) => onChange({ release: e.target.value })}>
+          <Select
+            id={id("release")}
+            data-testid={`release-${runbookId}`}
+            value={values.release}
+            disabled={disabled}
+            onChange={(e) => onChange({ release: e.target.value })}
+          >
             {!values.release && <option value="">Choose a release…</option>}
             {[...facts.releases].reverse().map((r) => (
               <option key={r} value={r}>
@@ -46,14 +52,24 @@ export function ParamControls({ runbookId, catalog, values, onChange, disabled }
       {fields.includes("cache") && (
         <>
           <Field label="Mode">
-            <Select data-testid={`mode-${runbookId}`} value={values.mode} disabled={disabled} onChange={(e) => onChange({ mode: e.target.value as "pattern" | "flush" })}>
+            <Select
+              data-testid={`mode-${runbookId}`}
+              value={values.mode}
+              disabled={disabled}
+              onChange={(e) => onChange({ mode: e.target.value as "pattern" | "flush" })}
+            >
               <option value="pattern">Delete by pattern</option>
               <option value="flush">Flush everything</option>
             </Select>
           </Field>
           {values.mode === "pattern" && (
             <Field label="Pattern">
-              <Select data-testid={`pattern-${runbookId}`} value={values.pattern} disabled={disabled} onChange={(e) => onChange({ pattern: e.target.value })}>
+              <Select
+                data-testid={`pattern-${runbookId}`}
+                value={values.pattern}
+                disabled={disabled}
+                onChange={(e) => onChange({ pattern: e.target.value })}
+              >
                 <option value="">All configured ({target.cachePatterns.join(", ")})</option>
                 {target.cachePatterns.map((p) => (
                   <option key={p} value={p}>
@@ -78,10 +94,17 @@ export function ParamControls({ runbookId, catalog, values, onChange, disabled }
 
       {fields.includes("migration") && (
         <Field label="Down migration">
-          <Select data-testid={`migration-${runbookId}`} value={values.migration} disabled={disabled} onChange={(e) => onChange({ migration: e.target.value })}>
+          <Select
+            data-testid={`migration-${runbookId}`}
+            value={values.migration}
+            disabled={disabled}
+            onChange={(e) => onChange({ migration: e.target.value })}
+          >
             {!facts.downMigrations.length && <option value="">No down migrations</option>}
             {/* Nothing destructive is preselected unless it undoes exactly what the database has applied last. */}
-            {facts.downMigrations.length > 0 && !facts.downMigrations[0]!.isApplied && <option value="">Choose a down migration…</option>}
+            {facts.downMigrations.length > 0 && !facts.downMigrations[0]!.isApplied && (
+              <option value="">Choose a down migration…</option>
+            )}
             {facts.downMigrations.map((m, i) => (
               <option key={m.file} value={m.file}>
                 {m.file}
@@ -92,7 +115,9 @@ export function ParamControls({ runbookId, catalog, values, onChange, disabled }
           </Select>
           {facts.downMigrations.length > 0 && (
             <span className="text-xs text-zinc-500">
-              {facts.downMigrations[0]!.isApplied ? "Applied migrations, newest first, as the target's database records them." : "The target does not say which migrations are applied: choose carefully."}
+              {facts.downMigrations[0]!.isApplied
+                ? "Applied migrations, newest first, as the target's database records them."
+                : "The target does not say which migrations are applied: choose carefully."}
             </span>
           )}
         </Field>
@@ -100,7 +125,13 @@ export function ParamControls({ runbookId, catalog, values, onChange, disabled }
 
       {fields.includes("backup") && (
         <Field label="Backup" className="w-full max-w-full sm:w-auto">
-          <Select data-testid={`backup-${runbookId}`} value={values.backup} disabled={disabled || !facts.backups.length} onChange={(e) => onChange({ backup: e.target.value })} className="w-full max-w-full sm:w-auto">
+          <Select
+            data-testid={`backup-${runbookId}`}
+            value={values.backup}
+            disabled={disabled || !facts.backups.length}
+            onChange={(e) => onChange({ backup: e.target.value })}
+            className="w-full max-w-full sm:w-auto"
+          >
             {!facts.backups.length && <option value="">No backups yet: run “Database backup” first</option>}
             {facts.backups.map((b) => (
               <option key={b.name} value={b.name}>
@@ -113,7 +144,12 @@ export function ParamControls({ runbookId, catalog, values, onChange, disabled }
 
       {fields.includes("table") && (
         <Field label="Table">
-          <Select data-testid={`table-${runbookId}`} value={values.table} disabled={disabled} onChange={(e) => onChange({ table: e.target.value })}>
+          <Select
+            data-testid={`table-${runbookId}`}
+            value={values.table}
+            disabled={disabled}
+            onChange={(e) => onChange({ table: e.target.value })}
+          >
             {target.dataTables.map((t) => (
               <option key={t} value={t}>
                 {t}
@@ -125,7 +161,14 @@ export function ParamControls({ runbookId, catalog, values, onChange, disabled }
 
       {fields.includes("ids") && (
         <Field label="Record ids" className="min-w-40 flex-1">
-          <Input className="w-full" data-testid={`ids-${runbookId}`} value={values.ids} disabled={disabled} placeholder="e.g. 12, 15, 31" onChange={(e) => onChange({ ids: e.target.value })} />
+          <Input
+            className="w-full"
+            data-testid={`ids-${runbookId}`}
+            value={values.ids}
+            disabled={disabled}
+            placeholder="e.g. 12, 15, 31"
+            onChange={(e) => onChange({ ids: e.target.value })}
+          />
         </Field>
       )}
     </div>

@@ -112,7 +112,11 @@ export function describeChoice(runbookId: string, v: Required<ParamValues>, cata
         );
         break;
       case "cache":
-        lines.push(v.mode === "flush" ? "Every key in the target's cache will be deleted (FLUSHDB)." : `Keys matching ${v.pattern || catalog.target.cachePatterns.join(", ")} will be deleted.`);
+        lines.push(
+          v.mode === "flush"
+            ? "Every key in the target's cache will be deleted (FLUSHDB)."
+            : `Keys matching ${v.pattern || catalog.target.cachePatterns.join(", ")} will be deleted.`,
+        );
         if (v.warm) lines.push("The cache is warmed again afterwards.");
         break;
       case "migration":

@@ -6,11 +6,18 @@ import type { ApiErrorBody } from "../api/types";
 export function RunError({ error, testId }: { error: ApiFailure; testId: string }) {
   const isConflict = error.status === 409 && error.activeRunId;
   return (
-    <div role="alert" data-testid={testId} className="rounded-md border border-red-900 bg-red-950/50 px-3 py-2 text-sm text-red-200">
+    <div
+      role="alert"
+      data-testid={testId}
+      className="rounded-md border border-red-900 bg-red-950/50 px-3 py-2 text-sm text-red-200"
+    >
       {isConflict ? (
         <p>
           {error.error}{" "}
-          <Link href={`/runs/${error.activeRunId}`} className="font-medium text-red-100 underline underline-offset-2 hover:text-white">
+          <Link
+            href={`/runs/${error.activeRunId}`}
+            className="font-medium text-red-100 underline underline-offset-2 hover:text-white"
+          >
             Open the active run →
           </Link>
         </p>

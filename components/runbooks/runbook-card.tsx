@@ -47,7 +47,9 @@ export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: P
 
   const canDryRun = hasRole(role, "engineer");
   const canRun = hasRole(role, runbook.requiredRole ?? "engineer");
-  const runBlockedReason = canRun ? undefined : needsRole(canDryRun ? (runbook.requiredRole ?? "engineer") : "engineer");
+  const runBlockedReason = canRun
+    ? undefined
+    : needsRole(canDryRun ? (runbook.requiredRole ?? "engineer") : "engineer");
 
   const onRun = () => {
     if (runbook.risk === "low") submit(false);
@@ -59,7 +61,9 @@ export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: P
       <div className="flex flex-col gap-1">
         <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
           <h3 className="font-semibold text-zinc-50">{runbook.title}</h3>
-          {/\d/.test(runbook.planSection) && <span className="font-mono text-xs text-zinc-500">§{runbook.planSection}</span>}
+          {/\d/.test(runbook.planSection) && (
+            <span className="font-mono text-xs text-zinc-500">§{runbook.planSection}</span>
+          )}
           <RiskBadge risk={runbook.risk} />
           {runbook.timeRequired && <span className="text-xs text-zinc-500">· takes {runbook.timeRequired}</span>}
         </div>
@@ -103,7 +107,11 @@ export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: P
         </div>
       </div>
 
-      {canDryRun && !canRun && <p className="-mt-1 text-right text-xs text-zinc-500">Run: {runBlockedReason}. A dry run shows what it would do.</p>}
+      {canDryRun && !canRun && (
+        <p className="-mt-1 text-right text-xs text-zinc-500">
+          Run: {runBlockedReason}. A dry run shows what it would do.
+        </p>
+      )}
 
       <StartRunFeedback
         error={error}
@@ -118,7 +126,8 @@ export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: P
         <div data-testid={`dry-run-result-${runbook.id}`} className="rounded-md border border-zinc-800 bg-zinc-950/70">
           <div className="flex items-center justify-between gap-2 border-b border-zinc-800 px-3 py-1.5">
             <span className="text-xs font-medium text-zinc-400">
-              Dry run: {dryRunSteps.length} steps would run on <span className="font-mono text-zinc-300">{targetName}</span>. Nothing was executed.
+              Dry run: {dryRunSteps.length} steps would run on{" "}
+              <span className="font-mono text-zinc-300">{targetName}</span>. Nothing was executed.
             </span>
             <Button size="sm" variant="ghost" className="h-6 px-2 text-xs" onClick={() => setDryRunSteps(null)}>
               Hide
@@ -156,9 +165,16 @@ function DrillLine({ runbook, catalog }: { runbook: RunbookSummary; catalog: Cat
       </p>
     );
   const when = new Date(d.at).toLocaleDateString();
-  const took = d.tookMs === null ? "not rolled back" : `rolled back in ${formatClock(d.tookMs)}${d.isMet === null ? "" : d.isMet ? ", target met" : ", target missed"}`;
+  const took =
+    d.tookMs === null
+      ? "not rolled back"
+      : `rolled back in ${formatClock(d.tookMs)}${d.isMet === null ? "" : d.isMet ? ", target met" : ", target missed"}`;
   return (
-    <p data-testid={`drill-${runbook.id}`} data-drill={d.isDue ? "due" : "recent"} className={d.isDue ? "text-xs text-amber-300" : "text-xs text-zinc-500"}>
+    <p
+      data-testid={`drill-${runbook.id}`}
+      data-drill={d.isDue ? "due" : "recent"}
+      className={d.isDue ? "text-xs text-amber-300" : "text-xs text-zinc-500"}
+    >
       Last drilled {when}: {took}.{d.isDue ? " Not drilled for 90 days: rehearse it again." : ""}
     </p>
   );

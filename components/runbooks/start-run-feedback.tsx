@@ -16,6 +16,14 @@ export function StartRunFeedback(props: {
   const { error } = props;
   if (!error) return null;
   if (error.gate === "checkpoint-1")
-    return <GateError error={error} canOverride={props.canOverride} isPending={props.isPending} onOverride={props.onOverride} onDismiss={props.onDismiss} />;
+    return (
+      <GateError
+        error={error}
+        canOverride={props.canOverride}
+        isPending={props.isPending}
+        onOverride={props.onOverride}
+        onDismiss={props.onDismiss}
+      />
+    );
   return <RunError error={error} testId={props.testId} />;
 }

@@ -23,7 +23,10 @@ export function ApprovalPanel({ step, isPending, pendingDecision, error, onDecid
   const decide = (d: "approve" | "reject") => onDecide(d, comment.trim() || undefined);
 
   return (
-    <section aria-labelledby="approval-heading" className="flex flex-col gap-3 rounded-lg border-2 border-amber-500/70 bg-amber-950/40 p-4">
+    <section
+      aria-labelledby="approval-heading"
+      className="flex flex-col gap-3 rounded-lg border-2 border-amber-500/70 bg-amber-950/40 p-4"
+    >
       <div className="flex items-center gap-2">
         <PauseIcon size={18} className="shrink-0 text-amber-300" />
         <h2 id="approval-heading" className="font-semibold text-amber-100">
@@ -41,15 +44,31 @@ export function ApprovalPanel({ step, isPending, pendingDecision, error, onDecid
           className="h-10 w-full sm:flex-1"
         />
         <div className="flex gap-2">
-          <Button variant="warning" data-testid="approve-run" isLoading={isPending && pendingDecision === "approve"} disabled={isPending || !!disabledReason} title={disabledReason} onClick={() => decide("approve")}>
+          <Button
+            variant="warning"
+            data-testid="approve-run"
+            isLoading={isPending && pendingDecision === "approve"}
+            disabled={isPending || !!disabledReason}
+            title={disabledReason}
+            onClick={() => decide("approve")}
+          >
             Approve
           </Button>
-          <Button variant="secondary" data-testid="reject-run" isLoading={isPending && pendingDecision === "reject"} disabled={isPending || !!disabledReason} title={disabledReason} onClick={() => decide("reject")}>
+          <Button
+            variant="secondary"
+            data-testid="reject-run"
+            isLoading={isPending && pendingDecision === "reject"}
+            disabled={isPending || !!disabledReason}
+            title={disabledReason}
+            onClick={() => decide("reject")}
+          >
             Reject
           </Button>
         </div>
       </div>
-      {disabledReason && <p className="text-xs text-amber-300/80">Approve and Reject are for commanders; you can watch the run here.</p>}
+      {disabledReason && (
+        <p className="text-xs text-amber-300/80">Approve and Reject are for commanders; you can watch the run here.</p>
+      )}
       {error && (
         <p role="alert" className="text-sm text-red-300">
           {error}

@@ -6,7 +6,10 @@ import { AlertIcon, BanIcon, CheckIcon, CircleIcon, CrossIcon } from "../ui/icon
 
 /** How the run ended, in one sentence, with the error when there is one. */
 export function RunBanner({ run }: { run: RunDetail }) {
-  const took = run.startedAt && run.finishedAt ? formatDuration(new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime()) : null;
+  const took =
+    run.startedAt && run.finishedAt
+      ? formatDuration(new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime())
+      : null;
   const failedStep = run.steps.find((s) => s.status === "failed");
   const done = run.steps.filter((s) => s.status === "succeeded").length;
 
@@ -21,13 +24,21 @@ export function RunBanner({ run }: { run: RunDetail }) {
     case "succeeded":
       return (
         <Banner tone="green" title="Run succeeded">
-          All {run.steps.length} steps finished{took ? ` in ${took}` : ""}. <Link href="/" className="underline underline-offset-2 hover:text-white">Back to runbooks</Link>
+          All {run.steps.length} steps finished{took ? ` in ${took}` : ""}.{" "}
+          <Link href="/" className="underline underline-offset-2 hover:text-white">
+            Back to runbooks
+          </Link>
         </Banner>
       );
     case "failed":
       return (
-        <Banner tone="red" title={failedStep ? `Run failed at step ${failedStep.index + 1}: ${failedStep.name}` : "Run failed"}>
-          <span className="font-mono break-all whitespace-pre-wrap">{run.error ?? failedStep?.error ?? "No error message was recorded."}</span>
+        <Banner
+          tone="red"
+          title={failedStep ? `Run failed at step ${failedStep.index + 1}: ${failedStep.name}` : "Run failed"}
+        >
+          <span className="font-mono break-all whitespace-pre-wrap">
+            {run.error ?? failedStep?.error ?? "No error message was recorded."}
+          </span>
         </Banner>
       );
     case "cancelled":
@@ -39,7 +50,9 @@ export function RunBanner({ run }: { run: RunDetail }) {
     case "needs_attention":
       return (
         <Banner tone="orange" title="Needs attention">
-          <span className="font-mono break-all whitespace-pre-wrap">{run.error ?? "The run stopped in a state that needs a person to check it."}</span>
+          <span className="font-mono break-all whitespace-pre-wrap">
+            {run.error ?? "The run stopped in a state that needs a person to check it."}
+          </span>
           <span className="mt-1 block">Check the target by hand before running anything else on it.</span>
         </Banner>
       );

@@ -28,14 +28,19 @@ export function RunHeader({ run, title, planSection, now, percent, doneSteps, co
 
   return (
     <header className="flex flex-col gap-3">
-      <Link href="/" className="w-fit rounded text-sm text-zinc-400 hover:text-zinc-200 focus-visible:outline-2 focus-visible:outline-sky-400">
+      <Link
+        href="/"
+        className="w-fit rounded text-sm text-zinc-400 hover:text-zinc-200 focus-visible:outline-2 focus-visible:outline-sky-400"
+      >
         ← Runbooks
       </Link>
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="flex min-w-0 flex-col gap-1.5">
           <h1 className="flex flex-wrap items-baseline gap-x-2 text-xl font-semibold text-zinc-50 sm:text-2xl">
             {title}
-            {planSection && /\d/.test(planSection) && <span className="font-mono text-sm font-normal text-zinc-500">§{planSection}</span>}
+            {planSection && /\d/.test(planSection) && (
+              <span className="font-mono text-sm font-normal text-zinc-500">§{planSection}</span>
+            )}
           </h1>
           <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-zinc-400">
             <span>
@@ -71,7 +76,11 @@ export function RunHeader({ run, title, planSection, now, percent, doneSteps, co
             <span>
               {run.status === "queued" ? "queued " : "elapsed "}
               {/* The server's clock and the browser's differ by the time it took to load. */}
-              <time suppressHydrationWarning dateTime={run.startedAt ?? run.createdAt} className="font-mono text-sm text-zinc-200">
+              <time
+                suppressHydrationWarning
+                dateTime={run.startedAt ?? run.createdAt}
+                className="font-mono text-sm text-zinc-200"
+              >
                 {formatClock(to - from)}
               </time>
             </span>
@@ -84,7 +93,12 @@ export function RunHeader({ run, title, planSection, now, percent, doneSteps, co
 
 function ConnectionDot({ connection }: { connection: Connection }) {
   const label = { connecting: "connecting…", live: "live", reconnecting: "reconnecting…", ended: "ended" }[connection];
-  const color = connection === "live" ? "bg-emerald-400" : connection === "reconnecting" ? "bg-amber-400 animate-pulse" : "bg-zinc-500";
+  const color =
+    connection === "live"
+      ? "bg-emerald-400"
+      : connection === "reconnecting"
+        ? "bg-amber-400 animate-pulse"
+        : "bg-zinc-500";
   return (
     <span className="flex items-center gap-1.5" title="Live updates">
       <span aria-hidden className={`inline-block size-1.5 rounded-full ${color}`} />

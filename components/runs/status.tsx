@@ -25,7 +25,15 @@ const runStatusLabel: Record<RunStatus, string> = {
 };
 
 /** The run's status in words ("waiting for approval"); the raw value is on `data-status`. */
-export function RunStatusBadge({ status, size = "sm", testId }: { status: RunStatus; size?: "sm" | "lg"; testId?: string }) {
+export function RunStatusBadge({
+  status,
+  size = "sm",
+  testId,
+}: {
+  status: RunStatus;
+  size?: "sm" | "lg";
+  testId?: string;
+}) {
   const isLive = status === "running" || status === "queued";
   return (
     <Badge tone={runStatusTone[status]} size={size} className={cn(size === "lg" && "font-semibold tracking-wide")}>
@@ -74,7 +82,10 @@ export function KindBadge({ kind }: { kind: string }) {
   );
 }
 
-const stepIcon: Record<StepStatus, { Icon: ComponentType<{ size?: number }> | null; className: string; label: string }> = {
+const stepIcon: Record<
+  StepStatus,
+  { Icon: ComponentType<{ size?: number }> | null; className: string; label: string }
+> = {
   pending: { Icon: CircleIcon, className: "text-zinc-600", label: "pending" },
   running: { Icon: null, className: "text-blue-400", label: "running" },
   waiting_approval: { Icon: PauseIcon, className: "text-amber-400", label: "waiting for approval" },
@@ -88,7 +99,11 @@ export function StepStatusIcon({ status }: { status: StepStatus }) {
   const { Icon, className, label } = stepIcon[status];
   return (
     <span className={cn("inline-flex size-5 shrink-0 items-center justify-center", className)} title={label}>
-      {Icon ? <Icon size={16} /> : <span aria-hidden className="size-3.5 animate-spin rounded-full border-2 border-current border-t-transparent" />}
+      {Icon ? (
+        <Icon size={16} />
+      ) : (
+        <span aria-hidden className="size-3.5 animate-spin rounded-full border-2 border-current border-t-transparent" />
+      )}
       <span className="sr-only">{label}</span>
     </span>
   );

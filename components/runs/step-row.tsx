@@ -27,7 +27,9 @@ type Props = {
 // Memoised: the run page's clock ticks every second, and a finished step's log need not render again.
 export const StepRow = memo(function StepRow({ step, lines, progress, isOpen, onToggle, now, isLoadingOutput }: Props) {
   const isRunning = step.status === "running";
-  const ms = step.startedAt ? (step.finishedAt ? new Date(step.finishedAt).getTime() : now) - new Date(step.startedAt).getTime() : null;
+  const ms = step.startedAt
+    ? (step.finishedAt ? new Date(step.finishedAt).getTime() : now) - new Date(step.startedAt).getTime()
+    : null;
   const panelId = `step-panel-${step.index}`;
 
   return (
@@ -49,15 +51,23 @@ export const StepRow = memo(function StepRow({ step, lines, progress, isOpen, on
         className="-mx-1 flex min-w-0 items-start gap-2 rounded px-1 text-left focus-visible:outline-2 focus-visible:outline-sky-400"
       >
         <StepStatusIcon status={step.status} />
-        <span className="w-6 shrink-0 pt-px text-right font-mono text-xs leading-5 text-zinc-500 tabular-nums">{step.index + 1}.</span>
+        <span className="w-6 shrink-0 pt-px text-right font-mono text-xs leading-5 text-zinc-500 tabular-nums">
+          {step.index + 1}.
+        </span>
         <span className="flex min-w-0 flex-1 flex-wrap items-center gap-x-2 gap-y-1">
-          <span className={cn("text-sm", step.status === "pending" ? "text-zinc-400" : "text-zinc-100")}>{step.name}</span>
+          <span className={cn("text-sm", step.status === "pending" ? "text-zinc-400" : "text-zinc-100")}>
+            {step.name}
+          </span>
           <KindBadge kind={step.kind} />
           {step.attempts > 1 && <span className="text-xs text-amber-300">attempt {step.attempts}</span>}
           {step.status === "skipped" && <span className="text-xs text-zinc-500">skipped</span>}
         </span>
         <span className="flex shrink-0 items-center gap-2 pt-px text-xs text-zinc-500 tabular-nums">
-          {!isOpen && lines.length > 0 && <span className="hidden sm:inline">{lines.length} {lines.length === 1 ? "line" : "lines"}</span>}
+          {!isOpen && lines.length > 0 && (
+            <span className="hidden sm:inline">
+              {lines.length} {lines.length === 1 ? "line" : "lines"}
+            </span>
+          )}
           {ms !== null && <span suppressHydrationWarning>{formatDuration(ms)}</span>}
           <ChevronIcon size={14} className={cn("transition-transform", isOpen && "rotate-90")} />
         </span>
@@ -73,13 +83,25 @@ export const StepRow = memo(function StepRow({ step, lines, progress, isOpen, on
             </span>
           </div>
         )}
-        {step.error && <p className="rounded-md border border-red-900/80 bg-red-950/50 px-2.5 py-1.5 font-mono text-xs break-all whitespace-pre-wrap text-red-200">{step.error}</p>}
+        {step.error && (
+          <p className="rounded-md border border-red-900/80 bg-red-950/50 px-2.5 py-1.5 font-mono text-xs break-all whitespace-pre-wrap text-red-200">
+            {step.error}
+          </p>
+        )}
         <StepLog
           lines={lines}
           isOpen={isOpen}
           isLive={isRunning}
           testId={`step-output-${step.index}`}
-          emptyText={step.status === "pending" ? "Not started." : isLoadingOutput ? "Loading output…" : isRunning ? "Waiting for output…" : "No output."}
+          emptyText={
+            step.status === "pending"
+              ? "Not started."
+              : isLoadingOutput
+                ? "Loading output…"
+                : isRunning
+                  ? "Waiting for output…"
+                  : "No output."
+          }
         />
       </div>
     </li>

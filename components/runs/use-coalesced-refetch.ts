@@ -12,8 +12,16 @@ import { useCallback, useEffect, useRef } from "react";
 export function useCoalescedRefetch(queryKey: QueryKey, delayMs = 100): () => void {
   const queryClient = useQueryClient();
   const keyRef = useRef(queryKey);
-  keyRef.current = queryKey;
-  const state = useRef({ isScheduled: false, isFetching: false, isDirty: false, timer: undefined as ReturnType<typeof setTimeout> | undefined, isDisposed: false });
+  useEffect(() => {
+    keyRef.current = queryKey;
+  });
+  const state = useRef({
+    isScheduled: false,
+    isFetching: false,
+    isDirty: false,
+    timer: undefined as ReturnType<typeof setTimeout> | undefined,
+    isDisposed: false,
+  });
 
   useEffect(() => {
     const s = state.current;

@@ -37,9 +37,13 @@ const serverNow = () => (typeof window === "undefined" ? Math.floor(Date.now() /
  */
 export function useNow(isTicking = true, everyMs = 1000): number {
   const frozen = useRef<number | null>(null);
+  // useSyncExternalStore's snapshot reads the shared clock, and a stopped clock keeps its last value:
+  // refs and the time read during render are what this hook is for.
+  // eslint-disable-next-line react-hooks/purity
   const mountedAt = useRef(Date.now());
   const read = () => (isTicking ? Math.floor(current / everyMs) * everyMs : (frozen.current ?? mountedAt.current));
   const now = useSyncExternalStore(isTicking ? subscribe : noSubscription, read, serverNow);
+  // eslint-disable-next-line react-hooks/refs
   frozen.current = now;
   return now;
 }

@@ -14,7 +14,10 @@ export function useRunActions(runId: string) {
   });
   const decide = useMutation({
     mutationFn: (v: { decision: "approve" | "reject"; comment?: string }) =>
-      api<{ id: string; decision: string }>(`/api/runs/${runId}/${v.decision}`, { method: "POST", body: v.comment ? { comment: v.comment } : {} }),
+      api<{ id: string; decision: string }>(`/api/runs/${runId}/${v.decision}`, {
+        method: "POST",
+        body: v.comment ? { comment: v.comment } : {},
+      }),
     onSettled: refresh,
   });
   return { cancel, decide };

@@ -30,9 +30,12 @@ export function useRunEvents(runId: string, onStateEvent: (e: RunEvent) => void)
   const seen = useRef(new Set<number>());
   const lastSeq = useRef(0);
   const onStateEventRef = useRef(onStateEvent);
-  onStateEventRef.current = onStateEvent;
+  useEffect(() => {
+    onStateEventRef.current = onStateEvent;
+  });
 
   useEffect(() => {
+    const seenSeqs = seen.current; // one Set for the hook's life
     let stream: { close: () => void } | null = null;
     let pending: RunEvent[] = [];
     let frame = 0;
@@ -56,7 +59,11 @@ export function useRunEvents(runId: string, onStateEvent: (e: RunEvent) => void)
               lines[step] = [...(lines[step] ?? [])];
               touched.add(step);
             }
-            lines[step]!.push({ seq: e.seq, stream: (e.data.stream as LogLine["stream"]) ?? "stdout", line: String(e.data.line ?? "") });
+            lines[step]!.push({
+              seq: e.seq,
+              stream: (e.data.stream as LogLine["stream"]) ?? "stdout",
+              line: String(e.data.line ?? ""),
+            });
           } else if (e.type === "step.progress" && step !== null) {
             progress[step] = { percent: Number(e.data.percent ?? 0), message: e.data.message as string | undefined };
           } else if ((e.type === "step.started" || e.type === "step.retrying") && step !== null) {
@@ -76,8 +83,8 @@ export function useRunEvents(runId: string, onStateEvent: (e: RunEvent) => void)
       } catch {
         return;
       }
-      if (seen.current.has(e.seq)) return;
-      seen.current.add(e.seq);
+      if (seenSeqs.has(e.seq)) return;
+      seenSeqs.add(e.seq);
       lastSeq.current = Math.max(lastSeq.current, e.seq);
       pending.push(e);
       if (TERMINAL.has(e.type)) {
@@ -101,7 +108,7 @@ export function useRunEvents(runId: string, onStateEvent: (e: RunEvent) => void)
       stream?.close();
       if (frame) cancelAnimationFrame(frame);
       // Events still in `pending` are forgotten so a re-mount (React strict mode) receives them again.
-      for (const e of pending) seen.current.delete(e.seq);
+      for (const e of pending) seenSeqs.delete(e.seq);
     };
   }, [runId]);
 

@@ -21,15 +21,20 @@ export function ChannelsSection() {
       <div className="border-b border-zinc-800 px-4 py-2">
         <h2 className="text-sm font-semibold text-zinc-200">Channels</h2>
         <p className="text-xs text-zinc-500">
-          Where updates go (plan §7). Configured in <code className="font-mono text-zinc-400">channels.json</code> on the Backout server (URLs and signing secrets never leave it);
-          restart Backout after editing. A channel whose receiver answers 410 Gone is disabled until you enable it here.
+          Where updates go (plan §7). Configured in <code className="font-mono text-zinc-400">channels.json</code> on
+          the Backout server (URLs and signing secrets never leave it); restart Backout after editing. A channel whose
+          receiver answers 410 Gone is disabled until you enable it here.
         </p>
       </div>
       {channels.isError && <ControlErrorText error={channels.error} className="m-3" />}
       {channels.data?.length === 0 && <p className="px-4 py-3 text-sm text-zinc-500">No channels configured.</p>}
       <ul className="divide-y divide-zinc-800">
         {(channels.data ?? []).map((c) => (
-          <li key={c.name} data-testid={`channel-${c.name}`} className="flex flex-wrap items-center justify-between gap-2 px-4 py-2 text-sm">
+          <li
+            key={c.name}
+            data-testid={`channel-${c.name}`}
+            className="flex flex-wrap items-center justify-between gap-2 px-4 py-2 text-sm"
+          >
             <div className="flex min-w-0 flex-col">
               <span className="flex items-center gap-2">
                 <span className="font-mono text-zinc-100">{c.name}</span>
@@ -41,7 +46,12 @@ export function ChannelsSection() {
               {c.disabledReason && <span className="text-xs text-red-300">{c.disabledReason}</span>}
             </div>
             {c.disabledAt && (
-              <Button size="sm" variant="secondary" isLoading={enable.isPending && enable.variables === c.name} onClick={() => enable.mutate(c.name)}>
+              <Button
+                size="sm"
+                variant="secondary"
+                isLoading={enable.isPending && enable.variables === c.name}
+                onClick={() => enable.mutate(c.name)}
+              >
                 Enable again
               </Button>
             )}

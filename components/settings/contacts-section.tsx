@@ -15,7 +15,8 @@ function ContactForm({ contact, onDone }: { contact: ContactRow; onDone: () => v
   const [person, setPerson] = useState(contact.person ?? "");
   const [method, setMethod] = useState(contact.method ?? "");
   const save = useMutation({
-    mutationFn: () => api(`/api/contacts/${contact.id}`, { method: "PUT", body: { person: person.trim(), method: method.trim() } }),
+    mutationFn: () =>
+      api(`/api/contacts/${contact.id}`, { method: "PUT", body: { person: person.trim(), method: method.trim() } }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.contacts });
       onDone();
@@ -31,13 +32,37 @@ function ContactForm({ contact, onDone }: { contact: ContactRow; onDone: () => v
     >
       <label className="flex min-w-40 flex-1 flex-col gap-1 text-xs text-zinc-400">
         Person
-        <Input data-testid="contact-person" data-autofocus required maxLength={120} value={person} onChange={(e) => setPerson(e.target.value)} placeholder="Dana Reyes" className="h-9" />
+        <Input
+          data-testid="contact-person"
+          data-autofocus
+          required
+          maxLength={120}
+          value={person}
+          onChange={(e) => setPerson(e.target.value)}
+          placeholder="Dana Reyes"
+          className="h-9"
+        />
       </label>
       <label className="flex min-w-48 flex-1 flex-col gap-1 text-xs text-zinc-400">
         Contact method
-        <Input data-testid="contact-method" required maxLength={200} value={method} onChange={(e) => setMethod(e.target.value)} placeholder="Phone: +1 555 0100" className="h-9" />
+        <Input
+          data-testid="contact-method"
+          required
+          maxLength={200}
+          value={method}
+          onChange={(e) => setMethod(e.target.value)}
+          placeholder="Phone: +1 555 0100"
+          className="h-9"
+        />
       </label>
-      <Button type="submit" size="sm" variant="primary" data-testid="contact-save" isLoading={save.isPending} disabled={!person.trim() || !method.trim()}>
+      <Button
+        type="submit"
+        size="sm"
+        variant="primary"
+        data-testid="contact-save"
+        isLoading={save.isPending}
+        disabled={!person.trim() || !method.trim()}
+      >
         Save
       </Button>
       <Button size="sm" variant="ghost" onClick={onDone}>
@@ -56,7 +81,10 @@ export function ContactsSection() {
     <Card data-testid="contacts-section">
       <div className="border-b border-zinc-800 px-4 py-2">
         <h2 className="text-sm font-semibold text-zinc-200">Emergency contacts</h2>
-        <p className="text-xs text-zinc-500">plan §10: who holds each role and how to reach them during a rollback. Every incident shows this; commanders can also assign roles per incident.</p>
+        <p className="text-xs text-zinc-500">
+          plan §10: who holds each role and how to reach them during a rollback. Every incident shows this; commanders
+          can also assign roles per incident.
+        </p>
       </div>
       {contacts.isError && <ControlErrorText error={contacts.error} className="m-3" />}
       <ul className="divide-y divide-zinc-800">
@@ -64,7 +92,8 @@ export function ContactsSection() {
           <li key={c.id} data-testid={`contact-${c.id}`} className="flex flex-col gap-2 px-4 py-2 text-sm">
             <div className="flex flex-wrap items-baseline justify-between gap-2">
               <div>
-                <span className="font-medium text-zinc-100">{c.role}</span> <span className="text-xs text-zinc-500">· {c.responsibility}</span>
+                <span className="font-medium text-zinc-100">{c.role}</span>{" "}
+                <span className="text-xs text-zinc-500">· {c.responsibility}</span>
               </div>
               {editing !== c.id && (
                 <Button size="sm" variant="ghost" data-testid="contact-edit" onClick={() => setEditing(c.id)}>

@@ -12,7 +12,15 @@ const MIN = 12;
 
 type Changed = { ok: true; otherSessionsEnded: number };
 
-export function PasswordForm({ isToken, currentLabel = "Current password", onChanged }: { isToken: boolean; currentLabel?: string; onChanged?: () => void }) {
+export function PasswordForm({
+  isToken,
+  currentLabel = "Current password",
+  onChanged,
+}: {
+  isToken: boolean;
+  currentLabel?: string;
+  onChanged?: () => void;
+}) {
   const queryClient = useQueryClient();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
@@ -27,7 +35,12 @@ export function PasswordForm({ isToken, currentLabel = "Current password", onCha
       onChanged?.();
     },
   });
-  const problem = next && next.length < MIN ? `at least ${MIN} characters` : repeat && repeat !== next ? "the two new passwords differ" : null;
+  const problem =
+    next && next.length < MIN
+      ? `at least ${MIN} characters`
+      : repeat && repeat !== next
+        ? "the two new passwords differ"
+        : null;
   const canSubmit = !!current && next.length >= MIN && repeat === next;
 
   if (isToken) return <p className="text-sm text-zinc-500">Signed in with an API token; tokens have no password.</p>;
@@ -40,13 +53,34 @@ export function PasswordForm({ isToken, currentLabel = "Current password", onCha
       }}
     >
       <Field label={currentLabel}>
-        <Input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} className="h-9 w-full" data-testid="password-current" />
+        <Input
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          className="h-9 w-full"
+          data-testid="password-current"
+        />
       </Field>
       <Field label="New password" hint={`At least ${MIN} characters.`}>
-        <Input type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} className="h-9 w-full" data-testid="password-next" />
+        <Input
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+          className="h-9 w-full"
+          data-testid="password-next"
+        />
       </Field>
       <Field label="New password, again">
-        <Input type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} className="h-9 w-full" data-testid="password-repeat" />
+        <Input
+          type="password"
+          autoComplete="new-password"
+          value={repeat}
+          onChange={(e) => setRepeat(e.target.value)}
+          className="h-9 w-full"
+          data-testid="password-repeat"
+        />
       </Field>
       {problem && <p className="text-xs text-amber-300">{problem}</p>}
       {change.error && <RunError error={toApiFailure(change.error)} testId="password-error" />}
@@ -58,7 +92,14 @@ export function PasswordForm({ isToken, currentLabel = "Current password", onCha
         </p>
       )}
       <div>
-        <Button type="submit" variant="primary" size="sm" disabled={!canSubmit} isLoading={change.isPending} data-testid="password-submit">
+        <Button
+          type="submit"
+          variant="primary"
+          size="sm"
+          disabled={!canSubmit}
+          isLoading={change.isPending}
+          data-testid="password-submit"
+        >
           Change password
         </Button>
       </div>

@@ -5,10 +5,23 @@ import { ROLE_POWERS, ROLES } from "../auth/roles";
 import { Field, Select } from "../ui/field";
 
 /** The role picker of the create forms (users, tokens), with what each role may do as its hint. */
-export function RoleSelect({ value, onChange, testId }: { value: Role; onChange: (role: Role) => void; testId: string }) {
+export function RoleSelect({
+  value,
+  onChange,
+  testId,
+}: {
+  value: Role;
+  onChange: (role: Role) => void;
+  testId: string;
+}) {
   return (
     <Field label="Role">
-      <Select value={value} onChange={(e) => onChange(e.target.value as Role)} data-testid={testId} title={ROLE_POWERS[value]}>
+      <Select
+        value={value}
+        onChange={(e) => onChange(e.target.value as Role)}
+        data-testid={testId}
+        title={ROLE_POWERS[value]}
+      >
         {ROLES.map((r) => (
           <option key={r}>{r}</option>
         ))}

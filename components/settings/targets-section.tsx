@@ -14,8 +14,9 @@ export function TargetsSection() {
       <div className="border-b border-zinc-800 px-4 py-2">
         <h2 className="text-sm font-semibold text-zinc-200">Targets</h2>
         <p className="text-xs text-zinc-500">
-          Configured in <code className="font-mono text-zinc-400">{data?.file ?? "targets.json"}</code> on the Backout server, checked at start-up; restart
-          Backout after editing it. Not editable here on purpose: these commands run on that machine, so changing them takes access to it.
+          Configured in <code className="font-mono text-zinc-400">{data?.file ?? "targets.json"}</code> on the Backout
+          server, checked at start-up; restart Backout after editing it. Not editable here on purpose: these commands
+          run on that machine, so changing them takes access to it.
         </p>
       </div>
       {targets.error && <p className="px-4 py-2 text-sm text-red-300">{targets.error.message}</p>}
@@ -24,7 +25,9 @@ export function TargetsSection() {
           <li key={t.name} data-testid={`target-${t.name}`}>
             <details className="group px-4 py-2" open={data?.targets.length === 1}>
               <summary className="flex cursor-pointer list-none items-center gap-2 text-sm focus-visible:outline-2 focus-visible:outline-sky-400">
-                <span aria-hidden className="text-zinc-500 transition-transform group-open:rotate-90">›</span>
+                <span aria-hidden className="text-zinc-500 transition-transform group-open:rotate-90">
+                  ›
+                </span>
                 <span className="font-mono text-zinc-100">{t.name}</span>
                 {t.name === data?.defaultTarget && <Badge tone="sky">default</Badge>}
                 <span className="min-w-0 truncate text-xs text-zinc-500">{t.description}</span>
@@ -40,7 +43,8 @@ export function TargetsSection() {
                   ))}
                   <Row label="HTTP">{t.config.http.baseUrl}</Row>
                   <Row label="Redis">
-                    {t.config.redis.url} · queues {t.config.redis.queues.join(", ") || "none"} · cache {t.config.redis.cachePatterns.join(", ") || "none"}
+                    {t.config.redis.url} · queues {t.config.redis.queues.join(", ") || "none"} · cache{" "}
+                    {t.config.redis.cachePatterns.join(", ") || "none"}
                   </Row>
                   <Row label="Postgres">{t.config.postgres.url}</Row>
                   <Row label="Backups">

@@ -37,29 +37,58 @@ export function TokensSection() {
     <Card>
       <div className="border-b border-zinc-800 px-4 py-2">
         <h2 className="text-sm font-semibold text-zinc-200">API tokens</h2>
-        <p className="text-xs text-zinc-500">For scripts and CI: send as <code className="font-mono">Authorization: Bearer $BACKOUT_TOKEN</code>.</p>
+        <p className="text-xs text-zinc-500">
+          For scripts and CI: send as <code className="font-mono">Authorization: Bearer $BACKOUT_TOKEN</code>.
+        </p>
       </div>
       <CreateTokenForm />
       {tokens.error && <p className="px-4 py-2 text-sm text-red-300">{tokens.error.message}</p>}
       <ul className="divide-y divide-zinc-800 border-t border-zinc-800">
         {[...active, ...revoked].map((t) => (
-          <li key={t.id} data-testid={`token-${t.id}`} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 text-sm">
-            <span className={t.revokedAt ? "min-w-0 basis-full truncate text-zinc-500 line-through sm:basis-0 sm:flex-1" : "min-w-0 basis-full truncate text-zinc-100 sm:basis-0 sm:flex-1"}>
+          <li
+            key={t.id}
+            data-testid={`token-${t.id}`}
+            className="flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 text-sm"
+          >
+            <span
+              className={
+                t.revokedAt
+                  ? "min-w-0 basis-full truncate text-zinc-500 line-through sm:basis-0 sm:flex-1"
+                  : "min-w-0 basis-full truncate text-zinc-100 sm:basis-0 sm:flex-1"
+              }
+            >
               {t.name} <span className="font-mono text-xs text-zinc-500">{t.prefix}…</span>
             </span>
             <Badge tone={roleTone[t.role]}>{t.role}</Badge>
             <span className="text-xs text-zinc-500" suppressHydrationWarning>
               {t.createdBy ? `by ${t.createdBy.email} · ` : ""}
-              {t.revokedAt ? `revoked ${formatRelative(t.revokedAt, now)}` : t.lastUsedAt ? `used ${formatRelative(t.lastUsedAt, now)}` : "never used"}
+              {t.revokedAt
+                ? `revoked ${formatRelative(t.revokedAt, now)}`
+                : t.lastUsedAt
+                  ? `used ${formatRelative(t.lastUsedAt, now)}`
+                  : "never used"}
               {!t.revokedAt && (
-                <span data-testid="token-expiry" className={t.expiresAt && Date.parse(t.expiresAt) <= Date.now() ? "text-red-300" : undefined}>
+                <span
+                  data-testid="token-expiry"
+                  className={t.expiresAt && Date.parse(t.expiresAt) <= now ? "text-red-300" : undefined}
+                >
                   {" · "}
-                  {!t.expiresAt ? "never expires" : Date.parse(t.expiresAt) <= Date.now() ? `expired ${new Date(t.expiresAt).toLocaleDateString()}` : `expires ${new Date(t.expiresAt).toLocaleDateString()}`}
+                  {!t.expiresAt
+                    ? "never expires"
+                    : Date.parse(t.expiresAt) <= now
+                      ? `expired ${new Date(t.expiresAt).toLocaleDateString()}`
+                      : `expires ${new Date(t.expiresAt).toLocaleDateString()}`}
                 </span>
               )}
             </span>
             {!t.revokedAt && (
-              <Button size="sm" variant="ghost" className="h-7 px-2 text-xs text-red-300 hover:text-red-200" data-testid={`revoke-token-${t.id}`} onClick={() => setRevoking(t)}>
+              <Button
+                size="sm"
+                variant="ghost"
+                className="h-7 px-2 text-xs text-red-300 hover:text-red-200"
+                data-testid={`revoke-token-${t.id}`}
+                onClick={() => setRevoking(t)}
+              >
                 Revoke
               </Button>
             )}
@@ -77,7 +106,12 @@ export function TokensSection() {
             <Button variant="ghost" data-autofocus onClick={() => setRevoking(null)}>
               Keep it
             </Button>
-            <Button variant="danger" data-testid="confirm-revoke" isLoading={revoke.isPending} onClick={() => revoking && revoke.mutate(revoking.id)}>
+            <Button
+              variant="danger"
+              data-testid="confirm-revoke"
+              isLoading={revoke.isPending}
+              onClick={() => revoking && revoke.mutate(revoking.id)}
+            >
               Revoke token
             </Button>
           </>
@@ -97,7 +131,11 @@ function CreateTokenForm() {
   const [days, setDays] = useState("90");
   const [created, setCreated] = useState<Created | null>(null);
   const create = useMutation({
-    mutationFn: () => api<Created>("/api/tokens", { method: "POST", body: { name: name.trim(), role, ...(days ? { expiresInDays: Number(days) } : {}) } }),
+    mutationFn: () =>
+      api<Created>("/api/tokens", {
+        method: "POST",
+        body: { name: name.trim(), role, ...(days ? { expiresInDays: Number(days) } : {}) },
+      }),
     onSuccess: (res) => {
       setCreated(res);
       setName("");
@@ -115,7 +153,14 @@ function CreateTokenForm() {
         }}
       >
         <Field label="Name" className="min-w-[14rem] flex-1">
-          <Input required value={name} onChange={(e) => setName(e.target.value)} className="w-full" data-testid="token-name" placeholder="ci-deploy" />
+          <Input
+            required
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            className="w-full"
+            data-testid="token-name"
+            placeholder="ci-deploy"
+          />
         </Field>
         <RoleSelect value={role} onChange={setRole} testId="token-role" />
         <Field label="Expires">
@@ -139,12 +184,15 @@ function CreateTokenForm() {
           onDone={() => setCreated(null)}
           extra={
             <>
-              <code className="max-w-full overflow-x-auto rounded bg-zinc-950 px-2 py-1 font-mono text-xs whitespace-nowrap text-zinc-300 select-all">{exportLine}</code>
+              <code className="max-w-full overflow-x-auto rounded bg-zinc-950 px-2 py-1 font-mono text-xs whitespace-nowrap text-zinc-300 select-all">
+                {exportLine}
+              </code>
               <CopyButton text={exportLine} label="Copy export line" />
             </>
           }
         >
-          Token <span className="font-medium">{created.name}</span> ({created.role}). Copy it now: it is shown only once.
+          Token <span className="font-medium">{created.name}</span> ({created.role}). Copy it now: it is shown only
+          once.
         </SecretReveal>
       )}
     </div>

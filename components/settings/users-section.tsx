@@ -6,7 +6,7 @@ import { useState } from "react";
 import { api, toApiFailure } from "../api/client";
 import { queryKeys, useMe, useUsers } from "../api/queries";
 import type { Role, UserRow } from "../api/types";
-import { ROLE_POWERS, ROLES, roleTone } from "../auth/roles";
+import { ROLE_POWERS, ROLES } from "../auth/roles";
 import { formatRelative } from "../format";
 import { RunError } from "../runbooks/run-error";
 import { Badge } from "../ui/badge";
@@ -34,13 +34,16 @@ export function UsersSection() {
     <Card>
       <div className="border-b border-zinc-800 px-4 py-2">
         <h2 className="text-sm font-semibold text-zinc-200">Users</h2>
-        <p className="text-xs text-zinc-500">Changing a role takes effect on their next click. Disabling signs them out everywhere at once.</p>
+        <p className="text-xs text-zinc-500">
+          Changing a role takes effect on their next click. Disabling signs them out everywhere at once.
+        </p>
       </div>
       <CreateUserForm onCreated={setRevealed} />
       {revealed?.oneTimePassword && (
         <div className="px-4 pb-3">
           <SecretReveal value={revealed.oneTimePassword} testId="one-time-password" onDone={() => setRevealed(null)}>
-            One-time password for <span className="font-medium">{revealed.email}</span>. It is shown only now; they must choose their own at sign-in.
+            One-time password for <span className="font-medium">{revealed.email}</span>. It is shown only now; they must
+            choose their own at sign-in.
           </SecretReveal>
         </div>
       )}
@@ -60,7 +63,9 @@ function UserItem({ user, isSelf, onAct }: { user: UserRow; isSelf: boolean; onA
   const selfHint = isSelf ? "you cannot change your own account here; another admin can" : undefined;
   return (
     <li data-testid={`user-${user.email}`} className="flex flex-wrap items-center gap-x-3 gap-y-1.5 px-4 py-2 text-sm">
-      <span className={`min-w-0 basis-full truncate sm:basis-0 sm:flex-1 ${user.disabledAt ? "text-zinc-500" : "text-zinc-100"}`}>
+      <span
+        className={`min-w-0 basis-full truncate sm:basis-0 sm:flex-1 ${user.disabledAt ? "text-zinc-500" : "text-zinc-100"}`}
+      >
         {user.email}
         {user.name && <span className="text-zinc-500"> · {user.name}</span>}
         {isSelf && <span className="text-zinc-500"> (you)</span>}
@@ -88,11 +93,25 @@ function UserItem({ user, isSelf, onAct }: { user: UserRow; isSelf: boolean; onA
         added {formatRelative(user.createdAt, now)}
       </span>
       <div className="flex gap-1">
-        <Button size="sm" variant="ghost" className="h-7 px-2 text-xs" disabled={isSelf} title={selfHint} data-testid={`reset-password-${user.email}`} onClick={() => onAct({ user, kind: "reset" })}>
+        <Button
+          size="sm"
+          variant="ghost"
+          className="h-7 px-2 text-xs"
+          disabled={isSelf}
+          title={selfHint}
+          data-testid={`reset-password-${user.email}`}
+          onClick={() => onAct({ user, kind: "reset" })}
+        >
           Reset password
         </Button>
         {user.disabledAt ? (
-          <Button size="sm" variant="ghost" className="h-7 px-2 text-xs" data-testid={`enable-user-${user.email}`} onClick={() => onAct({ user, kind: "enable" })}>
+          <Button
+            size="sm"
+            variant="ghost"
+            className="h-7 px-2 text-xs"
+            data-testid={`enable-user-${user.email}`}
+            onClick={() => onAct({ user, kind: "enable" })}
+          >
             Enable
           </Button>
         ) : (
@@ -114,19 +133,34 @@ function UserItem({ user, isSelf, onAct }: { user: UserRow; isSelf: boolean; onA
 }
 
 const COPY = {
-  role: { title: (u: UserRow, p: Pending) => `Make ${u.email} ${p.kind === "role" ? p.role : ""}?`, confirm: "Change role", tone: "default" },
+  role: {
+    title: (u: UserRow, p: Pending) => `Make ${u.email} ${p.kind === "role" ? p.role : ""}?`,
+    confirm: "Change role",
+    tone: "default",
+  },
   disable: { title: (u: UserRow) => `Disable ${u.email}?`, confirm: "Disable and sign out", tone: "danger" },
   enable: { title: (u: UserRow) => `Enable ${u.email}?`, confirm: "Enable", tone: "default" },
   reset: { title: (u: UserRow) => `Reset the password of ${u.email}?`, confirm: "Reset password", tone: "danger" },
 } as const;
 
-function ConfirmUserChange({ pending, onClose, onRevealed }: { pending: Pending | null; onClose: () => void; onRevealed: (c: Created) => void }) {
+function ConfirmUserChange({
+  pending,
+  onClose,
+  onRevealed,
+}: {
+  pending: Pending | null;
+  onClose: () => void;
+  onRevealed: (c: Created) => void;
+}) {
   const queryClient = useQueryClient();
   const act = useMutation({
     mutationFn: (p: Pending) =>
       p.kind === "reset"
         ? api<Created>(`/api/users/${p.user.id}/reset-password`, { method: "POST" })
-        : api<Created>(`/api/users/${p.user.id}`, { method: "PATCH", body: p.kind === "role" ? { role: p.role } : { disabled: p.kind === "disable" } }),
+        : api<Created>(`/api/users/${p.user.id}`, {
+            method: "PATCH",
+            body: p.kind === "role" ? { role: p.role } : { disabled: p.kind === "disable" },
+          }),
     onSuccess: (res) => {
       if (res.oneTimePassword) onRevealed(res);
       close();
@@ -162,19 +196,23 @@ function ConfirmUserChange({ pending, onClose, onRevealed }: { pending: Pending 
     >
       {pending?.kind === "role" && (
         <p>
-          From {pending.user.role} to <span className="font-medium text-zinc-100">{pending.role}</span>: {ROLE_POWERS[pending.role]}. It applies to their next
-          request; they stay signed in. API tokens they created with a higher role than that are revoked.
+          From {pending.user.role} to <span className="font-medium text-zinc-100">{pending.role}</span>:{" "}
+          {ROLE_POWERS[pending.role]}. It applies to their next request; they stay signed in. API tokens they created
+          with a higher role than that are revoked.
         </p>
       )}
       {pending?.kind === "disable" && (
         <p>
-          They are signed out everywhere at once and cannot sign in until an admin enables them. API tokens they created are revoked. Their past actions stay on
-          record.
+          They are signed out everywhere at once and cannot sign in until an admin enables them. API tokens they created
+          are revoked. Their past actions stay on record.
         </p>
       )}
       {pending?.kind === "enable" && <p>They can sign in again with their current password, as {pending.user.role}.</p>}
       {pending?.kind === "reset" && (
-        <p>Their current password stops working and they are signed out everywhere. You get a one-time password to give them; they choose their own at sign-in.</p>
+        <p>
+          Their current password stops working and they are signed out everywhere. You get a one-time password to give
+          them; they choose their own at sign-in.
+        </p>
       )}
       {act.error && (
         <div className="mt-3">
@@ -191,7 +229,11 @@ function CreateUserForm({ onCreated }: { onCreated: (c: Created) => void }) {
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("engineer");
   const create = useMutation({
-    mutationFn: () => api<Created>("/api/users", { method: "POST", body: { email: email.trim(), role, ...(name.trim() ? { name: name.trim() } : {}) } }),
+    mutationFn: () =>
+      api<Created>("/api/users", {
+        method: "POST",
+        body: { email: email.trim(), role, ...(name.trim() ? { name: name.trim() } : {}) },
+      }),
     onSuccess: (res) => {
       onCreated(res);
       setEmail("");
@@ -209,7 +251,15 @@ function CreateUserForm({ onCreated }: { onCreated: (c: Created) => void }) {
         }}
       >
         <Field label="Email" className="min-w-[14rem] flex-1">
-          <Input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} className="w-full" data-testid="user-email" placeholder="oncall@example.com" />
+          <Input
+            type="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            className="w-full"
+            data-testid="user-email"
+            placeholder="oncall@example.com"
+          />
         </Field>
         <Field label="Name (optional)" className="min-w-[10rem] flex-1">
           <Input value={name} onChange={(e) => setName(e.target.value)} className="w-full" data-testid="user-name" />

@@ -7,7 +7,11 @@ import { formatDuration } from "@/lib/plan/format";
 import { cn } from "../ui/cn";
 
 const IMPACT_STYLE: Record<Impact, { banner: string; pill: string; label: string }> = {
-  none: { banner: "bg-emerald-600 text-white", pill: "bg-emerald-100 text-emerald-900 ring-emerald-300", label: "No impact" },
+  none: {
+    banner: "bg-emerald-600 text-white",
+    pill: "bg-emerald-100 text-emerald-900 ring-emerald-300",
+    label: "No impact",
+  },
   minor: { banner: "bg-amber-500 text-zinc-950", pill: "bg-amber-100 text-amber-950 ring-amber-300", label: "Minor" },
   major: { banner: "bg-orange-600 text-white", pill: "bg-orange-100 text-orange-950 ring-orange-300", label: "Major" },
   critical: { banner: "bg-red-700 text-white", pill: "bg-red-100 text-red-950 ring-red-300", label: "Critical" },
@@ -37,7 +41,14 @@ export function ago(iso: string, now: number): string {
 
 export function OverallBanner({ state }: { state: PublicState }) {
   return (
-    <div data-testid="status-overall" data-indicator={state.overall.indicator} className={cn("rounded-lg px-5 py-4 text-lg font-semibold shadow-sm", IMPACT_STYLE[state.overall.indicator].banner)}>
+    <div
+      data-testid="status-overall"
+      data-indicator={state.overall.indicator}
+      className={cn(
+        "rounded-lg px-5 py-4 text-lg font-semibold shadow-sm",
+        IMPACT_STYLE[state.overall.indicator].banner,
+      )}
+    >
       {state.overall.description}
     </div>
   );
@@ -45,7 +56,11 @@ export function OverallBanner({ state }: { state: PublicState }) {
 
 function RollbackProgress({ rollback }: { rollback: PublicRollback }) {
   const eta =
-    rollback.etaMs === null ? null : rollback.etaMs < 60_000 ? "less than a minute" : `about ${formatDuration(Math.ceil(rollback.etaMs / 60_000) * 60_000)}`;
+    rollback.etaMs === null
+      ? null
+      : rollback.etaMs < 60_000
+        ? "less than a minute"
+        : `about ${formatDuration(Math.ceil(rollback.etaMs / 60_000) * 60_000)}`;
   return (
     <div data-testid="status-rollback" className="flex flex-col gap-2 rounded-md border border-zinc-200 bg-zinc-50 p-3">
       <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
@@ -54,11 +69,18 @@ function RollbackProgress({ rollback }: { rollback: PublicRollback }) {
           {rollback.release ? <span className="font-normal text-zinc-700"> to {rollback.release}</span> : null}
         </p>
         <p className="text-sm text-zinc-700" data-testid="status-eta">
-          {rollback.isWaitingForSignOff ? "Waiting for sign-off" : eta ? `Estimated time left: ${eta}` : "No estimate yet"}
+          {rollback.isWaitingForSignOff
+            ? "Waiting for sign-off"
+            : eta
+              ? `Estimated time left: ${eta}`
+              : "No estimate yet"}
         </p>
       </div>
       <p className="text-sm text-zinc-800">
-        Now: <span data-testid="status-step" className="font-medium">{rollback.step}</span>
+        Now:{" "}
+        <span data-testid="status-step" className="font-medium">
+          {rollback.step}
+        </span>
       </p>
       <div
         role="progressbar"
@@ -79,29 +101,49 @@ function RollbackProgress({ rollback }: { rollback: PublicRollback }) {
       <details className="text-xs text-zinc-600">
         <summary className="cursor-pointer">How is this estimated?</summary>
         <p className="mt-1">
-          From {rollback.etaBasis}. Progress counts the steps done, weighted by how long each usually takes when that is known.
+          From {rollback.etaBasis}. Progress counts the steps done, weighted by how long each usually takes when that is
+          known.
         </p>
       </details>
     </div>
   );
 }
 
-export function IncidentCard({ incident, now, headingLevel = 3, isLinked = true }: { incident: PublicIncident; now: number; headingLevel?: 2 | 3; isLinked?: boolean }) {
+export function IncidentCard({
+  incident,
+  now,
+  headingLevel = 3,
+  isLinked = true,
+}: {
+  incident: PublicIncident;
+  now: number;
+  headingLevel?: 2 | 3;
+  isLinked?: boolean;
+}) {
   const H = headingLevel === 2 ? "h2" : "h3";
   const style = IMPACT_STYLE[incident.impact];
   return (
-    <article data-testid="status-incident" data-status={incident.status} className="flex flex-col gap-3 rounded-lg border border-zinc-300 bg-white p-4 shadow-sm">
+    <article
+      data-testid="status-incident"
+      data-status={incident.status}
+      className="flex flex-col gap-3 rounded-lg border border-zinc-300 bg-white p-4 shadow-sm"
+    >
       <div className="flex flex-wrap items-center gap-2">
         <H className="text-lg font-semibold text-zinc-950">
           {isLinked ? (
-            <Link href={`/status/incidents/${incident.id}`} className="underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-700">
+            <Link
+              href={`/status/incidents/${incident.id}`}
+              className="underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-700"
+            >
               {incident.title}
             </Link>
           ) : (
             incident.title
           )}
         </H>
-        <span className={cn("rounded-full px-2 py-0.5 text-xs font-semibold ring-1", style.pill)}>{style.label} impact</span>
+        <span className={cn("rounded-full px-2 py-0.5 text-xs font-semibold ring-1", style.pill)}>
+          {style.label} impact
+        </span>
       </div>
       <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-1 text-sm">
         <dt className="text-zinc-600">Status</dt>
@@ -181,7 +223,10 @@ export function ComponentRow({ component }: { component: PublicComponent }) {
                 key={d.date}
                 title={`${d.date}: ${d.upPercent === null ? "not recorded" : `${d.upPercent}% up`}`}
                 data-health={d.health}
-                className={cn("min-w-0.5 flex-1 rounded-sm", d.upPercent === null ? "bg-zinc-200" : HEALTH_STYLE[d.health].cell)}
+                className={cn(
+                  "min-w-0.5 flex-1 rounded-sm",
+                  d.upPercent === null ? "bg-zinc-200" : HEALTH_STYLE[d.health].cell,
+                )}
               />
             ))}
           </div>
@@ -205,12 +250,20 @@ export function ResolvedList({ incidents, now }: { incidents: PublicIncident[]; 
   return (
     <ul className="flex flex-col divide-y divide-zinc-200">
       {incidents.map((i) => (
-        <li key={i.id} data-testid="status-resolved" className="flex flex-wrap items-baseline justify-between gap-x-3 py-2 text-sm">
-          <Link href={`/status/incidents/${i.id}`} className="font-medium text-sky-800 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-700">
+        <li
+          key={i.id}
+          data-testid="status-resolved"
+          className="flex flex-wrap items-baseline justify-between gap-x-3 py-2 text-sm"
+        >
+          <Link
+            href={`/status/incidents/${i.id}`}
+            className="font-medium text-sky-800 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-700"
+          >
             {i.title}
           </Link>
           <span className="text-zinc-600">
-            {i.component.name} · resolved {i.resolvedAt ? `${utcDateTime(i.resolvedAt)} (${ago(i.resolvedAt, now)})` : ""}
+            {i.component.name} · resolved{" "}
+            {i.resolvedAt ? `${utcDateTime(i.resolvedAt)} (${ago(i.resolvedAt, now)})` : ""}
           </span>
         </li>
       ))}

@@ -9,16 +9,22 @@ import { ComponentRow, IncidentCard, OverallBanner, ResolvedList, utcTime } from
 function newestUpdate(incidents: PublicIncident[]): { key: string; text: string } | null {
   let best: { at: string; key: string; text: string } | null = null;
   for (const i of incidents)
-    for (const u of i.updates) if (!best || u.at > best.at) best = { at: u.at, key: u.id, text: `${i.title}: ${u.statusWords}. ${u.body}` };
+    for (const u of i.updates)
+      if (!best || u.at > best.at) best = { at: u.at, key: u.id, text: `${i.title}: ${u.statusWords}. ${u.body}` };
   return best;
 }
 
-function useLiveState(initial: PublicState): { state: PublicState; connection: StreamStatus | "connecting"; now: number } {
+function useLiveState(initial: PublicState): {
+  state: PublicState;
+  connection: StreamStatus | "connecting";
+  now: number;
+} {
   const [state, setState] = useState(initial);
   const [connection, setConnection] = useState<StreamStatus | "connecting">("connecting");
   // The server's time first, so the first render matches the server's HTML; then the browser's clock.
   const [now, setNow] = useState(() => Date.parse(initial.generatedAt));
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the browser's clock replaces the server's after hydration
     setNow(Date.now());
     const t = setInterval(() => setNow(Date.now()), 30_000);
     const stream = openEventStream({
@@ -62,9 +68,17 @@ function Announcer({ incidents }: { incidents: PublicIncident[] }) {
 
 function LiveIndicator({ connection, state }: { connection: StreamStatus | "connecting"; state: PublicState }) {
   return (
-    <p className="flex items-center gap-1.5 text-xs text-zinc-600" data-testid="status-connection" data-connection={connection}>
-      <span aria-hidden className={connection === "live" ? "size-2 rounded-full bg-emerald-600" : "size-2 rounded-full bg-zinc-400"} />
-      {connection === "live" ? "Live" : connection === "reconnecting" ? "Reconnecting…" : "Connecting…"} · as of {utcTime(state.generatedAt)}
+    <p
+      className="flex items-center gap-1.5 text-xs text-zinc-600"
+      data-testid="status-connection"
+      data-connection={connection}
+    >
+      <span
+        aria-hidden
+        className={connection === "live" ? "size-2 rounded-full bg-emerald-600" : "size-2 rounded-full bg-zinc-400"}
+      />
+      {connection === "live" ? "Live" : connection === "reconnecting" ? "Reconnecting…" : "Connecting…"} · as of{" "}
+      {utcTime(state.generatedAt)}
     </p>
   );
 }
@@ -112,7 +126,15 @@ export function StatusPageLive({ initial }: { initial: PublicState }) {
 }
 
 /** One incident's shareable page, live while it is among the incidents the page follows. */
-export function StatusIncidentLive({ initial, incidentId, fallback }: { initial: PublicState; incidentId: string; fallback: PublicIncident | null }) {
+export function StatusIncidentLive({
+  initial,
+  incidentId,
+  fallback,
+}: {
+  initial: PublicState;
+  incidentId: string;
+  fallback: PublicIncident | null;
+}) {
   const { state, connection, now } = useLiveState(initial);
   const incident = [...state.incidents, ...state.recentlyResolved].find((i) => i.id === incidentId) ?? fallback;
   if (!incident) return <p className="text-zinc-700">This incident is no longer listed.</p>;

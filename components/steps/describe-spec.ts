@@ -43,7 +43,9 @@ export function describeSpec(spec: StepSpec): string[] {
         "wait-idle": "wait until no active jobs in",
         stats: "read stats of",
       };
-      return [`queue: ${verb[spec.action ?? ""] ?? spec.action} ${queues}${spec.prefix ? `  (prefix ${spec.prefix})` : ""}`];
+      return [
+        `queue: ${verb[spec.action ?? ""] ?? spec.action} ${queues}${spec.prefix ? `  (prefix ${spec.prefix})` : ""}`,
+      ];
     }
     case "cache": {
       const on = spec.redisUrl ? ` on ${redactUrl(spec.redisUrl)}` : "";

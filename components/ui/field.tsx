@@ -4,7 +4,17 @@ import { cn } from "./cn";
 const control =
   "h-8 rounded-md border border-zinc-700 bg-zinc-950 px-2 text-sm text-zinc-100 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-sky-400 disabled:opacity-50";
 
-export function Field({ label, children, className, hint }: { label: string; children: ReactNode; className?: string; hint?: ReactNode }) {
+export function Field({
+  label,
+  children,
+  className,
+  hint,
+}: {
+  label: string;
+  children: ReactNode;
+  className?: string;
+  hint?: ReactNode;
+}) {
   return (
     <label className={cn("flex min-w-0 flex-col items-start gap-1", className)}>
       <span className="text-xs font-medium text-zinc-400">{label}</span>

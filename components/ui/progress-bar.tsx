@@ -32,7 +32,11 @@ export function ProgressBar({ value, label, tone = "blue", isActive = false, cla
       {...rest}
     >
       <div
-        className={cn("h-full rounded-full transition-[width] duration-500 ease-out", fills[tone], isActive && "progress-stripes")}
+        className={cn(
+          "h-full rounded-full transition-[width] duration-500 ease-out",
+          fills[tone],
+          isActive && "progress-stripes",
+        )}
         style={{ width: `${pct}%` }}
       />
     </div>

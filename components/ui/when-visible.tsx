@@ -14,14 +14,22 @@ export function WhenVisible({ children, minHeight, name }: { children: ReactNode
   useEffect(() => {
     const el = ref.current;
     if (!el || isShown) return;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- no observer in this browser: show at once
     if (typeof IntersectionObserver === "undefined") return setIsShown(true);
-    const seen = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setIsShown(true), { rootMargin: "300px 0px" });
+    const seen = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setIsShown(true), {
+      rootMargin: "300px 0px",
+    });
     seen.observe(el);
     return () => seen.disconnect();
   }, [isShown]);
   if (isShown) return <>{children}</>;
   return (
-    <div ref={ref} data-testid={`waiting-${name}`} style={{ minHeight }} className="rounded-lg border border-dashed border-zinc-800 px-4 py-3 text-xs text-zinc-600">
+    <div
+      ref={ref}
+      data-testid={`waiting-${name}`}
+      style={{ minHeight }}
+      className="rounded-lg border border-dashed border-zinc-800 px-4 py-3 text-xs text-zinc-600"
+    >
       Loads when scrolled into view
     </div>
   );

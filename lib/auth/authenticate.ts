@@ -5,7 +5,11 @@ import { actorFromToken } from "./tokens";
 import type { Actor } from "./roles";
 
 /** The caller of a request: an API token (Authorization: Bearer …) or a signed-in session cookie. */
-export async function authenticate(db: Db, headers: Headers, cookie: (name: string) => string | undefined): Promise<Actor | null> {
+export async function authenticate(
+  db: Db,
+  headers: Headers,
+  cookie: (name: string) => string | undefined,
+): Promise<Actor | null> {
   const auth = headers.get("authorization");
   if (auth) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);

@@ -13,7 +13,8 @@ export async function requireActor(next: string, opts: { pendingPassword?: "allo
   const jar = await cookies();
   const actor = await authenticate(db(), await headers(), (name) => jar.get(name)?.value);
   if (!actor) redirect(`/sign-in?next=${encodeURIComponent(next)}`);
-  if (actor.kind === "user" && actor.mustChangePassword && opts.pendingPassword !== "allow") redirect(`/change-password?next=${encodeURIComponent(next)}`);
+  if (actor.kind === "user" && actor.mustChangePassword && opts.pendingPassword !== "allow")
+    redirect(`/change-password?next=${encodeURIComponent(next)}`);
   return actor;
 }
 

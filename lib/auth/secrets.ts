@@ -4,7 +4,8 @@ import { hash, verify } from "@node-rs/argon2";
 
 /** argon2id with the library's defaults (19 MiB, 2 passes): memory-hard, as OWASP recommends. */
 export const hashPassword = (password: string) => hash(password);
-export const verifyPassword = (passwordHash: string, password: string) => verify(passwordHash, password).catch(() => false);
+export const verifyPassword = (passwordHash: string, password: string) =>
+  verify(passwordHash, password).catch(() => false);
 
 /** A random secret for a cookie or API token, and the hash we keep of it. */
 export function newSecret(prefix: string): { value: string; hash: string } {

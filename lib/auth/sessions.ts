@@ -23,10 +23,16 @@ export async function signIn(opts: { db: Db; email: string; password: string }) 
   // password wrong: timing tells nothing about which accounts exist.
   const isRight = await verifyPassword(user?.passwordHash ?? (await dummyHash()), opts.password);
   const ok = !!user && !user.disabledAt && isRight;
-  if (!user || !ok) throw new AppError("UNAUTHORIZED", "Email or password is wrong; ask an admin to reset it if you forgot it");
+  if (!user || !ok)
+    throw new AppError("UNAUTHORIZED", "Email or password is wrong; ask an admin to reset it if you forgot it");
   const secret = newSecret("bs_");
-  await opts.db.session.create({ data: { tokenHash: secret.hash, userId: user.id, expiresAt: new Date(Date.now() + SESSION_TTL_MS) } });
-  return { cookie: secret.value, user: { id: user.id, email: user.email, role: user.role as Role, mustChangePassword: user.mustChangePassword } };
+  await opts.db.session.create({
+    data: { tokenHash: secret.hash, userId: user.id, expiresAt: new Date(Date.now() + SESSION_TTL_MS) },
+  });
+  return {
+    cookie: secret.value,
+    user: { id: user.id, email: user.email, role: user.role as Role, mustChangePassword: user.mustChangePassword },
+  };
 }
 
 export async function signOut(opts: { db: Db; cookie: string }) {

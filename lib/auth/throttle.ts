@@ -48,7 +48,14 @@ export async function reserveSignInAttempt(redis: Redis, email: string, address:
       .expire(k.address, SIGN_IN_WINDOW_S, "NX")
       .ttl(k.address)
       .exec();
-    [byAccount, , accountTtl, byAddress, , addressTtl] = (r ?? []).map(([, v]) => Number(v ?? 0)) as number[] as [number, number, number, number, number, number];
+    [byAccount, , accountTtl, byAddress, , addressTtl] = (r ?? []).map(([, v]) => Number(v ?? 0)) as number[] as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
   } catch (e) {
     // Redis down: signing in during an incident matters more than counting guesses; say so in the log.
     log.warn({ err: (e as Error).message }, "sign-in throttle unavailable (Redis); allowing the attempt");
@@ -68,7 +75,12 @@ export async function reserveSignInAttempt(redis: Redis, email: string, address:
     failed: async () => {},
     // A right password clears the account's count and gives back the address's attempt.
     succeeded: async () => {
-      await redis.multi().del(k.account).decr(k.address).exec().catch(() => {});
+      await redis
+        .multi()
+        .del(k.account)
+        .decr(k.address)
+        .exec()
+        .catch(() => {});
     },
     released: () => giveBack(true, true),
   };

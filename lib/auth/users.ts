@@ -13,7 +13,13 @@ export async function ensureFirstAdmin(opts: { db: Db }): Promise<{ email: strin
   const password = randomPassword();
   try {
     await opts.db.user.create({
-      data: { email: FIRST_ADMIN_EMAIL, name: "First admin", role: "admin", passwordHash: await hashPassword(password), mustChangePassword: true },
+      data: {
+        email: FIRST_ADMIN_EMAIL,
+        name: "First admin",
+        role: "admin",
+        passwordHash: await hashPassword(password),
+        mustChangePassword: true,
+      },
     });
   } catch (e) {
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") return null;
@@ -26,18 +32,34 @@ export async function createUser(opts: { db: Db; email: string; role: Role; name
   const password = opts.password ?? randomPassword();
   try {
     const user = await opts.db.user.create({
-      data: { email: opts.email.toLowerCase(), name: opts.name ?? null, role: opts.role, passwordHash: await hashPassword(password), mustChangePassword: !opts.password },
+      data: {
+        email: opts.email.toLowerCase(),
+        name: opts.name ?? null,
+        role: opts.role,
+        passwordHash: await hashPassword(password),
+        mustChangePassword: !opts.password,
+      },
       select: { id: true, email: true, role: true, name: true },
     });
     return { ...user, ...(opts.password ? {} : { oneTimePassword: password }) };
   } catch (e) {
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")
-      throw new AppError("CONFLICT", `A user with email ${opts.email} already exists`, { issues: [{ path: "email", message: "already taken" }] });
+      throw new AppError("CONFLICT", `A user with email ${opts.email} already exists`, {
+        issues: [{ path: "email", message: "already taken" }],
+      });
     throw e;
   }
 }
 
-const USER_ROW = { id: true, email: true, name: true, role: true, disabledAt: true, createdAt: true, mustChangePassword: true } as const;
+const USER_ROW = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  disabledAt: true,
+  createdAt: true,
+  mustChangePassword: true,
+} as const;
 
 export async function listUsers(opts: { db: Db }) {
   return opts.db.user.findMany({ orderBy: { createdAt: "asc" }, select: USER_ROW });
@@ -47,9 +69,13 @@ export async function listUsers(opts: { db: Db }) {
 export async function changePassword(opts: { db: Db; userId: string; session: string; current: string; next: string }) {
   const user = await opts.db.user.findUniqueOrThrow({ where: { id: opts.userId } });
   if (!(await verifyPassword(user.passwordHash, opts.current)))
-    throw new AppError("BAD_REQUEST", "The current password is wrong", { issues: [{ path: "current", message: "does not match" }] });
+    throw new AppError("BAD_REQUEST", "The current password is wrong", {
+      issues: [{ path: "current", message: "does not match" }],
+    });
   if (opts.next === opts.current)
-    throw new AppError("BAD_REQUEST", "The new password is the same as the current one; choose another", { issues: [{ path: "next", message: "same as current" }] });
+    throw new AppError("BAD_REQUEST", "The new password is the same as the current one; choose another", {
+      issues: [{ path: "next", message: "same as current" }],
+    });
   const passwordHash = await hashPassword(opts.next);
   const [, ended] = await opts.db.$transaction([
     opts.db.user.update({ where: { id: user.id }, data: { passwordHash, mustChangePassword: false } }),
@@ -72,7 +98,8 @@ export async function updateUser(opts: { db: Db; actor: Actor; id: string; role?
     const user = await tx.user.findUnique({ where: { id: opts.id } });
     if (!user) throw new AppError("NOT_FOUND", `No user ${opts.id}; GET /api/users lists them`);
     const role = opts.role ?? (user.role as Role);
-    const disabledAt = opts.disabled === undefined ? user.disabledAt : opts.disabled ? (user.disabledAt ?? new Date()) : null;
+    const disabledAt =
+      opts.disabled === undefined ? user.disabledAt : opts.disabled ? (user.disabledAt ?? new Date()) : null;
     if (user.role === "admin" && !user.disabledAt && (role !== "admin" || disabledAt)) {
       const others = await tx.user.count({ where: { role: "admin", disabledAt: null, id: { not: user.id } } });
       if (others === 0)
@@ -81,7 +108,10 @@ export async function updateUser(opts: { db: Db; actor: Actor; id: string; role?
     const updated = await tx.user.update({ where: { id: user.id }, data: { role, disabledAt }, select: USER_ROW });
     const ended = disabledAt ? await tx.session.deleteMany({ where: { userId: user.id } }) : { count: 0 };
     // Their API tokens go with them: all of them when disabled, those above the new role when demoted.
-    const tokens = await tx.apiToken.findMany({ where: { createdById: user.id, revokedAt: null }, select: { id: true, role: true } });
+    const tokens = await tx.apiToken.findMany({
+      where: { createdById: user.id, revokedAt: null },
+      select: { id: true, role: true },
+    });
     const revoke = tokens.filter((t) => disabledAt || !hasRole(role, t.role as Role)).map((t) => t.id);
     if (revoke.length) await tx.apiToken.updateMany({ where: { id: { in: revoke } }, data: { revokedAt: new Date() } });
     return { ...updated, sessionsEnded: ended.count, tokensRevoked: revoke.length };

@@ -7,9 +7,30 @@ import { redactSpec } from "../runs/redact";
 
 // Fields a viewer may read as they are: the step's identity, what it does, its limits.
 const VIEWER_FIELDS = [
-  "kind", "key", "name", "action", "method", "ref", "queues", "pattern", "paths", "table", "ids",
-  "ms", "successes", "intervalMs", "expectStatus", "expectExitCodes", "prompt", "timeoutMs", "retries",
-  "retryDelayMs", "allowFailure", "isIdempotent", "backupLabel", "keep",
+  "kind",
+  "key",
+  "name",
+  "action",
+  "method",
+  "ref",
+  "queues",
+  "pattern",
+  "paths",
+  "table",
+  "ids",
+  "ms",
+  "successes",
+  "intervalMs",
+  "expectStatus",
+  "expectExitCodes",
+  "prompt",
+  "timeoutMs",
+  "retries",
+  "retryDelayMs",
+  "allowFailure",
+  "isIdempotent",
+  "backupLabel",
+  "keep",
 ] as const;
 
 const basename = (s: string) => s.replace(/\/+$/, "").split("/").pop() || s;
@@ -31,7 +52,8 @@ export function stepSpecFor(role: Role, spec: unknown): unknown {
   // Which settings a command gets, not their values; which file, not where it lies; which checks, not their SQL.
   if (s.env && typeof s.env === "object") out.envKeys = Object.keys(s.env as object);
   if (typeof s.file === "string") out.file = basename(s.file);
-  if (Array.isArray(s.queries)) out.queries = (s.queries as { name?: unknown }[]).map((q) => ({ name: String(q?.name ?? "") }));
+  if (Array.isArray(s.queries))
+    out.queries = (s.queries as { name?: unknown }[]).map((q) => ({ name: String(q?.name ?? "") }));
   return out;
 }
 
@@ -66,15 +88,44 @@ const maskDeep = (v: unknown, depth = 0): unknown =>
 // What a step's result may tell a viewer, key by key (lib/steps/executors return these). Not here:
 // file (a server path), pid and host (where it ran), mtime; a verification's rows become counts.
 const VIEWER_RESULT_FIELDS = [
-  "exitCode", "status", "ms", "waitedMs", "attempts", "healthyAfterMs", "removed", "deleted", "pattern", "pong",
-  "fetched", "ref", "sha", "paths", "commits", "name", "bytes", "size", "createdAt", "restoredFrom", "applied",
-  "fromRelease", "table", "restored", "missing", "paused", "resumed", "stats", "drained", "decision", "comment",
+  "exitCode",
+  "status",
+  "ms",
+  "waitedMs",
+  "attempts",
+  "healthyAfterMs",
+  "removed",
+  "deleted",
+  "pattern",
+  "pong",
+  "fetched",
+  "ref",
+  "sha",
+  "paths",
+  "commits",
+  "name",
+  "bytes",
+  "size",
+  "createdAt",
+  "restoredFrom",
+  "applied",
+  "fromRelease",
+  "table",
+  "restored",
+  "missing",
+  "paused",
+  "resumed",
+  "stats",
+  "drained",
+  "decision",
+  "comment",
 ] as const;
 
 /** A step's result as `role` may read it. */
 export function stepResultFor(role: Role, result: unknown): unknown {
   if (hasRole(role, "engineer")) return redactSpec(result);
-  if (!result || typeof result !== "object" || Array.isArray(result)) return result === null || result === undefined ? result : {};
+  if (!result || typeof result !== "object" || Array.isArray(result))
+    return result === null || result === undefined ? result : {};
   const r = result as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const f of VIEWER_RESULT_FIELDS) if (r[f] !== undefined) out[f] = maskDeep(r[f]);
@@ -96,6 +147,11 @@ export function errorTextFor<T extends string | null | undefined>(role: Role, te
 /** A run's event as `role` may read it: output, errors and messages masked, results by the rule above. */
 export function runEventFor<E extends { data?: unknown }>(role: Role, event: E): E {
   if (hasRole(role, "engineer") || !event.data || typeof event.data !== "object") return event;
-  const data = Object.fromEntries(Object.entries(event.data as Record<string, unknown>).map(([k, v]) => [k, k === "result" ? stepResultFor(role, v) : maskDeep(v)]));
+  const data = Object.fromEntries(
+    Object.entries(event.data as Record<string, unknown>).map(([k, v]) => [
+      k,
+      k === "result" ? stepResultFor(role, v) : maskDeep(v),
+    ]),
+  );
   return { ...event, data };
 }

@@ -20,23 +20,42 @@ import { gatherFacts } from "../postmortems/facts";
 export const DRILL_DUE_DAYS = 90;
 
 export function rehearsalTargets(): string[] {
-  return loadTargets().targets.filter((t) => t.rehearsal).map((t) => t.name);
+  return loadTargets()
+    .targets.filter((t) => t.rehearsal)
+    .map((t) => t.name);
 }
 
-export async function startDrill(opts: { db: Db; redis: Redis; actor: Actor; input: { runbook: string; target?: string; severity?: SeverityLevel; breakFirst?: boolean } }) {
+export async function startDrill(opts: {
+  db: Db;
+  redis: Redis;
+  actor: Actor;
+  input: { runbook: string; target?: string; severity?: SeverityLevel; breakFirst?: boolean };
+}) {
   const { db, redis, actor, input } = opts;
   const target = getTarget(input.target);
   if (!target.rehearsal)
-    throw new AppError("BAD_REQUEST", `Target "${target.name}" is not marked for rehearsal; add "rehearsal": {} to it in targets.json (drills may run on: ${rehearsalTargets().join(", ") || "none yet"})`, {
-      issues: [{ path: "target", message: "not marked for rehearsal" }],
-    });
+    throw new AppError(
+      "BAD_REQUEST",
+      `Target "${target.name}" is not marked for rehearsal; add "rehearsal": {} to it in targets.json (drills may run on: ${rehearsalTargets().join(", ") || "none yet"})`,
+      {
+        issues: [{ path: "target", message: "not marked for rehearsal" }],
+      },
+    );
   const runbook = findRunbook(input.runbook);
   if (!runbook || runbook.isRollback === false)
-    throw new AppError("BAD_REQUEST", `"${input.runbook}" is not a rollback runbook to rehearse; GET /api/runbooks lists them`, { issues: [{ path: "runbook", message: "a rollback runbook" }] });
+    throw new AppError(
+      "BAD_REQUEST",
+      `"${input.runbook}" is not a rollback runbook to rehearse; GET /api/runbooks lists them`,
+      { issues: [{ path: "runbook", message: "a rollback runbook" }] },
+    );
   if (input.breakFirst && !target.rehearsal.badRelease)
-    throw new AppError("BAD_REQUEST", `Target "${target.name}" names no bad release to break it with; set "rehearsal": { "badRelease": "<tag>" } in targets.json, or start without breaking it first`, {
-      issues: [{ path: "breakFirst", message: "the target has no rehearsal.badRelease" }],
-    });
+    throw new AppError(
+      "BAD_REQUEST",
+      `Target "${target.name}" names no bad release to break it with; set "rehearsal": { "badRelease": "<tag>" } in targets.json, or start without breaking it first`,
+      {
+        issues: [{ path: "breakFirst", message: "the target has no rehearsal.badRelease" }],
+      },
+    );
   const severity = input.severity ?? "P1";
   const incident = await declareIncident({
     db,
@@ -45,15 +64,29 @@ export async function startDrill(opts: { db: Db; redis: Redis; actor: Actor; inp
     drill: { runbook: runbook.id },
     input: {
       title: `Drill: ${runbook.title}`,
-      symptoms: input.breakFirst ? `Practice: ${target.rehearsal.badRelease} deployed on purpose to rehearse plan §${runbook.planSection}.` : `Practice: rehearsing plan §${runbook.planSection}.`,
+      symptoms: input.breakFirst
+        ? `Practice: ${target.rehearsal.badRelease} deployed on purpose to rehearse plan §${runbook.planSection}.`
+        : `Practice: rehearsing plan §${runbook.planSection}.`,
       severity,
       target: target.name,
-      components: (COMPONENTS as readonly string[]).includes(runbook.id) ? [runbook.id as (typeof COMPONENTS)[number]] : [],
+      components: (COMPONENTS as readonly string[]).includes(runbook.id)
+        ? [runbook.id as (typeof COMPONENTS)[number]]
+        : [],
     },
   });
   let breakRunId: string | null = null;
   if (input.breakFirst) {
-    const run = await startRun({ db, redis, actor, input: { runbook: "deploy", target: target.name, params: { release: target.rehearsal.badRelease }, incidentId: incident.id } });
+    const run = await startRun({
+      db,
+      redis,
+      actor,
+      input: {
+        runbook: "deploy",
+        target: target.name,
+        params: { release: target.rehearsal.badRelease },
+        incidentId: incident.id,
+      },
+    });
     breakRunId = run.id;
   }
   return { incidentId: incident.id, breakRunId };
@@ -61,11 +94,22 @@ export async function startDrill(opts: { db: Db; redis: Redis; actor: Actor; inp
 
 /** What a drill showed: time per step and per checkpoint, the total against the severity's target, what was slow. */
 export async function drillReport(db: Db, incidentId: string) {
-  const incident = await db.incident.findUnique({ where: { id: incidentId }, select: { isDrill: true, drillRunbook: true, severity: true } });
+  const incident = await db.incident.findUnique({
+    where: { id: incidentId },
+    select: { isDrill: true, drillRunbook: true, severity: true },
+  });
   if (!incident) throw new AppError("NOT_FOUND", `Incident ${incidentId} not found; GET /api/incidents lists them`);
-  if (!incident.isDrill) throw new AppError("CONFLICT", "This incident is not a drill; a real incident has a post-mortem instead (GET /api/incidents/{id}/postmortem)");
+  if (!incident.isDrill)
+    throw new AppError(
+      "CONFLICT",
+      "This incident is not a drill; a real incident has a post-mortem instead (GET /api/incidents/{id}/postmortem)",
+    );
   const facts = await gatherFacts(db, incidentId);
-  const runs = await db.run.findMany({ where: { incidentId, isDryRun: false }, orderBy: { createdAt: "asc" }, include: { steps: { orderBy: { index: "asc" } } } });
+  const runs = await db.run.findMany({
+    where: { incidentId, isDryRun: false },
+    orderBy: { createdAt: "asc" },
+    include: { steps: { orderBy: { index: "asc" } } },
+  });
   // How long each of these steps usually takes: the median of its last 20 successes on other runs
   // of the same runbook, read in one query for the whole drill.
   const usualRows = await db.$queryRawUnsafe<{ runbook: string; key: string; ms: number | null }[]>(
@@ -130,7 +174,9 @@ export async function drillReport(db: Db, incidentId: string) {
 
 /** Each runbook's last drill on a target: when, how long the rollback took, against the target; or never. */
 export async function drillHistory(db: Db, target: string, now = new Date()) {
-  const rows = await db.$queryRawUnsafe<{ runbook: string; at: Date; detectedAt: Date; rollbackCompletedAt: Date | null; severity: string }[]>(
+  const rows = await db.$queryRawUnsafe<
+    { runbook: string; at: Date; detectedAt: Date; rollbackCompletedAt: Date | null; severity: string }[]
+  >(
     `SELECT DISTINCT ON ("drillRunbook") "drillRunbook" AS runbook, "resolvedAt" AS at, "detectedAt", "rollbackCompletedAt", severity::text
      FROM incidents WHERE "isDrill" AND target = $1 AND status = 'resolved' AND "drillRunbook" IS NOT NULL
      ORDER BY "drillRunbook", "resolvedAt" DESC`,

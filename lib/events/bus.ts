@@ -12,7 +12,10 @@ export type Sequenced = { seq: number; type: string };
  * `events` are consecutive events of one stream, in order; `frame` is all of them as SSE bytes,
  * built once per process however many connections they go to.
  */
-export type Listener<T extends Sequenced> = { onEvents: (events: T[], frame: Uint8Array) => void; onResync: () => void };
+export type Listener<T extends Sequenced> = {
+  onEvents: (events: T[], frame: Uint8Array) => void;
+  onResync: () => void;
+};
 
 const enc = new TextEncoder();
 const BATCH_MS = 50;
@@ -35,7 +38,10 @@ export class EventBus<T extends Sequenced> {
   private listening: Promise<void> = Promise.resolve();
   private isConfirmed = false;
 
-  constructor(private channel: string, private keyOf: (e: T) => string) {}
+  constructor(
+    private channel: string,
+    private keyOf: (e: T) => string,
+  ) {}
 
   private confirm(sub: Redis): Promise<void> {
     this.isConfirmed = false;
@@ -116,7 +122,11 @@ export class EventBus<T extends Sequenced> {
       // Messages read from the same socket read go out together.
       this.timers.set(key, "soon");
       setImmediate(() => this.fanOut(key));
-    } else this.timers.set(key, setTimeout(() => this.fanOut(key), wait));
+    } else
+      this.timers.set(
+        key,
+        setTimeout(() => this.fanOut(key), wait),
+      );
   }
 
   private fanOut(key: string): void {
@@ -152,7 +162,11 @@ export class EventBus<T extends Sequenced> {
   }
 }
 
-const g = globalThis as unknown as { backoutRunBus?: EventBus<RunEventRecord>; backoutIncidentBus?: EventBus<TimelineEntry>; backoutMetricsBus?: EventBus<SampleRecord> };
+const g = globalThis as unknown as {
+  backoutRunBus?: EventBus<RunEventRecord>;
+  backoutIncidentBus?: EventBus<TimelineEntry>;
+  backoutMetricsBus?: EventBus<SampleRecord>;
+};
 
 export function metricsBus(): EventBus<SampleRecord> {
   g.backoutMetricsBus ??= new EventBus<SampleRecord>(keys.metrics(), (e) => e.target);

@@ -28,7 +28,13 @@ import type { Sequenced } from "./bus";
 const MAX_UNREAD_BYTES = 256 * 1024;
 const metricsQuery = z.object({ target: targetName.optional() });
 
-type Match = { open: (actor: Actor, query: URLSearchParams, lastEventId: number | undefined) => Promise<StreamDefinition<Sequenced>[]> };
+type Match = {
+  open: (
+    actor: Actor,
+    query: URLSearchParams,
+    lastEventId: number | undefined,
+  ) => Promise<StreamDefinition<Sequenced>[]>;
+};
 
 // Parsed as the route wrapper parses: the same 400s naming the field.
 const parse = <T>(schema: ZodType<T>, value: unknown): T => parseOr400(schema, value, "");
@@ -73,7 +79,9 @@ function cookieReader(header: string | undefined): (name: string) => string | un
 
 function refuse(res: ServerResponse, e: unknown) {
   const answer = errorAnswer(e);
-  res.writeHead(answer.status, { "content-type": "application/json", "cache-control": "no-store", ...answer.headers }).end(JSON.stringify(answer.body));
+  res
+    .writeHead(answer.status, { "content-type": "application/json", "cache-control": "no-store", ...answer.headers })
+    .end(JSON.stringify(answer.body));
 }
 
 /** True when the request is one of the streams and was answered here; false to hand it to Next. */
@@ -106,7 +114,11 @@ async function serve(req: IncomingMessage, res: ServerResponse, found: Match, qu
     assertAllowed(who, "viewer");
     actor = who;
     const last = req.headers["last-event-id"];
-    definitions = await found.open(actor, query, typeof last === "string" && /^\d+$/.test(last) ? Number(last) : undefined);
+    definitions = await found.open(
+      actor,
+      query,
+      typeof last === "string" && /^\d+$/.test(last) ? Number(last) : undefined,
+    );
   } catch (e) {
     if (!res.destroyed) refuse(res, e);
     return;

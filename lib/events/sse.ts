@@ -25,7 +25,9 @@ function viewFrame<T extends Sequenced>(view: View<T>, e: T): Uint8Array {
   let frame = byEvent.get(e);
   if (!frame) {
     const shown = view.map ? view.map(e) : e;
-    frame = view.withoutIds ? encoder.encode(`event: ${shown.type}\ndata: ${JSON.stringify(shown)}\n\n`) : sseFrame([shown]);
+    frame = view.withoutIds
+      ? encoder.encode(`event: ${shown.type}\ndata: ${JSON.stringify(shown)}\n\n`)
+      : sseFrame([shown]);
     byEvent.set(e, frame);
   }
   return frame;
@@ -82,7 +84,9 @@ type FollowOptions<T extends Sequenced> = {
  * is sent nothing more until `resume()` (its socket drained), then caught up from Postgres: slow,
  * never lossy.
  */
-export function followSequenced<T extends Sequenced>(opts: FollowOptions<T> & { sink: Sink }): { ready: Promise<void>; resume: () => void; stop: () => void } {
+export function followSequenced<T extends Sequenced>(
+  opts: FollowOptions<T> & { sink: Sink },
+): { ready: Promise<void>; resume: () => void; stop: () => void } {
   const { bus, key, listAfter, signal, view, sink } = opts;
   let lastSent = opts.afterSeq;
   let closed = false;
@@ -217,7 +221,9 @@ export function followAll(
       sink.close();
     },
   };
-  const followers = definitions.map((d, i) => followSequenced({ ...d, sink: shared, signal: ctrl.signal, isFirst: i === 0 }));
+  const followers = definitions.map((d, i) =>
+    followSequenced({ ...d, sink: shared, signal: ctrl.signal, isFirst: i === 0 }),
+  );
   return {
     ready: Promise.all(followers.map((f) => f.ready)).then(() => {}),
     resume: () => followers.forEach((f) => f.resume()),
@@ -226,7 +232,10 @@ export function followAll(
 }
 
 /** Followed streams as one web ReadableStream, for Next's route handlers. */
-export function sequencedEventStream(definitions: Omit<FollowOptions<Sequenced>, "signal" | "isFirst">[], signal: AbortSignal): ReadableStream<Uint8Array> {
+export function sequencedEventStream(
+  definitions: Omit<FollowOptions<Sequenced>, "signal" | "isFirst">[],
+  signal: AbortSignal,
+): ReadableStream<Uint8Array> {
   let follower: ReturnType<typeof followAll> | undefined;
   return new ReadableStream<Uint8Array>({
     async start(controller) {
@@ -263,7 +272,11 @@ export function sequencedEventStream(definitions: Omit<FollowOptions<Sequenced>,
  * know *that* something changed and refetch, such as the incidents list). An empty batch means
  * the subscription came back after a drop: `onResync` tells the client to refetch.
  */
-export function watchEventStream<T extends Sequenced>(opts: { bus: EventBus<T>; frame: (events: T[]) => string | null; signal: AbortSignal }): ReadableStream<Uint8Array> {
+export function watchEventStream<T extends Sequenced>(opts: {
+  bus: EventBus<T>;
+  frame: (events: T[]) => string | null;
+  signal: AbortSignal;
+}): ReadableStream<Uint8Array> {
   let unwatch: (() => void) | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let closed = false;

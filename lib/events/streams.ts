@@ -39,14 +39,19 @@ function shared<T>(key: string, read: () => Promise<T[]>): Promise<T[]> {
 }
 
 /** A stream as one of several on a connection (each keeps its own event type inside). */
-export const untyped = <T extends Sequenced>(d: StreamDefinition<T>): StreamDefinition<Sequenced> => d as unknown as StreamDefinition<Sequenced>;
+export const untyped = <T extends Sequenced>(d: StreamDefinition<T>): StreamDefinition<Sequenced> =>
+  d as unknown as StreamDefinition<Sequenced>;
 
 // One view object per kind, so every stream with it shares its frames (lib/events/sse.ts).
 const RUN_AS_VIEWER: View<RunEventRecord> = { map: (e) => runEventFor("viewer", e) };
 const BESIDE_ANOTHER: View<SampleRecord> = { withoutIds: true };
 
 /** A run's events; viewers read output, errors and results masked. 404 before any stream opens. */
-export async function runStream(actor: Actor, runId: string, afterSeq: number): Promise<StreamDefinition<RunEventRecord>> {
+export async function runStream(
+  actor: Actor,
+  runId: string,
+  afterSeq: number,
+): Promise<StreamDefinition<RunEventRecord>> {
   if (!(await db().run.findUnique({ where: { id: runId }, select: { id: true } })))
     throw new AppError("NOT_FOUND", `Run ${runId} not found; GET /api/runs lists recent runs`);
   return {
@@ -62,7 +67,12 @@ export async function runStream(actor: Actor, runId: string, afterSeq: number): 
 export async function incidentStream(incidentId: string, afterSeq: number): Promise<StreamDefinition<TimelineEntry>> {
   if (!(await db().incident.findUnique({ where: { id: incidentId }, select: { id: true } })))
     throw new AppError("NOT_FOUND", `Incident ${incidentId} not found; GET /api/incidents lists them`);
-  return { bus: incidentEventBus(), key: incidentId, listAfter: (seq) => shared(`incident:${incidentId}:${seq}`, () => listTimeline(db(), incidentId, seq)), afterSeq };
+  return {
+    bus: incidentEventBus(),
+    key: incidentId,
+    listAfter: (seq) => shared(`incident:${incidentId}:${seq}`, () => listTimeline(db(), incidentId, seq)),
+    afterSeq,
+  };
 }
 
 /**
@@ -79,7 +89,11 @@ export async function incidentMetricsStream(incidentId: string): Promise<StreamD
 }
 
 /** The incident page's one stream: its timeline, and with `withMetrics` its target's samples beside it. */
-export async function incidentPageStreams(incidentId: string, afterSeq: number, withMetrics: boolean): Promise<StreamDefinition<Sequenced>[]> {
+export async function incidentPageStreams(
+  incidentId: string,
+  afterSeq: number,
+  withMetrics: boolean,
+): Promise<StreamDefinition<Sequenced>[]> {
   const timeline = await incidentStream(incidentId, afterSeq);
   const metrics = withMetrics ? await incidentMetricsStream(incidentId) : null;
   return [untyped(timeline), ...(metrics ? [untyped(metrics)] : [])];
@@ -91,7 +105,8 @@ export function metricsStream(targetName: string | undefined, afterSeq: number):
   return {
     bus: metricsBus(),
     key: target.name,
-    listAfter: (seq) => shared(`metrics:${target.name}:${seq}`, () => listSamples(db(), target.name, seq ? { afterId: seq } : {})),
+    listAfter: (seq) =>
+      shared(`metrics:${target.name}:${seq}`, () => listSamples(db(), target.name, seq ? { afterId: seq } : {})),
     afterSeq,
   };
 }

@@ -19,13 +19,21 @@ export function errorAnswer(e: unknown): ErrorAnswer {
       status: e.status,
       body: {
         error: capped(e.message, 1000),
-        ...(e.issues ? { issues: e.issues.slice(0, 50).map((i) => ({ path: capped(i.path, 200), message: capped(i.message, 300) })) } : {}),
+        ...(e.issues
+          ? {
+              issues: e.issues
+                .slice(0, 50)
+                .map((i) => ({ path: capped(i.path, 200), message: capped(i.message, 300) })),
+            }
+          : {}),
         ...(e.details ?? {}),
       },
       headers: e.headers,
     };
   if (e instanceof ZodError) {
-    const issues = zodIssues(e).slice(0, 50).map((i) => ({ path: capped(i.path, 200), message: capped(i.message, 300) }));
+    const issues = zodIssues(e)
+      .slice(0, 50)
+      .map((i) => ({ path: capped(i.path, 200), message: capped(i.message, 300) }));
     return { status: 400, body: { error: capped(`Invalid request: ${describeIssues(issues)}`, 1000), issues } };
   }
   if (e instanceof TargetsConfigError) return { status: 500, body: { error: e.message } };

@@ -15,10 +15,16 @@ import { errorAnswer, parseOr400 } from "./error-body";
 import { assertAllowed } from "./authorize";
 import { SESSION_COOKIE } from "../auth/sessions";
 
-
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
-type Handler<B, P, Q, A, T> = (ctx: { req: NextRequest; body: B; params: P; query: Q; actor: A; target: T }) => Promise<Response | unknown>;
+type Handler<B, P, Q, A, T> = (ctx: {
+  req: NextRequest;
+  body: B;
+  params: P;
+  query: Q;
+  actor: A;
+  target: T;
+}) => Promise<Response | unknown>;
 
 export function json(body: unknown, status = 200, headers?: Record<string, string>): NextResponse {
   return NextResponse.json(body, { status, headers });
@@ -65,12 +71,18 @@ export function route<
     try {
       state.actor = await authenticate(db(), req.headers, (name) => req.cookies.get(name)?.value);
       // Cookie-borne changes only from Backout's own pages (CSRF); sign-in and sign-out included.
-      const refusal = crossSiteRefusal(req, { hasSessionCookie: !!req.cookies.get(SESSION_COOKIE)?.value, isPublicRoute: opts.role === "public" });
+      const refusal = crossSiteRefusal(req, {
+        hasSessionCookie: !!req.cookies.get(SESSION_COOKIE)?.value,
+        isPublicRoute: opts.role === "public",
+      });
       if (refusal) throw new AppError("FORBIDDEN", refusal, { details: { code: "CROSS_SITE_REFUSED" } });
-      if (opts.role !== "public") assertAllowed(state.actor, opts.role as Role, { pendingPassword: opts.pendingPassword });
+      if (opts.role !== "public")
+        assertAllowed(state.actor, opts.role as Role, { pendingPassword: opts.pendingPassword });
       const rawParams = ctx?.params ? await ctx.params : {};
       const params = opts.params ? parseOr400(opts.params, rawParams, "") : (rawParams as P);
-      const query = opts.query ? parseOr400(opts.query, Object.fromEntries(req.nextUrl.searchParams), "query") : ({} as Q);
+      const query = opts.query
+        ? parseOr400(opts.query, Object.fromEntries(req.nextUrl.searchParams), "query")
+        : ({} as Q);
       if (opts.body) {
         const text = await readBody(req, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
         let raw: unknown = {};
@@ -78,13 +90,19 @@ export function route<
           try {
             raw = JSON.parse(text);
           } catch {
-            throw new AppError("BAD_REQUEST", "Body is not valid JSON; send a JSON object with Content-Type: application/json", {
-              issues: [{ path: "(body)", message: "not valid JSON" }],
-            });
+            throw new AppError(
+              "BAD_REQUEST",
+              "Body is not valid JSON; send a JSON object with Content-Type: application/json",
+              {
+                issues: [{ path: "(body)", message: "not valid JSON" }],
+              },
+            );
           }
         }
         if (raw === null || typeof raw !== "object" || Array.isArray(raw))
-          throw new AppError("BAD_REQUEST", "Body must be a JSON object", { issues: [{ path: "(body)", message: "expected a JSON object" }] });
+          throw new AppError("BAD_REQUEST", "Body must be a JSON object", {
+            issues: [{ path: "(body)", message: "expected a JSON object" }],
+          });
         state.body = parseOr400(opts.body, raw, "");
       }
       // Only routes that act on a target ask for one (the handler type has `target: undefined` otherwise).
@@ -100,20 +118,41 @@ export function route<
     const state: State = { actor: null };
     const response = await respond(req, ctx, state);
     // What a signed-in caller is told is theirs alone: no browser or proxy keeps a copy.
-    if (opts.role !== "public" && !response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
+    if (opts.role !== "public" && !response.headers.has("cache-control"))
+      response.headers.set("cache-control", "no-store");
     // Every mutating request lands in the append-only audit table, refused ones included; one made
     // for an incident (the X-Backout-Incident header, or an incidentId in the body) also lands on
     // that incident's timeline, failures too: "tried to pause the queues: Redis unreachable" is part
     // of the story. A viewer's refused clicks stay in the audit table only; they could never act.
     if (req.method !== "GET" && req.method !== "HEAD") {
-      const error = response.status >= 400 ? ((await response.clone().json().catch(() => ({}))) as { error?: string }).error : undefined;
-      const incidentId = incidentOf(req.headers.get("x-backout-incident")) ?? incidentOf((state.body as { incidentId?: unknown } | undefined)?.incidentId);
+      const error =
+        response.status >= 400
+          ? (
+              (await response
+                .clone()
+                .json()
+                .catch(() => ({}))) as { error?: string }
+            ).error
+          : undefined;
+      const incidentId =
+        incidentOf(req.headers.get("x-backout-incident")) ??
+        incidentOf((state.body as { incidentId?: unknown } | undefined)?.incidentId);
       try {
-        await recordAudit(db(), { actor: state.actor, method: req.method, path: req.nextUrl.pathname, status: response.status, body: state.body, error, incidentId });
+        await recordAudit(db(), {
+          actor: state.actor,
+          method: req.method,
+          path: req.nextUrl.pathname,
+          status: response.status,
+          body: state.body,
+          error,
+          incidentId,
+        });
       } catch {
         // Nothing passes unrecorded: the caller learns the decision was not audited.
         return json(
-          { error: `${response.status < 400 ? "The request was carried out" : "The request was refused"}, but its audit entry could not be written (the database did not take it); the server log has the details. Check /health before trying again.` },
+          {
+            error: `${response.status < 400 ? "The request was carried out" : "The request was refused"}, but its audit entry could not be written (the database did not take it); the server log has the details. Check /health before trying again.`,
+          },
           500,
         );
       }
@@ -143,9 +182,13 @@ const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 /** The body as text, read no further than `max` bytes: an oversized one is refused unread (by its length) or as soon as it passes the limit. */
 async function readBody(req: NextRequest, max: number): Promise<string> {
   const tooLarge = () =>
-    new AppError("PAYLOAD_TOO_LARGE", `The body is larger than this endpoint takes (${max.toLocaleString("en")} bytes); send less`, {
-      issues: [{ path: "(body)", message: `at most ${max} bytes` }],
-    });
+    new AppError(
+      "PAYLOAD_TOO_LARGE",
+      `The body is larger than this endpoint takes (${max.toLocaleString("en")} bytes); send less`,
+      {
+        issues: [{ path: "(body)", message: `at most ${max} bytes` }],
+      },
+    );
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (declared > max) throw tooLarge();
   if (!req.body) return "";
@@ -167,4 +210,3 @@ async function readBody(req: NextRequest, max: number): Promise<string> {
 
 // Never throws: a malformed id is for the handler to refuse; the audit entry is written regardless.
 const incidentOf = (v: unknown): string | null => (isUuid(v) ? v : null);
-

@@ -21,7 +21,8 @@ export function crossSiteRefusal(
   const origin = req.headers.get("origin");
   if (site && site !== "same-origin")
     return `Refused: this request came from ${site === "same-site" ? "another page on the same site" : "another site"} (Sec-Fetch-Site: ${site}). Changes made with a signed-in browser must come from Backout's own pages; ${SCRIPTS}.`;
-  if (!site && !origin) return `Refused: the request has no Origin header, so Backout cannot tell it came from its own pages; ${SCRIPTS}.`;
+  if (!site && !origin)
+    return `Refused: the request has no Origin header, so Backout cannot tell it came from its own pages; ${SCRIPTS}.`;
   if (origin && !ownOrigins(req).includes(origin))
     return `Refused: this request came from ${origin.slice(0, 100)}, not from Backout's own pages; ${SCRIPTS}.`;
   const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();

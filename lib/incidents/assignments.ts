@@ -12,7 +12,9 @@ export type Assignment = { person: string; by: string; at: string };
  * plan §10 roles held in one incident (incident commander among them): each role.assigned entry
  * on the timeline, the newest per role winning; an empty person means nobody holds it now.
  */
-export function assignmentsOf(timeline: { type: string; actorLabel: string; at: Date; data: unknown }[]): Record<string, Assignment> {
+export function assignmentsOf(
+  timeline: { type: string; actorLabel: string; at: Date; data: unknown }[],
+): Record<string, Assignment> {
   const out: Record<string, Assignment> = {};
   for (const e of timeline) {
     if (e.type !== "role.assigned") continue;
@@ -24,13 +26,31 @@ export function assignmentsOf(timeline: { type: string; actorLabel: string; at: 
   return out;
 }
 
-export async function assignRole(opts: { db: Db; redis: Redis; actor: Actor; incidentId: string; role: string; person: string }) {
+export async function assignRole(opts: {
+  db: Db;
+  redis: Redis;
+  actor: Actor;
+  incidentId: string;
+  role: string;
+  person: string;
+}) {
   const role = incidentRole(opts.role);
-  if (!role) throw new AppError("BAD_REQUEST", `Unknown role "${opts.role}"`, { issues: [{ path: "role", message: "a role id from GET /api/contacts" }] });
+  if (!role)
+    throw new AppError("BAD_REQUEST", `Unknown role "${opts.role}"`, {
+      issues: [{ path: "role", message: "a role id from GET /api/contacts" }],
+    });
   const entry = await opts.db.$transaction(async (tx) => {
-    const [row] = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM incidents WHERE id = $1::uuid FOR UPDATE`, opts.incidentId);
+    const [row] = await tx.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT id FROM incidents WHERE id = $1::uuid FOR UPDATE`,
+      opts.incidentId,
+    );
     if (!row) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found`);
-    const before = assignmentsOf(await tx.incidentEvent.findMany({ where: { incidentId: opts.incidentId, type: "role.assigned" }, orderBy: { seq: "asc" } }));
+    const before = assignmentsOf(
+      await tx.incidentEvent.findMany({
+        where: { incidentId: opts.incidentId, type: "role.assigned" },
+        orderBy: { seq: "asc" },
+      }),
+    );
     return appendTimeline(tx, opts.incidentId, "role.assigned", opts.actor.label, {
       role: role.id,
       roleTitle: role.role,

@@ -15,28 +15,61 @@ function checklistOf(itemId: string) {
 }
 
 /** The current state of every item ticked or unticked on an incident (its newest row). */
-export async function checklistState(db: Pick<Db, "$queryRawUnsafe">, incidentId: string): Promise<Record<string, ItemState>> {
-  const rows = await db.$queryRawUnsafe<{ itemId: string; isTicked: boolean; isOverride: boolean; reason: string | null; actorLabel: string; at: Date }[]>(
+export async function checklistState(
+  db: Pick<Db, "$queryRawUnsafe">,
+  incidentId: string,
+): Promise<Record<string, ItemState>> {
+  const rows = await db.$queryRawUnsafe<
+    { itemId: string; isTicked: boolean; isOverride: boolean; reason: string | null; actorLabel: string; at: Date }[]
+  >(
     `SELECT DISTINCT ON ("itemId") "itemId", "isTicked", "isOverride", reason, "actorLabel", at
      FROM checklist_ticks WHERE "incidentId" = $1::uuid ORDER BY "itemId", id DESC`,
     incidentId,
   );
-  return Object.fromEntries(rows.map((r) => [r.itemId, { isTicked: r.isTicked, isOverride: r.isOverride, reason: r.reason, by: r.actorLabel, at: new Date(r.at).toISOString() }]));
+  return Object.fromEntries(
+    rows.map((r) => [
+      r.itemId,
+      {
+        isTicked: r.isTicked,
+        isOverride: r.isOverride,
+        reason: r.reason,
+        by: r.actorLabel,
+        at: new Date(r.at).toISOString(),
+      },
+    ]),
+  );
 }
 
-const tickedIds = (state: Record<string, ItemState>) => Object.entries(state).filter(([, s]) => s.isTicked).map(([id]) => id);
+const tickedIds = (state: Record<string, ItemState>) =>
+  Object.entries(state)
+    .filter(([, s]) => s.isTicked)
+    .map(([id]) => id);
 
 /** A person ticks (or unticks) one item of the plan's checklists; it lands on the timeline. */
-export async function tickItem(opts: { db: Db; redis: Redis; actor: Actor; incidentId: string; itemId: string; isTicked: boolean; isOverride?: boolean; reason?: string }) {
+export async function tickItem(opts: {
+  db: Db;
+  redis: Redis;
+  actor: Actor;
+  incidentId: string;
+  itemId: string;
+  isTicked: boolean;
+  isOverride?: boolean;
+  reason?: string;
+}) {
   const checklist = checklistOf(opts.itemId);
   const item = checklist?.items.find((i) => i.id === opts.itemId);
   if (!checklist || !item)
-    throw new AppError("NOT_FOUND", `Unknown checklist item "${opts.itemId}"`, { issues: [{ path: "itemId", message: "an item id from the plan's checklists (GET /api/checklists)" }] });
+    throw new AppError("NOT_FOUND", `Unknown checklist item "${opts.itemId}"`, {
+      issues: [{ path: "itemId", message: "an item id from the plan's checklists (GET /api/checklists)" }],
+    });
   if (opts.isOverride && !opts.reason?.trim())
-    throw new AppError("BAD_REQUEST", "An override needs a written reason", { issues: [{ path: "reason", message: "say why the measured value is overridden" }] });
+    throw new AppError("BAD_REQUEST", "An override needs a written reason", {
+      issues: [{ path: "reason", message: "say why the measured value is overridden" }],
+    });
   const result = await opts.db.$transaction(async (tx) => {
     const [incident] = await tx.$queryRawUnsafe<{ status: string; rollbackCompletedAt: Date | null }[]>(
-      `SELECT status::text, "rollbackCompletedAt" FROM incidents WHERE id = $1::uuid FOR UPDATE`, opts.incidentId,
+      `SELECT status::text, "rollbackCompletedAt" FROM incidents WHERE id = $1::uuid FOR UPDATE`,
+      opts.incidentId,
     );
     if (!incident) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found`);
     // plan §9: "Checkpoint 4: 30 Minutes After Rollback", "Checkpoint 5: 24 Hours After" open on schedule.
@@ -52,11 +85,29 @@ export async function tickItem(opts: { db: Db; redis: Redis; actor: Actor; incid
         );
     }
     await tx.checklistTick.create({
-      data: { incidentId: opts.incidentId, checklistId: checklist.id, itemId: item.id, isTicked: opts.isTicked, isOverride: opts.isOverride ?? false, reason: opts.reason ?? null, actorLabel: opts.actor.label },
+      data: {
+        incidentId: opts.incidentId,
+        checklistId: checklist.id,
+        itemId: item.id,
+        isTicked: opts.isTicked,
+        isOverride: opts.isOverride ?? false,
+        reason: opts.reason ?? null,
+        actorLabel: opts.actor.label,
+      },
     });
-    const entry = await appendTimeline(tx, opts.incidentId, opts.isTicked ? "checklist.ticked" : "checklist.unticked", opts.actor.label, {
-      checklist: checklist.title, itemId: item.id, text: item.text, isOverride: opts.isOverride ?? false, reason: opts.reason ?? null,
-    });
+    const entry = await appendTimeline(
+      tx,
+      opts.incidentId,
+      opts.isTicked ? "checklist.ticked" : "checklist.unticked",
+      opts.actor.label,
+      {
+        checklist: checklist.title,
+        itemId: item.id,
+        text: item.text,
+        isOverride: opts.isOverride ?? false,
+        reason: opts.reason ?? null,
+      },
+    );
     return { itemId: item.id, isTicked: opts.isTicked, entry };
   });
   publishTimeline(opts.redis, [result.entry]);
@@ -72,7 +123,10 @@ export async function checkpointOneMissing(tx: Pick<Db, "$queryRawUnsafe">, inci
  * plan §9 Checkpoint 1 "Before Initiating Rollback" gates a component rollback started from an
  * incident, unless a commander overrides it with a written reason (recorded on the timeline).
  */
-export async function enforceCheckpointOne(tx: Tx, opts: { incidentId: string; actor: Actor; runbookTitle: string; override?: { reason: string } }): Promise<TimelineEntry[]> {
+export async function enforceCheckpointOne(
+  tx: Tx,
+  opts: { incidentId: string; actor: Actor; runbookTitle: string; override?: { reason: string } },
+): Promise<TimelineEntry[]> {
   const cp1 = checkpoints[0]!;
   const { missing } = checklistProgress(cp1, tickedIds(await checklistState(tx, opts.incidentId)));
   if (missing.length === 0) return [];
@@ -81,7 +135,10 @@ export async function enforceCheckpointOne(tx: Tx, opts: { incidentId: string; a
       throw new AppError("FORBIDDEN", `Only a commander may override ${cp1.title}; you are ${opts.actor.role}`);
     return [
       await appendTimeline(tx, opts.incidentId, "checkpoint.overridden", opts.actor.label, {
-        checkpoint: cp1.title, reason: opts.override.reason, runbook: opts.runbookTitle, missing: missing.map((i) => i.text),
+        checkpoint: cp1.title,
+        reason: opts.override.reason,
+        runbook: opts.runbookTitle,
+        missing: missing.map((i) => i.text),
       }),
     ];
   }

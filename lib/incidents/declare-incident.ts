@@ -7,14 +7,24 @@ import { AppError } from "../errors";
 import { loadTargets } from "../targets/load-targets";
 import { appendTimeline, publishTimeline } from "./timeline";
 
-export async function declareIncident(opts: { db: Db; redis: Redis; actor: Actor; input: DeclareIncidentInput; drill?: { runbook: string } }) {
+export async function declareIncident(opts: {
+  db: Db;
+  redis: Redis;
+  actor: Actor;
+  input: DeclareIncidentInput;
+  drill?: { runbook: string };
+}) {
   const { db, actor, input } = opts;
   const known = loadTargets();
   const target = input.target ?? known.defaultTarget;
   if (!known.targets.some((t) => t.name === target))
-    throw new AppError("BAD_REQUEST", `Unknown target "${target}"; use one of: ${known.targets.map((t) => t.name).join(", ")} (GET /api/targets)`, {
-      issues: [{ path: "target", message: `one of: ${known.targets.map((t) => t.name).join(", ")}` }],
-    });
+    throw new AppError(
+      "BAD_REQUEST",
+      `Unknown target "${target}"; use one of: ${known.targets.map((t) => t.name).join(", ")} (GET /api/targets)`,
+      {
+        issues: [{ path: "target", message: `one of: ${known.targets.map((t) => t.name).join(", ")}` }],
+      },
+    );
   const { incident, entry } = await db.$transaction(async (tx) => {
     const incident = await tx.incident.create({
       data: {
@@ -30,7 +40,11 @@ export async function declareIncident(opts: { db: Db; redis: Redis; actor: Actor
       },
     });
     const entry = await appendTimeline(tx, incident.id, "incident.declared", actor.label, {
-      title: input.title, severity: input.severity, target: incident.target, components: input.components, detectedAt: incident.detectedAt.toISOString(),
+      title: input.title,
+      severity: input.severity,
+      target: incident.target,
+      components: input.components,
+      detectedAt: incident.detectedAt.toISOString(),
       ...(opts.drill ? { isDrill: true, drillRunbook: opts.drill.runbook } : {}),
     });
     return { incident, entry };

@@ -37,14 +37,20 @@ export async function gatherInformation(target: Target) {
   };
   const [deployment, commits, queues, rows, disk] = await Promise.all([
     part(() => getCheckedOut(target)),
-    part(async () => (await exec("git", ["-C", target.repoPath, "log", "--oneline", "--decorate", "-5"], { timeout: 5000 })).stdout.trim().split("\n").filter(Boolean)),
+    part(async () =>
+      (await exec("git", ["-C", target.repoPath, "log", "--oneline", "--decorate", "-5"], { timeout: 5000 })).stdout
+        .trim()
+        .split("\n")
+        .filter(Boolean),
+    ),
     part(() => getQueueStats(target)),
     part(async () => {
       const c = new pg.Client({ connectionString: target.postgres.url, connectionTimeoutMillis: 3000 });
       await c.connect();
       try {
         const out: Record<string, number> = {};
-        for (const table of target.postgres.dataTables) out[table] = Number((await c.query(`SELECT count(*)::bigint AS n FROM "${table}"`)).rows[0].n);
+        for (const table of target.postgres.dataTables)
+          out[table] = Number((await c.query(`SELECT count(*)::bigint AS n FROM "${table}"`)).rows[0].n);
         return out;
       } finally {
         await c.end();
@@ -76,7 +82,8 @@ export type Information = Awaited<ReturnType<typeof gatherInformation>>;
  */
 export function informationFor(role: Role, info: Information) {
   if (hasRole(role, "engineer")) return info;
-  const part = <T>(p: { value: T } | { error: string }) => ("value" in p ? { value: p.value } : { error: maskText(p.error) });
+  const part = <T>(p: { value: T } | { error: string }) =>
+    "value" in p ? { value: p.value } : { error: maskText(p.error) };
   return {
     target: info.target,
     at: info.at,

@@ -13,16 +13,31 @@ export const SYSTEM_ACTOR = "Backout";
 type Locked = { status: IncidentStatus; severity: SeverityLevel; detectedAt: Date; rollbackCompletedAt: Date | null };
 
 async function lockIncident(tx: Tx, incidentId: string): Promise<Locked | undefined> {
-  const [row] = await tx.$queryRawUnsafe<{ status: IncidentStatus; severity: SeverityLevel; detectedAt: Date; rollbackCompletedAt: Date | null }[]>(
+  const [row] = await tx.$queryRawUnsafe<
+    { status: IncidentStatus; severity: SeverityLevel; detectedAt: Date; rollbackCompletedAt: Date | null }[]
+  >(
     `SELECT status::text AS status, severity::text AS severity, "detectedAt", "rollbackCompletedAt" FROM incidents WHERE id = $1::uuid FOR UPDATE`,
     incidentId,
   );
   return row;
 }
 
-async function moveStatus(tx: Tx, incidentId: string, from: IncidentStatus, to: IncidentStatus, reason: string, data: Record<string, unknown> = {}): Promise<TimelineEntry> {
+async function moveStatus(
+  tx: Tx,
+  incidentId: string,
+  from: IncidentStatus,
+  to: IncidentStatus,
+  reason: string,
+  data: Record<string, unknown> = {},
+): Promise<TimelineEntry> {
   await tx.incident.update({ where: { id: incidentId }, data: { status: to } });
-  return appendTimeline(tx, incidentId, "incident.status_changed", SYSTEM_ACTOR, { from, to, reason, isAutomatic: true, ...data });
+  return appendTimeline(tx, incidentId, "incident.status_changed", SYSTEM_ACTOR, {
+    from,
+    to,
+    reason,
+    isAutomatic: true,
+    ...data,
+  });
 }
 
 const isRollbackRunbook = (runbook: string) => findRunbook(runbook)?.isRollback !== false;
@@ -31,15 +46,24 @@ const isRollbackRunbook = (runbook: string) => findRunbook(runbook)?.isRollback 
  * plan §1/§9: a rollback run started for an open incident moves it to "rolling back" (from
  * investigating or monitoring). Runs that roll nothing back (a backup, a deploy) leave it alone.
  */
-export async function onRunStarted(tx: Tx, opts: { incidentId: string; runId: string; runbook: string; title: string }): Promise<TimelineEntry[]> {
+export async function onRunStarted(
+  tx: Tx,
+  opts: { incidentId: string; runId: string; runbook: string; title: string },
+): Promise<TimelineEntry[]> {
   if (!isRollbackRunbook(opts.runbook)) return [];
   const incident = await lockIncident(tx, opts.incidentId);
   if (!incident || incident.status === "resolved") return [];
   // Rolling back again after an earlier rollback completed: the earlier one did not end it, so the
   // clock runs again until this one completes (and checkpoints 4 and 5 time from that).
-  if (incident.rollbackCompletedAt) await tx.incident.update({ where: { id: opts.incidentId }, data: { rollbackCompletedAt: null } });
+  if (incident.rollbackCompletedAt)
+    await tx.incident.update({ where: { id: opts.incidentId }, data: { rollbackCompletedAt: null } });
   if (incident.status === "rolling_back") return [];
-  return [await moveStatus(tx, opts.incidentId, incident.status, "rolling_back", `${opts.title} started`, { runId: opts.runId, runbook: opts.runbook })];
+  return [
+    await moveStatus(tx, opts.incidentId, incident.status, "rolling_back", `${opts.title} started`, {
+      runId: opts.runId,
+      runbook: opts.runbook,
+    }),
+  ];
 }
 
 /**
@@ -50,9 +74,22 @@ export async function onRunStarted(tx: Tx, opts: { incidentId: string; runId: st
  */
 export async function onRunFinished(
   tx: Tx,
-  opts: { incidentId: string; runId: string; runbook: string; status: "succeeded" | "failed" | "cancelled" | "needs_attention"; error: string | null; actorLabel?: string },
+  opts: {
+    incidentId: string;
+    runId: string;
+    runbook: string;
+    status: "succeeded" | "failed" | "cancelled" | "needs_attention";
+    error: string | null;
+    actorLabel?: string;
+  },
 ): Promise<TimelineEntry[]> {
-  const entries = [await appendTimeline(tx, opts.incidentId, `run.${opts.status}`, opts.actorLabel ?? "worker", { runId: opts.runId, runbook: opts.runbook, error: opts.error })];
+  const entries = [
+    await appendTimeline(tx, opts.incidentId, `run.${opts.status}`, opts.actorLabel ?? "worker", {
+      runId: opts.runId,
+      runbook: opts.runbook,
+      error: opts.error,
+    }),
+  ];
   if (!isRollbackRunbook(opts.runbook)) return entries;
   const incident = await lockIncident(tx, opts.incidentId);
   if (!incident || incident.status === "resolved") return entries;
@@ -61,16 +98,24 @@ export async function onRunFinished(
   if (opts.status === "succeeded") {
     const completedAt = incident.rollbackCompletedAt ?? new Date();
     // plan §9: checkpoints 4 and 5 are timed from the rollback's completion; the clock stops there.
-    if (!incident.rollbackCompletedAt) await tx.incident.update({ where: { id: opts.incidentId }, data: { rollbackCompletedAt: completedAt } });
+    if (!incident.rollbackCompletedAt)
+      await tx.incident.update({ where: { id: opts.incidentId }, data: { rollbackCompletedAt: completedAt } });
     if (incident.status === "monitoring") return entries;
     const tookMs = completedAt.getTime() - incident.detectedAt.getTime();
     const s = severityOf(incident.severity);
     const verdict = tookMs < s.timelineMinutes * 60_000 ? "met" : "missed";
     entries.push(
-      await moveStatus(tx, opts.incidentId, incident.status, "monitoring", `${title} succeeded: rolled back in ${formatClock(tookMs)}, target ${s.timeline}: ${verdict}`, {
-        runId: opts.runId,
-        runbook: opts.runbook,
-      }),
+      await moveStatus(
+        tx,
+        opts.incidentId,
+        incident.status,
+        "monitoring",
+        `${title} succeeded: rolled back in ${formatClock(tookMs)}, target ${s.timeline}: ${verdict}`,
+        {
+          runId: opts.runId,
+          runbook: opts.runbook,
+        },
+      ),
     );
     return entries;
   }
@@ -83,6 +128,11 @@ export async function onRunFinished(
   );
   if (other) return entries;
   const how = opts.status === "needs_attention" ? "needs attention" : opts.status;
-  entries.push(await moveStatus(tx, opts.incidentId, "rolling_back", "investigating", `${title} ${how}: back to investigating`, { runId: opts.runId, runbook: opts.runbook }));
+  entries.push(
+    await moveStatus(tx, opts.incidentId, "rolling_back", "investigating", `${title} ${how}: back to investigating`, {
+      runId: opts.runId,
+      runbook: opts.runbook,
+    }),
+  );
   return entries;
 }

@@ -27,7 +27,10 @@ async function finalDecision(db: Db, incidentId: string): Promise<FinalDecision 
       severity: d.decision.severity,
       why: d.decision.why,
       sampledAt: d.sampledAt,
-      flowchart: { action: d.flowchart.walk.action?.action ?? null, pending: d.flowchart.walk.pending?.question ?? null },
+      flowchart: {
+        action: d.flowchart.walk.action?.action ?? null,
+        pending: d.flowchart.walk.pending?.question ?? null,
+      },
     };
   } catch {
     // A target since removed from targets.json: nothing to evaluate; the resolution stands.
@@ -40,27 +43,46 @@ async function finalDecision(db: Db, incidentId: string): Promise<FinalDecision 
  * Resolving takes a summary, asks for confirmation when post-rollback items are left unticked,
  * and records the final decision with it.
  */
-export async function updateIncident(opts: { db: Db; redis: Redis; actor: Actor; incidentId: string; input: UpdateIncidentInput }) {
+export async function updateIncident(opts: {
+  db: Db;
+  redis: Redis;
+  actor: Actor;
+  incidentId: string;
+  input: UpdateIncidentInput;
+}) {
   const { db, actor, incidentId, input } = opts;
   const existing = await db.incident.findUnique({ where: { id: incidentId }, select: { status: true } });
   if (!existing) throw new AppError("NOT_FOUND", `Incident ${incidentId} not found; GET /api/incidents lists them`);
   const isResolving = input.status === "resolved" && existing.status !== "resolved";
   if (isResolving && !input.summary)
-    throw new AppError("BAD_REQUEST", 'Resolving needs a short resolution summary: send {"status": "resolved", "summary": "…"}', {
-      issues: [{ path: "summary", message: "required when resolving, e.g. \"Rolled back to v1.0.0; error rate back under 1%\"" }],
-    });
+    throw new AppError(
+      "BAD_REQUEST",
+      'Resolving needs a short resolution summary: send {"status": "resolved", "summary": "…"}',
+      {
+        issues: [
+          {
+            path: "summary",
+            message: 'required when resolving, e.g. "Rolled back to v1.0.0; error rate back under 1%"',
+          },
+        ],
+      },
+    );
   const decision = isResolving ? await finalDecision(db, incidentId) : null;
 
   const entries: TimelineEntry[] = [];
   const incident = await db.$transaction(async (tx) => {
-    const [current] = await tx.$queryRawUnsafe<{ severity: string; status: string; rollbackCompletedAt: Date | null }[]>(
+    const [current] = await tx.$queryRawUnsafe<
+      { severity: string; status: string; rollbackCompletedAt: Date | null }[]
+    >(
       `SELECT severity::text, status::text, "rollbackCompletedAt" FROM incidents WHERE id = $1::uuid FOR UPDATE`,
       incidentId,
     );
     if (!current) throw new AppError("NOT_FOUND", `Incident ${incidentId} not found; GET /api/incidents lists them`);
     let resolution: Record<string, unknown> = {};
     if (input.status === "resolved" && current.status !== "resolved") {
-      const ticks = Object.entries(await checklistState(tx, incidentId)).filter(([, t]) => t.isTicked).map(([id]) => id);
+      const ticks = Object.entries(await checklistState(tx, incidentId))
+        .filter(([, t]) => t.isTicked)
+        .map(([id]) => id);
       const unticked = untickedPostRollbackItems(checklists, ticks, current.rollbackCompletedAt, new Date());
       if (unticked.length && !input.confirmUnticked) {
         const count = unticked.reduce((n, c) => n + c.items.length, 0);
@@ -73,11 +95,26 @@ export async function updateIncident(opts: { db: Db; redis: Redis; actor: Actor;
       resolution = { summary: input.summary, finalDecision: decision, untickedAtResolve: unticked };
     }
     if (current.status === "resolved" && input.status !== undefined && input.status !== "resolved")
-      entries.push(await appendTimeline(tx, incidentId, "incident.reopened", actor.label, { reason: input.reason ?? null }));
+      entries.push(
+        await appendTimeline(tx, incidentId, "incident.reopened", actor.label, { reason: input.reason ?? null }),
+      );
     if (input.severity && input.severity !== current.severity)
-      entries.push(await appendTimeline(tx, incidentId, "incident.severity_changed", actor.label, { from: current.severity, to: input.severity, reason: input.reason ?? null }));
+      entries.push(
+        await appendTimeline(tx, incidentId, "incident.severity_changed", actor.label, {
+          from: current.severity,
+          to: input.severity,
+          reason: input.reason ?? null,
+        }),
+      );
     if (input.status && input.status !== current.status)
-      entries.push(await appendTimeline(tx, incidentId, "incident.status_changed", actor.label, { from: current.status, to: input.status, reason: input.reason ?? null, ...resolution }));
+      entries.push(
+        await appendTimeline(tx, incidentId, "incident.status_changed", actor.label, {
+          from: current.status,
+          to: input.status,
+          reason: input.reason ?? null,
+          ...resolution,
+        }),
+      );
     // What a commander marks public is a decision like any other: on the timeline.
     if (input.publicTitle !== undefined || input.isReleasePublic !== undefined)
       entries.push(
@@ -92,9 +129,13 @@ export async function updateIncident(opts: { db: Db; redis: Redis; actor: Actor;
         ...(input.severity ? { severity: input.severity } : {}),
         ...(input.publicTitle !== undefined ? { publicTitle: input.publicTitle } : {}),
         ...(input.isReleasePublic !== undefined ? { isReleasePublic: input.isReleasePublic } : {}),
-        ...(input.status && input.status !== current.status ? { status: input.status, resolvedAt: input.status === "resolved" ? new Date() : null } : {}),
+        ...(input.status && input.status !== current.status
+          ? { status: input.status, resolvedAt: input.status === "resolved" ? new Date() : null }
+          : {}),
         // Reopened: what was rolled back did not end it; the clock runs again until a rollback completes.
-        ...(current.status === "resolved" && input.status && input.status !== "resolved" ? { rollbackCompletedAt: null } : {}),
+        ...(current.status === "resolved" && input.status && input.status !== "resolved"
+          ? { rollbackCompletedAt: null }
+          : {}),
       },
     });
   });

@@ -15,7 +15,10 @@ type Measured = { [K in keyof Required<Measurements>]: Measurements[K] };
  * When the queues last resumed for this incident: a resume step of one of its runs, or a resume
  * control used for it; after a completed rollback without either, the rollback's end (the queues run).
  */
-async function queuesResumedAt(db: Db, incident: { id: string; rollbackCompletedAt: Date | null }): Promise<Date | null> {
+async function queuesResumedAt(
+  db: Db,
+  incident: { id: string; rollbackCompletedAt: Date | null },
+): Promise<Date | null> {
   const [row] = await db.$queryRawUnsafe<{ at: Date | null }[]>(
     `SELECT greatest(
        (SELECT max(s."finishedAt") FROM steps s JOIN runs r ON r.id = s."runId"
@@ -62,8 +65,10 @@ export async function verifyChecklists(opts: {
   const measurements: Measured = {
     latest: latest?.values ?? {},
     baseline,
-    newErrors: since && afterRollback.length ? afterRollback.filter((s) => (s.values.errorRate ?? 0) > 0).length : undefined,
-    smokeTestsPassed: smoke && ["succeeded", "failed"].includes(smoke.status) ? smoke.status === "succeeded" : undefined,
+    newErrors:
+      since && afterRollback.length ? afterRollback.filter((s) => (s.values.errorRate ?? 0) > 0).length : undefined,
+    smokeTestsPassed:
+      smoke && ["succeeded", "failed"].includes(smoke.status) ? smoke.status === "succeeded" : undefined,
     backupsAvailable: listBackups(target.postgres.backupDir).length,
     queuesPaused: queues ? Object.fromEntries(Object.entries(queues).map(([q, s]) => [q, s.isPaused])) : undefined,
     jobsSinceResume,

@@ -17,7 +17,10 @@ export const maxDeliveryAttempts = (): number => deliveryBackoffMs().length + 1;
 
 /** The next attempt is due in `waitMs` (the schedule's wait, or the receiver's Retry-After). */
 export class RetryLater extends Error {
-  constructor(message: string, readonly waitMs: number) {
+  constructor(
+    message: string,
+    readonly waitMs: number,
+  ) {
     super(message);
   }
 }
@@ -48,7 +51,10 @@ export function messageQueue(): Queue {
   return g.backoutMessageQueue;
 }
 
-export async function enqueueDelivery(deliveryId: string, opts: { delayMs?: number; queue?: Queue } = {}): Promise<void> {
+export async function enqueueDelivery(
+  deliveryId: string,
+  opts: { delayMs?: number; queue?: Queue } = {},
+): Promise<void> {
   const payload = deliverMessageJob.schema.parse({ deliveryId });
   await (opts.queue ?? messageQueue()).add(deliverMessageJob.name, payload, {
     // One job per delivery at a time; the database decides whether an attempt is due.

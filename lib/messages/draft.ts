@@ -7,14 +7,28 @@ import { findRunbook } from "../runbooks";
 import { loadChannels } from "../channels/config";
 import { estimateRun } from "../runs/estimate";
 import { stepHistory } from "../runs/step-history";
-import { componentHealth, PUBLIC_SEVERITY, publicStepTitle, publicTargetName, UNNAMED_COMPONENT } from "../public/wording";
+import {
+  componentHealth,
+  PUBLIC_SEVERITY,
+  publicStepTitle,
+  publicTargetName,
+  UNNAMED_COMPONENT,
+} from "../public/wording";
 import { loadTargets } from "../targets/load-targets";
 import type { MetricValues } from "../plan/metrics";
-import { incidentRole, renderMessage, severityOf, TEMPLATE_INFO, type MessageFacts, type MessageTemplateId } from "../plan";
+import {
+  incidentRole,
+  renderMessage,
+  severityOf,
+  TEMPLATE_INFO,
+  type MessageFacts,
+  type MessageTemplateId,
+} from "../plan";
 import { assignmentsOf } from "../incidents/assignments";
 
 /** "5-10 minutes" → "5-10". */
-const minutesOf = (timeRequired: string | undefined) => timeRequired?.match(/^([\d.]+(?:\s*-\s*[\d.]+)?)\s*min/)?.[1]?.replace(/\s/g, "");
+const minutesOf = (timeRequired: string | undefined) =>
+  timeRequired?.match(/^([\d.]+(?:\s*-\s*[\d.]+)?)\s*min/)?.[1]?.replace(/\s/g, "");
 
 /**
  * A plan §7 template filled from the incident as it stands: times, severity, impact, progress and
@@ -26,7 +40,12 @@ export async function draftMessage(opts: { db: Db; actor: Actor; incidentId: str
   const incident = await db.incident.findUnique({
     where: { id: incidentId },
     include: {
-      runs: { where: { isDryRun: false }, orderBy: { createdAt: "desc" }, take: 10, include: { steps: { orderBy: { index: "asc" } } } },
+      runs: {
+        where: { isDryRun: false },
+        orderBy: { createdAt: "desc" },
+        take: 10,
+        include: { steps: { orderBy: { index: "asc" } } },
+      },
       timeline: { where: { type: { in: ["role.assigned", "public.update"] } }, orderBy: { seq: "asc" } },
     },
   });
@@ -34,14 +53,26 @@ export async function draftMessage(opts: { db: Db; actor: Actor; incidentId: str
   const rollback = incident.runs.find((r) => findRunbook(r.runbook)?.isRollback !== false);
   const isActive = !!rollback && ["queued", "running", "waiting_approval"].includes(rollback.status);
   const now = new Date();
-  const estimate = rollback && isActive ? estimateRun(rollback.steps, await stepHistory(db, rollback.runbook, rollback.target), now) : null;
+  const estimate =
+    rollback && isActive
+      ? estimateRun(rollback.steps, await stepHistory(db, rollback.runbook, rollback.target), now)
+      : null;
   const current = estimate?.current ? rollback!.steps[estimate.current.index] : undefined;
-  const latestSample = await db.metricSample.findFirst({ where: { target: incident.target }, orderBy: { at: "desc" }, select: { at: true, values: true } });
+  const latestSample = await db.metricSample.findFirst({
+    where: { target: incident.target },
+    orderBy: { at: "desc" },
+    select: { at: true, values: true },
+  });
   const values = (latestSample?.values ?? {}) as Partial<MetricValues>;
   const health = latestSample ? componentHealth({ at: latestSample.at, values }, now, 60_000).health : "unknown";
-  const user = opts.actor.kind === "user" ? await db.user.findUnique({ where: { id: opts.actor.id }, select: { name: true, email: true } }) : null;
+  const user =
+    opts.actor.kind === "user"
+      ? await db.user.findUnique({ where: { id: opts.actor.id }, select: { name: true, email: true } })
+      : null;
   const assignments = assignmentsOf(incident.timeline);
-  const heldRole = Object.entries(assignments).find(([, a]) => a.person && (a.person === user?.name || a.person === user?.email || a.person === opts.actor.label))?.[0];
+  const heldRole = Object.entries(assignments).find(
+    ([, a]) => a.person && (a.person === user?.name || a.person === user?.email || a.person === opts.actor.label),
+  )?.[0];
   const runbook = findRunbook(rollback?.runbook ?? incident.components[0] ?? "");
   const isInternal = TEMPLATE_INFO[template].audience === "internal";
   const etaMinutes = estimate?.remainingMs != null ? Math.max(1, Math.ceil(estimate.remainingMs / 60_000)) : undefined;
@@ -84,7 +115,9 @@ export async function draftMessage(opts: { db: Db; actor: Actor; incidentId: str
         ? `We are rolling ${component} back to a stable version. We will post an update within 15 minutes.`
         : template === "update"
           ? [
-              estimate ? `The rollback is ${estimate.percent}% complete${current ? `: ${publicStepTitle(current.key, current.kind).toLowerCase()}` : ""}.` : "The rollback is in progress.",
+              estimate
+                ? `The rollback is ${estimate.percent}% complete${current ? `: ${publicStepTitle(current.key, current.kind).toLowerCase()}` : ""}.`
+                : "The rollback is in progress.",
               etaMinutes ? `Estimated time left: about ${etaMinutes} minute${etaMinutes === 1 ? "" : "s"}.` : "",
             ]
               .filter(Boolean)
@@ -100,7 +133,14 @@ export async function draftMessage(opts: { db: Db; actor: Actor; incidentId: str
     impactWords: PUBLIC_SEVERITY[incident.severity].words,
     channels: loadChannels().map((c) => {
       const off = states.find((s) => s.name === c.name);
-      return { name: c.name, kind: c.kind, audience: c.audience, description: c.description, isSuggested: c.audience === audience && !off, disabledReason: off?.disabledReason ?? null };
+      return {
+        name: c.name,
+        kind: c.kind,
+        audience: c.audience,
+        description: c.description,
+        isSuggested: c.audience === audience && !off,
+        disabledReason: off?.disabledReason ?? null,
+      };
     }),
   };
 }

@@ -11,7 +11,10 @@ export async function listMessages(db: Db, incidentId: string) {
   });
   return rows.map((m) => ({
     ...m,
-    deliveries: m.deliveries.map(({ attemptLog, ...d }) => ({ ...d, attemptLog: attemptLog.map(({ id: _id, deliveryId: _d, ...a }) => a) })),
+    deliveries: m.deliveries.map(({ attemptLog, ...d }) => ({
+      ...d,
+      attemptLog: attemptLog.map(({ id: _id, deliveryId: _d, ...a }) => a),
+    })),
   }));
 }
 
@@ -20,11 +23,22 @@ export async function listChannels(db: Db) {
   const states = await db.channelState.findMany();
   return loadChannels().map((c) => {
     const s = states.find((x) => x.name === c.name);
-    return { name: c.name, kind: c.kind, audience: c.audience, description: c.description, disabledAt: s?.disabledAt?.toISOString() ?? null, disabledReason: s?.disabledReason ?? null };
+    return {
+      name: c.name,
+      kind: c.kind,
+      audience: c.audience,
+      description: c.description,
+      disabledAt: s?.disabledAt?.toISOString() ?? null,
+      disabledReason: s?.disabledReason ?? null,
+    };
   });
 }
 
 export async function enableChannel(db: Db, name: string) {
-  await db.channelState.upsert({ where: { name }, create: { name }, update: { disabledAt: null, disabledReason: null } });
+  await db.channelState.upsert({
+    where: { name },
+    create: { name },
+    update: { disabledAt: null, disabledReason: null },
+  });
   return (await listChannels(db)).find((c) => c.name === name);
 }

@@ -23,7 +23,10 @@ export async function reconcileDeliveries(opts: { db: Db; queue: Queue; graceMs?
     );
     for (const r of rows) {
       if (await opts.queue.getJob(r.id)) continue;
-      await enqueueDelivery(r.id, { queue: opts.queue, delayMs: Math.max(0, (r.nextAttemptAt?.getTime() ?? 0) - Date.now()) });
+      await enqueueDelivery(r.id, {
+        queue: opts.queue,
+        delayMs: Math.max(0, (r.nextAttemptAt?.getTime() ?? 0) - Date.now()),
+      });
       requeued.push(r.id);
     }
     if (rows.length < 200) break;

@@ -10,7 +10,12 @@ import { SYSTEM_ACTOR } from "../incidents/lifecycle";
  * the interval gets a reminder on its timeline (again each interval). Safe to run in several
  * notifiers at once: the incident row is locked while it is decided.
  */
-export async function remindOverdueUpdates(opts: { db: Db; redis: Redis; intervalMs: number; now?: Date }): Promise<string[]> {
+export async function remindOverdueUpdates(opts: {
+  db: Db;
+  redis: Redis;
+  intervalMs: number;
+  now?: Date;
+}): Promise<string[]> {
   const { db } = opts;
   const candidates = await db.incident.findMany({
     where: { status: { not: "resolved" }, severity: { in: [...SEVERITIES_WITH_UPDATE_PROMISE] } },
@@ -32,7 +37,13 @@ export async function remindOverdueUpdates(opts: { db: Db; redis: Redis; interva
       );
       if (!times?.lastUpdate) return null;
       const now = opts.now ?? new Date();
-      const due = updateDue({ ...incident, lastUpdateAt: times.lastUpdate, lastReminderAt: times.lastReminder, now, intervalMs: opts.intervalMs });
+      const due = updateDue({
+        ...incident,
+        lastUpdateAt: times.lastUpdate,
+        lastReminderAt: times.lastReminder,
+        now,
+        intervalMs: opts.intervalMs,
+      });
       if (!due.isOverdue || !due.isReminderDue) return null;
       return appendTimeline(tx, id, "update.reminder", SYSTEM_ACTOR, {
         minutesSinceUpdate: Math.floor((now.getTime() - times.lastUpdate.getTime()) / 60_000),

@@ -22,7 +22,11 @@ export function signStandardWebhook(secret: string, id: string, timestamp: numbe
   return `v1,${crypto.createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64")}`;
 }
 
-export function buildRequest(channel: Channel, m: OutgoingMessage, now: Date): { url: string; headers: Record<string, string>; body: string } {
+export function buildRequest(
+  channel: Channel,
+  m: OutgoingMessage,
+  now: Date,
+): { url: string; headers: Record<string, string>; body: string } {
   if (channel.kind === "slack") {
     const text = m.message.subject ? `*${m.message.subject}*\n\n${m.message.body}` : m.message.body;
     return { url: channel.url, headers: { "content-type": "application/json" }, body: JSON.stringify({ text }) };
@@ -30,7 +34,11 @@ export function buildRequest(channel: Channel, m: OutgoingMessage, now: Date): {
   // The same id on every retry of this delivery, so a receiver can drop duplicates.
   const id = `msg_${m.deliveryId.replace(/-/g, "")}`;
   const timestamp = Math.floor(now.getTime() / 1000);
-  const body = JSON.stringify({ type: "incident.message", timestamp: now.toISOString(), data: { incident: m.incident, message: m.message } });
+  const body = JSON.stringify({
+    type: "incident.message",
+    timestamp: now.toISOString(),
+    data: { incident: m.incident, message: m.message },
+  });
   return {
     url: channel.url,
     headers: {

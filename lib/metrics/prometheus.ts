@@ -39,8 +39,12 @@ class Exposition {
 export async function prometheusText(db: Db): Promise<string> {
   const x = new Exposition();
   const [runs, active, steps, deliveries] = await Promise.all([
-    db.$queryRawUnsafe<{ runbook: string; status: string; n: number }[]>(`SELECT runbook, status::text, count(*)::int AS n FROM runs WHERE NOT "isDryRun" GROUP BY 1, 2 ORDER BY 1, 2`),
-    db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM runs WHERE status IN ('queued', 'running', 'waiting_approval')`),
+    db.$queryRawUnsafe<{ runbook: string; status: string; n: number }[]>(
+      `SELECT runbook, status::text, count(*)::int AS n FROM runs WHERE NOT "isDryRun" GROUP BY 1, 2 ORDER BY 1, 2`,
+    ),
+    db.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM runs WHERE status IN ('queued', 'running', 'waiting_approval')`,
+    ),
     db.$queryRawUnsafe<{ kind: string; bucket: number; n: number; total: number }[]>(
       `SELECT kind, width_bucket(secs, $1::float8[]) AS bucket, count(*)::int AS n, sum(secs)::float8 AS total
        FROM (SELECT kind, extract(epoch FROM ("finishedAt" - "startedAt"))::float8 AS secs FROM steps
@@ -48,7 +52,9 @@ export async function prometheusText(db: Db): Promise<string> {
        GROUP BY 1, 2 ORDER BY 1, 2`,
       STEP_BUCKETS,
     ),
-    db.$queryRawUnsafe<{ channel: string; status: string; n: number }[]>(`SELECT channel, status::text, count(*)::int AS n FROM message_deliveries GROUP BY 1, 2 ORDER BY 1, 2`),
+    db.$queryRawUnsafe<{ channel: string; status: string; n: number }[]>(
+      `SELECT channel, status::text, count(*)::int AS n FROM message_deliveries GROUP BY 1, 2 ORDER BY 1, 2`,
+    ),
   ]);
 
   x.family("backout_runs_total", "counter", "Runs recorded (dry runs left out), by runbook and current status.");
@@ -69,7 +75,11 @@ export async function prometheusText(db: Db): Promise<string> {
     }
     const count = rows.reduce((a, r) => a + r.n, 0);
     x.sample("backout_step_duration_seconds_bucket", { kind, le: "+Inf" }, count);
-    x.sample("backout_step_duration_seconds_sum", { kind }, Math.round(rows.reduce((a, r) => a + r.total, 0) * 1000) / 1000);
+    x.sample(
+      "backout_step_duration_seconds_sum",
+      { kind },
+      Math.round(rows.reduce((a, r) => a + r.total, 0) * 1000) / 1000,
+    );
     x.sample("backout_step_duration_seconds_count", { kind }, count);
   }
 
@@ -81,7 +91,8 @@ export async function prometheusText(db: Db): Promise<string> {
   x.family("backout_queue_jobs", "gauge", "Jobs per state in Backout's own run queue and each target's queues.");
   try {
     const counts = await runQueue().getJobCounts("waiting", "active", "delayed", "failed", "completed", "prioritized");
-    for (const [state, n] of Object.entries(counts)) x.sample("backout_queue_jobs", { owner: "backout", queue: "runs", state }, n);
+    for (const [state, n] of Object.entries(counts))
+      x.sample("backout_queue_jobs", { owner: "backout", queue: "runs", state }, n);
   } catch {
     /* Redis unavailable: the gauge is absent, and backout_up below says so */
   }
@@ -91,28 +102,57 @@ export async function prometheusText(db: Db): Promise<string> {
     try {
       const stats = await getQueueStats(t);
       for (const [queue, s] of Object.entries(stats))
-        for (const [state, n] of Object.entries(s)) if (typeof n === "number") x.sample("backout_queue_jobs", { owner: t.name, queue, state }, n);
+        for (const [state, n] of Object.entries(s))
+          if (typeof n === "number") x.sample("backout_queue_jobs", { owner: t.name, queue, state }, n);
     } catch {
       isRedisUp = false;
     }
   }
 
-  x.family("backout_sampler_reading", "gauge", "The newest sampler reading of each numeric metric, per target (queue length summed).");
+  x.family(
+    "backout_sampler_reading",
+    "gauge",
+    "The newest sampler reading of each numeric metric, per target (queue length summed).",
+  );
   const latest = await db.$queryRawUnsafe<{ target: string; at: Date; values: Partial<MetricValues> }[]>(
     `SELECT DISTINCT ON (target) target, at, values FROM metric_samples ORDER BY target, id DESC`,
   );
   for (const s of latest)
     for (const key of NUMERIC_METRIC_KEYS) {
-      const v = key === "queueLength" ? (s.values.queueLength ? totalQueueLength(s.values.queueLength) : undefined) : (s.values[key] as number | undefined);
+      const v =
+        key === "queueLength"
+          ? s.values.queueLength
+            ? totalQueueLength(s.values.queueLength)
+            : undefined
+          : (s.values[key] as number | undefined);
       if (typeof v === "number") x.sample("backout_sampler_reading", { target: s.target, metric: key }, v);
     }
-  x.family("backout_sampler_up", "gauge", "1 when the newest reading found the target's health endpoint, database and Redis up.");
-  for (const s of latest) x.sample("backout_sampler_up", { target: s.target }, s.values.healthUp && s.values.dbUp && s.values.redisUp ? 1 : 0);
+  x.family(
+    "backout_sampler_up",
+    "gauge",
+    "1 when the newest reading found the target's health endpoint, database and Redis up.",
+  );
+  for (const s of latest)
+    x.sample(
+      "backout_sampler_up",
+      { target: s.target },
+      s.values.healthUp && s.values.dbUp && s.values.redisUp ? 1 : 0,
+    );
   x.family("backout_sampler_last_reading_timestamp_seconds", "gauge", "When the newest reading was taken.");
-  for (const s of latest) x.sample("backout_sampler_last_reading_timestamp_seconds", { target: s.target }, Math.floor(new Date(s.at).getTime() / 1000));
+  for (const s of latest)
+    x.sample(
+      "backout_sampler_last_reading_timestamp_seconds",
+      { target: s.target },
+      Math.floor(new Date(s.at).getTime() / 1000),
+    );
 
-  x.family("backout_webhook_deliveries_total", "counter", "Message deliveries (plan §7), by channel and current status.");
-  for (const d of deliveries) x.sample("backout_webhook_deliveries_total", { channel: d.channel, status: d.status }, d.n);
+  x.family(
+    "backout_webhook_deliveries_total",
+    "counter",
+    "Message deliveries (plan §7), by channel and current status.",
+  );
+  for (const d of deliveries)
+    x.sample("backout_webhook_deliveries_total", { channel: d.channel, status: d.status }, d.n);
 
   x.family("backout_targets_redis_up", "gauge", "1 when every target's queues could be read for this scrape.");
   x.sample("backout_targets_redis_up", {}, isRedisUp ? 1 : 0);

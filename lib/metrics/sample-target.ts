@@ -36,7 +36,8 @@ function readLogDelta(file: string, memory: SamplerMemory): { lines: number; err
   } catch {
     return undefined;
   }
-  const from = memory.logOffset === undefined || memory.logOffset > size ? Math.max(0, size - 64 * 1024) : memory.logOffset;
+  const from =
+    memory.logOffset === undefined || memory.logOffset > size ? Math.max(0, size - 64 * 1024) : memory.logOffset;
   memory.logOffset = size;
   if (size === from) return { lines: 0, errors: 0 };
   const fd = fs.openSync(file, "r");
@@ -53,7 +54,10 @@ function readLogDelta(file: string, memory: SamplerMemory): { lines: number; err
 /** One reading of every metric the plan watches. Each is measured on its own; a failure leaves it out. */
 export async function sampleTarget(target: Target, memory: SamplerMemory): Promise<Partial<MetricValues>> {
   const values: Partial<MetricValues> = {};
-  const get = (path: string) => fetch(targetUrl(target, path), { signal: AbortSignal.timeout(3000) }).then(async (r) => (await r.arrayBuffer(), r.status));
+  const get = (path: string) =>
+    fetch(targetUrl(target, path), { signal: AbortSignal.timeout(3000) }).then(
+      async (r) => (await r.arrayBuffer(), r.status),
+    );
 
   const health = await timed(() => get(target.http.healthPath));
   values.healthUp = health.value === 200;

@@ -6,14 +6,34 @@ import { computeBaseline, type Baseline, type MetricValues, type Sample } from "
 import { keys } from "../redis";
 import { componentHealth } from "../public/wording";
 
-export type SampleRecord = { id: number; seq: number; type: "metrics.sample"; target: string; at: string; values: Partial<MetricValues> };
+export type SampleRecord = {
+  id: number;
+  seq: number;
+  type: "metrics.sample";
+  target: string;
+  at: string;
+  values: Partial<MetricValues>;
+};
 
 const toRecord = (r: { id: bigint; target: string; at: Date; values: unknown }): SampleRecord => ({
-  id: Number(r.id), seq: Number(r.id), type: "metrics.sample", target: r.target, at: r.at.toISOString(), values: r.values as Partial<MetricValues>,
+  id: Number(r.id),
+  seq: Number(r.id),
+  type: "metrics.sample",
+  target: r.target,
+  at: r.at.toISOString(),
+  values: r.values as Partial<MetricValues>,
 });
 
-export async function recordSample(db: Db, redis: Redis, target: string, values: Partial<MetricValues>, durationMs: number): Promise<SampleRecord> {
-  const row = await db.metricSample.create({ data: { target, values: values as object, durationMs: Math.round(durationMs) } });
+export async function recordSample(
+  db: Db,
+  redis: Redis,
+  target: string,
+  values: Partial<MetricValues>,
+  durationMs: number,
+): Promise<SampleRecord> {
+  const row = await db.metricSample.create({
+    data: { target, values: values as object, durationMs: Math.round(durationMs) },
+  });
   const record = toRecord(row);
   void redis.publish(keys.metrics(), JSON.stringify(record)).catch(() => {});
   return record;
@@ -23,7 +43,12 @@ export async function recordSample(db: Db, redis: Redis, target: string, values:
  * Counts a reading into its target's day (UTC): the status page's uptime history, kept after the
  * samples are pruned. Up is anything but down; degraded is counted apart.
  */
-export async function countHealthDay(db: Pick<Db, "$executeRawUnsafe">, target: string, at: Date, values: Partial<MetricValues>): Promise<void> {
+export async function countHealthDay(
+  db: Pick<Db, "$executeRawUnsafe">,
+  target: string,
+  at: Date,
+  values: Partial<MetricValues>,
+): Promise<void> {
   const { health } = componentHealth({ at, values }, at, Number.POSITIVE_INFINITY);
   if (health === "unknown") return;
   await db.$executeRawUnsafe(
@@ -36,9 +61,17 @@ export async function countHealthDay(db: Pick<Db, "$executeRawUnsafe">, target: 
   );
 }
 
-export async function listSamples(db: Db, target: string, opts: { sinceMs?: number; afterId?: number; limit?: number } = {}): Promise<SampleRecord[]> {
+export async function listSamples(
+  db: Db,
+  target: string,
+  opts: { sinceMs?: number; afterId?: number; limit?: number } = {},
+): Promise<SampleRecord[]> {
   const rows = await db.metricSample.findMany({
-    where: { target, at: { gte: new Date(Date.now() - (opts.sinceMs ?? 30 * 60_000)) }, ...(opts.afterId ? { id: { gt: BigInt(opts.afterId) } } : {}) },
+    where: {
+      target,
+      at: { gte: new Date(Date.now() - (opts.sinceMs ?? 30 * 60_000)) },
+      ...(opts.afterId ? { id: { gt: BigInt(opts.afterId) } } : {}),
+    },
     orderBy: { id: "asc" },
     take: opts.limit ?? 5000,
   });
@@ -46,7 +79,9 @@ export async function listSamples(db: Db, target: string, opts: { sinceMs?: numb
 }
 
 export async function pruneSamples(db: Db, retentionHours: number): Promise<number> {
-  const { count } = await db.metricSample.deleteMany({ where: { at: { lt: new Date(Date.now() - retentionHours * 3600_000) } } });
+  const { count } = await db.metricSample.deleteMany({
+    where: { at: { lt: new Date(Date.now() - retentionHours * 3600_000) } },
+  });
   return count;
 }
 
@@ -55,7 +90,10 @@ export async function pruneSamples(db: Db, retentionHours: number): Promise<numb
  * median of the newest healthy samples (up to 60 within the retention), with configured values
  * from the targets file winning.
  */
-export async function baselineFor(db: Db, target: Target): Promise<(Baseline & { source: Record<string, "learnt" | "configured"> }) | null> {
+export async function baselineFor(
+  db: Db,
+  target: Target,
+): Promise<(Baseline & { source: Record<string, "learnt" | "configured"> }) | null> {
   const rows = await db.$queryRawUnsafe<{ at: Date; values: Partial<MetricValues> }[]>(
     `SELECT at, values FROM metric_samples
      WHERE target = $1 AND (values->>'healthUp')::boolean AND COALESCE((values->>'errorRate')::float, 0) < 1

@@ -105,8 +105,18 @@ export const preRollbackChecklist: Checklist = {
     { id: "pre-identify-stable-version", text: "Identify the stable version to rollback to", section: "3" },
     { id: "pre-notify-team", text: "Notify team and stakeholders", section: "3" },
     { id: "pre-document-issue", text: "Document the issue (symptoms, logs, metrics)", section: "3" },
-    { id: "pre-backup-available", text: "Ensure backup is available", section: "3", probe: { kind: "backup-available", rule: "at least one database backup exists" } },
-    { id: "pre-pause-queues", text: "Pause all queues to prevent new jobs", section: "3", probe: { kind: "queues-paused", rule: "every queue reports paused" } },
+    {
+      id: "pre-backup-available",
+      text: "Ensure backup is available",
+      section: "3",
+      probe: { kind: "backup-available", rule: "at least one database backup exists" },
+    },
+    {
+      id: "pre-pause-queues",
+      text: "Pause all queues to prevent new jobs",
+      section: "3",
+      probe: { kind: "queues-paused", rule: "every queue reports paused" },
+    },
     { id: "pre-snapshot-state", text: "Take snapshot of current state (for post-mortem)", section: "3" },
   ],
 };
@@ -140,7 +150,12 @@ export const informationToGather: Checklist = {
       commands: ["curl http://localhost:3001/api/queue/stats"],
       probe: probes.measured("queueLength", "the queue stats answer"),
     },
-    { id: "info-database-state", text: "Database state", section: "3", commands: ['psql $DATABASE_URL -c "SELECT count(*) FROM projects;"'] },
+    {
+      id: "info-database-state",
+      text: "Database state",
+      section: "3",
+      commands: ['psql $DATABASE_URL -c "SELECT count(*) FROM projects;"'],
+    },
     {
       id: "info-system-resources",
       text: "System resources",
@@ -195,7 +210,14 @@ export const immediateChecks: Checklist = {
       expected: "1",
       probe: probes.db,
     },
-    { id: "immediate-redis-connection", text: "Redis connection", section: "6.1", commands: ["redis-cli PING"], expected: "PONG", probe: probes.redis },
+    {
+      id: "immediate-redis-connection",
+      text: "Redis connection",
+      section: "6.1",
+      commands: ["redis-cli PING"],
+      expected: "PONG",
+      probe: probes.redis,
+    },
   ],
 };
 
@@ -207,15 +229,32 @@ export const extendedMonitoring: Checklist = {
   opensOn: "rollback-completed",
   opensAfterMs: 5 * MINUTE,
   items: [
-    { id: "monitor-error-rate", text: "Monitor error rate", section: "6.2", commands: ["watch -n 10 'grep ERROR /var/log/app.log | wc -l'"] },
+    {
+      id: "monitor-error-rate",
+      text: "Monitor error rate",
+      section: "6.2",
+      commands: ["watch -n 10 'grep ERROR /var/log/app.log | wc -l'"],
+    },
     {
       id: "monitor-response-times",
       text: "Monitor response times",
       section: "6.2",
-      commands: ['while true; do\n  curl -w "@curl-format.txt" -o /dev/null -s http://localhost:3001/api/projects\n  sleep 5\ndone'],
+      commands: [
+        'while true; do\n  curl -w "@curl-format.txt" -o /dev/null -s http://localhost:3001/api/projects\n  sleep 5\ndone',
+      ],
     },
-    { id: "monitor-queue-health", text: "Monitor queue health", section: "6.2", commands: ["watch -n 30 'curl -s http://localhost:3001/api/queue/stats | jq'"] },
-    { id: "monitor-system-resources", text: "Monitor system resources", section: "6.2", commands: ["watch -n 10 'free -h && df -h'"] },
+    {
+      id: "monitor-queue-health",
+      text: "Monitor queue health",
+      section: "6.2",
+      commands: ["watch -n 30 'curl -s http://localhost:3001/api/queue/stats | jq'"],
+    },
+    {
+      id: "monitor-system-resources",
+      text: "Monitor system resources",
+      section: "6.2",
+      commands: ["watch -n 10 'free -h && df -h'"],
+    },
   ],
 };
 
@@ -228,13 +267,30 @@ export const functionalTesting: Checklist = {
   section: "6.3",
   opensOn: "rollback-completed",
   items: [
-    { id: "functional-smoke-tests", text: "Run smoke tests", section: "6.3", commands: ["npm run test:smoke"], probe: probes.smokeTests },
-    { id: "functional-critical-e2e", text: "Run critical E2E tests", section: "6.3", commands: ["npm run e2e -- --grep critical"] },
+    {
+      id: "functional-smoke-tests",
+      text: "Run smoke tests",
+      section: "6.3",
+      commands: ["npm run test:smoke"],
+      probe: probes.smokeTests,
+    },
+    {
+      id: "functional-critical-e2e",
+      text: "Run critical E2E tests",
+      section: "6.3",
+      commands: ["npm run e2e -- --grep critical"],
+    },
     { id: "manual-user-can-login", text: "User can login", section: "6.3", group: MANUAL },
     { id: "manual-user-can-create-project", text: "User can create project", section: "6.3", group: MANUAL },
     { id: "manual-user-can-analyze-scene", text: "User can analyze scene", section: "6.3", group: MANUAL },
     { id: "manual-user-can-view-results", text: "User can view results", section: "6.3", group: MANUAL },
-    { id: "manual-queue-processes-jobs", text: "Queue processes jobs", section: "6.3", group: MANUAL, probe: probes.jobsProcessing },
+    {
+      id: "manual-queue-processes-jobs",
+      text: "Queue processes jobs",
+      section: "6.3",
+      group: MANUAL,
+      probe: probes.jobsProcessing,
+    },
   ],
 };
 
@@ -290,7 +346,12 @@ export const checkpoints: readonly Checklist[] = [
     items: [
       { id: "cp1-severity-confirmed", text: "Issue severity confirmed (P0/P1/P2)", section: "9" },
       { id: "cp1-stakeholders-notified", text: "Stakeholders notified", section: "9" },
-      { id: "cp1-backup-verified", text: "Backup verified available", section: "9", probe: { kind: "backup-available", rule: "at least one database backup exists" } },
+      {
+        id: "cp1-backup-verified",
+        text: "Backup verified available",
+        section: "9",
+        probe: { kind: "backup-available", rule: "at least one database backup exists" },
+      },
       { id: "cp1-stable-version-identified", text: "Last stable version identified", section: "9" },
       { id: "cp1-plan-reviewed", text: "Rollback plan reviewed", section: "9" },
       { id: "cp1-team-ready", text: "Team ready to assist if needed", section: "9" },
@@ -320,7 +381,10 @@ export const checkpoints: readonly Checklist[] = [
         id: "cp3-failure-rate-normal",
         text: "Failure rate normal (<2%)",
         section: "9",
-        probe: { kind: "failure-rate", rule: `failed ÷ finished jobs since the queues resumed < ${FAILURE_RATE_NORMAL_PERCENT}%` },
+        probe: {
+          kind: "failure-rate",
+          rule: `failed ÷ finished jobs since the queues resumed < ${FAILURE_RATE_NORMAL_PERCENT}%`,
+        },
       },
       { id: "cp3-no-stuck-jobs", text: "No stuck jobs", section: "9" },
       { id: "cp3-processing-time-normal", text: "Processing time normal", section: "9" },
@@ -334,10 +398,20 @@ export const checkpoints: readonly Checklist[] = [
     opensAfterMs: 30 * MINUTE,
     items: [
       { id: "cp4-error-rate", text: "Error rate <1%", section: "9", probe: probes.target("errorRate") },
-      { id: "cp4-response-times-normal", text: "Response times normal", section: "9", probe: probes.target("responseTimeP95Ms") },
+      {
+        id: "cp4-response-times-normal",
+        text: "Response times normal",
+        section: "9",
+        probe: probes.target("responseTimeP95Ms"),
+      },
       { id: "cp4-no-new-incidents", text: "No new incidents", section: "9" },
       { id: "cp4-user-reports-normal", text: "User reports normal", section: "9" },
-      { id: "cp4-metrics-healthy", text: "Metrics healthy", section: "9", probe: { kind: "all-metric-targets", rule: "every plan §6.4 metric meets its target" } },
+      {
+        id: "cp4-metrics-healthy",
+        text: "Metrics healthy",
+        section: "9",
+        probe: { kind: "all-metric-targets", rule: "every plan §6.4 metric meets its target" },
+      },
     ],
   },
   {
@@ -352,7 +426,10 @@ export const checkpoints: readonly Checklist[] = [
         id: "cp5-no-degradation",
         text: "No degradation",
         section: "9",
-        probe: { kind: "no-degradation", rule: `response time p95 ≤ ${SLIGHT_DEGRADATION_FACTOR}× baseline and error rate <1%` },
+        probe: {
+          kind: "no-degradation",
+          rule: `response time p95 ≤ ${SLIGHT_DEGRADATION_FACTOR}× baseline and error rate <1%`,
+        },
       },
       { id: "cp5-post-mortem-completed", text: "Post-mortem completed", section: "9" },
       { id: "cp5-action-items-created", text: "Action items created", section: "9" },
@@ -391,7 +468,12 @@ export type ChecklistSchedule = {
  * completed (plan §9). The code rollback and queue resume happen within a rollback, so without
  * their own times they count as done when the rollback completed.
  */
-export function checklistSchedule(c: Checklist, rollbackCompletedAt: Date | null, now: Date, milestones: RollbackMilestones = {}): ChecklistSchedule {
+export function checklistSchedule(
+  c: Checklist,
+  rollbackCompletedAt: Date | null,
+  now: Date,
+  milestones: RollbackMilestones = {},
+): ChecklistSchedule {
   if (c.opensOn === "always") return { isOpen: true, opensAt: null };
   const milestone =
     c.opensOn === "code-rollback"
@@ -404,7 +486,12 @@ export function checklistSchedule(c: Checklist, rollbackCompletedAt: Date | null
   return { isOpen: now >= opensAt, opensAt };
 }
 
-export function isCheckpointOpen(c: Checklist, rollbackCompletedAt: Date | null, now: Date, milestones?: RollbackMilestones): boolean {
+export function isCheckpointOpen(
+  c: Checklist,
+  rollbackCompletedAt: Date | null,
+  now: Date,
+  milestones?: RollbackMilestones,
+): boolean {
   return checklistSchedule(c, rollbackCompletedAt, now, milestones).isOpen;
 }
 
@@ -442,11 +529,20 @@ export const WORKING_ORDER = [
  * working order (after the rollback, the first of those about after it), and any whose time has come (Checkpoint 4 at 30 minutes, 5 at 24 hours, §6.2 at
  * 5 minutes) while still unfinished. The console opens these by itself.
  */
-export function dueChecklists(lists: readonly Checklist[], ticks: Iterable<string>, rollbackCompletedAt: Date | null, now: Date, milestones?: RollbackMilestones): string[] {
+export function dueChecklists(
+  lists: readonly Checklist[],
+  ticks: Iterable<string>,
+  rollbackCompletedAt: Date | null,
+  now: Date,
+  milestones?: RollbackMilestones,
+): string[] {
   const ticked = new Set(ticks);
   // Once the rollback has completed, the lists about starting it are behind the commander.
   const unfinishedOpen = lists.filter(
-    (c) => !(rollbackCompletedAt && c.opensOn === "always") && checklistSchedule(c, rollbackCompletedAt, now, milestones).isOpen && !isCheckpointComplete(c, ticked),
+    (c) =>
+      !(rollbackCompletedAt && c.opensOn === "always") &&
+      checklistSchedule(c, rollbackCompletedAt, now, milestones).isOpen &&
+      !isCheckpointComplete(c, ticked),
   );
   const due = new Set<string>();
   if (unfinishedOpen[0]) due.add(unfinishedOpen[0].id);
@@ -479,8 +575,16 @@ export function untickedPostRollbackItems(
 ): { checklistId: string; title: string; items: { id: string; text: string }[] }[] {
   const ticked = new Set(ticks);
   return lists
-    .filter((c) => (POST_ROLLBACK_LISTS as readonly string[]).includes(c.id) && checklistSchedule(c, rollbackCompletedAt, now, milestones).isOpen)
-    .map((c) => ({ checklistId: c.id, title: c.title, items: c.items.filter((i) => !ticked.has(i.id)).map((i) => ({ id: i.id, text: i.text })) }))
+    .filter(
+      (c) =>
+        (POST_ROLLBACK_LISTS as readonly string[]).includes(c.id) &&
+        checklistSchedule(c, rollbackCompletedAt, now, milestones).isOpen,
+    )
+    .map((c) => ({
+      checklistId: c.id,
+      title: c.title,
+      items: c.items.filter((i) => !ticked.has(i.id)).map((i) => ({ id: i.id, text: i.text })),
+    }))
     .filter((c) => c.items.length > 0);
 }
 
@@ -517,7 +621,16 @@ export const PROBE_INPUTS: Record<ProbeKind, readonly (keyof Measurements)[]> = 
 };
 
 /** Every measurement a producer fills (keys of Measurements, checked by the type below). */
-export const MEASUREMENT_KEYS = ["latest", "baseline", "newErrors", "smokeTestsPassed", "backupsAvailable", "queuesPaused", "jobsSinceResume", "currentVersion"] as const satisfies readonly (keyof Measurements)[];
+export const MEASUREMENT_KEYS = [
+  "latest",
+  "baseline",
+  "newErrors",
+  "smokeTestsPassed",
+  "backupsAvailable",
+  "queuesPaused",
+  "jobsSinceResume",
+  "currentVersion",
+] as const satisfies readonly (keyof Measurements)[];
 type _AllKeysListed = Exclude<keyof Measurements, (typeof MEASUREMENT_KEYS)[number]> extends never ? true : never;
 const _allKeysListed: _AllKeysListed = true;
 void _allKeysListed;
@@ -559,7 +672,12 @@ export function evaluateProbe(item: ChecklistItem, m: Measurements): ProbeResult
   const l = m.latest;
   switch (p.kind) {
     case "health":
-      return upDown(l.healthUp, "health endpoint not measured", "health endpoint answers 200 OK", "health endpoint down");
+      return upDown(
+        l.healthUp,
+        "health endpoint not measured",
+        "health endpoint answers 200 OK",
+        "health endpoint down",
+      );
     case "db-select-1":
       return upDown(l.dbUp, "database connection not measured", "SELECT 1 answered", "SELECT 1 failed");
     case "redis-ping":
@@ -568,13 +686,21 @@ export function evaluateProbe(item: ChecklistItem, m: Measurements): ProbeResult
       return upDown(m.smokeTestsPassed, "smoke tests not run", "smoke tests passed", "smoke tests failed");
     case "no-new-errors":
       if (m.newErrors === undefined) return { verified: false, value: null, why: "app log not read" };
-      return { verified: m.newErrors === 0, value: m.newErrors, why: `${plural(m.newErrors, "new ERROR line")} in the app log` };
+      return {
+        verified: m.newErrors === 0,
+        value: m.newErrors,
+        why: `${plural(m.newErrors, "new ERROR line")} in the app log`,
+      };
     case "metric-target":
       return metricTarget(p.metric, l);
     case "all-metric-targets": {
       const results = metricTargets.map((t) => metricTarget(t.metric, l));
       const met = results.filter((r) => r.verified).length;
-      return { verified: met === results.length, value: `${met}/${results.length}`, why: results.map((r) => r.why).join("; ") };
+      return {
+        verified: met === results.length,
+        value: `${met}/${results.length}`,
+        why: results.map((r) => r.why).join("; "),
+      };
     }
     case "failure-rate": {
       const j = m.jobsSinceResume;
@@ -592,25 +718,38 @@ export function evaluateProbe(item: ChecklistItem, m: Measurements): ProbeResult
     case "jobs-processing": {
       const j = m.jobsSinceResume;
       if (!j) return { verified: false, value: null, why: "job counts not read" };
-      return { verified: j.completed > 0, value: j.completed, why: `${plural(j.completed, "job")} completed since the queues resumed` };
+      return {
+        verified: j.completed > 0,
+        value: j.completed,
+        why: `${plural(j.completed, "job")} completed since the queues resumed`,
+      };
     }
     case "backup-available":
       if (m.backupsAvailable === undefined) return { verified: false, value: null, why: "backups not listed" };
-      return { verified: m.backupsAvailable > 0, value: m.backupsAvailable, why: `${plural(m.backupsAvailable, "backup")} available` };
+      return {
+        verified: m.backupsAvailable > 0,
+        value: m.backupsAvailable,
+        why: `${plural(m.backupsAvailable, "backup")} available`,
+      };
     case "queues-paused": {
       const q = m.queuesPaused;
       if (!q || Object.keys(q).length === 0) return { verified: false, value: null, why: "queue states not read" };
-      const running = Object.entries(q).filter(([, paused]) => !paused).map(([name]) => name);
+      const running = Object.entries(q)
+        .filter(([, paused]) => !paused)
+        .map(([name]) => name);
       return {
         verified: running.length === 0,
         value: running.length === 0,
-        why: running.length ? `not paused: ${running.join(", ")}` : `all ${plural(Object.keys(q).length, "queue")} paused`,
+        why: running.length
+          ? `not paused: ${running.join(", ")}`
+          : `all ${plural(Object.keys(q).length, "queue")} paused`,
       };
     }
     case "no-degradation": {
       const p95 = l.responseTimeP95Ms;
       const base = m.baseline?.values.responseTimeP95Ms;
-      if (p95 === undefined || l.errorRate === undefined) return { verified: false, value: null, why: "response time or error rate not measured" };
+      if (p95 === undefined || l.errorRate === undefined)
+        return { verified: false, value: null, why: "response time or error rate not measured" };
       if (base === undefined || base <= 0) return { verified: false, value: null, why: "no baseline response time" };
       const ratio = p95 / base;
       const isFast = ratio <= SLIGHT_DEGRADATION_FACTOR;
@@ -631,8 +770,13 @@ export function evaluateProbe(item: ChecklistItem, m: Measurements): ProbeResult
     case "system-resources": {
       const mem = l.freeMemoryBytes;
       const disk = l.freeDiskBytes;
-      if (mem === undefined || disk === undefined) return { verified: false, value: null, why: "free memory or free disk not measured" };
-      return { verified: true, value: `${formatMetric("freeMemoryBytes", mem)} / ${formatMetric("freeDiskBytes", disk)}`, why: `free memory ${formatMetric("freeMemoryBytes", mem)}; free disk ${formatMetric("freeDiskBytes", disk)}` };
+      if (mem === undefined || disk === undefined)
+        return { verified: false, value: null, why: "free memory or free disk not measured" };
+      return {
+        verified: true,
+        value: `${formatMetric("freeMemoryBytes", mem)} / ${formatMetric("freeDiskBytes", disk)}`,
+        why: `free memory ${formatMetric("freeMemoryBytes", mem)}; free disk ${formatMetric("freeDiskBytes", disk)}`,
+      };
     }
     case "current-version":
       if (!m.currentVersion) return { verified: false, value: null, why: "running version not read" };

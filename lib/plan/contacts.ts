@@ -3,16 +3,31 @@
 export type ContactRole = { id: string; role: string; responsibility: string; contactMethod: string };
 
 export const CONTACT_ROLES: readonly ContactRole[] = [
-  { id: "on-call-engineer", role: "On-Call Engineer", responsibility: "Execute rollback", contactMethod: "Phone: [TBD]" },
+  {
+    id: "on-call-engineer",
+    role: "On-Call Engineer",
+    responsibility: "Execute rollback",
+    contactMethod: "Phone: [TBD]",
+  },
   { id: "database-admin", role: "Database Admin", responsibility: "Database rollback", contactMethod: "Phone: [TBD]" },
   { id: "devops-lead", role: "DevOps Lead", responsibility: "Infrastructure issues", contactMethod: "Phone: [TBD]" },
-  { id: "engineering-manager", role: "Engineering Manager", responsibility: "Escalation point", contactMethod: "Phone: [TBD]" },
+  {
+    id: "engineering-manager",
+    role: "Engineering Manager",
+    responsibility: "Escalation point",
+    contactMethod: "Phone: [TBD]",
+  },
   { id: "cto", role: "CTO", responsibility: "Executive decision", contactMethod: "Phone: [TBD]" },
 ];
 
 /** Who leads the incident comes first; then the plan's roles, each assignable per incident. */
 export const INCIDENT_ROLES: readonly ContactRole[] = [
-  { id: "incident-commander", role: "Incident Commander", responsibility: "Leads the incident: decides, approves, communicates", contactMethod: "" },
+  {
+    id: "incident-commander",
+    role: "Incident Commander",
+    responsibility: "Leads the incident: decides, approves, communicates",
+    contactMethod: "",
+  },
   ...CONTACT_ROLES,
 ];
 

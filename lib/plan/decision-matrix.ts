@@ -1,7 +1,16 @@
 // plan §2 Rollback Decision Matrix ("When to Rollback"): every row as data, each with the rule
 // this app uses to decide, from live metrics or from facts the incident commander states.
 import { formatDuration, formatRatio } from "./format";
-import { formatMetric, latestSample, metricInfo, sustainedFor, type Baseline, type MetricValues, type Sample, type Sustained } from "./metrics";
+import {
+  formatMetric,
+  latestSample,
+  metricInfo,
+  sustainedFor,
+  type Baseline,
+  type MetricValues,
+  type Sample,
+  type Sustained,
+} from "./metrics";
 import { compareSeverity, type SeverityLevel } from "./severity";
 
 export type Rollback = "yes" | "maybe" | "no";
@@ -69,7 +78,10 @@ function downRow(key: "healthUp" | "dbUp", downWord: string) {
     if (value) return { matched: false, why: `${label} up` };
     const s = sustainedFor(ctx.history, (x) => x.values[key] === false);
     if (s.sampleCount < DOWN_CONFIRM_SAMPLES)
-      return { matched: false, why: `${label} ${downWord} in ${s.sampleCount} sample(s) in a row, needs ${DOWN_CONFIRM_SAMPLES}` };
+      return {
+        matched: false,
+        why: `${label} ${downWord} in ${s.sampleCount} sample(s) in a row, needs ${DOWN_CONFIRM_SAMPLES}`,
+      };
     return { matched: true, why: `${label} ${downWord} in the last ${s.sampleCount} samples${lasting(s)}` };
   };
 }
@@ -79,8 +91,13 @@ function errorRateRow(isMatch: (rate: number) => boolean, describe: (rate: numbe
     const rate = ctx.latest.errorRate;
     if (rate === undefined) return { matched: false, why: "error rate not measured" };
     const matched = isMatch(rate);
-    const s = matched ? sustainedFor(ctx.history, (x) => x.values.errorRate !== undefined && isMatch(x.values.errorRate)) : undefined;
-    return { matched, why: `error rate ${formatMetric("errorRate", rate)} ${describe(rate, matched)}${s ? lasting(s) : ""}` };
+    const s = matched
+      ? sustainedFor(ctx.history, (x) => x.values.errorRate !== undefined && isMatch(x.values.errorRate))
+      : undefined;
+    return {
+      matched,
+      why: `error rate ${formatMetric("errorRate", rate)} ${describe(rate, matched)}${s ? lasting(s) : ""}`,
+    };
   };
 }
 
@@ -92,7 +109,10 @@ function errorRateRow(isMatch: (rate: number) => boolean, describe: (rate: numbe
 export const RESPONSE_TIME_FLOOR_MS = 300;
 export const RESPONSE_TIME_SUSTAIN_MS = 30_000;
 
-function responseTimeRow(isMatch: (ratio: number) => boolean, describe: (p95: string, base: string, ratio: number, matched: boolean) => string) {
+function responseTimeRow(
+  isMatch: (ratio: number) => boolean,
+  describe: (p95: string, base: string, ratio: number, matched: boolean) => string,
+) {
   return (ctx: DecisionContext): RowResult => {
     const p95 = ctx.latest.responseTimeP95Ms;
     const base = ctx.baseline?.values.responseTimeP95Ms;
@@ -102,21 +122,27 @@ function responseTimeRow(isMatch: (ratio: number) => boolean, describe: (p95: st
     const ratioWhy = `response time p95 ${describe(formatMetric("responseTimeP95Ms", p95), formatMetric("responseTimeP95Ms", base), p95 / base, isRelative)}`;
     if (!isRelative) return { matched: false, why: ratioWhy };
     const floor = formatMetric("responseTimeP95Ms", RESPONSE_TIME_FLOOR_MS);
-    if (p95 < RESPONSE_TIME_FLOOR_MS) return { matched: false, why: `${ratioWhy}, but under the plan's ${floor} target: not degraded` };
+    if (p95 < RESPONSE_TIME_FLOOR_MS)
+      return { matched: false, why: `${ratioWhy}, but under the plan's ${floor} target: not degraded` };
     const s = sustainedFor(ctx.history, (x) => {
       const v = x.values.responseTimeP95Ms;
       return v !== undefined && v >= RESPONSE_TIME_FLOOR_MS && isMatch(v / base);
     });
     const window = formatDuration(RESPONSE_TIME_SUSTAIN_MS);
     if (s.durationMs < RESPONSE_TIME_SUSTAIN_MS)
-      return { matched: false, why: `${ratioWhy} and over ${floor}${lasting(s)}, not yet the ${window} that makes it more than noise` };
+      return {
+        matched: false,
+        why: `${ratioWhy} and over ${floor}${lasting(s)}, not yet the ${window} that makes it more than noise`,
+      };
     return { matched: true, why: `${ratioWhy} and over ${floor}${lasting(s)} (≥ ${window})` };
   };
 }
 
 function statedRow(fact: keyof StatedFacts, words: string) {
   return (ctx: DecisionContext): RowResult =>
-    ctx.facts[fact] ? { matched: true, why: `${words}: stated by the commander` } : { matched: false, why: `no ${words} stated` };
+    ctx.facts[fact]
+      ? { matched: true, why: `${words}: stated by the commander` }
+      : { matched: false, why: `no ${words} stated` };
 }
 
 // plan §2 "When to Rollback", row for row.
@@ -192,7 +218,8 @@ export const decisionMatrix: readonly DecisionRow[] = [
     basis: "metric",
     evaluate: responseTimeRow(
       (r) => r > RESPONSE_TIME_BASELINE_FACTOR,
-      (p95, base, r, m) => `${p95} ${m ? ">" : "≤"} ${RESPONSE_TIME_BASELINE_FACTOR}× baseline ${base} (${formatRatio(r)})`,
+      (p95, base, r, m) =>
+        `${p95} ${m ? ">" : "≤"} ${RESPONSE_TIME_BASELINE_FACTOR}× baseline ${base} (${formatRatio(r)})`,
     ),
   },
   {
@@ -262,6 +289,8 @@ export function evaluateDecision(input: DecisionInput): Decision {
     verdict: top ? top.row.rollback : "none",
     severity: matched.map((r) => r.row.severity).sort(compareSeverity)[0] ?? null,
     rows,
-    why: matched.map((r) => `${r.why} → "${r.row.issue}" (${r.row.severity}): rollback ${r.row.rollback} — ${r.row.notes}`),
+    why: matched.map(
+      (r) => `${r.why} → "${r.row.issue}" (${r.row.severity}): rollback ${r.row.rollback} — ${r.row.notes}`,
+    ),
   };
 }

@@ -70,7 +70,13 @@ export const flowchart: Record<NodeId, FlowNode> = {
     yes: "rollback-immediately",
     no: "error-rate-over-10",
   },
-  "error-rate-over-10": { kind: "question", id: "error-rate-over-10", question: "Error rate >10%?", yes: "quick-fix-failed", no: "performance-degraded-over-50" },
+  "error-rate-over-10": {
+    kind: "question",
+    id: "error-rate-over-10",
+    question: "Error rate >10%?",
+    yes: "quick-fix-failed",
+    no: "performance-degraded-over-50",
+  },
   "quick-fix-failed": {
     kind: "question",
     id: "quick-fix-failed",
@@ -95,21 +101,89 @@ export const flowchart: Record<NodeId, FlowNode> = {
     yes: "rollback-not-fixable",
     no: "fix-queue-cache",
   },
-  "single-feature-broken": { kind: "question", id: "single-feature-broken", question: "Single feature broken?", yes: "can-disable-feature", no: "no-rollback" },
-  "can-disable-feature": { kind: "question", id: "can-disable-feature", question: "Can disable feature?", yes: "use-feature-flag", no: "rollback-feature" },
+  "single-feature-broken": {
+    kind: "question",
+    id: "single-feature-broken",
+    question: "Single feature broken?",
+    yes: "can-disable-feature",
+    no: "no-rollback",
+  },
+  "can-disable-feature": {
+    kind: "question",
+    id: "can-disable-feature",
+    question: "Can disable feature?",
+    yes: "use-feature-flag",
+    no: "rollback-feature",
+  },
 
-  "rollback-immediately": { kind: "action", id: "rollback-immediately", action: "Rollback immediately", severity: "P0", isRollback: true, isInPlan: true },
-  "rollback-after-quick-fix": { kind: "action", id: "rollback-after-quick-fix", action: "Rollback", severity: "P1", isRollback: true, isInPlan: true },
+  "rollback-immediately": {
+    kind: "action",
+    id: "rollback-immediately",
+    action: "Rollback immediately",
+    severity: "P0",
+    isRollback: true,
+    isInPlan: true,
+  },
+  "rollback-after-quick-fix": {
+    kind: "action",
+    id: "rollback-after-quick-fix",
+    action: "Rollback",
+    severity: "P1",
+    isRollback: true,
+    isInPlan: true,
+  },
   // Not in the flowchart: it only says what happens when the quick fix fails.
-  "quick-fix-worked": { kind: "action", id: "quick-fix-worked", action: "Quick fix worked: no rollback, keep monitoring", severity: null, isRollback: false, isInPlan: false },
-  "rollback-not-fixable": { kind: "action", id: "rollback-not-fixable", action: "Rollback", severity: "P2", isRollback: true, isInPlan: true },
+  "quick-fix-worked": {
+    kind: "action",
+    id: "quick-fix-worked",
+    action: "Quick fix worked: no rollback, keep monitoring",
+    severity: null,
+    isRollback: false,
+    isInPlan: false,
+  },
+  "rollback-not-fixable": {
+    kind: "action",
+    id: "rollback-not-fixable",
+    action: "Rollback",
+    severity: "P2",
+    isRollback: true,
+    isInPlan: true,
+  },
   // Not in the flowchart: a fixable queue/cache issue is fixed in place (plan §4.2, §4.3).
-  "fix-queue-cache": { kind: "action", id: "fix-queue-cache", action: "Fix the queue/cache issue, no full rollback", severity: null, isRollback: false, isInPlan: false },
+  "fix-queue-cache": {
+    kind: "action",
+    id: "fix-queue-cache",
+    action: "Fix the queue/cache issue, no full rollback",
+    severity: null,
+    isRollback: false,
+    isInPlan: false,
+  },
   // plan §2 matrix: "Single feature broken" is P2.
-  "rollback-feature": { kind: "action", id: "rollback-feature", action: "Rollback", severity: "P2", isRollback: true, isInPlan: true },
-  "use-feature-flag": { kind: "action", id: "use-feature-flag", action: "Use feature flag, fix forward", severity: null, isRollback: false, isInPlan: true },
+  "rollback-feature": {
+    kind: "action",
+    id: "rollback-feature",
+    action: "Rollback",
+    severity: "P2",
+    isRollback: true,
+    isInPlan: true,
+  },
+  "use-feature-flag": {
+    kind: "action",
+    id: "use-feature-flag",
+    action: "Use feature flag, fix forward",
+    severity: null,
+    isRollback: false,
+    isInPlan: true,
+  },
   // Not in the flowchart: every question answered NO leaves the §2 P3 rows ("Hot fix instead", "Monitor and optimize").
-  "no-rollback": { kind: "action", id: "no-rollback", action: "No rollback: hot fix instead, monitor and optimize", severity: null, isRollback: false, isInPlan: false },
+  "no-rollback": {
+    kind: "action",
+    id: "no-rollback",
+    action: "No rollback: hot fix instead, monitor and optimize",
+    severity: null,
+    isRollback: false,
+    isInPlan: false,
+  },
 };
 
 export function nextNode(node: NodeId, answer: Answer): NodeId | null {
@@ -125,7 +199,11 @@ export type PrefilledAnswers = Partial<Record<QuestionId, Prefill>>;
  * may change any of them. A question whose inputs are not measured or stated is left out.
  * Uses the latest reading only (the decision matrix is the place that waits for confirmation).
  */
-export function prefillAnswers(latest: Partial<MetricValues>, baseline: Baseline | null, facts: StatedFacts): PrefilledAnswers {
+export function prefillAnswers(
+  latest: Partial<MetricValues>,
+  baseline: Baseline | null,
+  facts: StatedFacts,
+): PrefilledAnswers {
   const out: PrefilledAnswers = {};
 
   // Service down = health endpoint or database down; data at risk = corruption stated.
@@ -138,7 +216,9 @@ export function prefillAnswers(latest: Partial<MetricValues>, baseline: Baseline
   else if (latest.healthUp === true && latest.dbUp !== false)
     out["service-down-or-data-at-risk"] = {
       answer: "no",
-      why: ["health endpoint up", latest.dbUp === true && "database connection up", "no data corruption stated"].filter(Boolean).join("; "),
+      why: ["health endpoint up", latest.dbUp === true && "database connection up", "no data corruption stated"]
+        .filter(Boolean)
+        .join("; "),
     };
 
   if (latest.errorRate !== undefined) {
@@ -167,7 +247,10 @@ export function prefillAnswers(latest: Partial<MetricValues>, baseline: Baseline
   if (facts.singleFeatureBroken !== undefined)
     out["single-feature-broken"] = { answer: facts.singleFeatureBroken ? "yes" : "no", why: "stated by the commander" };
   if (facts.featureFlagAvailable !== undefined)
-    out["can-disable-feature"] = { answer: facts.featureFlagAvailable ? "yes" : "no", why: "feature flag availability stated by the commander" };
+    out["can-disable-feature"] = {
+      answer: facts.featureFlagAvailable ? "yes" : "no",
+      why: "feature flag availability stated by the commander",
+    };
   return out;
 }
 

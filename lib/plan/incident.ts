@@ -9,5 +9,13 @@ export const INCIDENT_STATUSES = ["investigating", "rolling_back", "monitoring",
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 /** plan §4–5: the components a rollback can act on. */
-export const COMPONENTS = ["app-code", "queue-system", "cache", "frontend", "db-schema", "db-restore", "data-rollback"] as const;
+export const COMPONENTS = [
+  "app-code",
+  "queue-system",
+  "cache",
+  "frontend",
+  "db-schema",
+  "db-restore",
+  "data-rollback",
+] as const;
 export type Component = (typeof COMPONENTS)[number];

@@ -4,7 +4,16 @@ export * from "./metrics";
 export * from "./decision-matrix";
 export * from "./flowchart";
 export * from "./checklists";
-export { formatClock, formatDuration, formatElapsed, formatNumber, formatPercent, formatMs, formatBytes, formatRatio } from "./format";
+export {
+  formatClock,
+  formatDuration,
+  formatElapsed,
+  formatNumber,
+  formatPercent,
+  formatMs,
+  formatBytes,
+  formatRatio,
+} from "./format";
 export * from "./incident";
 export * from "./messages";
 export * from "./contacts";

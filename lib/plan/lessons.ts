@@ -5,7 +5,11 @@
 export const reviewQuestions = [
   { n: 1, question: "What was the root cause?", answeredBy: "rootCause" },
   { n: 2, question: "How was it detected?", answeredBy: "detection" },
-  { n: 3, question: "How long did rollback take?", answeredBy: "the record (rollback time against the severity's target)" },
+  {
+    n: 3,
+    question: "How long did rollback take?",
+    answeredBy: "the record (rollback time against the severity's target)",
+  },
   { n: 4, question: "Were there any complications?", answeredBy: "wentWrong" },
   { n: 5, question: "Was documentation accurate?", answeredBy: "wentWell / wentWrong" },
   { n: 6, question: "What can be improved?", answeredBy: "preventive and the action items" },
@@ -22,4 +26,8 @@ export function canMovePostmortem(from: PostmortemStatus, to: PostmortemStatus):
   return (from === "draft" && to === "in_review") || (from === "in_review" && (to === "published" || to === "draft"));
 }
 
-export const postmortemStatusLabel: Record<PostmortemStatus, string> = { draft: "Draft", in_review: "In review", published: "Published" };
+export const postmortemStatusLabel: Record<PostmortemStatus, string> = {
+  draft: "Draft",
+  in_review: "In review",
+  published: "Published",
+};

@@ -7,7 +7,10 @@ import { formatNumber } from "./format";
 export const MESSAGE_TEMPLATES = ["initiating", "update", "resolved", "internal"] as const;
 export type MessageTemplateId = (typeof MESSAGE_TEMPLATES)[number];
 
-export const TEMPLATE_INFO: Record<MessageTemplateId, { title: string; section: string; audience: "stakeholders" | "internal" }> = {
+export const TEMPLATE_INFO: Record<
+  MessageTemplateId,
+  { title: string; section: string; audience: "stakeholders" | "internal" }
+> = {
   initiating: { title: "When initiating rollback", section: "7.1", audience: "stakeholders" },
   update: { title: "During rollback", section: "7.1", audience: "stakeholders" },
   resolved: { title: "After rollback", section: "7.1", audience: "stakeholders" },
@@ -70,7 +73,12 @@ export function renderMessage(template: MessageTemplateId, f: MessageFacts): Ren
   const gaps: string[] = [];
   // Each placeholder of the plan: its value, or a visible gap that names what is missing.
   const fill = (label: string, value: string | number | undefined | null): string => {
-    if (value === undefined || value === null || (typeof value === "string" && !value.trim()) || (typeof value === "number" && !Number.isFinite(value))) {
+    if (
+      value === undefined ||
+      value === null ||
+      (typeof value === "string" && !value.trim()) ||
+      (typeof value === "number" && !Number.isFinite(value))
+    ) {
       if (!gaps.includes(label)) gaps.push(label);
       return `[fill in: ${label}]`;
     }
@@ -78,7 +86,8 @@ export function renderMessage(template: MessageTemplateId, f: MessageFacts): Ren
   };
   const time = (label: string, d: Date | undefined) => fill(label, d ? formatTimestamp(d) : undefined);
   // A function: gaps are listed in the order they appear, the signature last.
-  const signature = () => (f.senderRole ? `- ${fill("your name", f.senderName)}, ${f.senderRole}` : `- ${fill("your name", f.senderName)}`);
+  const signature = () =>
+    f.senderRole ? `- ${fill("your name", f.senderName)}, ${f.senderRole}` : `- ${fill("your name", f.senderName)}`;
 
   switch (template) {
     case "initiating":
@@ -187,7 +196,12 @@ export function updateDue(opts: {
   const dueAt = new Date(opts.lastUpdateAt.getTime() + opts.intervalMs);
   const isOverdue = opts.now >= dueAt;
   const since = Math.max(opts.lastUpdateAt.getTime(), opts.lastReminderAt?.getTime() ?? 0);
-  return { isOverdue, overdueMs: Math.max(0, opts.now.getTime() - dueAt.getTime()), isReminderDue: opts.now.getTime() - since >= opts.intervalMs, dueAt };
+  return {
+    isOverdue,
+    overdueMs: Math.max(0, opts.now.getTime() - dueAt.getTime()),
+    isReminderDue: opts.now.getTime() - since >= opts.intervalMs,
+    dueAt,
+  };
 }
 
 /** What counts as an update: the declaration, and every message sent (to channels or the status page). */

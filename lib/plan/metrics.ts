@@ -37,7 +37,9 @@ export type MetricValues = {
 
 export type BooleanMetricKey = "healthUp" | "dbUp" | "redisUp";
 export type NumericMetricKey = Exclude<MetricKey, BooleanMetricKey>;
-export const NUMERIC_METRIC_KEYS = METRIC_KEYS.filter((k): k is NumericMetricKey => k !== "healthUp" && k !== "dbUp" && k !== "redisUp");
+export const NUMERIC_METRIC_KEYS = METRIC_KEYS.filter(
+  (k): k is NumericMetricKey => k !== "healthUp" && k !== "dbUp" && k !== "redisUp",
+);
 
 /** One reading of the sampler. A metric it could not measure is absent. */
 export type Sample = { at: Date; values: Partial<MetricValues> };
@@ -99,10 +101,31 @@ export type MetricTarget = {
 
 export const metricTargets: readonly MetricTarget[] = [
   { metric: "errorRate", label: "Error Rate", target: "<1%", howToCheck: "Check logs, Sentry", op: "<", value: 1 },
-  { metric: "responseTimeP95Ms", label: "API Response Time (P95)", target: "<300ms", howToCheck: "Check metrics dashboard", op: "<", value: 300 },
+  {
+    metric: "responseTimeP95Ms",
+    label: "API Response Time (P95)",
+    target: "<300ms",
+    howToCheck: "Check metrics dashboard",
+    op: "<",
+    value: 300,
+  },
   { metric: "queueLength", label: "Queue Length", target: "<50", howToCheck: "Check Bull Board", op: "<", value: 50 },
-  { metric: "cacheHitRate", label: "Cache Hit Rate", target: ">70%", howToCheck: "Check Redis INFO", op: ">", value: 70 },
-  { metric: "dbQueryMs", label: "Database Query Time", target: "<100ms", howToCheck: "Check pg_stat_statements", op: "<", value: 100 },
+  {
+    metric: "cacheHitRate",
+    label: "Cache Hit Rate",
+    target: ">70%",
+    howToCheck: "Check Redis INFO",
+    op: ">",
+    value: 70,
+  },
+  {
+    metric: "dbQueryMs",
+    label: "Database Query Time",
+    target: "<100ms",
+    howToCheck: "Check pg_stat_statements",
+    op: "<",
+    value: 100,
+  },
 ];
 
 export function targetOf(metric: TargetMetric): MetricTarget {

@@ -15,10 +15,34 @@ export type Severity = {
 
 // plan §1 table, row for row.
 export const severities: readonly Severity[] = [
-  { level: "P0", description: "Service down, data loss risk", action: "Immediate rollback", timeline: "<15 minutes", timelineMinutes: 15 },
-  { level: "P1", description: "Critical feature broken", action: "Rollback within 30 min", timeline: "<30 minutes", timelineMinutes: 30 },
-  { level: "P2", description: "Performance degraded >50%", action: "Rollback within 1 hour", timeline: "<1 hour", timelineMinutes: 60 },
-  { level: "P3", description: "Minor issues, workarounds available", action: "Investigate, may not rollback", timeline: "<4 hours", timelineMinutes: 240 },
+  {
+    level: "P0",
+    description: "Service down, data loss risk",
+    action: "Immediate rollback",
+    timeline: "<15 minutes",
+    timelineMinutes: 15,
+  },
+  {
+    level: "P1",
+    description: "Critical feature broken",
+    action: "Rollback within 30 min",
+    timeline: "<30 minutes",
+    timelineMinutes: 30,
+  },
+  {
+    level: "P2",
+    description: "Performance degraded >50%",
+    action: "Rollback within 1 hour",
+    timeline: "<1 hour",
+    timelineMinutes: 60,
+  },
+  {
+    level: "P3",
+    description: "Minor issues, workarounds available",
+    action: "Investigate, may not rollback",
+    timeline: "<4 hours",
+    timelineMinutes: 240,
+  },
 ];
 
 export function severityOf(level: SeverityLevel): Severity {
@@ -90,5 +114,9 @@ export function incidentClock(
   const stop = stops.rollbackCompletedAt ?? stops.resolvedAt ?? null;
   const clock = severityClock(severity, detectedAt, stop ?? now);
   if (!stop) return { ...clock, stoppedBy: null, isTargetMet: null };
-  return { ...clock, stoppedBy: stops.rollbackCompletedAt ? "rollback" : "resolution", isTargetMet: clock.elapsedMs < clock.targetMs };
+  return {
+    ...clock,
+    stoppedBy: stops.rollbackCompletedAt ? "rollback" : "resolution",
+    isTargetMet: clock.elapsedMs < clock.targetMs,
+  };
 }

@@ -10,7 +10,19 @@ import type { ActionItemLine, Narrative } from "./markdown";
 
 type History = Narrative["history"];
 
-const itemView = (a: { id: string; incidentId: string; title: string; owner: string; dueDate: Date | null; isDone: boolean; doneBy: string | null; doneAt: Date | null; source: string | null; createdBy: string; createdAt: Date }) => ({
+const itemView = (a: {
+  id: string;
+  incidentId: string;
+  title: string;
+  owner: string;
+  dueDate: Date | null;
+  isDone: boolean;
+  doneBy: string | null;
+  doneAt: Date | null;
+  source: string | null;
+  createdBy: string;
+  createdAt: Date;
+}) => ({
   ...a,
   dueDate: a.dueDate ? a.dueDate.toISOString().slice(0, 10) : null,
 });
@@ -26,7 +38,9 @@ export async function getPostmortem(db: Db, incidentId: string, role: Role = "vi
     db.postmortem.findUnique({ where: { incidentId } }),
     db.actionItem.findMany({ where: { incidentId }, orderBy: { createdAt: "asc" } }),
   ]);
-  const facts = hasRole(role, "engineer") ? gathered : { ...gathered, timeline: gathered.timeline.map((l) => ({ ...l, text: maskText(l.text) })) };
+  const facts = hasRole(role, "engineer")
+    ? gathered
+    : { ...gathered, timeline: gathered.timeline.map((l) => ({ ...l, text: maskText(l.text) })) };
   return {
     facts,
     postmortem: row ? { ...row, history: row.history as History } : null,
@@ -34,7 +48,17 @@ export async function getPostmortem(db: Db, incidentId: string, role: Role = "vi
   };
 }
 
-export function narrativeOf(row: { status: string; rootCause: string; detection: string; wentWell: string; wentWrong: string; preventive: string; history: unknown } | null): Narrative {
+export function narrativeOf(
+  row: {
+    status: string;
+    rootCause: string;
+    detection: string;
+    wentWell: string;
+    wentWrong: string;
+    preventive: string;
+    history: unknown;
+  } | null,
+): Narrative {
   return {
     status: (row?.status ?? "draft") as PostmortemStatus,
     rootCause: row?.rootCause ?? "",
@@ -46,7 +70,8 @@ export function narrativeOf(row: { status: string; rootCause: string; detection:
   };
 }
 
-export const actionItemLines = (items: ReturnType<typeof itemView>[]): ActionItemLine[] => items.map((a) => ({ title: a.title, owner: a.owner, dueDate: a.dueDate, isDone: a.isDone, doneBy: a.doneBy }));
+export const actionItemLines = (items: ReturnType<typeof itemView>[]): ActionItemLine[] =>
+  items.map((a) => ({ title: a.title, owner: a.owner, dueDate: a.dueDate, isDone: a.isDone, doneBy: a.doneBy }));
 
 /**
  * "Write post-mortem": starts the document, proposing as action items what the record says needs a
@@ -57,10 +82,26 @@ export async function startPostmortem(db: Db, incidentId: string, actor: Actor) 
   const proposed = proposedActionItems(facts);
   return db.$transaction(async (tx) => {
     const existing = await tx.postmortem.findUnique({ where: { incidentId }, select: { id: true } });
-    if (existing) throw new AppError("CONFLICT", "This incident already has a post-mortem; open it and edit it (PATCH /api/incidents/{id}/postmortem)", { details: { postmortemId: existing.id } });
+    if (existing)
+      throw new AppError(
+        "CONFLICT",
+        "This incident already has a post-mortem; open it and edit it (PATCH /api/incidents/{id}/postmortem)",
+        { details: { postmortemId: existing.id } },
+      );
     const row = await tx.postmortem.create({ data: { incidentId, createdBy: actor.label } });
-    const have = new Set((await tx.actionItem.findMany({ where: { incidentId }, select: { source: true } })).map((a) => a.source));
-    for (const p of proposed) if (!have.has(p.source)) await tx.actionItem.create({ data: { incidentId, title: p.title.slice(0, 500), source: p.source, createdBy: "Backout (proposed from the record)" } });
+    const have = new Set(
+      (await tx.actionItem.findMany({ where: { incidentId }, select: { source: true } })).map((a) => a.source),
+    );
+    for (const p of proposed)
+      if (!have.has(p.source))
+        await tx.actionItem.create({
+          data: {
+            incidentId,
+            title: p.title.slice(0, 500),
+            source: p.source,
+            createdBy: "Backout (proposed from the record)",
+          },
+        });
     return row;
   });
 }
@@ -68,33 +109,68 @@ export async function startPostmortem(db: Db, incidentId: string, actor: Actor) 
 /** The commander's words, and status moves with who moved it. A published post-mortem is final. */
 export async function updatePostmortem(db: Db, incidentId: string, actor: Actor, input: UpdatePostmortemInput) {
   return db.$transaction(async (tx) => {
-    const [row] = await tx.$queryRawUnsafe<{ id: string; status: PostmortemStatus; history: History }[]>(`SELECT id, status, history FROM postmortems WHERE "incidentId" = $1::uuid FOR UPDATE`, incidentId);
-    if (!row) throw new AppError("NOT_FOUND", 'This incident has no post-mortem yet; start one with POST /api/incidents/{id}/postmortem ("Write post-mortem" on the incident)');
+    const [row] = await tx.$queryRawUnsafe<{ id: string; status: PostmortemStatus; history: History }[]>(
+      `SELECT id, status, history FROM postmortems WHERE "incidentId" = $1::uuid FOR UPDATE`,
+      incidentId,
+    );
+    if (!row)
+      throw new AppError(
+        "NOT_FOUND",
+        'This incident has no post-mortem yet; start one with POST /api/incidents/{id}/postmortem ("Write post-mortem" on the incident)',
+      );
     const { status, ...words } = input;
     const isEditing = Object.keys(words).length > 0;
     if (row.status === "published" && (isEditing || status))
-      throw new AppError("CONFLICT", "This post-mortem is published and final; add what you learn since as action items", { issues: [{ path: status ? "status" : Object.keys(words)[0]!, message: "published" }] });
+      throw new AppError(
+        "CONFLICT",
+        "This post-mortem is published and final; add what you learn since as action items",
+        { issues: [{ path: status ? "status" : Object.keys(words)[0]!, message: "published" }] },
+      );
     const history = [...row.history];
     if (status && status !== row.status) {
       if (!canMovePostmortem(row.status, status))
-        throw new AppError("CONFLICT", `A post-mortem moves draft → in review → published (or back from review to draft); it is ${postmortemStatusLabel[row.status].toLowerCase()}, so it cannot become ${postmortemStatusLabel[status].toLowerCase()}`, {
-          issues: [{ path: "status", message: `not from ${row.status}` }],
-        });
+        throw new AppError(
+          "CONFLICT",
+          `A post-mortem moves draft → in review → published (or back from review to draft); it is ${postmortemStatusLabel[row.status].toLowerCase()}, so it cannot become ${postmortemStatusLabel[status].toLowerCase()}`,
+          {
+            issues: [{ path: "status", message: `not from ${row.status}` }],
+          },
+        );
       history.push({ from: row.status, to: status, by: actor.label, at: new Date().toISOString() });
     }
-    return tx.postmortem.update({ where: { id: row.id }, data: { ...words, ...(status ? { status } : {}), history, updatedAt: new Date() } });
+    return tx.postmortem.update({
+      where: { id: row.id },
+      data: { ...words, ...(status ? { status } : {}), history, updatedAt: new Date() },
+    });
   });
 }
 
-export async function createActionItem(db: Db, incidentId: string, actor: Actor, input: { title: string; owner?: string; dueDate?: string | null }) {
-  if (!(await db.incident.findUnique({ where: { id: incidentId }, select: { id: true } }))) throw new AppError("NOT_FOUND", `Incident ${incidentId} not found; GET /api/incidents lists them`);
+export async function createActionItem(
+  db: Db,
+  incidentId: string,
+  actor: Actor,
+  input: { title: string; owner?: string; dueDate?: string | null },
+) {
+  if (!(await db.incident.findUnique({ where: { id: incidentId }, select: { id: true } })))
+    throw new AppError("NOT_FOUND", `Incident ${incidentId} not found; GET /api/incidents lists them`);
   const row = await db.actionItem.create({
-    data: { incidentId, title: input.title, owner: input.owner ?? "", dueDate: input.dueDate ? new Date(`${input.dueDate}T00:00:00Z`) : null, createdBy: actor.label },
+    data: {
+      incidentId,
+      title: input.title,
+      owner: input.owner ?? "",
+      dueDate: input.dueDate ? new Date(`${input.dueDate}T00:00:00Z`) : null,
+      createdBy: actor.label,
+    },
   });
   return itemView(row);
 }
 
-export async function updateActionItem(db: Db, id: string, actor: Actor, input: { title?: string; owner?: string; dueDate?: string | null; isDone?: boolean }) {
+export async function updateActionItem(
+  db: Db,
+  id: string,
+  actor: Actor,
+  input: { title?: string; owner?: string; dueDate?: string | null; isDone?: boolean },
+) {
   const found = await db.actionItem.findUnique({ where: { id } });
   if (!found) throw new AppError("NOT_FOUND", `Action item ${id} not found; GET /api/action-items lists them`);
   const row = await db.actionItem.update({
@@ -102,8 +178,12 @@ export async function updateActionItem(db: Db, id: string, actor: Actor, input: 
     data: {
       ...(input.title !== undefined ? { title: input.title } : {}),
       ...(input.owner !== undefined ? { owner: input.owner } : {}),
-      ...(input.dueDate !== undefined ? { dueDate: input.dueDate ? new Date(`${input.dueDate}T00:00:00Z`) : null } : {}),
-      ...(input.isDone !== undefined && input.isDone !== found.isDone ? { isDone: input.isDone, doneBy: input.isDone ? actor.label : null, doneAt: input.isDone ? new Date() : null } : {}),
+      ...(input.dueDate !== undefined
+        ? { dueDate: input.dueDate ? new Date(`${input.dueDate}T00:00:00Z`) : null }
+        : {}),
+      ...(input.isDone !== undefined && input.isDone !== found.isDone
+        ? { isDone: input.isDone, doneBy: input.isDone ? actor.label : null, doneAt: input.isDone ? new Date() : null }
+        : {}),
     },
   });
   return itemView(row);

@@ -28,7 +28,14 @@ const NOT_FOUND_HTML = `<!doctype html><meta charset="utf-8"><title>Not found</t
 // About twenty full states: a viewer further behind than that is not reading.
 const MAX_BUFFERED_BYTES = 1 << 20;
 
-type Rendered = { version: string; etag: string; status: number; headers: Record<string, string>; body: Buffer; gzipped: Buffer };
+type Rendered = {
+  version: string;
+  etag: string;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  gzipped: Buffer;
+};
 
 export class PublicFastPath {
   private html = new Map<string, Rendered>();
@@ -55,7 +62,11 @@ export class PublicFastPath {
       return true;
     }
     // A client-side navigation asks Next for its RSC payload (a header, or ?_rsc=): Next answers those.
-    const isRsc = /(^|&)_rsc=/.test(q >= 0 ? url.slice(q + 1) : "") || !!req.headers.rsc || !!req.headers["next-router-state-tree"] || !!req.headers["next-router-prefetch"];
+    const isRsc =
+      /(^|&)_rsc=/.test(q >= 0 ? url.slice(q + 1) : "") ||
+      !!req.headers.rsc ||
+      !!req.headers["next-router-state-tree"] ||
+      !!req.headers["next-router-prefetch"];
     if (isRsc) return false;
     if (path === "/status") {
       void this.servePage(req, res, path, null);
@@ -76,25 +87,41 @@ export class PublicFastPath {
     return !!inm && inm.split(",").some((t) => t.trim() === etag);
   }
 
-  private async serveFormat(req: IncomingMessage, res: ServerResponse, name: Parameters<PublicSnapshot["format"]>[0], type: string) {
+  private async serveFormat(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: Parameters<PublicSnapshot["format"]>[0],
+    type: string,
+  ) {
     try {
       const snap = await publicState().get();
       const etag = `W/${snap.etag}`;
-      const headers = { "content-type": type, etag, "cache-control": CACHE, "access-control-allow-origin": "*", "x-content-type-options": "nosniff" };
+      const headers = {
+        "content-type": type,
+        etag,
+        "cache-control": CACHE,
+        "access-control-allow-origin": "*",
+        "x-content-type-options": "nosniff",
+      };
       if (this.notModified(req, etag)) return void res.writeHead(304, headers).end();
       res.writeHead(200, headers).end(req.method === "HEAD" ? undefined : snap.format(name));
     } catch {
-      res.writeHead(503, { "content-type": "application/json", "retry-after": "5" }).end(JSON.stringify({ error: "The status is not available right now; try again in a few seconds" }));
+      res
+        .writeHead(503, { "content-type": "application/json", "retry-after": "5" })
+        .end(JSON.stringify({ error: "The status is not available right now; try again in a few seconds" }));
     }
   }
 
   private async servePage(req: IncomingMessage, res: ServerResponse, path: string, incidentId: string | null) {
     try {
       const snap = await publicState().get();
-      const isLive = !incidentId || [...snap.state.incidents, ...snap.state.recentlyResolved].some((i) => i.id === incidentId);
+      const isLive =
+        !incidentId || [...snap.state.incidents, ...snap.state.recentlyResolved].some((i) => i.id === incidentId);
       // An older incident's page is rendered at most once per 10 s; an id that is no incident at all never reaches Next.
       if (!isLive && !(await olderPublicIncident(incidentId!))) {
-        res.writeHead(404, { "content-type": "text/html; charset=utf-8", "cache-control": "public, max-age=10" }).end(NOT_FOUND_HTML);
+        res
+          .writeHead(404, { "content-type": "text/html; charset=utf-8", "cache-control": "public, max-age=10" })
+          .end(NOT_FOUND_HTML);
         return;
       }
       const page = await this.rendered(path, isLive ? snap.etag : `older-${Math.floor(Date.now() / 10_000)}`);
@@ -104,13 +131,17 @@ export class PublicFastPath {
         etag: page.etag,
         "cache-control": isLive ? CACHE : "public, max-age=10",
         // Next's own (the RSC headers a shared cache must tell apart), with the encoding.
-        vary: page.headers.vary?.includes("Accept-Encoding") ? page.headers.vary : [page.headers.vary, "Accept-Encoding"].filter(Boolean).join(", "),
+        vary: page.headers.vary?.includes("Accept-Encoding")
+          ? page.headers.vary
+          : [page.headers.vary, "Accept-Encoding"].filter(Boolean).join(", "),
         ...(isGzip ? { "content-encoding": "gzip" } : {}),
       };
       if (page.status === 200 && this.notModified(req, headers.etag!)) return void res.writeHead(304, headers).end();
       res.writeHead(page.status, headers).end(req.method === "HEAD" ? undefined : isGzip ? page.gzipped : page.body);
     } catch {
-      res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "5" }).end("The status page is not available right now; try again in a few seconds.");
+      res
+        .writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "5" })
+        .end("The status page is not available right now; try again in a few seconds.");
     }
   }
 
@@ -136,7 +167,16 @@ export class PublicFastPath {
 
   private async renderNow(path: string, version: string): Promise<Rendered> {
     const res = await fetch(`${this.origin}${path}`, { headers: { [RENDER_HEADER]: this.secret } });
-    const keep = ["content-type", "vary", "x-content-type-options", "content-security-policy", "referrer-policy", "permissions-policy", "x-frame-options", "strict-transport-security"];
+    const keep = [
+      "content-type",
+      "vary",
+      "x-content-type-options",
+      "content-security-policy",
+      "referrer-policy",
+      "permissions-policy",
+      "x-frame-options",
+      "strict-transport-security",
+    ];
     const headers: Record<string, string> = {};
     for (const k of keep) {
       const v = res.headers.get(k);

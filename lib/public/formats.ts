@@ -8,32 +8,43 @@ import { PUBLIC_HEALTH, PUBLIC_STATUS } from "./wording";
 const PAGE_ID = "backout";
 
 function page(state: PublicState, baseUrl: string) {
-  return { id: PAGE_ID, name: state.page.name, url: `${baseUrl}/status`, time_zone: "Etc/UTC", updated_at: state.generatedAt };
+  return {
+    id: PAGE_ID,
+    name: state.page.name,
+    url: `${baseUrl}/status`,
+    time_zone: "Etc/UTC",
+    updated_at: state.generatedAt,
+  };
 }
 
 function components(state: PublicState) {
   return state.components.map((c, position) => {
     const firstDay = c.uptime.days.find((d) => d.upPercent !== null)?.date ?? null;
     return {
-    id: c.id,
-    name: c.name,
-    status: PUBLIC_HEALTH[c.health].statuspage,
-    created_at: firstDay ? `${firstDay}T00:00:00.000Z` : state.generatedAt,
-    updated_at: c.checkedAt ?? state.generatedAt,
-    position: position + 1,
-    description: c.description,
-    showcase: true,
-    start_date: firstDay,
-    group_id: null,
-    page_id: PAGE_ID,
-    group: false,
-    only_show_if_degraded: false,
+      id: c.id,
+      name: c.name,
+      status: PUBLIC_HEALTH[c.health].statuspage,
+      created_at: firstDay ? `${firstDay}T00:00:00.000Z` : state.generatedAt,
+      updated_at: c.checkedAt ?? state.generatedAt,
+      position: position + 1,
+      description: c.description,
+      showcase: true,
+      start_date: firstDay,
+      group_id: null,
+      page_id: PAGE_ID,
+      group: false,
+      only_show_if_degraded: false,
     };
   });
 }
 
 function incident(i: PublicIncident, baseUrl: string) {
-  const component = (status: string) => ({ code: i.component.id, name: i.component.name, old_status: status, new_status: status });
+  const component = (status: string) => ({
+    code: i.component.id,
+    name: i.component.name,
+    old_status: status,
+    new_status: status,
+  });
   return {
     id: i.id,
     name: i.title,
@@ -88,7 +99,14 @@ export function incidentsJson(state: PublicState, baseUrl: string, opts: { unres
 }
 
 // Characters XML 1.0 cannot carry are dropped rather than left to break every reader of the feed.
-const xml = (s: string) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+const xml = (s: string) =>
+  s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 
 /** Atom 1.0: one entry per public update, newest first (RFC 4287). */
 export function atomFeed(state: PublicState, baseUrl: string): string {

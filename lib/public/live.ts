@@ -30,7 +30,20 @@ const MAX_AGE_MS = 15_000;
 const enc = new TextEncoder();
 
 // Run events that change what the public sees (a step starting or ending); output lines do not.
-const RUN_EVENTS_THAT_MATTER = new Set(["run.created", "run.started", "run.succeeded", "run.failed", "run.cancelled", "run.needs_attention", "run.waiting_approval", "run.resumed", "step.started", "step.succeeded", "step.failed", "step.waiting_approval"]);
+const RUN_EVENTS_THAT_MATTER = new Set([
+  "run.created",
+  "run.started",
+  "run.succeeded",
+  "run.failed",
+  "run.cancelled",
+  "run.needs_attention",
+  "run.waiting_approval",
+  "run.resumed",
+  "step.started",
+  "step.succeeded",
+  "step.failed",
+  "step.waiting_approval",
+]);
 
 function snapshotOf(state: PublicState): PublicSnapshot {
   // The tag moves only with what a reader sees: not with the clock, nor with each sampler reading

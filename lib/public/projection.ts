@@ -37,7 +37,12 @@ export type InternalIncident = {
   /** The entries the public story is told from (declared, status and severity moves, posted updates). */
   timeline: InternalTimelineEntry[];
   /** The rollback under way for the incident, if any, with what its steps took before. */
-  activeRollback: { runbook: string; params: Record<string, unknown>; steps: StepForEstimate[]; history: StepHistory } | null;
+  activeRollback: {
+    runbook: string;
+    params: Record<string, unknown>;
+    steps: StepForEstimate[];
+    history: StepHistory;
+  } | null;
 };
 
 export type InternalTarget = { name: string; publicName: string; publicDescription: string | null };
@@ -58,7 +63,14 @@ export type ProjectionInput = {
 
 // ── What the public sees ─────────────────────────────────────────────────────────────────────────
 
-export type PublicUpdate = { id: string; at: string; status: IncidentStatus; statusWords: string; body: string; isAutomatic: boolean };
+export type PublicUpdate = {
+  id: string;
+  at: string;
+  status: IncidentStatus;
+  statusWords: string;
+  body: string;
+  isAutomatic: boolean;
+};
 
 export type PublicRollback = {
   title: string;
@@ -140,7 +152,14 @@ function updatesOf(incident: InternalIncident, component: string): PublicUpdate[
   for (const e of [...incident.timeline].sort((a, b) => a.seq - b.seq)) {
     // Numbered among the public updates only: the timeline's own numbers would show how much happened between them.
     const push = (body: string, isAutomatic: boolean) =>
-      out.push({ id: `${incident.id}-u${out.length + 1}`, at: e.at.toISOString(), status, statusWords: PUBLIC_STATUS[status].words, body, isAutomatic });
+      out.push({
+        id: `${incident.id}-u${out.length + 1}`,
+        at: e.at.toISOString(),
+        status,
+        statusWords: PUBLIC_STATUS[status].words,
+        body,
+        isAutomatic,
+      });
     switch (e.type) {
       case "incident.declared":
         push(automaticUpdateText("declared", component), true);
@@ -173,7 +192,11 @@ function rollbackOf(incident: InternalIncident, now: Date): PublicRollback | nul
   const run = incident.activeRollback;
   if (!run) return null;
   const estimate = estimateRun(run.steps, run.history, now);
-  const step = estimate.current ? publicStepTitle(estimate.current.key, estimate.current.kind) : run.steps.every((s) => s.status === "pending") ? "Starting" : "Finishing";
+  const step = estimate.current
+    ? publicStepTitle(estimate.current.key, estimate.current.kind)
+    : run.steps.every((s) => s.status === "pending")
+      ? "Starting"
+      : "Finishing";
   const release = incident.isReleasePublic && typeof run.params.release === "string" ? run.params.release : null;
   return {
     title: PUBLIC_RUNBOOK_TITLES[run.runbook] ?? "Rolling back",
@@ -229,7 +252,8 @@ function uptimeOf(days: HealthDay[], now: Date, maxDays: number): PublicComponen
     const upPercent = (100 * d.up) / d.samples;
     // Down for more than 5% of the day's readings (over an hour) reads as an outage; any downtime
     // or more than 5% degraded readings as degraded; a restart's few seconds do not paint a day red.
-    const health: ComponentHealth = upPercent < 95 ? "down" : upPercent < 99.9 || d.degraded / d.samples > 0.05 ? "degraded" : "operational";
+    const health: ComponentHealth =
+      upPercent < 95 ? "down" : upPercent < 99.9 || d.degraded / d.samples > 0.05 ? "degraded" : "operational";
     out.push({ date, health, upPercent: Math.round(upPercent * 100) / 100 });
   }
   return { percent: samples ? Math.round((10_000 * up) / samples) / 100 : null, recordedDays, days: out };
@@ -257,11 +281,14 @@ export function projectPublicState(input: ProjectionInput): PublicState {
   };
   const projected = input.incidents.map((i) => incidentOf(i, componentOf(i.target), now));
   const incidents = projected.filter((i) => i.status !== "resolved");
-  const recentlyResolved = projected.filter((i) => i.status === "resolved").sort((a, b) => (b.resolvedAt ?? "").localeCompare(a.resolvedAt ?? ""));
+  const recentlyResolved = projected
+    .filter((i) => i.status === "resolved")
+    .sort((a, b) => (b.resolvedAt ?? "").localeCompare(a.resolvedAt ?? ""));
 
   let indicator: Impact = "none";
   for (const i of incidents) indicator = worse(indicator, i.impact);
-  for (const c of components) indicator = worse(indicator, c.health === "down" ? "major" : c.health === "degraded" ? "minor" : "none");
+  for (const c of components)
+    indicator = worse(indicator, c.health === "down" ? "major" : c.health === "degraded" ? "minor" : "none");
   return {
     page: { name: input.pageName },
     generatedAt: now.toISOString(),

@@ -19,7 +19,8 @@ export async function publicFormat(req: Request, name: Parameters<PublicSnapshot
     "x-content-type-options": "nosniff",
   };
   const inm = req.headers.get("if-none-match");
-  if (inm && inm.split(",").some((t) => t.trim() === headers.etag || t.trim() === snap.etag)) return new Response(null, { status: 304, headers });
+  if (inm && inm.split(",").some((t) => t.trim() === headers.etag || t.trim() === snap.etag))
+    return new Response(null, { status: 304, headers });
   return new Response(snap.format(name), { headers });
 }
 

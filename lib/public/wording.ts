@@ -16,7 +16,10 @@ export const PUBLIC_SEVERITY: Record<SeverityLevel, { words: string; impact: Imp
 };
 
 /** The incident's status, for the public. */
-export const PUBLIC_STATUS: Record<IncidentStatus, { words: string; statuspage: "investigating" | "identified" | "monitoring" | "resolved" }> = {
+export const PUBLIC_STATUS: Record<
+  IncidentStatus,
+  { words: string; statuspage: "investigating" | "identified" | "monitoring" | "resolved" }
+> = {
   investigating: { words: "Investigating", statuspage: "investigating" },
   rolling_back: { words: "Rolling back to a stable version", statuspage: "identified" },
   monitoring: { words: "Recovered, monitoring", statuspage: "monitoring" },
@@ -24,12 +27,18 @@ export const PUBLIC_STATUS: Record<IncidentStatus, { words: string; statuspage: 
 };
 
 /** Automatic public updates when the status moves; a commander's own posted update says more. */
-export function automaticUpdateText(to: IncidentStatus | "reopened" | "declared" | "severity", component: string, extra: { wasRollingBack?: boolean } = {}): string {
+export function automaticUpdateText(
+  to: IncidentStatus | "reopened" | "declared" | "severity",
+  component: string,
+  extra: { wasRollingBack?: boolean } = {},
+): string {
   switch (to) {
     case "declared":
       return `We are investigating an issue affecting ${component}.`;
     case "investigating":
-      return extra.wasRollingBack ? `The rollback of ${component} did not complete. We are investigating and will update shortly.` : `We are investigating an issue affecting ${component}.`;
+      return extra.wasRollingBack
+        ? `The rollback of ${component} did not complete. We are investigating and will update shortly.`
+        : `We are investigating an issue affecting ${component}.`;
     case "rolling_back":
       return `We are rolling ${component} back to a stable version.`;
     case "monitoring":
@@ -85,7 +94,10 @@ export function publicStepTitle(key: string, kind: string): string {
 
 /** A target's health, measured by the sampler, in the hosted status-page API's words too. */
 export type ComponentHealth = "operational" | "degraded" | "down" | "unknown";
-export const PUBLIC_HEALTH: Record<ComponentHealth, { words: string; statuspage: "operational" | "degraded_performance" | "major_outage" | "under_maintenance" }> = {
+export const PUBLIC_HEALTH: Record<
+  ComponentHealth,
+  { words: string; statuspage: "operational" | "degraded_performance" | "major_outage" | "under_maintenance" }
+> = {
   operational: { words: "Operational", statuspage: "operational" },
   degraded: { words: "Degraded performance", statuspage: "degraded_performance" },
   down: { words: "Down", statuspage: "major_outage" },
@@ -99,13 +111,20 @@ export const PUBLIC_HEALTH: Record<ComponentHealth, { words: string; statuspage:
  * <300 ms) or Redis is down, operational otherwise; unknown when the sampler has not reported
  * within `staleMs`.
  */
-export function componentHealth(latest: { at: Date; values: Partial<MetricValues> } | undefined, now: Date, staleMs: number): { health: ComponentHealth; reason: string } {
-  if (!latest || now.getTime() - latest.at.getTime() > staleMs) return { health: "unknown", reason: "no reading in the last " + Math.round(staleMs / 1000) + " s" };
+export function componentHealth(
+  latest: { at: Date; values: Partial<MetricValues> } | undefined,
+  now: Date,
+  staleMs: number,
+): { health: ComponentHealth; reason: string } {
+  if (!latest || now.getTime() - latest.at.getTime() > staleMs)
+    return { health: "unknown", reason: "no reading in the last " + Math.round(staleMs / 1000) + " s" };
   const v = latest.values;
   if (v.healthUp === false) return { health: "down", reason: "health endpoint not answering 200" };
   if (v.dbUp === false) return { health: "down", reason: "database connection failed" };
-  if (v.errorRate !== undefined && !meetsTarget("errorRate", v.errorRate)) return { health: "degraded", reason: "error rate at or above 1%" };
-  if (v.responseTimeP95Ms !== undefined && !meetsTarget("responseTimeP95Ms", v.responseTimeP95Ms)) return { health: "degraded", reason: "p95 response time at or above 300 ms" };
+  if (v.errorRate !== undefined && !meetsTarget("errorRate", v.errorRate))
+    return { health: "degraded", reason: "error rate at or above 1%" };
+  if (v.responseTimeP95Ms !== undefined && !meetsTarget("responseTimeP95Ms", v.responseTimeP95Ms))
+    return { health: "degraded", reason: "p95 response time at or above 300 ms" };
   if (v.redisUp === false) return { health: "degraded", reason: "Redis connection failed" };
   if (v.healthUp === undefined) return { health: "unknown", reason: "health not measured" };
   return { health: "operational", reason: "within the plan §6.4 targets" };

@@ -10,16 +10,33 @@ import { drillHistory } from "../drills/drills";
 /** What the UI needs to offer runbooks for a target: each runbook and what its pickers can choose. */
 export async function runbookCatalog(targetName?: string) {
   const target = getTarget(targetName);
-  const [facts, drills] = await Promise.all([getTargetFacts(target), drillHistory(db(), target.name).catch(() => ({}) as Awaited<ReturnType<typeof drillHistory>>)]);
+  const [facts, drills] = await Promise.all([
+    getTargetFacts(target),
+    drillHistory(db(), target.name).catch(() => ({}) as Awaited<ReturnType<typeof drillHistory>>),
+  ]);
   return {
     target: {
-      name: target.name, description: target.description, queues: target.redis.queues, cachePatterns: target.redis.cachePatterns, dataTables: target.postgres.dataTables,
+      name: target.name,
+      description: target.description,
+      queues: target.redis.queues,
+      cachePatterns: target.redis.cachePatterns,
+      dataTables: target.postgres.dataTables,
       // Drills may run on it; with a bad release to break it first.
       rehearsal: target.rehearsal ? { badRelease: target.rehearsal.badRelease ?? null } : null,
     },
-    facts: { ...facts, previousRelease: previousRelease(facts) ?? null, backups: listBackups(target.postgres.backupDir).map(({ file: _f, ...b }) => b) },
+    facts: {
+      ...facts,
+      previousRelease: previousRelease(facts) ?? null,
+      backups: listBackups(target.postgres.backupDir).map(({ file: _f, ...b }) => b),
+    },
     runbooks: runbooks.map((r) => ({
-      id: r.id, title: r.title, planSection: r.planSection, summary: r.summary, risk: r.risk, requiredRole: r.requiredRole ?? "engineer", timeRequired: r.timeRequired ?? null,
+      id: r.id,
+      title: r.title,
+      planSection: r.planSection,
+      summary: r.summary,
+      risk: r.risk,
+      requiredRole: r.requiredRole ?? "engineer",
+      timeRequired: r.timeRequired ?? null,
       isRollback: r.isRollback !== false,
       // Its last drill on this target (null: never drilled here).
       lastDrill: drills[r.id] ?? null,

@@ -11,7 +11,18 @@ import { dbBackup } from "./definitions/db-backup";
 import { deploy } from "./definitions/deploy";
 
 // In the plan's order; the UI lists them this way.
-export const runbooks = [appCode, queueSystem, cache, frontend, dbSchema, dbRestore, dataRollback, emergency, dbBackup, deploy] as Runbook<unknown>[];
+export const runbooks = [
+  appCode,
+  queueSystem,
+  cache,
+  frontend,
+  dbSchema,
+  dbRestore,
+  dataRollback,
+  emergency,
+  dbBackup,
+  deploy,
+] as Runbook<unknown>[];
 
 export function findRunbook(id: string): Runbook<unknown> | undefined {
   return runbooks.find((r) => r.id === id);

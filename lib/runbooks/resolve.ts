@@ -19,15 +19,23 @@ export function resolveRunbook(
   const parsed = runbook.params(facts, target).safeParse(rawParams ?? {});
   if (!parsed.success) {
     const issues = zodIssues(parsed.error, "params");
-    throw new AppError("UNPROCESSABLE", `Invalid params for runbook "${runbook.id}": ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, { issues });
+    throw new AppError(
+      "UNPROCESSABLE",
+      `Invalid params for runbook "${runbook.id}": ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+      { issues },
+    );
   }
   const raw = runbook.steps({ target, params: parsed.data, facts });
   const steps = raw.map((s, i) => {
     const r = stepSpec.safeParse(s);
     if (!r.success)
-      throw new AppError("UNPROCESSABLE", `Runbook "${runbook.id}" step ${i + 1} is invalid for target "${target.name}"; fix the targets file`, {
-        issues: zodIssues(r.error, `steps.${i}`),
-      });
+      throw new AppError(
+        "UNPROCESSABLE",
+        `Runbook "${runbook.id}" step ${i + 1} is invalid for target "${target.name}"; fix the targets file`,
+        {
+          issues: zodIssues(r.error, `steps.${i}`),
+        },
+      );
     return r.data;
   });
   const seen = new Set<string>();

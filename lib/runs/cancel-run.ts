@@ -22,19 +22,43 @@ export async function cancelRun(opts: { db: Db; redis: Redis; runId: string; by?
     );
     if (!run) throw new AppError("NOT_FOUND", `Run ${runId} not found`);
     if (["succeeded", "failed", "cancelled", "needs_attention"].includes(run.status))
-      throw new AppError("CONFLICT", `Run ${runId} is already ${run.status}; only queued, running or waiting runs can be cancelled`);
+      throw new AppError(
+        "CONFLICT",
+        `Run ${runId} is already ${run.status}; only queued, running or waiting runs can be cancelled`,
+      );
     if (run.status === "running") {
       await tx.run.update({ where: { id: runId }, data: { cancelRequested: true } });
-      return { status: "cancelling", events: await appendEvents(tx, runId, [{ type: "run.cancel_requested", data: { by } }]), timeline: [] as TimelineEntry[] };
+      return {
+        status: "cancelling",
+        events: await appendEvents(tx, runId, [{ type: "run.cancel_requested", data: { by } }]),
+        timeline: [] as TimelineEntry[],
+      };
     }
-    await tx.run.update({ where: { id: runId }, data: { status: "cancelled", cancelRequested: true, finishedAt: new Date(), error: `cancelled by ${by}` } });
-    await tx.step.updateMany({ where: { runId, status: { in: ["pending", "waiting_approval"] } }, data: { status: "cancelled" } });
+    await tx.run.update({
+      where: { id: runId },
+      data: { status: "cancelled", cancelRequested: true, finishedAt: new Date(), error: `cancelled by ${by}` },
+    });
+    await tx.step.updateMany({
+      where: { runId, status: { in: ["pending", "waiting_approval"] } },
+      data: { status: "cancelled" },
+    });
     await releaseTargetLock(tx, runId);
     // A running run's cancel is recorded by its worker; this one ends here, so its incident hears it here.
     const timeline = run.incidentId
-      ? await onRunFinished(tx, { incidentId: run.incidentId, runId, runbook: run.runbook, status: "cancelled", error: `cancelled by ${by}`, actorLabel: by })
+      ? await onRunFinished(tx, {
+          incidentId: run.incidentId,
+          runId,
+          runbook: run.runbook,
+          status: "cancelled",
+          error: `cancelled by ${by}`,
+          actorLabel: by,
+        })
       : [];
-    return { status: "cancelled", events: await appendEvents(tx, runId, [{ type: "run.cancelled", data: { by } }]), timeline };
+    return {
+      status: "cancelled",
+      events: await appendEvents(tx, runId, [{ type: "run.cancelled", data: { by } }]),
+      timeline,
+    };
   });
   void publishEvents(redis, result.events); // never hold a request for Redis: Postgres has the record
   publishTimeline(redis, result.timeline);

@@ -6,5 +6,7 @@ import stripAnsi from "strip-ansi";
  * Postgres refuses NUL. Long lines are cut at 4,000 characters.
  */
 export function cleanOutputLine(line: string): string {
-  return stripAnsi(line).replace(/\u0000/g, "\uFFFD").slice(0, 4000);
+  return stripAnsi(line)
+    .replace(/\u0000/g, "\uFFFD")
+    .slice(0, 4000);
 }

@@ -22,7 +22,16 @@ export async function decideGate(opts: {
   const { db, redis, runId, decision } = opts;
   const by = opts.by ?? "api";
   const { events, timeline } = await db.$transaction(async (tx) => {
-    const [run] = await tx.$queryRawUnsafe<{ status: string; incidentId: string | null; runbook: string; target: string; requestedBy: string; requestedByIds: string[] | null }[]>(
+    const [run] = await tx.$queryRawUnsafe<
+      {
+        status: string;
+        incidentId: string | null;
+        runbook: string;
+        target: string;
+        requestedBy: string;
+        requestedByIds: string[] | null;
+      }[]
+    >(
       `SELECT status, "incidentId", runbook, target, "requestedBy", "requestedByIds" FROM runs WHERE id = $1::uuid FOR UPDATE`,
       runId,
     );
@@ -41,7 +50,10 @@ export async function decideGate(opts: {
       );
     const isSolo = decision === "approved" && isHighRisk && isSelf;
     if (run.status !== "waiting_approval")
-      throw new AppError("CONFLICT", `Run ${runId} is ${run.status}, not waiting for approval; nothing to ${decision === "approved" ? "approve" : "reject"}`);
+      throw new AppError(
+        "CONFLICT",
+        `Run ${runId} is ${run.status}, not waiting for approval; nothing to ${decision === "approved" ? "approve" : "reject"}`,
+      );
     const step = await tx.step.findFirst({ where: { runId, status: "waiting_approval" } });
     if (!step) throw new AppError("CONFLICT", `Run ${runId} has no step waiting for approval`);
     await tx.step.update({
@@ -51,10 +63,28 @@ export async function decideGate(opts: {
     await tx.run.update({ where: { id: runId }, data: { status: "running" } });
     // Who approved what is part of the incident's story (and its post-mortem).
     const timeline = run.incidentId
-      ? [await appendTimeline(tx, run.incidentId, decision === "approved" ? "run.approved" : "run.rejected", by, { runId, runbook: run.runbook, step: step.name, comment: opts.comment ?? null, ...(isSolo ? { isSolo: true } : {}) })]
+      ? [
+          await appendTimeline(tx, run.incidentId, decision === "approved" ? "run.approved" : "run.rejected", by, {
+            runId,
+            runbook: run.runbook,
+            step: step.name,
+            comment: opts.comment ?? null,
+            ...(isSolo ? { isSolo: true } : {}),
+          }),
+        ]
       : [];
     const events = await appendEvents(tx, runId, [
-      { type: decision === "approved" ? "step.approved" : "step.rejected", stepIndex: step.index, data: { by, comment: opts.comment ?? null, ...(isSolo ? { isSolo: true, note: "approved by the one who started it: the target allows solo approval" } : {}) } },
+      {
+        type: decision === "approved" ? "step.approved" : "step.rejected",
+        stepIndex: step.index,
+        data: {
+          by,
+          comment: opts.comment ?? null,
+          ...(isSolo
+            ? { isSolo: true, note: "approved by the one who started it: the target allows solo approval" }
+            : {}),
+        },
+      },
       { type: "run.resumed", data: { by } },
     ]);
     return { events, timeline };
@@ -65,7 +95,11 @@ export async function decideGate(opts: {
     await enqueueRun(runId, "resume");
   } catch {
     // Recorded in Postgres; the worker's reconciler picks the run up when Redis is back.
-    return { id: runId, decision, note: "decision recorded; Redis is unavailable, so the run continues once it is back" };
+    return {
+      id: runId,
+      decision,
+      note: "decision recorded; Redis is unavailable, so the run continues once it is back",
+    };
   }
   return { id: runId, decision };
 }

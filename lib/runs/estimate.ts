@@ -41,15 +41,26 @@ export function estimateRun(steps: readonly StepForEstimate[], history: StepHist
   const weight = (s: StepForEstimate) => (isGate(s) ? 0 : hasFullHistory ? Math.max(1, history.medianMs[s.key]!) : 1);
   const total = steps.reduce((n, s) => n + weight(s), 0);
   const elapsed = current?.startedAt ? Math.max(0, now.getTime() - current.startedAt.getTime()) : 0;
-  const partial = current && !isGate(current) && hasFullHistory ? weight(current) * Math.min(CURRENT_CAP, elapsed / weight(current)) : 0;
+  const partial =
+    current && !isGate(current) && hasFullHistory
+      ? weight(current) * Math.min(CURRENT_CAP, elapsed / weight(current))
+      : 0;
   const done = steps.filter((s) => DONE.has(s.status)).reduce((n, s) => n + weight(s), 0);
-  const percent = total === 0 ? (steps.every((s) => DONE.has(s.status)) ? 100 : 0) : Math.min(100, Math.round((100 * (done + partial)) / total));
+  const percent =
+    total === 0
+      ? steps.every((s) => DONE.has(s.status))
+        ? 100
+        : 0
+      : Math.min(100, Math.round((100 * (done + partial)) / total));
 
   const ahead = timed.filter((s) => !DONE.has(s.status));
   const unknown = ahead.filter((s) => !known(s));
   let remainingMs: number | null = null;
   if (history.runs > 0 && unknown.length === 0)
-    remainingMs = ahead.reduce((n, s) => n + (s === current ? Math.max(0, history.medianMs[s.key]! - elapsed) : history.medianMs[s.key]!), 0);
+    remainingMs = ahead.reduce(
+      (n, s) => n + (s === current ? Math.max(0, history.medianMs[s.key]! - elapsed) : history.medianMs[s.key]!),
+      0,
+    );
 
   const runs = `${history.runs} earlier successful run${history.runs === 1 ? "" : "s"}`;
   const basis =
@@ -58,5 +69,11 @@ export function estimateRun(steps: readonly StepForEstimate[], history: StepHist
       : unknown.length
         ? `${unknown.length} step${unknown.length === 1 ? "" : "s"} still to run never finished in the ${runs}, so no estimate`
         : `the median time of each remaining step over the ${runs} of this rollback on this target${steps.some(isGate) ? " (waiting for sign-off is not counted)" : ""}`;
-  return { percent, current: current ? { index: currentIndex, key: current.key, kind: current.kind } : null, remainingMs, isWaitingForPerson, basis };
+  return {
+    percent,
+    current: current ? { index: currentIndex, key: current.key, kind: current.kind } : null,
+    remainingMs,
+    isWaitingForPerson,
+    basis,
+  };
 }

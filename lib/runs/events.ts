@@ -37,20 +37,30 @@ RETURNING seq, type, "stepIndex", data, "createdAt"`;
 /** Another worker holds the run now: this one must stop writing and executing. */
 export class LeaseLost extends Error {}
 
-export async function appendEvents(tx: Tx, runId: string, events: RunEventInput[], claimedBy: string | null = null): Promise<RunEventRecord[]> {
+export async function appendEvents(
+  tx: Tx,
+  runId: string,
+  events: RunEventInput[],
+  claimedBy: string | null = null,
+): Promise<RunEventRecord[]> {
   if (events.length === 0) return [];
-  const payload = JSON.stringify(events.map((e) => ({ type: e.type, stepIndex: e.stepIndex ?? null, data: e.data ?? {} })));
-  const rows = await tx.$queryRawUnsafe<{ seq: number; type: RunEventType; stepIndex: number | null; data: Record<string, unknown>; createdAt: Date }[]>(
-    APPEND_SQL,
-    runId,
-    events.length,
-    payload,
-    claimedBy,
+  const payload = JSON.stringify(
+    events.map((e) => ({ type: e.type, stepIndex: e.stepIndex ?? null, data: e.data ?? {} })),
   );
+  const rows = await tx.$queryRawUnsafe<
+    { seq: number; type: RunEventType; stepIndex: number | null; data: Record<string, unknown>; createdAt: Date }[]
+  >(APPEND_SQL, runId, events.length, payload, claimedBy);
   if (rows.length === 0 && claimedBy) throw new LeaseLost(`run ${runId} is no longer held by ${claimedBy}`);
   if (rows.length !== events.length) throw new Error(`run ${runId} not found while appending events`);
   return rows
-    .map((r) => ({ runId, seq: r.seq, type: r.type, stepIndex: r.stepIndex, data: r.data, createdAt: new Date(r.createdAt).toISOString() }))
+    .map((r) => ({
+      runId,
+      seq: r.seq,
+      type: r.type,
+      stepIndex: r.stepIndex,
+      data: r.data,
+      createdAt: new Date(r.createdAt).toISOString(),
+    }))
     .sort((a, b) => a.seq - b.seq);
 }
 
@@ -88,10 +98,28 @@ export type StepTransition = {
   result?: Record<string, unknown>;
 };
 
-type TransitionRow = { seq: number; type: RunEventType; stepIndex: number | null; data: Record<string, unknown>; createdAt: Date; cancelRequested: boolean; stepsUpdated: number };
-const eventsPayload = (events: RunEventInput[]) => JSON.stringify(events.map((e) => ({ type: e.type, stepIndex: e.stepIndex ?? null, data: e.data ?? {} })));
+type TransitionRow = {
+  seq: number;
+  type: RunEventType;
+  stepIndex: number | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+  cancelRequested: boolean;
+  stepsUpdated: number;
+};
+const eventsPayload = (events: RunEventInput[]) =>
+  JSON.stringify(events.map((e) => ({ type: e.type, stepIndex: e.stepIndex ?? null, data: e.data ?? {} })));
 const recordsOf = (runId: string, rows: TransitionRow[]): RunEventRecord[] =>
-  rows.map((r) => ({ runId, seq: r.seq, type: r.type, stepIndex: r.stepIndex, data: r.data, createdAt: new Date(r.createdAt).toISOString() })).sort((a, b) => a.seq - b.seq);
+  rows
+    .map((r) => ({
+      runId,
+      seq: r.seq,
+      type: r.type,
+      stepIndex: r.stepIndex,
+      data: r.data,
+      createdAt: new Date(r.createdAt).toISOString(),
+    }))
+    .sort((a, b) => a.seq - b.seq);
 
 // One statement for the common case between two steps: the step that succeeded ends and the next
 // one (still pending) starts, with their events. All or nothing: if the next step is not pending,
@@ -136,15 +164,27 @@ export async function handOffStep(
 ): Promise<{ records: RunEventRecord[]; isCancelRequested: boolean } | null> {
   const rows = await db.$queryRawUnsafe<TransitionRow[]>(
     STEP_HANDOFF_SQL,
-    runId, done.stepId, JSON.stringify(done.result), next.stepId, next.attempts, events.length, eventsPayload(events), claimedBy,
+    runId,
+    done.stepId,
+    JSON.stringify(done.result),
+    next.stepId,
+    next.attempts,
+    events.length,
+    eventsPayload(events),
+    claimedBy,
   );
   if (rows.length === 0) {
     // Nothing written: either the next step is not pending (the caller goes step by step) or the lease is gone.
-    const [held] = await db.$queryRawUnsafe<{ isHeld: boolean }[]>(`SELECT EXISTS (SELECT 1 FROM runs WHERE id = $1::uuid AND "claimedBy" = $2) AS "isHeld"`, runId, claimedBy);
+    const [held] = await db.$queryRawUnsafe<{ isHeld: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM runs WHERE id = $1::uuid AND "claimedBy" = $2) AS "isHeld"`,
+      runId,
+      claimedBy,
+    );
     if (!held?.isHeld) throw new LeaseLost(`run ${runId} is no longer held by ${claimedBy}`);
     return null;
   }
-  if (rows.length !== events.length || rows[0]?.stepsUpdated !== 2) throw new Error(`steps ${done.stepId} → ${next.stepId} of run ${runId}: the hand-off did not find both`);
+  if (rows.length !== events.length || rows[0]?.stepsUpdated !== 2)
+    throw new Error(`steps ${done.stepId} → ${next.stepId} of run ${runId}: the hand-off did not find both`);
   return { records: recordsOf(runId, rows), isCancelRequested: rows[0]!.cancelRequested };
 }
 
@@ -159,11 +199,21 @@ export async function transitionStep(
   const payload = eventsPayload(events);
   const rows = await db.$queryRawUnsafe<TransitionRow[]>(
     STEP_TRANSITION_SQL,
-    runId, t.stepId, t.status, t.attempts ?? null, t.isStart ?? false, t.isFinish ?? false, t.error ?? null,
-    t.result === undefined ? null : JSON.stringify(t.result), events.length, payload, claimedBy,
+    runId,
+    t.stepId,
+    t.status,
+    t.attempts ?? null,
+    t.isStart ?? false,
+    t.isFinish ?? false,
+    t.error ?? null,
+    t.result === undefined ? null : JSON.stringify(t.result),
+    events.length,
+    payload,
+    claimedBy,
   );
   if (rows.length === 0) throw new LeaseLost(`run ${runId} is no longer held by ${claimedBy}`);
-  if (rows.length !== events.length || rows[0]?.stepsUpdated !== 1) throw new Error(`step ${t.stepId} of run ${runId} not found`);
+  if (rows.length !== events.length || rows[0]?.stepsUpdated !== 1)
+    throw new Error(`step ${t.stepId} of run ${runId} not found`);
   return { records: recordsOf(runId, rows), isCancelRequested: rows[0]!.cancelRequested };
 }
 
@@ -180,6 +230,20 @@ export async function publishEvents(redis: Redis, records: RunEventRecord[]): Pr
   }
 }
 
-export function toEventRecord(e: { runId: string; seq: number; type: string; stepIndex: number | null; data: unknown; createdAt: Date }): RunEventRecord {
-  return { runId: e.runId, seq: e.seq, type: e.type as RunEventType, stepIndex: e.stepIndex, data: (e.data ?? {}) as Record<string, unknown>, createdAt: e.createdAt.toISOString() };
+export function toEventRecord(e: {
+  runId: string;
+  seq: number;
+  type: string;
+  stepIndex: number | null;
+  data: unknown;
+  createdAt: Date;
+}): RunEventRecord {
+  return {
+    runId: e.runId,
+    seq: e.seq,
+    type: e.type as RunEventType,
+    stepIndex: e.stepIndex,
+    data: (e.data ?? {}) as Record<string, unknown>,
+    createdAt: e.createdAt.toISOString(),
+  };
 }

@@ -35,8 +35,17 @@ export async function listRuns(opts: { db: Db; limit?: number; target?: string; 
     orderBy: { createdAt: "desc" },
     take: opts.limit ?? 50,
     select: {
-      id: true, runbook: true, target: true, status: true, isDryRun: true, params: true,
-      createdAt: true, startedAt: true, finishedAt: true, error: true, requestedBy: true,
+      id: true,
+      runbook: true,
+      target: true,
+      status: true,
+      isDryRun: true,
+      params: true,
+      createdAt: true,
+      startedAt: true,
+      finishedAt: true,
+      error: true,
+      requestedBy: true,
       _count: { select: { steps: true } },
     },
   });
@@ -44,7 +53,12 @@ export async function listRuns(opts: { db: Db; limit?: number; target?: string; 
 }
 
 /** Events after `afterSeq`, in order: what an SSE client that reconnects has missed. */
-export async function listRunEvents(opts: { db: Db; runId: string; afterSeq?: number; limit?: number }): Promise<RunEventRecord[]> {
+export async function listRunEvents(opts: {
+  db: Db;
+  runId: string;
+  afterSeq?: number;
+  limit?: number;
+}): Promise<RunEventRecord[]> {
   const rows = await opts.db.runEvent.findMany({
     where: { runId: opts.runId, seq: { gt: opts.afterSeq ?? 0 } },
     orderBy: { seq: "asc" },

@@ -6,6 +6,7 @@ const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]+@/gi;
 export function redactSpec(value: unknown, key = ""): unknown {
   if (typeof value === "string") return SECRET_KEY.test(key) ? "***" : value.replace(URL_PASSWORD, "$1***@");
   if (Array.isArray(value)) return value.map((v) => redactSpec(v));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSpec(v, k)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSpec(v, k)]));
   return value;
 }

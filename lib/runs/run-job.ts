@@ -27,7 +27,11 @@ export function runQueue(): Queue {
  * from the reconciler) get a suffix so they are never dropped as duplicates of a job still
  * finishing. Two jobs for one run are harmless: the worker's claim lets only one execute it.
  */
-export async function enqueueRun(runId: string, reason: "start" | "resume" = "start", queue = runQueue()): Promise<void> {
+export async function enqueueRun(
+  runId: string,
+  reason: "start" | "resume" = "start",
+  queue = runQueue(),
+): Promise<void> {
   const payload = executeRunJob.schema.parse({ runId });
   await queue.add(executeRunJob.name, payload, {
     jobId: reason === "start" ? runId : `${runId}-${reason}-${Date.now()}`,

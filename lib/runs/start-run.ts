@@ -21,7 +21,11 @@ export type StartRunResult = { id: string; status: string; isDryRun: boolean; in
 /** The newest open incident about a target, if any. */
 export async function openIncidentOn(db: Db, target: string): Promise<string | undefined> {
   // A drill is only joined by runs started from it: real work on the target never lands on a practice incident.
-  const incident = await db.incident.findFirst({ where: { target, status: { not: "resolved" }, isDrill: false }, orderBy: { createdAt: "desc" }, select: { id: true } });
+  const incident = await db.incident.findFirst({
+    where: { target, status: { not: "resolved" }, isDrill: false },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
   return incident?.id;
 }
 
@@ -44,19 +48,34 @@ export async function startRun(opts: {
   if (!runbook) throw unknownRunbook(input.runbook);
   const needed = runbook.requiredRole ?? "engineer";
   if (!input.dryRun && !hasRole(actor.role, needed))
-    throw new AppError("FORBIDDEN", `"${runbook.title}" needs the ${needed} role; you are ${actor.role}. A dry run is open to you.`);
+    throw new AppError(
+      "FORBIDDEN",
+      `"${runbook.title}" needs the ${needed} role; you are ${actor.role}. A dry run is open to you.`,
+    );
   // A run for an incident acts on the incident's target; naming another one is a mistake worth stopping.
   let targetName = input.target;
   if (input.incidentId) {
-    const incident = await db.incident.findUnique({ where: { id: input.incidentId }, select: { status: true, target: true } });
+    const incident = await db.incident.findUnique({
+      where: { id: input.incidentId },
+      select: { status: true, target: true },
+    });
     if (!incident)
-      throw new AppError("NOT_FOUND", `Incident ${input.incidentId} not found`, { issues: [{ path: "incidentId", message: "no such incident" }] });
-    if (incident.status === "resolved")
-      throw new AppError("CONFLICT", `Incident ${input.incidentId} is resolved; reopen it (PATCH status) before running from it`);
-    if (input.target && input.target !== incident.target)
-      throw new AppError("BAD_REQUEST", `The incident is about target "${incident.target}", not "${input.target}"; leave target out or start the run without the incident`, {
-        issues: [{ path: "target", message: `the incident's target is "${incident.target}"` }],
+      throw new AppError("NOT_FOUND", `Incident ${input.incidentId} not found`, {
+        issues: [{ path: "incidentId", message: "no such incident" }],
       });
+    if (incident.status === "resolved")
+      throw new AppError(
+        "CONFLICT",
+        `Incident ${input.incidentId} is resolved; reopen it (PATCH status) before running from it`,
+      );
+    if (input.target && input.target !== incident.target)
+      throw new AppError(
+        "BAD_REQUEST",
+        `The incident is about target "${incident.target}", not "${input.target}"; leave target out or start the run without the incident`,
+        {
+          issues: [{ path: "target", message: `the incident's target is "${incident.target}"` }],
+        },
+      );
     targetName = incident.target;
   }
   const target = getTarget(targetName);
@@ -104,20 +123,44 @@ export async function startRun(opts: {
       // A run started outside the incident is not held by its gate, but the timeline says what was missing.
       const isGated = !!incidentId && !isDryRun && runbook.isRollback !== false;
       if (isGated && !isOutsideIncident)
-        timeline.push(...(await enforceCheckpointOne(tx, { incidentId, actor, runbookTitle: runbook.title, override: input.checkpointOverride })));
+        timeline.push(
+          ...(await enforceCheckpointOne(tx, {
+            incidentId,
+            actor,
+            runbookTitle: runbook.title,
+            override: input.checkpointOverride,
+          })),
+        );
       if (incidentId) {
         const missing = isGated && isOutsideIncident ? await checkpointOneMissing(tx, incidentId) : [];
         timeline.push(
           await appendTimeline(tx, incidentId, isDryRun ? "run.dry_run" : "run.started", actor.label, {
-            runId: run.id, runbook: runbook.id, title: runbook.title, params: resolved.params,
+            runId: run.id,
+            runbook: runbook.id,
+            title: runbook.title,
+            params: resolved.params,
             ...(isOutsideIncident ? { isOutsideIncident: true, checkpointOneMissing: missing } : {}),
           }),
         );
-        if (!isDryRun) timeline.push(...(await onRunStarted(tx, { incidentId, runId: run.id, runbook: runbook.id, title: runbook.title })));
+        if (!isDryRun)
+          timeline.push(
+            ...(await onRunStarted(tx, { incidentId, runId: run.id, runbook: runbook.id, title: runbook.title })),
+          );
       }
       const evs = await appendEvents(tx, run.id, [
-        { type: "run.created", data: { runbook: runbook.id, target: target.name, params: resolved.params, isDryRun, requestedBy: actor.label } },
-        ...(isDryRun ? [{ type: "run.succeeded" as const, data: { dryRun: true, message: "dry run: nothing was executed" } }] : []),
+        {
+          type: "run.created",
+          data: {
+            runbook: runbook.id,
+            target: target.name,
+            params: resolved.params,
+            isDryRun,
+            requestedBy: actor.label,
+          },
+        },
+        ...(isDryRun
+          ? [{ type: "run.succeeded" as const, data: { dryRun: true, message: "dry run: nothing was executed" } }]
+          : []),
       ]);
       return { runId: run.id, events: evs };
     }));
@@ -141,16 +184,34 @@ export async function startRun(opts: {
   } catch (e) {
     // Nothing may stay "queued" with the target locked when no worker will ever see it.
     const entries = await db.$transaction(async (tx) => {
-      await tx.run.update({ where: { id: runId }, data: { status: "failed", error: `could not enqueue: ${(e as Error).message}`, finishedAt: new Date() } });
+      await tx.run.update({
+        where: { id: runId },
+        data: { status: "failed", error: `could not enqueue: ${(e as Error).message}`, finishedAt: new Date() },
+      });
       await releaseTargetLock(tx, runId);
-      await appendEvents(tx, runId, [{ type: "run.failed", data: { error: "Redis unavailable: the run could not be queued. Check REDIS_URL and start again." } }]);
+      await appendEvents(tx, runId, [
+        {
+          type: "run.failed",
+          data: { error: "Redis unavailable: the run could not be queued. Check REDIS_URL and start again." },
+        },
+      ]);
       // The incident moved to "rolling back" with the start: it hears that the run never began.
       return incidentId
-        ? onRunFinished(tx, { incidentId, runId, runbook: runbook.id, status: "failed", error: "Redis unavailable: the run could not be queued", actorLabel: SYSTEM_ACTOR })
+        ? onRunFinished(tx, {
+            incidentId,
+            runId,
+            runbook: runbook.id,
+            status: "failed",
+            error: "Redis unavailable: the run could not be queued",
+            actorLabel: SYSTEM_ACTOR,
+          })
         : [];
     });
     publishTimeline(redis, entries);
-    throw new AppError("UNAVAILABLE", "Redis is unavailable, so the run could not be queued; it was marked failed. Check that Redis is running, then start again.");
+    throw new AppError(
+      "UNAVAILABLE",
+      "Redis is unavailable, so the run could not be queued; it was marked failed. Check that Redis is running, then start again.",
+    );
   }
   return { id: runId, status: "queued", isDryRun, incidentId: incidentId ?? null };
 }

@@ -17,6 +17,14 @@ export async function stepHistory(db: Db, runbook: string, target: string): Prom
     runbook,
     target,
   );
-  const runs = rows[0]?.runs ?? (await db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM runs WHERE runbook = $1 AND target = $2 AND status = 'succeeded' AND NOT "isDryRun" LIMIT 10) x`, runbook, target))[0]!.n;
+  const runs =
+    rows[0]?.runs ??
+    (
+      await db.$queryRawUnsafe<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM runs WHERE runbook = $1 AND target = $2 AND status = 'succeeded' AND NOT "isDryRun" LIMIT 10) x`,
+        runbook,
+        target,
+      )
+    )[0]!.n;
   return { runs, medianMs: Object.fromEntries(rows.map((r) => [r.key, r.ms])) };
 }

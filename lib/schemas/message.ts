@@ -11,20 +11,37 @@ export const sendMessageInput = z
     template: z.enum(TEMPLATES, { error: `template: one of ${TEMPLATES.join(", ")}` }),
     subject: humanText("subject", { max: 300 }).optional(),
     body: humanText("body", { min: 1, max: 10_000 }),
-    channels: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, "channels: channel names from GET /api/channels"), { error: "channels: channel names from GET /api/channels" }).max(20).default([]),
+    channels: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, "channels: channel names from GET /api/channels"), {
+        error: "channels: channel names from GET /api/channels",
+      })
+      .max(20)
+      .default([]),
     // Also posted on the public status page, in these words (left out: not posted).
-    publicBody: humanText("publicBody", { min: 1, max: 2000, example: "\"We are rolling back; next update in 15 minutes.\"" }).optional(),
+    publicBody: humanText("publicBody", {
+      min: 1,
+      max: 2000,
+      example: '"We are rolling back; next update in 15 minutes."',
+    }).optional(),
   })
   .strict();
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
 
-export const draftQuery = z.object({ template: z.enum(MESSAGE_TEMPLATES, { error: `template: one of ${MESSAGE_TEMPLATES.join(", ")}` }) }).strict();
+export const draftQuery = z
+  .object({ template: z.enum(MESSAGE_TEMPLATES, { error: `template: one of ${MESSAGE_TEMPLATES.join(", ")}` }) })
+  .strict();
 
-export const deliveryIdParam = z.object({ id: z.string().uuid("the delivery id is a UUID, as GET /api/incidents/{id}/messages lists") });
-export const channelNameParam = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a channel name from GET /api/channels") });
+export const deliveryIdParam = z.object({
+  id: z.string().uuid("the delivery id is a UUID, as GET /api/incidents/{id}/messages lists"),
+});
+export const channelNameParam = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a channel name from GET /api/channels"),
+});
 
 // plan §10: the roster (admins) and who holds a role in one incident (commanders).
-export const contactRoleParam = z.object({ role: z.enum(CONTACT_ROLE_IDS as [string, ...string[]], { error: `role: one of ${CONTACT_ROLE_IDS.join(", ")}` }) });
+export const contactRoleParam = z.object({
+  role: z.enum(CONTACT_ROLE_IDS as [string, ...string[]], { error: `role: one of ${CONTACT_ROLE_IDS.join(", ")}` }),
+});
 export const contactInput = z
   .object({
     person: humanText("person", { min: 1, max: 120, example: "Dana Reyes" }),

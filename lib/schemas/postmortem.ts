@@ -20,7 +20,10 @@ export type UpdatePostmortemInput = z.infer<typeof updatePostmortemInput>;
 const dueDate = z
   .string({ error: "dueDate: a date as YYYY-MM-DD" })
   .regex(/^\d{4}-\d{2}-\d{2}$/, "dueDate: a date as YYYY-MM-DD, e.g. 2026-12-15")
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), "dueDate: not a real date; use YYYY-MM-DD");
+  .refine(
+    (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    "dueDate: not a real date; use YYYY-MM-DD",
+  );
 
 export const createActionItemInput = z
   .object({
@@ -39,5 +42,9 @@ export const updateActionItemInput = z
   })
   .strict();
 
-export const actionItemIdParam = z.object({ id: z.string().uuid("the action item id is a UUID, as returned when it was made") });
-export const actionItemsQuery = z.object({ state: z.enum(["open", "done", "all"], { error: "state: open, done or all" }).optional() });
+export const actionItemIdParam = z.object({
+  id: z.string().uuid("the action item id is a UUID, as returned when it was made"),
+});
+export const actionItemsQuery = z.object({
+  state: z.enum(["open", "done", "all"], { error: "state: open, done or all" }).optional(),
+});

@@ -4,13 +4,19 @@ import { humanText } from "./text";
 
 export const startRunInput = z
   .object({
-    runbook: z.string({ error: "runbook: required, e.g. \"app-code\" (GET /api/runbooks lists them)" }).min(1, "runbook: required").max(100, "runbook: a runbook id from GET /api/runbooks"),
+    runbook: z
+      .string({ error: 'runbook: required, e.g. "app-code" (GET /api/runbooks lists them)' })
+      .min(1, "runbook: required")
+      .max(100, "runbook: a runbook id from GET /api/runbooks"),
     target: targetName.optional(),
-    params: z.record(z.string(), z.unknown(), { error: "params: an object, e.g. { \"release\": \"v1.0.0\" }" }).optional(),
+    params: z.record(z.string(), z.unknown(), { error: 'params: an object, e.g. { "release": "v1.0.0" }' }).optional(),
     dryRun: z.boolean({ error: "dryRun: true or false" }).optional(),
     incidentId: z.string().uuid("incidentId: the id of an open incident (GET /api/incidents)").optional(),
     // plan §9: start before Checkpoint 1 is complete, saying why (commanders only).
-    checkpointOverride: z.object({ reason: humanText("checkpointOverride.reason", { min: 10, max: 2000 }) }).strict().optional(),
+    checkpointOverride: z
+      .object({ reason: humanText("checkpointOverride.reason", { min: 10, max: 2000 }) })
+      .strict()
+      .optional(),
   })
   .strict();
 export type StartRunInput = z.infer<typeof startRunInput>;

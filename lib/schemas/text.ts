@@ -2,7 +2,8 @@ import { z } from "zod";
 
 // Control characters other than tab and line breaks, and unpaired surrogates: Postgres refuses NUL,
 // XML (the Atom feed) refuses the rest, and no person types them. Refused with the field named.
-const UNPRINTABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNPRINTABLE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Free text a person wrote: trimmed, without control characters. */
 export function humanText(field: string, opts: { min?: number; max: number; example?: string }) {

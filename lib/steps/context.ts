@@ -14,14 +14,20 @@ export type StepResult = Record<string, unknown>;
 
 /** A step that ran and did not do what it should: the message says what and what to do next. */
 export class StepFailure extends Error {
-  constructor(message: string, readonly result?: StepResult) {
+  constructor(
+    message: string,
+    readonly result?: StepResult,
+  ) {
     super(message);
     this.name = "StepFailure";
   }
 }
 
 export class StepAbort extends Error {
-  constructor(readonly why: "cancelled" | "timeout", message: string) {
+  constructor(
+    readonly why: "cancelled" | "timeout",
+    message: string,
+  ) {
     super(message);
     this.name = "StepAbort";
   }

@@ -6,7 +6,10 @@ const argv = z.array(z.string().min(1, "argv entries must not be empty")).min(1,
 const ms = z.number().int().min(0);
 const redisUrl = z.string().regex(/^rediss?:\/\//, "a redis:// URL");
 const pgUrl = z.string().regex(/^postgres(ql)?:\/\//, "a postgresql:// URL");
-const httpUrl = z.string().url().regex(/^https?:\/\//, "an http(s):// URL");
+const httpUrl = z
+  .string()
+  .url()
+  .regex(/^https?:\/\//, "an http(s):// URL");
 const absPath = z.string().startsWith("/", "an absolute path");
 // SCAN MATCH globs: no spaces or quotes; must not be a bare "*" (use the flush action for that).
 const keyPattern = z
@@ -57,8 +60,18 @@ export const gitStep = z
     repoPath: absPath,
     action: z.enum(["fetch", "checkout", "checkout-paths", "rev-parse", "log"]),
     // Never starting with "-", so a ref can not be read as a git option.
-    ref: z.string().regex(/^[A-Za-z0-9._\/][A-Za-z0-9._\/-]*$/, "a tag, branch or sha (not starting with -)").optional(),
-    paths: z.array(z.string().regex(/^[A-Za-z0-9._\/-]+$/, "a path inside the repo").refine((p) => !p.split("/").includes(".."), "must stay inside the repo")).optional(),
+    ref: z
+      .string()
+      .regex(/^[A-Za-z0-9._\/][A-Za-z0-9._\/-]*$/, "a tag, branch or sha (not starting with -)")
+      .optional(),
+    paths: z
+      .array(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9._\/-]+$/, "a path inside the repo")
+          .refine((p) => !p.split("/").includes(".."), "must stay inside the repo"),
+      )
+      .optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -104,13 +117,23 @@ export const postgresStep = z
     databaseUrl: pgUrl,
     action: z.enum(["backup", "run-sql-file", "restore", "verify", "restore-records"]),
     backupDir: absPath.optional(),
-    backupLabel: z.string().regex(/^[a-z0-9_]+$/).optional(),
+    backupLabel: z
+      .string()
+      .regex(/^[a-z0-9_]+$/)
+      .optional(),
     keep: z.number().int().min(1).optional(),
     // Backup names retention must not delete (the ones a later step restores from).
     protect: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/)).optional(),
     file: absPath.optional(),
     // run-sql-file from a release's tree instead of a file on disk (git show <ref>:<path>).
-    fromRelease: z.object({ repoPath: absPath, ref: z.string().regex(/^[A-Za-z0-9._\/-]+$/), path: z.string().regex(/^[A-Za-z0-9._\/-]+$/) }).strict().optional(),
+    fromRelease: z
+      .object({
+        repoPath: absPath,
+        ref: z.string().regex(/^[A-Za-z0-9._\/-]+$/),
+        path: z.string().regex(/^[A-Za-z0-9._\/-]+$/),
+      })
+      .strict()
+      .optional(),
     queries: z.array(z.object({ name: z.string(), sql: z.string() }).strict()).optional(),
     table: sqlIdent.optional(),
     ids: z.array(z.union([z.number().int(), z.string().regex(/^[A-Za-z0-9_-]+$/)])).optional(),
@@ -165,5 +188,13 @@ export type StepSpecInput = z.input<typeof stepSpec>;
 export type StepKind = StepSpec["kind"];
 export type StepOf<K extends StepKind> = Extract<StepSpec, { kind: K }>;
 export const STEP_KINDS = [
-  "shell", "http", "git", "queue", "cache", "postgres", "wait", "health-gate", "approval-gate",
+  "shell",
+  "http",
+  "git",
+  "queue",
+  "cache",
+  "postgres",
+  "wait",
+  "health-gate",
+  "approval-gate",
 ] as const satisfies readonly StepKind[];

@@ -44,12 +44,16 @@ export async function runProcess(
   // The command waits at a gate (a line on fd 3) until its pid is on record: a worker killed in
   // between leaves nothing running that no one knows of, since the gate's pipe closes with it and
   // the command never starts. `exec` keeps the pid (and the process group) the recorded ones.
-  const child: ChildProcess = spawn("/bin/sh", ["-c", 'IFS= read -r _ <&3 || exit 125; exec 3<&-; exec "$@"', "sh", cmd!, ...args], {
-    cwd: opts.cwd,
-    env: { ...baseChildEnv(), ...opts.env } as NodeJS.ProcessEnv,
-    detached: true,
-    stdio: [opts.stdin ? "pipe" : "ignore", "pipe", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    "/bin/sh",
+    ["-c", 'IFS= read -r _ <&3 || exit 125; exec 3<&-; exec "$@"', "sh", cmd!, ...args],
+    {
+      cwd: opts.cwd,
+      env: { ...baseChildEnv(), ...opts.env } as NodeJS.ProcessEnv,
+      detached: true,
+      stdio: [opts.stdin ? "pipe" : "ignore", "pipe", "pipe", "pipe"],
+    },
+  );
   const gate = child.stdio[3] as Writable | null;
   try {
     if (child.pid) await ctx.onSpawn?.(child.pid);
@@ -97,12 +101,18 @@ export async function runProcess(
     throwIfAborted(ctx.signal);
     // The shell that starts the command says 127 when there is no such command.
     if (exitCode === 127 && !(opts.expectExitCodes ?? [0]).includes(127))
-      throw new StepFailure(`${cmd}: command not found (or it exited with 127); install it or fix the target's commands in the targets file`, { exitCode });
+      throw new StepFailure(
+        `${cmd}: command not found (or it exited with 127); install it or fix the target's commands in the targets file`,
+        { exitCode },
+      );
     const expected = opts.expectExitCodes ?? [0];
     if (!expected.includes(exitCode))
-      throw new StepFailure(`${redactSpec(opts.argv.join(" "))} exited with ${exitCode} (expected ${expected.join(" or ")})`, {
-        exitCode,
-      });
+      throw new StepFailure(
+        `${redactSpec(opts.argv.join(" "))} exited with ${exitCode} (expected ${expected.join(" or ")})`,
+        {
+          exitCode,
+        },
+      );
     return { exitCode, stdout };
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);

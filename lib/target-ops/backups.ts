@@ -33,4 +33,3 @@ export function listBackups(dir: string): BackupInfo[] {
     .sort((a, b) => b.mtime - a.mtime || b.name.localeCompare(a.name))
     .map(({ mtime: _m, ...b }) => b);
 }
-

@@ -24,7 +24,6 @@ export async function withTargetQueues<T>(
   }
 }
 
-
 /** Removes every failed job of a queue, in batches (clean() takes at most `limit` per call), however many there are. */
 export async function removeFailedJobs(queue: Queue): Promise<number> {
   let n = 0;

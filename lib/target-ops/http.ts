@@ -6,14 +6,18 @@ import { redactSpec } from "../runs/redact";
 
 /** Calls the target's own HTTP API and hands back its JSON; unreachable → 503 saying so. */
 export async function callTarget(target: Target, method: string, path: string | undefined, what: string) {
-  if (!path) throw new AppError("NOT_FOUND", `Target "${target.name}" has no ${what} endpoint configured (targets file: http)`);
+  if (!path)
+    throw new AppError("NOT_FOUND", `Target "${target.name}" has no ${what} endpoint configured (targets file: http)`);
   const url = targetUrl(target, path);
   let res: Response;
   try {
     res = await fetch(url, { method, signal: AbortSignal.timeout(15_000) });
   } catch (e) {
     // Said on incident timelines, which viewers read: never with a password in the URL.
-    throw new AppError("UNAVAILABLE", redactSpec(`${target.name} did not answer ${method} ${url} (${(e as Error).message}); is it running?`) as string);
+    throw new AppError(
+      "UNAVAILABLE",
+      redactSpec(`${target.name} did not answer ${method} ${url} (${(e as Error).message}); is it running?`) as string,
+    );
   }
   const text = await res.text();
   let body: unknown = text;

@@ -9,22 +9,30 @@ export type QueueStats = Record<string, Record<(typeof JOB_STATES)[number], numb
 function queuesOf(target: Target, name?: string): string[] {
   if (name === undefined) return target.redis.queues;
   if (!target.redis.queues.includes(name))
-    throw new AppError("NOT_FOUND", `Unknown queue "${name}" on target "${target.name}"; known queues: ${target.redis.queues.join(", ")}`, {
-      issues: [{ path: "name", message: `one of: ${target.redis.queues.join(", ")}` }],
-    });
+    throw new AppError(
+      "NOT_FOUND",
+      `Unknown queue "${name}" on target "${target.name}"; known queues: ${target.redis.queues.join(", ")}`,
+      {
+        issues: [{ path: "name", message: `one of: ${target.redis.queues.join(", ")}` }],
+      },
+    );
   return [name];
 }
 
 const open = <T>(target: Target, names: string[], fn: Parameters<typeof withTargetQueues<T>>[3]) =>
   withTargetQueues(target.redis.url, target.redis.queuePrefix, names, fn).catch((e) => {
     if (e instanceof AppError) throw e;
-    throw new AppError("UNAVAILABLE", `Cannot reach ${target.name}'s Redis (${(e as Error).message}); check that it is running`);
+    throw new AppError(
+      "UNAVAILABLE",
+      `Cannot reach ${target.name}'s Redis (${(e as Error).message}); check that it is running`,
+    );
   });
 
 export async function getQueueStats(target: Target): Promise<QueueStats> {
   return open(target, queuesOf(target), async (queues) => {
     const out: QueueStats = {};
-    for (const q of queues) out[q.name] = { ...(await q.getJobCounts(...JOB_STATES)), isPaused: await q.isPaused() } as QueueStats[string];
+    for (const q of queues)
+      out[q.name] = { ...(await q.getJobCounts(...JOB_STATES)), isPaused: await q.isPaused() } as QueueStats[string];
     return out;
   });
 }
@@ -68,7 +76,10 @@ export async function jobsFinishedSince(target: Target, since: Date): Promise<{ 
     }
     return { completed, failed };
   } catch (e) {
-    throw new AppError("UNAVAILABLE", `Cannot reach ${target.name}'s Redis (${(e as Error).message}); check that it is running`);
+    throw new AppError(
+      "UNAVAILABLE",
+      `Cannot reach ${target.name}'s Redis (${(e as Error).message}); check that it is running`,
+    );
   } finally {
     redis.disconnect();
   }

@@ -12,7 +12,9 @@ export function runningVersion(target: Target): Promise<string | null> {
   const version = callTarget(target, "GET", target.http.versionPath, "version")
     .then((r) => {
       const v = (r.body as { version?: unknown } | null)?.version;
-      return r.status === 200 && (typeof v === "string" || typeof v === "number") ? `v${String(v).replace(/^v/, "")}` : null;
+      return r.status === 200 && (typeof v === "string" || typeof v === "number")
+        ? `v${String(v).replace(/^v/, "")}`
+        : null;
     })
     .catch(() => null);
   cache.set(target.name, { at: Date.now(), version });

@@ -20,9 +20,18 @@ export function describeTarget(t: Target) {
   return redactSpec({
     repoPath: t.repoPath,
     releasePattern: t.releasePattern,
-    commands: Object.fromEntries(Object.entries(t.commands).filter(([, argv]) => argv).map(([name, argv]) => [name, (argv as string[]).join(" ")])),
+    commands: Object.fromEntries(
+      Object.entries(t.commands)
+        .filter(([, argv]) => argv)
+        .map(([name, argv]) => [name, (argv as string[]).join(" ")]),
+    ),
     http: { ...t.http },
-    redis: { url: withoutPassword(t.redis.url), queuePrefix: t.redis.queuePrefix, queues: t.redis.queues, cachePatterns: t.redis.cachePatterns },
+    redis: {
+      url: withoutPassword(t.redis.url),
+      queuePrefix: t.redis.queuePrefix,
+      queues: t.redis.queues,
+      cachePatterns: t.redis.cachePatterns,
+    },
     postgres: {
       url: withoutPassword(t.postgres.url),
       backupDir: t.postgres.backupDir,

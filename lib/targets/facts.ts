@@ -46,7 +46,10 @@ export async function getCheckedOut(target: Target): Promise<{ release: string |
 export async function getTargetFacts(target: Target): Promise<TargetFacts> {
   const pattern = new RegExp(target.releasePattern);
   const [tags, checkedOut] = await Promise.all([git(target.repoPath, ["tag", "-l"]), getCheckedOut(target)]);
-  const releases = (tags ?? "").split("\n").filter((t) => t && pattern.test(t)).sort(compareReleases);
+  const releases = (tags ?? "")
+    .split("\n")
+    .filter((t) => t && pattern.test(t))
+    .sort(compareReleases);
   return {
     releases,
     currentRelease: checkedOut.release,
@@ -104,6 +107,12 @@ async function downMigrationsOf(target: Target, releases: string[]): Promise<Dow
       .filter((file) => firstRelease.has(file))
       .map((file) => ({ file, release: firstRelease.get(file)!, isApplied: true }));
   }
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".down.sql")).sort().reverse() : [];
+  const files = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".down.sql"))
+        .sort()
+        .reverse()
+    : [];
   return files.map((file) => ({ file, release: null, isApplied: false }));
 }

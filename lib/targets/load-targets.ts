@@ -11,9 +11,7 @@ function interpolate(value: unknown, vars: Record<string, string>, at: string): 
     return value.replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => {
       const v = vars[name];
       if (v === undefined)
-        throw new TargetsConfigError(
-          `${at}: unknown variable \${${name}}; known: ${Object.keys(vars).join(", ")}`,
-        );
+        throw new TargetsConfigError(`${at}: unknown variable \${${name}}; known: ${Object.keys(vars).join(", ")}`);
       return v;
     });
   }
@@ -62,7 +60,8 @@ let cached: TargetsFile | undefined;
 export function loadTargets(): TargetsFile {
   if (!cached) {
     const file = env.BACKOUT_TARGETS_FILE;
-    if (!fs.existsSync(file)) throw new TargetsConfigError(`${file}: targets file not found (set BACKOUT_TARGETS_FILE)`);
+    if (!fs.existsSync(file))
+      throw new TargetsConfigError(`${file}: targets file not found (set BACKOUT_TARGETS_FILE)`);
     cached = parseTargetsFile(fs.readFileSync(file, "utf8"), file);
   }
   return cached;
@@ -73,10 +72,14 @@ export function getTarget(name?: string): Target {
   const wanted = name ?? file.defaultTarget;
   const target = file.targets.find((t) => t.name === wanted);
   if (!target)
-    throw new AppError("NOT_FOUND", `Unknown target "${wanted}"; use one of: ${file.targets.map((t) => t.name).join(", ")}`, {
-      issues: [
-        { path: "target", message: `unknown target; use one of: ${file.targets.map((t) => t.name).join(", ")}` },
-      ],
-    });
+    throw new AppError(
+      "NOT_FOUND",
+      `Unknown target "${wanted}"; use one of: ${file.targets.map((t) => t.name).join(", ")}`,
+      {
+        issues: [
+          { path: "target", message: `unknown target; use one of: ${file.targets.map((t) => t.name).join(", ")}` },
+        ],
+      },
+    );
   return target;
 }

@@ -13,7 +13,9 @@ export function incidentOfRequest(req: Pick<NextRequest, "headers">): string | u
   const id = req.headers.get("x-backout-incident");
   if (id === null) return undefined;
   if (!isUuid(id))
-    throw new AppError("BAD_REQUEST", "X-Backout-Incident must be an incident id (a UUID from GET /api/incidents)", { issues: [{ path: "x-backout-incident", message: "not a UUID" }] });
+    throw new AppError("BAD_REQUEST", "X-Backout-Incident must be an incident id (a UUID from GET /api/incidents)", {
+      issues: [{ path: "x-backout-incident", message: "not a UUID" }],
+    });
   return id;
 }
 
@@ -26,10 +28,17 @@ export async function targetOfRequest(db: Db, req: NextRequest): Promise<Target>
   const incidentId = incidentOfRequest(req);
   if (!incidentId) return getTarget(named);
   const incident = await db.incident.findUnique({ where: { id: incidentId }, select: { target: true } });
-  if (!incident) throw new AppError("NOT_FOUND", `Incident ${incidentId} (X-Backout-Incident) not found`, { issues: [{ path: "x-backout-incident", message: "no such incident" }] });
-  if (named && named !== incident.target)
-    throw new AppError("BAD_REQUEST", `The incident is about target "${incident.target}", not "${named}"; leave ?target= out`, {
-      issues: [{ path: "target", message: `the incident's target is "${incident.target}"` }],
+  if (!incident)
+    throw new AppError("NOT_FOUND", `Incident ${incidentId} (X-Backout-Incident) not found`, {
+      issues: [{ path: "x-backout-incident", message: "no such incident" }],
     });
+  if (named && named !== incident.target)
+    throw new AppError(
+      "BAD_REQUEST",
+      `The incident is about target "${incident.target}", not "${named}"; leave ?target= out`,
+      {
+        issues: [{ path: "target", message: `the incident's target is "${incident.target}"` }],
+      },
+    );
   return getTarget(incident.target);
 }

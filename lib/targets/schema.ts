@@ -47,7 +47,12 @@ export const targetSchema = z
         queues: z.array(queueName).default([]),
         cachePatterns: z.array(z.string().min(1)).default([]),
         // Per-entity cache keys for gradual invalidation (plan §4.3), "{id}" is the entity id.
-        entityKeys: z.partialRecord(z.enum(["project", "analysis"]), z.string().includes("{id}", { message: 'a key template containing "{id}"' })).default({}),
+        entityKeys: z
+          .partialRecord(
+            z.enum(["project", "analysis"]),
+            z.string().includes("{id}", { message: 'a key template containing "{id}"' }),
+          )
+          .default({}),
       })
       .strict(),
     postgres: z
@@ -58,10 +63,11 @@ export const targetSchema = z
         migrationsDir: absPath.optional(),
         // Which migrations the database has applied, newest first: one row each with a "name" column
         // (the file name without .up.sql). What a schema rollback may undo is read from here.
-        appliedMigrationsSql: z.string().regex(/^\s*select\b/i, "a SELECT returning a name column, newest first").optional(),
-        verifyQueries: z
-          .array(z.object({ name: z.string().min(1), sql: z.string().min(1) }).strict())
-          .default([]),
+        appliedMigrationsSql: z
+          .string()
+          .regex(/^\s*select\b/i, "a SELECT returning a name column, newest first")
+          .optional(),
+        verifyQueries: z.array(z.object({ name: z.string().min(1), sql: z.string().min(1) }).strict()).default([]),
         dataTables: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/)).default([]),
       })
       .strict(),
@@ -71,14 +77,28 @@ export const targetSchema = z
     allowSoloApproval: z.boolean().default(false),
     // Marked for rehearsal: drills may run against it (issue 10). badRelease is what "break it first"
     // deploys (the demo's v1.1.0, which fails ~20% of API requests).
-    rehearsal: z.object({ badRelease: z.string().min(1).optional() }).strict().optional(),
+    rehearsal: z
+      .object({ badRelease: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     // How the public status page names this target (its configuration name is never shown there).
     public: z
-      .object({ name: z.string().min(1).max(80), description: z.string().max(300).optional(), isListed: z.boolean().default(true) })
+      .object({
+        name: z.string().min(1).max(80),
+        description: z.string().max(300).optional(),
+        isListed: z.boolean().default(true),
+      })
       .strict()
       .optional(),
     // Configured baselines win over the ones learnt from the healthy period (plan §2 "2x baseline").
-    baseline: z.object({ responseTimeP95Ms: z.number().positive().optional(), errorRate: z.number().min(0).optional(), dbQueryMs: z.number().positive().optional() }).strict().default({}),
+    baseline: z
+      .object({
+        responseTimeP95Ms: z.number().positive().optional(),
+        errorRate: z.number().min(0).optional(),
+        dbQueryMs: z.number().positive().optional(),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 

@@ -4,14 +4,20 @@ import { gotoReady, signIn } from "./support";
 import { E2E_USER } from "./users";
 
 // plan §8: after the incident, the commander writes the post-mortem from the record, publishes it and exports it.
-test("the commander writes, publishes and exports a post-mortem built from the incident's record", async ({ browser }) => {
+test("the commander writes, publishes and exports a post-mortem built from the incident's record", async ({
+  browser,
+}) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await signIn(page, E2E_USER);
-  const made = await page.request.post("/api/incidents", { data: { title: "Checkout slow after v1.1.0", severity: "P2", symptoms: "Checkout took 8 s for some customers." } });
+  const made = await page.request.post("/api/incidents", {
+    data: { title: "Checkout slow after v1.1.0", severity: "P2", symptoms: "Checkout took 8 s for some customers." },
+  });
   expect(made.status()).toBe(201);
   const id = (await made.json()).id as string;
-  const resolved = await page.request.patch(`/api/incidents/${id}`, { data: { status: "resolved", summary: "Rolled back; checkout is fast again.", confirmUnticked: true } });
+  const resolved = await page.request.patch(`/api/incidents/${id}`, {
+    data: { status: "resolved", summary: "Rolled back; checkout is fast again.", confirmUnticked: true },
+  });
   expect(resolved.status()).toBe(200);
 
   await gotoReady(page, `/incidents/${id}`);
@@ -67,7 +73,9 @@ test("the commander writes, publishes and exports a post-mortem built from the i
 });
 
 // The plan's last line: "Tested: ❌ Not yet tested". A drill on the demo, from breaking it to the report.
-test("a drill on the demo: broken on purpose, worked as an incident, rolled back, reported against the target", async ({ browser }) => {
+test("a drill on the demo: broken on purpose, worked as an incident, rolled back, reported against the target", async ({
+  browser,
+}) => {
   test.setTimeout(240_000);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -75,7 +83,9 @@ test("a drill on the demo: broken on purpose, worked as an incident, rolled back
   // Nothing else open on the demo, so the drill has it to itself.
   const { incidents } = await (await page.request.get("/api/incidents")).json();
   for (const i of incidents.filter((x: { status: string }) => x.status !== "resolved"))
-    await page.request.patch(`/api/incidents/${i.id}`, { data: { status: "resolved", summary: "closed before the drill", confirmUnticked: true } });
+    await page.request.patch(`/api/incidents/${i.id}`, {
+      data: { status: "resolved", summary: "closed before the drill", confirmUnticked: true },
+    });
 
   await gotoReady(page, "/incidents");
   await page.getByTestId("start-drill").click();
@@ -90,7 +100,13 @@ test("a drill on the demo: broken on purpose, worked as an incident, rolled back
 
   // The break: v1.1.0 deployed from the drill (a deploy, not a rollback: not held by Checkpoint 1).
   await expect
-    .poll(async () => (await (await page.request.get(`/api/incidents/${id}`)).json()).runs.find((r: { runbook: string }) => r.runbook === "deploy")?.status, { timeout: 120_000, intervals: [500] })
+    .poll(
+      async () =>
+        (await (await page.request.get(`/api/incidents/${id}`)).json()).runs.find(
+          (r: { runbook: string }) => r.runbook === "deploy",
+        )?.status,
+      { timeout: 120_000, intervals: [500] },
+    )
     .toBe("succeeded");
 
   // Worked as an incident: Checkpoint 1 ticked on the page, then the rollback from the page.
@@ -120,7 +136,9 @@ test("a drill on the demo: broken on purpose, worked as an incident, rolled back
   expect(status).not.toContain(id);
 
   // Resolved, the runbook says when it was last drilled.
-  await page.request.patch(`/api/incidents/${id}`, { data: { status: "resolved", summary: "Drill complete", confirmUnticked: true } });
+  await page.request.patch(`/api/incidents/${id}`, {
+    data: { status: "resolved", summary: "Drill complete", confirmUnticked: true },
+  });
   await gotoReady(page, "/");
   await expect(page.getByTestId("drill-app-code")).toHaveAttribute("data-drill", "recent");
   await expect(page.getByTestId("drill-app-code")).toContainText("target met");

@@ -14,7 +14,9 @@ async function signedInPage(browser: Browser, user: { email: string; password: s
   return page;
 }
 
-test("a viewer sees the console with every acting button absent or disabled, and the server refuses the same actions", async ({ browser }) => {
+test("a viewer sees the console with every acting button absent or disabled, and the server refuses the same actions", async ({
+  browser,
+}) => {
   const page = await signedInPage(browser, E2E_VIEWER);
   await expect(page.getByTestId("runbook-app-code")).toBeVisible();
   await expect(page.getByTestId("run-app-code")).toBeDisabled();
@@ -35,7 +37,9 @@ test("a viewer sees the console with every acting button absent or disabled, and
   await page.context().close();
 });
 
-test("the commander's journey: broken deploy → declare P1 → the matrix says roll back → Checkpoint 1 → roll back → verified, seen live by a second browser", async ({ browser }) => {
+test("the commander's journey: broken deploy → declare P1 → the matrix says roll back → Checkpoint 1 → roll back → verified, seen live by a second browser", async ({
+  browser,
+}) => {
   const ic = await signedInPage(browser, E2E_USER);
   await runViaApi(ic.request, "deploy", { release: "v1.1.0" });
   expect((await (await fetch(`${DEMO}/api/version`)).json()).version).toBe("1.1.0");
@@ -52,7 +56,9 @@ test("the commander's journey: broken deploy → declare P1 → the matrix says 
   await expect(ic.getByTestId("incident-clock")).toHaveAttribute("data-state", "ok");
 
   // The decision matrix says roll back, quoting the measured error rate.
-  await expect(ic.getByTestId("decision-verdict")).toHaveAttribute("data-verdict", /^(yes|maybe)$/, { timeout: 60_000 });
+  await expect(ic.getByTestId("decision-verdict")).toHaveAttribute("data-verdict", /^(yes|maybe)$/, {
+    timeout: 60_000,
+  });
   await expect(ic.getByTestId("decision-why")).toContainText(/error rate \d/i);
   await ic.screenshot({ path: ".data/e2e/screenshots/incident-decision.png", fullPage: true });
 
@@ -68,8 +74,13 @@ test("the commander's journey: broken deploy → declare P1 → the matrix says 
     await expect(ic.getByTestId(`checklist-item-${item.id}`)).toHaveAttribute("data-ticked", "true");
   }
   for (const item of checkpoints[0]!.items)
-    await expect(second.getByTestId(`checklist-item-${item.id}`)).toHaveAttribute("data-ticked", "true", { timeout: 5000 });
-  await expect(second.getByTestId(`checklist-item-${checkpoints[0]!.items[0]!.id}`)).toHaveAttribute("data-by", E2E_USER.email);
+    await expect(second.getByTestId(`checklist-item-${item.id}`)).toHaveAttribute("data-ticked", "true", {
+      timeout: 5000,
+    });
+  await expect(second.getByTestId(`checklist-item-${checkpoints[0]!.items[0]!.id}`)).toHaveAttribute(
+    "data-by",
+    E2E_USER.email,
+  );
   // Checkpoint 1 done: the next list due (plan §3) opened by itself in the watching browser, and Checkpoint 1 stayed open.
   await expect(header(second, "pre-rollback")).toHaveAttribute("aria-expanded", "true");
   await expect(header(second, "checkpoint-1")).toHaveAttribute("aria-expanded", "true");
@@ -85,7 +96,11 @@ test("the commander's journey: broken deploy → declare P1 → the matrix says 
   // Post-rollback items verify themselves.
   await gotoReady(ic, incidentUrl);
   await ic.getByTestId("checklist-checkpoint-2").getByRole("button").first().click();
-  await expect(ic.getByTestId("checklist-item-cp2-health-responding").locator("xpath=ancestor::li[1]")).toHaveAttribute("data-verified", "true", { timeout: 30_000 });
+  await expect(ic.getByTestId("checklist-item-cp2-health-responding").locator("xpath=ancestor::li[1]")).toHaveAttribute(
+    "data-verified",
+    "true",
+    { timeout: 30_000 },
+  );
   await expect(ic.getByTestId("verification-cp2-health-responding")).toContainText("verified by the system");
   await expect(second.getByTestId("timeline")).toContainText(/succeeded/i, { timeout: 10_000 });
   // The rollback completed: §6.1 immediate checks are due, and open by themselves on both pages.
@@ -97,14 +112,24 @@ test("the commander's journey: broken deploy → declare P1 → the matrix says 
   await second.context().close();
 });
 
-test("the incident's controls: §3 information filled in, queues paused and resumed from the page, each on the timeline", async ({ browser }) => {
+test("the incident's controls: §3 information filled in, queues paused and resumed from the page, each on the timeline", async ({
+  browser,
+}) => {
   const ic = await signedInPage(browser, E2E_USER);
-  const made = await ic.request.post("/api/incidents", { data: { title: "Queue backlog", severity: "P2", components: ["queue-system"] } });
+  const made = await ic.request.post("/api/incidents", {
+    data: { title: "Queue backlog", severity: "P2", components: ["queue-system"] },
+  });
   expect(made.status()).toBe(201);
   // One live connection for the incident page: its timeline and its metrics on the same stream.
   const streams: string[] = [];
   // (Counted from the incident page's own document: the home page left behind may still be opening its own.)
-  ic.on("request", (r) => r.resourceType() === "eventsource" && r.frame().url().includes("/incidents/") && streams.push(new URL(r.url()).pathname + new URL(r.url()).search));
+  ic.on(
+    "request",
+    (r) =>
+      r.resourceType() === "eventsource" &&
+      r.frame().url().includes("/incidents/") &&
+      streams.push(new URL(r.url()).pathname + new URL(r.url()).search),
+  );
   await gotoReady(ic, `/incidents/${(await made.json()).id}`);
   await expect(ic.getByTestId("metrics-panel")).not.toHaveAttribute("data-latest-sample", "", { timeout: 15_000 });
   expect(streams).toEqual([`/api/incidents/${(await made.json()).id}/events?metrics=1`]);
@@ -127,9 +152,14 @@ test("the incident's controls: §3 information filled in, queues paused and resu
   // A control refused for a reason that matters (a rollback before Checkpoint 1), sent for the incident by a
   // script, shows on the open page with its reason; a mistyped one (no such queue) stays in the audit table.
   const id = (await made.json()).id as string;
-  const mistyped = await ic.request.post("/api/queue/no-such-queue/pause", { headers: { "x-backout-incident": id }, data: {} });
+  const mistyped = await ic.request.post("/api/queue/no-such-queue/pause", {
+    headers: { "x-backout-incident": id },
+    data: {},
+  });
   expect(mistyped.status()).toBe(404);
-  const gated = await ic.request.post("/api/runs", { data: { runbook: "cache", params: { warm: false }, incidentId: id } });
+  const gated = await ic.request.post("/api/runs", {
+    data: { runbook: "cache", params: { warm: false }, incidentId: id },
+  });
   expect(gated.status()).toBe(409);
   const entry = ic.locator('[data-testid=timeline-entry][data-type="action.failed"]');
   await expect(entry).toContainText("tried to start Cache/Redis rollback, and it failed", { timeout: 10_000 });
@@ -139,7 +169,9 @@ test("the incident's controls: §3 information filled in, queues paused and resu
   await ic.context().close();
 });
 
-test("plan §4 work outside an incident: the header's target opens its page; a queue paused and resumed there; a backup made there is listed as soon as it is done", async ({ browser }) => {
+test("plan §4 work outside an incident: the header's target opens its page; a queue paused and resumed there; a backup made there is listed as soon as it is done", async ({
+  browser,
+}) => {
   const page = await signedInPage(browser, E2E_USER);
   await page.getByTestId("header-target").click();
   await page.waitForURL(/\/targets\/demo$/);

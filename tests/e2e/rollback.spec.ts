@@ -20,7 +20,9 @@ async function outputCounts(runId: string): Promise<Map<number, number>> {
   }
 }
 
-test("an engineer rolls the broken demo back from the UI, reloading mid-run without losing a line", async ({ page }) => {
+test("an engineer rolls the broken demo back from the UI, reloading mid-run without losing a line", async ({
+  page,
+}) => {
   await signIn(page);
   const request = page.request;
   expect((await runViaApi(request, "deploy", { release: "v1.1.0" })).status).toBe("succeeded");
@@ -55,12 +57,14 @@ test("an engineer rolls the broken demo back from the UI, reloading mid-run with
   const steps = page.locator('[data-testid^="step-"][data-status]');
   const total = await steps.count();
   expect(total).toBeGreaterThan(8);
-  for (let i = 0; i < total; i++) await expect(page.getByTestId(`step-${i}`)).toHaveAttribute("data-status", "succeeded");
+  for (let i = 0; i < total; i++)
+    await expect(page.getByTestId(`step-${i}`)).toHaveAttribute("data-status", "succeeded");
 
   // Every recorded output line is on the page, once.
   const counts = await outputCounts(runId);
   expect([...counts.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
-  for (const [index, n] of counts) await expect(page.getByTestId(`step-output-${index}`).locator(":scope > div")).toHaveCount(n);
+  for (const [index, n] of counts)
+    await expect(page.getByTestId(`step-output-${index}`).locator(":scope > div")).toHaveCount(n);
   await page.screenshot({ path: ".data/e2e/screenshots/run-succeeded.png", fullPage: true });
 
   expect((await (await fetch(`${DEMO}/api/version`)).json()).version).toBe("1.0.0");
@@ -92,7 +96,9 @@ test("the run page works on a phone-sized screen", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await gotoReady(page, `/runs/${run.id}`);
   await expect(page.getByTestId("run-status")).toHaveText("succeeded");
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: ".data/e2e/screenshots/run-phone.png", fullPage: true });
 });

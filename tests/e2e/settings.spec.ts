@@ -4,7 +4,9 @@ import { E2E_ADMIN } from "./users";
 
 const shots = ".data/e2e/screenshots";
 
-test("an admin adds a user, who must choose a password first; then changes their role and disables them", async ({ browser }) => {
+test("an admin adds a user, who must choose a password first; then changes their role and disables them", async ({
+  browser,
+}) => {
   const adminCtx = await browser.newContext();
   const admin = await adminCtx.newPage();
   await signIn(admin, E2E_ADMIN, "/settings");

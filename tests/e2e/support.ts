@@ -19,14 +19,20 @@ export async function gotoReady(page: Page, url: string) {
   await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1, { timeout: 30_000 });
 }
 
-
 /** Starts a run over the API as the signed-in page's user and waits for it to end. */
 export async function runViaApi(request: APIRequestContext, runbook: string, params: Record<string, unknown> = {}) {
   const res = await request.post("/api/runs", { data: { runbook, params } });
   expect(res.status(), await res.text()).toBe(201);
   const { id } = await res.json();
   await expect
-    .poll(async () => (await (await request.get(`/api/runs/${id}`)).json()).status, { timeout: 120_000, intervals: [250] })
+    .poll(async () => (await (await request.get(`/api/runs/${id}`)).json()).status, {
+      timeout: 120_000,
+      intervals: [250],
+    })
     .toMatch(/succeeded|failed|cancelled|needs_attention/);
-  return (await (await request.get(`/api/runs/${id}`)).json()) as { id: string; status: string; steps: { index: number }[] };
+  return (await (await request.get(`/api/runs/${id}`)).json()) as {
+    id: string;
+    status: string;
+    steps: { index: number }[];
+  };
 }

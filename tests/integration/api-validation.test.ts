@@ -16,16 +16,64 @@ const badStarts: { name: string; body: string | object; status: number; path: st
   { name: "runbook missing", body: {}, status: 400, path: "runbook", says: /runbook/ },
   { name: "runbook not a string", body: { runbook: 42 }, status: 400, path: "runbook", says: /runbook/ },
   { name: "unknown field", body: { runbook: "app-code", force: true }, status: 400, path: "", says: /force/ },
-  { name: "dryRun not boolean", body: { runbook: "app-code", dryRun: "yes" }, status: 400, path: "dryRun", says: /true or false/ },
-  { name: "params not an object", body: { runbook: "app-code", params: "v1.0.0" }, status: 400, path: "params", says: /object/ },
+  {
+    name: "dryRun not boolean",
+    body: { runbook: "app-code", dryRun: "yes" },
+    status: 400,
+    path: "dryRun",
+    says: /true or false/,
+  },
+  {
+    name: "params not an object",
+    body: { runbook: "app-code", params: "v1.0.0" },
+    status: 400,
+    path: "params",
+    says: /object/,
+  },
   { name: "unknown runbook", body: { runbook: "rm-rf" }, status: 404, path: "runbook", says: /app-code/ },
   { name: "unknown target", body: { runbook: "app-code", target: "prod" }, status: 404, path: "target", says: /demo/ },
-  { name: "unknown release", body: { runbook: "app-code", params: { release: "v9.9.9" } }, status: 422, path: "params.release", says: /v1\.0\.0, v1\.1\.0/ },
-  { name: "release with shell text", body: { runbook: "emergency", params: { release: "v1.0.0; rm -rf /" } }, status: 422, path: "params.release", says: /unknown release/ },
-  { name: "deploy without release", body: { runbook: "deploy" }, status: 422, path: "params.release", says: /required/ },
-  { name: "unknown backup", body: { runbook: "db-restore", params: { backup: "../../etc/passwd" } }, status: 422, path: "params.backup", says: /unknown backup/ },
-  { name: "unknown param key", body: { runbook: "db-backup", params: { dir: "/tmp" } }, status: 422, path: "params", says: /dir/ },
-  { name: "cache pattern not configured", body: { runbook: "cache", params: { pattern: "*" } }, status: 422, path: "params.pattern", says: /gemini:\*/ },
+  {
+    name: "unknown release",
+    body: { runbook: "app-code", params: { release: "v9.9.9" } },
+    status: 422,
+    path: "params.release",
+    says: /v1\.0\.0, v1\.1\.0/,
+  },
+  {
+    name: "release with shell text",
+    body: { runbook: "emergency", params: { release: "v1.0.0; rm -rf /" } },
+    status: 422,
+    path: "params.release",
+    says: /unknown release/,
+  },
+  {
+    name: "deploy without release",
+    body: { runbook: "deploy" },
+    status: 422,
+    path: "params.release",
+    says: /required/,
+  },
+  {
+    name: "unknown backup",
+    body: { runbook: "db-restore", params: { backup: "../../etc/passwd" } },
+    status: 422,
+    path: "params.backup",
+    says: /unknown backup/,
+  },
+  {
+    name: "unknown param key",
+    body: { runbook: "db-backup", params: { dir: "/tmp" } },
+    status: 422,
+    path: "params",
+    says: /dir/,
+  },
+  {
+    name: "cache pattern not configured",
+    body: { runbook: "cache", params: { pattern: "*" } },
+    status: 422,
+    path: "params.pattern",
+    says: /gemini:\*/,
+  },
 ];
 
 describe("POST /api/runs rejects bad input and changes nothing", () => {
@@ -100,7 +148,9 @@ describe("one active run per target", () => {
     expect(build.spec.argv).toEqual(["npm", "run", "build"]);
     const run = (await api("GET", `/api/runs/${res.body.id}`)).body;
     expect(run.status).toBe("succeeded");
-    expect(run.steps.every((s: { status: string; attempts: number }) => s.status === "skipped" && s.attempts === 0)).toBe(true);
+    expect(
+      run.steps.every((s: { status: string; attempts: number }) => s.status === "skipped" && s.attempts === 0),
+    ).toBe(true);
     const n = await lockCount();
     expect(n).toBe(0);
   });

@@ -55,7 +55,9 @@ describe("plan §4.1 application code rollback of the demo target", () => {
       expect(events.filter((e) => e.stepIndex === s.index && e.type === "step.succeeded")).toHaveLength(1);
     }
     expect(events.at(-1)?.type).toBe("run.succeeded");
-    const output = events.filter((e) => e.type === "step.output" && e.stepIndex === stepByKey(rollback, "smoke-tests").index);
+    const output = events.filter(
+      (e) => e.type === "step.output" && e.stepIndex === stepByKey(rollback, "smoke-tests").index,
+    );
     expect(output.length).toBeGreaterThan(5);
   });
 });

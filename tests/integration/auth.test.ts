@@ -6,12 +6,19 @@ const none = {};
 describe("sign-in, roles and API tokens, enforced in the one route wrapper", () => {
   it("/health stays open; everything else needs credentials and says how to get them", async () => {
     expect((await api("GET", "/health", undefined, none)).status).toBe(200);
-    for (const [method, path] of [["GET", "/api/runs"], ["GET", "/api/queue/stats"], ["POST", "/api/queue/pause-all"], ["GET", "/api/version"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/api/runs"],
+      ["GET", "/api/queue/stats"],
+      ["POST", "/api/queue/pause-all"],
+      ["GET", "/api/version"],
+    ] as const) {
       const res = await api(method, path, method === "POST" ? {} : undefined, none);
       expect(res.status, path).toBe(401);
       expect(res.body.error).toMatch(/Authorization: Bearer \$BACKOUT_TOKEN/);
     }
-    expect((await api("GET", "/api/runs", undefined, { authorization: "Bearer bk_not-a-real-token" })).status).toBe(401);
+    expect((await api("GET", "/api/runs", undefined, { authorization: "Bearer bk_not-a-real-token" })).status).toBe(
+      401,
+    );
   });
 
   it.each([
@@ -49,7 +56,10 @@ describe("sign-in, roles and API tokens, enforced in the one route wrapper", () 
     expect(created.status).toBe(201);
     const token: string = created.body.token;
     expect(token).toMatch(/^bk_/);
-    const [row] = await backoutSql<{ tokenHash: string; lastUsedAt: Date | null }>(`SELECT "tokenHash", "lastUsedAt" FROM api_tokens WHERE id = $1`, [created.body.id]);
+    const [row] = await backoutSql<{ tokenHash: string; lastUsedAt: Date | null }>(
+      `SELECT "tokenHash", "lastUsedAt" FROM api_tokens WHERE id = $1`,
+      [created.body.id],
+    );
     expect(row!.tokenHash).not.toContain(token.slice(3));
     expect(row!.lastUsedAt).toBeNull();
     expect(JSON.stringify((await api("GET", "/api/tokens")).body)).not.toContain(token);
@@ -58,26 +68,48 @@ describe("sign-in, roles and API tokens, enforced in the one route wrapper", () 
     // Recorded without holding up the request: give it a moment.
     let used: { lastUsedAt: Date | null } | undefined;
     for (let i = 0; i < 20 && !used?.lastUsedAt; i++) {
-      [used] = await backoutSql<{ lastUsedAt: Date | null }>(`SELECT "lastUsedAt" FROM api_tokens WHERE id = $1`, [created.body.id]);
+      [used] = await backoutSql<{ lastUsedAt: Date | null }>(`SELECT "lastUsedAt" FROM api_tokens WHERE id = $1`, [
+        created.body.id,
+      ]);
       if (!used?.lastUsedAt) await new Promise((r) => setTimeout(r, 100));
     }
     expect(used!.lastUsedAt).not.toBeNull();
 
     expect((await api("DELETE", `/api/tokens/${created.body.id}`)).status).toBe(200);
     expect((await api("GET", "/api/runs", undefined, { authorization: `Bearer ${token}` })).status).toBe(401);
-    expect((await api("POST", "/api/tokens", { name: "", role: "root" })).body.issues.map((i: { path: string }) => i.path).sort()).toEqual(["name", "role"]);
+    expect(
+      (await api("POST", "/api/tokens", { name: "", role: "root" })).body.issues
+        .map((i: { path: string }) => i.path)
+        .sort(),
+    ).toEqual(["name", "role"]);
   });
 
   it("users sign in with a password into an httpOnly SameSite cookie, and sign out", async () => {
-    const made = await api("POST", "/api/users", { email: "ic@example.com", role: "commander", password: "correct horse battery" });
+    const made = await api("POST", "/api/users", {
+      email: "ic@example.com",
+      role: "commander",
+      password: "correct horse battery",
+    });
     expect(made.status).toBe(201);
-    const [stored] = await backoutSql<{ passwordHash: string }>(`SELECT "passwordHash" FROM users WHERE email = 'ic@example.com'`);
+    const [stored] = await backoutSql<{ passwordHash: string }>(
+      `SELECT "passwordHash" FROM users WHERE email = 'ic@example.com'`,
+    );
     expect(stored!.passwordHash).toMatch(/^\$argon2id\$/);
     expect((await api("POST", "/api/users", { email: "ic@example.com", role: "viewer" })).status).toBe(409);
 
-    const wrong = await api("POST", "/api/auth/sign-in", { email: "ic@example.com", password: "nope" }, { origin: BASE });
+    const wrong = await api(
+      "POST",
+      "/api/auth/sign-in",
+      { email: "ic@example.com", password: "nope" },
+      { origin: BASE },
+    );
     expect(wrong.status).toBe(401);
-    const unknown = await api("POST", "/api/auth/sign-in", { email: "who@example.com", password: "nope" }, { origin: BASE });
+    const unknown = await api(
+      "POST",
+      "/api/auth/sign-in",
+      { email: "who@example.com", password: "nope" },
+      { origin: BASE },
+    );
     expect(unknown.body.error).toBe(wrong.body.error);
 
     const ok = await signIn("IC@example.com", "correct horse battery");

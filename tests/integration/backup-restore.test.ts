@@ -38,11 +38,15 @@ describe("plan §11.2 backup, §5.2 data rollback and §5.1 restore from backup"
     expect(stepByKey(held, "identify-records").status).toBe("succeeded");
     expect(stepByKey(held, "restore-records").status).toBe("pending");
     expect((await demoSql(`SELECT name FROM projects WHERE id = $1`, [victim]))[0].name).toBe("CORRUPTED");
-    expect((await api("POST", `/api/runs/${dataRun}/approve`, { comment: "records checked" }, bearer("commander"))).status).toBe(200);
+    expect(
+      (await api("POST", `/api/runs/${dataRun}/approve`, { comment: "records checked" }, bearer("commander"))).status,
+    ).toBe(200);
     const data = await waitForRun(dataRun);
     expect(data.status, data.error).toBe("succeeded");
     expect(stepByKey(data, "restore-records").result.restored).toEqual([String(victim)]);
-    expect((await demoSql(`SELECT name FROM projects WHERE id = $1`, [victim]))[0].name).toBe(original.projects[0].name);
+    expect((await demoSql(`SELECT name FROM projects WHERE id = $1`, [victim]))[0].name).toBe(
+      original.projects[0].name,
+    );
     expect(await demoSql(`SELECT 1 FROM projects WHERE name = 'added-after-backup'`)).toHaveLength(1);
 
     // §5.1 method 2: the run stops at its approval gate until a person approves.
@@ -51,7 +55,10 @@ describe("plan §11.2 backup, §5.2 data rollback and §5.1 restore from backup"
     expect(waiting.status, waiting.error).toBe("waiting_approval");
     expect(stepByKey(waiting, "approve").status).toBe("waiting_approval");
     expect(stepByKey(waiting, "restore").status).toBe("pending");
-    expect((await api("POST", `/api/runs/${id}/approve`, { comment: "restore approved in test" }, bearer("commander"))).status).toBe(200);
+    expect(
+      (await api("POST", `/api/runs/${id}/approve`, { comment: "restore approved in test" }, bearer("commander")))
+        .status,
+    ).toBe(200);
     const restored = await waitForRun(id);
     expect(restored.status, restored.error).toBe("succeeded");
     expect(stepByKey(restored, "approve")).toMatchObject({ status: "succeeded", decidedBy: "token:test-commander" });
@@ -62,7 +69,10 @@ describe("plan §11.2 backup, §5.2 data rollback and §5.1 restore from backup"
   it("keeps only the newest N backups (N = 3 in the test targets file)", async () => {
     const names: string[] = [];
     for (let i = 0; i < 4; i++) names.push((await runToEnd("db-backup")).steps[0].result.name);
-    const left = fs.readdirSync(backupDir).filter((f) => f.startsWith("backup_")).sort();
+    const left = fs
+      .readdirSync(backupDir)
+      .filter((f) => f.startsWith("backup_"))
+      .sort();
     expect(left).toHaveLength(3);
     expect(left).toEqual([...names.slice(-3)].sort());
     expect(fs.readdirSync(backupDir).some((f) => f.endsWith(".partial"))).toBe(false);

@@ -76,10 +76,18 @@ describe("the plan's own endpoints act on the default target", () => {
 
   it("maintenance mode stops the demo's writes and lifts again", async () => {
     expect((await api("POST", "/api/maintenance/enable")).status).toBe(200);
-    const write = await fetch(`${DEMO}/api/projects`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "x" }) });
+    const write = await fetch(`${DEMO}/api/projects`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "x" }),
+    });
     expect(write.status).toBe(503);
     expect((await api("POST", "/api/maintenance/disable")).status).toBe(200);
-    const after = await fetch(`${DEMO}/api/projects`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "maintenance-test" }) });
+    const after = await fetch(`${DEMO}/api/projects`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "maintenance-test" }),
+    });
     expect(after.status).toBeLessThan(300);
   });
 

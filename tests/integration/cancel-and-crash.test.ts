@@ -3,7 +3,23 @@ import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import {
-  WORKER_PID_FILE, api, backoutSql, bearer, lockCount, demoSql, demoVersion, env, isAlive, killWorker, runToEnd, startRun, startWorker, stepByKey, waitForRun, restoreDemo, waitForHealthy,
+  WORKER_PID_FILE,
+  api,
+  backoutSql,
+  bearer,
+  lockCount,
+  demoSql,
+  demoVersion,
+  env,
+  isAlive,
+  killWorker,
+  runToEnd,
+  startRun,
+  startWorker,
+  stepByKey,
+  waitForRun,
+  restoreDemo,
+  waitForHealthy,
 } from "./support/api";
 import { runProcess } from "@/lib/steps/spawn";
 import { StepAbort } from "@/lib/steps/context";
@@ -16,7 +32,8 @@ afterAll(async () => {
   await api("POST", "/api/queue/resume-all");
 });
 
-const stepIs = (key: string, status: string) => (r: any) => r.steps.find((s: any) => s.key === key)?.status === status || ["failed", "succeeded", "cancelled"].includes(r.status);
+const stepIs = (key: string, status: string) => (r: any) =>
+  r.steps.find((s: any) => s.key === key)?.status === status || ["failed", "succeeded", "cancelled"].includes(r.status);
 
 describe("cancel", () => {
   it("stops the running step and releases the target", async () => {
@@ -108,7 +125,11 @@ setTimeout(() => process.exit(0), 100);`;
     await new Promise((r) => setTimeout(r, 300));
     // Live (not zombie) members of the step's process group.
     const group = () =>
-      execFileSync("ps", ["-eo", "pgid=,stat="]).toString().split("\n").map((l) => l.trim().split(/\s+/)).filter(([g, st]) => g === String(pid) && !st?.startsWith("Z"));
+      execFileSync("ps", ["-eo", "pgid=,stat="])
+        .toString()
+        .split("\n")
+        .map((l) => l.trim().split(/\s+/))
+        .filter(([g, st]) => g === String(pid) && !st?.startsWith("Z"));
     expect(group().length).toBeGreaterThanOrEqual(3);
     ctrl.abort(new StepAbort("cancelled", "cancelled"));
     await expect(running).rejects.toThrow(/cancelled/);
@@ -119,7 +140,9 @@ setTimeout(() => process.exit(0), 100);`;
   it("times a step out, killing it, and says so", async () => {
     const ctrl = new AbortController();
     setTimeout(() => ctrl.abort(new StepAbort("timeout", "timed out after 0s")), 200);
-    await expect(runProcess({ argv: ["sleep", "30"] }, { signal: ctrl.signal, output: () => {}, progress: () => {} })).rejects.toThrow(/timed out/);
+    await expect(
+      runProcess({ argv: ["sleep", "30"] }, { signal: ctrl.signal, output: () => {}, progress: () => {} }),
+    ).rejects.toThrow(/timed out/);
   });
 });
 
@@ -143,7 +166,10 @@ describe("crash safety: kill -9 the worker mid-step", () => {
     expect(finishedBefore.length).toBeGreaterThanOrEqual(5);
     for (const s of finishedBefore) expect(stepByKey(run, s.key).attempts, s.key).toBe(s.attempts);
     expect(stepByKey(run, "wait-start").attempts).toBe(2);
-    const events = await backoutSql<{ seq: number; type: string; data: any }>(`SELECT seq, type, data FROM run_events WHERE "runId" = $1 ORDER BY seq`, [id]);
+    const events = await backoutSql<{ seq: number; type: string; data: any }>(
+      `SELECT seq, type, data FROM run_events WHERE "runId" = $1 ORDER BY seq`,
+      [id],
+    );
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.some((e) => e.type === "step.retrying" && /interrupted/.test(e.data.reason))).toBe(true);
     await api("POST", "/api/queue/resume-all");
@@ -161,7 +187,8 @@ describe("crash safety: kill -9 the worker mid-step", () => {
     const run = await waitForRun(id, undefined, 90_000);
     expect(run.status, run.error).toBe("succeeded");
     const [resumed] = await backoutSql<{ createdAt: Date; data: any }>(
-      `SELECT "createdAt", data FROM run_events WHERE "runId" = $1 AND type = 'run.resumed' ORDER BY seq LIMIT 1`, [id],
+      `SELECT "createdAt", data FROM run_events WHERE "runId" = $1 AND type = 'run.resumed' ORDER BY seq LIMIT 1`,
+      [id],
     );
     expect(resumed?.data.reason).toMatch(/worker running it was lost/);
     expect(resumed!.createdAt.getTime() - killedAt.getTime()).toBeLessThan(5000);
@@ -170,7 +197,12 @@ describe("crash safety: kill -9 the worker mid-step", () => {
 
   it("stops at an interrupted non-idempotent step as needs attention, naming it; then §5.1 schema rollback succeeds", async () => {
     expect((await runToEnd("deploy", { release: "v1.1.0" })).status).toBe("succeeded");
-    const hasPriority = async () => (await demoSql(`SELECT 1 FROM information_schema.columns WHERE table_name = 'projects' AND column_name = 'priority'`)).length === 1;
+    const hasPriority = async () =>
+      (
+        await demoSql(
+          `SELECT 1 FROM information_schema.columns WHERE table_name = 'projects' AND column_name = 'priority'`,
+        )
+      ).length === 1;
     expect(await hasPriority()).toBe(true);
 
     const id = await startRun("db-schema", { migration: "0002_add_priority.down.sql" });
@@ -234,7 +266,16 @@ describe("crash safety: kill -9 the worker mid-step", () => {
     // Anonymous callers learn what is down in plain words, nothing more.
     const anonymous = await api("GET", "/health", undefined, {});
     expect(anonymous.status).toBe(503);
-    expect(anonymous.body).toEqual({ status: "down", down: ["worker"], checks: { database: { ok: true, ms: expect.any(Number) }, redis: { ok: true, ms: expect.any(Number) }, worker: { ok: false, error: "no worker is alive" } }, error: "down: no worker is alive" });
+    expect(anonymous.body).toEqual({
+      status: "down",
+      down: ["worker"],
+      checks: {
+        database: { ok: true, ms: expect.any(Number) },
+        redis: { ok: true, ms: expect.any(Number) },
+        worker: { ok: false, error: "no worker is alive" },
+      },
+      error: "down: no worker is alive",
+    });
     startWorker();
     expect(await waitForHealthy(10_000)).toBe(200);
   });

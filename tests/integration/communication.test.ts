@@ -32,13 +32,23 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 async function declare(severity = "P1"): Promise<string> {
-  const res = await api("POST", "/api/incidents", { title: "Checkout errors after deploy", severity, symptoms: "Checkout fails for 20% of users" }, bearer("commander"));
+  const res = await api(
+    "POST",
+    "/api/incidents",
+    { title: "Checkout errors after deploy", severity, symptoms: "Checkout fails for 20% of users" },
+    bearer("commander"),
+  );
   expect(res.status).toBe(201);
   return res.body.id;
 }
 
 async function send(incidentId: string, body: Record<string, unknown>, role: "commander" | "engineer" = "commander") {
-  return api("POST", `/api/incidents/${incidentId}/messages`, { template: "update", subject: "[UPDATE] Rollback in Progress", body: "Rollback Status: 40% complete", ...body }, bearer(role));
+  return api(
+    "POST",
+    `/api/incidents/${incidentId}/messages`,
+    { template: "update", subject: "[UPDATE] Rollback in Progress", body: "Rollback Status: 40% complete", ...body },
+    bearer(role),
+  );
 }
 
 async function deliveriesOf(incidentId: string): Promise<any[]> {
@@ -46,7 +56,12 @@ async function deliveriesOf(incidentId: string): Promise<any[]> {
   return res.body.messages.flatMap((m: any) => m.deliveries);
 }
 
-async function waitForDelivery(incidentId: string, channel: string, done: (d: any) => boolean, timeoutMs = 20_000): Promise<any> {
+async function waitForDelivery(
+  incidentId: string,
+  channel: string,
+  done: (d: any) => boolean,
+  timeoutMs = 20_000,
+): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   let last: any;
   while (Date.now() < deadline) {
@@ -60,7 +75,12 @@ async function waitForDelivery(incidentId: string, channel: string, done: (d: an
 describe("plan §7 messages are delivered as jobs, every attempt recorded", () => {
   it("a draft fills the template from the incident and marks what is not known as a gap", async () => {
     const id = await declare();
-    const draft = await api("GET", `/api/incidents/${id}/messages/draft?template=initiating`, undefined, bearer("commander"));
+    const draft = await api(
+      "GET",
+      `/api/incidents/${id}/messages/draft?template=initiating`,
+      undefined,
+      bearer("commander"),
+    );
     expect(draft.status).toBe(200);
     expect(draft.body.subject).toBe("[ACTION] Initiating Rollback - Checkout errors after deploy");
     expect(draft.body.body).toContain("Severity: P1");
@@ -70,12 +90,19 @@ describe("plan §7 messages are delivered as jobs, every attempt recorded", () =
     expect(draft.body.gaps).toEqual(["expected duration"]);
     expect(draft.body.body).toContain("Expected Rollback Duration: [fill in: expected duration] minutes");
     expect(draft.body.channels.map((c: any) => [c.name, c.isSuggested])).toEqual([
-      ["chat", false], ["signed", true], ["flaky", true], ["down", true], ["busy", true], ["gone", true],
+      ["chat", false],
+      ["signed", true],
+      ["flaky", true],
+      ["down", true],
+      ["busy", true],
+      ["gone", true],
     ]);
     // Never a URL or a secret.
     expect(JSON.stringify(draft.body)).not.toContain("127.0.0.1");
     expect(JSON.stringify(draft.body)).not.toContain("whsec_");
-    expect((await api("GET", `/api/incidents/${id}/messages/draft?template=nope`, undefined, bearer("commander"))).status).toBe(400);
+    expect(
+      (await api("GET", `/api/incidents/${id}/messages/draft?template=nope`, undefined, bearer("commander"))).status,
+    ).toBe(400);
   });
 
   it("delivers to Slack and signs webhooks the Standard Webhooks way (verified with its reference library)", async () => {
@@ -85,7 +112,9 @@ describe("plan §7 messages are delivered as jobs, every attempt recorded", () =
     await waitForDelivery(id, "signed", (d) => d.status === "delivered");
     await waitForDelivery(id, "chat", (d) => d.status === "delivered");
     const slack = hits.filter((h) => h.path === "/slack").at(-1)!;
-    expect(JSON.parse(slack.body)).toEqual({ text: "*[UPDATE] Rollback in Progress*\n\nRollback Status: 40% complete" });
+    expect(JSON.parse(slack.body)).toEqual({
+      text: "*[UPDATE] Rollback in Progress*\n\nRollback Status: 40% complete",
+    });
     const hook = hits.filter((h) => h.path === "/ok").at(-1)!;
     const verified = new Webhook(RECEIVER_SECRET).verify(hook.body, {
       "webhook-id": String(hook.headers["webhook-id"]),
@@ -96,11 +125,16 @@ describe("plan §7 messages are delivered as jobs, every attempt recorded", () =
     expect(verified.data.incident.id).toBe(id);
     expect(verified.data.message.body).toBe("Rollback Status: 40% complete");
     // A stakeholder channel gets what the preview showed and the status page says: not the console's title, link or the sender.
-    expect(verified.data.incident).toMatchObject({ title: "Major disruption", url: expect.stringMatching(new RegExp(`/status/incidents/${id}$`)) });
+    expect(verified.data.incident).toMatchObject({
+      title: "Major disruption",
+      url: expect.stringMatching(new RegExp(`/status/incidents/${id}$`)),
+    });
     expect(JSON.stringify(verified)).not.toContain("Checkout errors after deploy");
     expect(verified.data.message.sentBy).toBeUndefined();
     // A tampered body does not verify.
-    expect(() => new Webhook(RECEIVER_SECRET).verify(hook.body.replace("40%", "90%"), hook.headers as Record<string, string>)).toThrow();
+    expect(() =>
+      new Webhook(RECEIVER_SECRET).verify(hook.body.replace("40%", "90%"), hook.headers as Record<string, string>),
+    ).toThrow();
 
     const timeline = (await api("GET", `/api/incidents/${id}`)).body.timeline.map((e: any) => e.type);
     expect(timeline).toContain("message.sent");
@@ -111,7 +145,11 @@ describe("plan §7 messages are delivered as jobs, every attempt recorded", () =
     const id = await declare();
     await send(id, { channels: ["flaky"] });
     const d = await waitForDelivery(id, "flaky", (x) => x.status === "delivered");
-    expect(d.attemptLog.map((a: any) => [a.number, a.statusCode])).toEqual([[1, 503], [2, 503], [3, 200]]);
+    expect(d.attemptLog.map((a: any) => [a.number, a.statusCode])).toEqual([
+      [1, 503],
+      [2, 503],
+      [3, 200],
+    ]);
     expect(d.attemptLog[0].error).toBe("HTTP 503: warming up");
     expect(d.attemptLog.every((a: any) => typeof a.durationMs === "number" && a.at)).toBe(true);
     // The documented schedule (300 ms, then 600 ms in this tier) separates them.
@@ -127,7 +165,9 @@ describe("plan §7 messages are delivered as jobs, every attempt recorded", () =
     // DELIVERY_BACKOFF_MS has three waits here: four attempts in all.
     expect(d.attemptLog.map((a: any) => a.statusCode)).toEqual([500, 500, 500, 500]);
     expect(d.lastError).toMatch(/HTTP 500: receiver broken \(gave up after 4 attempts\)/);
-    const failed = (await api("GET", `/api/incidents/${id}`)).body.timeline.find((e: any) => e.type === "message.failed");
+    const failed = (await api("GET", `/api/incidents/${id}`)).body.timeline.find(
+      (e: any) => e.type === "message.failed",
+    );
     expect(failed.data).toMatchObject({ channel: "down", attempts: 4 });
     // The message itself is kept, and can be sent again: a new round of attempts.
     const again = await api("POST", `/api/deliveries/${d.id}/retry`, {}, bearer("commander"));
@@ -140,7 +180,10 @@ describe("plan §7 messages are delivered as jobs, every attempt recorded", () =
     const id = await declare();
     await send(id, { channels: ["busy"] });
     const d = await waitForDelivery(id, "busy", (x) => x.status === "delivered");
-    expect(d.attemptLog.map((a: any) => [a.statusCode, a.retryAfterMs])).toEqual([[429, 1000], [200, null]]);
+    expect(d.attemptLog.map((a: any) => [a.statusCode, a.retryAfterMs])).toEqual([
+      [429, 1000],
+      [200, null],
+    ]);
     const at = d.attemptLog.map((a: any) => Date.parse(a.at));
     // Retry-After: 1 second, not the schedule's 300 ms.
     expect(at[1] - at[0]).toBeGreaterThanOrEqual(950);
@@ -167,8 +210,14 @@ describe("plan §7 messages are delivered as jobs, every attempt recorded", () =
 
   it("a delivery recorded without a job (Redis lost it) is sent by the notifier's reconciler", async () => {
     const id = await declare();
-    const [m] = await backoutSql(`INSERT INTO messages ("incidentId", template, body, channels, "sentBy") VALUES ($1, 'custom', 'orphaned', '{signed}', 'test') RETURNING id`, [id]);
-    await backoutSql(`INSERT INTO message_deliveries ("messageId", channel, "createdAt") VALUES ($1, 'signed', now() - interval '1 minute')`, [m.id]);
+    const [m] = await backoutSql(
+      `INSERT INTO messages ("incidentId", template, body, channels, "sentBy") VALUES ($1, 'custom', 'orphaned', '{signed}', 'test') RETURNING id`,
+      [id],
+    );
+    await backoutSql(
+      `INSERT INTO message_deliveries ("messageId", channel, "createdAt") VALUES ($1, 'signed', now() - interval '1 minute')`,
+      [m.id],
+    );
     const d = await waitForDelivery(id, "signed", (x) => x.status === "delivered", 30_000);
     expect(d.attemptLog).toHaveLength(1);
   });
@@ -191,11 +240,15 @@ describe("plan §7 messages are delivered as jobs, every attempt recorded", () =
     const res = await send(id, { channels: [], publicBody: "We have found the cause and are rolling back." });
     expect(res.status).toBe(201);
     const timeline = (await api("GET", `/api/incidents/${id}`)).body.timeline;
-    expect(timeline.find((e: any) => e.type === "public.update").data.body).toBe("We have found the cause and are rolling back.");
+    expect(timeline.find((e: any) => e.type === "public.update").data.body).toBe(
+      "We have found the cause and are rolling back.",
+    );
     const deadline = Date.now() + 10_000;
     let incident: any;
     while (Date.now() < deadline) {
-      incident = (await api("GET", "/api/v2/incidents/unresolved.json", undefined, {})).body.incidents.find((i: any) => i.id === id);
+      incident = (await api("GET", "/api/v2/incidents/unresolved.json", undefined, {})).body.incidents.find(
+        (i: any) => i.id === id,
+      );
       if (incident?.incident_updates.some((u: any) => u.body.includes("rolling back"))) break;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -208,24 +261,38 @@ describe("plan §7.1: a P0/P1 owes an update every 15 minutes", () => {
     const p1 = await declare("P1");
     const p2 = await declare("P2");
     // Sixteen minutes ago, as far as the record knows.
-    await backoutSql(`UPDATE incident_events SET at = now() - interval '16 minutes' WHERE "incidentId" = ANY($1::uuid[])`, [[p1, p2]]);
+    await backoutSql(
+      `UPDATE incident_events SET at = now() - interval '16 minutes' WHERE "incidentId" = ANY($1::uuid[])`,
+      [[p1, p2]],
+    );
     const deadline = Date.now() + 15_000;
     let reminders: any[] = [];
     while (Date.now() < deadline && !reminders.length) {
-      reminders = (await api("GET", `/api/incidents/${p1}`)).body.timeline.filter((e: any) => e.type === "update.reminder");
+      reminders = (await api("GET", `/api/incidents/${p1}`)).body.timeline.filter(
+        (e: any) => e.type === "update.reminder",
+      );
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(reminders).toHaveLength(1);
-    expect(reminders[0]).toMatchObject({ actorLabel: "Backout", data: { minutesSinceUpdate: 16, intervalMinutes: 15 } });
+    expect(reminders[0]).toMatchObject({
+      actorLabel: "Backout",
+      data: { minutesSinceUpdate: 16, intervalMinutes: 15 },
+    });
     // Once, not every check.
     await new Promise((r) => setTimeout(r, 2500));
-    expect((await api("GET", `/api/incidents/${p1}`)).body.timeline.filter((e: any) => e.type === "update.reminder")).toHaveLength(1);
+    expect(
+      (await api("GET", `/api/incidents/${p1}`)).body.timeline.filter((e: any) => e.type === "update.reminder"),
+    ).toHaveLength(1);
     // A P2 promises nothing.
-    expect((await api("GET", `/api/incidents/${p2}`)).body.timeline.filter((e: any) => e.type === "update.reminder")).toHaveLength(0);
+    expect(
+      (await api("GET", `/api/incidents/${p2}`)).body.timeline.filter((e: any) => e.type === "update.reminder"),
+    ).toHaveLength(0);
     // An update resets the clock.
     expect((await send(p1, { channels: [], publicBody: "Still working on it." })).status).toBe(201);
     await new Promise((r) => setTimeout(r, 2500));
-    expect((await api("GET", `/api/incidents/${p1}`)).body.timeline.filter((e: any) => e.type === "update.reminder")).toHaveLength(1);
+    expect(
+      (await api("GET", `/api/incidents/${p1}`)).body.timeline.filter((e: any) => e.type === "update.reminder"),
+    ).toHaveLength(1);
   });
 });
 
@@ -239,22 +306,84 @@ describe("plan §10 contacts", () => {
       ["Engineering Manager", "Escalation point"],
       ["CTO", "Executive decision"],
     ]);
-    expect((await api("PUT", "/api/contacts/database-admin", { person: "Dana", method: "Phone: +1 555 0100" }, bearer("commander"))).status).toBe(403);
-    expect((await api("PUT", "/api/contacts/wizard", { person: "Dana", method: "x" }, bearer("admin"))).status).toBe(400);
-    const put = await api("PUT", "/api/contacts/database-admin", { person: "Dana Reyes", method: "Phone: +1 555 0100" }, bearer("admin"));
+    expect(
+      (
+        await api(
+          "PUT",
+          "/api/contacts/database-admin",
+          { person: "Dana", method: "Phone: +1 555 0100" },
+          bearer("commander"),
+        )
+      ).status,
+    ).toBe(403);
+    expect((await api("PUT", "/api/contacts/wizard", { person: "Dana", method: "x" }, bearer("admin"))).status).toBe(
+      400,
+    );
+    const put = await api(
+      "PUT",
+      "/api/contacts/database-admin",
+      { person: "Dana Reyes", method: "Phone: +1 555 0100" },
+      bearer("admin"),
+    );
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ id: "database-admin", person: "Dana Reyes", method: "Phone: +1 555 0100", updatedBy: "token:test-admin" });
+    expect(put.body).toMatchObject({
+      id: "database-admin",
+      person: "Dana Reyes",
+      method: "Phone: +1 555 0100",
+      updatedBy: "token:test-admin",
+    });
 
     const id = await declare();
-    expect((await api("POST", `/api/incidents/${id}/roles`, { role: "incident-commander", person: "Sam" }, bearer("engineer"))).status).toBe(403);
-    expect((await api("POST", `/api/incidents/${id}/roles`, { role: "incident-commander", person: "Sam" }, bearer("commander"))).status).toBe(200);
-    expect((await api("POST", `/api/incidents/${id}/roles`, { role: "incident-commander", person: "Alex" }, bearer("commander"))).status).toBe(200);
-    expect((await api("POST", `/api/incidents/${id}/roles`, { role: "database-admin", person: "Dana Reyes" }, bearer("commander"))).status).toBe(200);
-    expect((await api("POST", `/api/incidents/${id}/roles`, { role: "database-admin", person: "" }, bearer("commander"))).status).toBe(200);
+    expect(
+      (
+        await api(
+          "POST",
+          `/api/incidents/${id}/roles`,
+          { role: "incident-commander", person: "Sam" },
+          bearer("engineer"),
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await api(
+          "POST",
+          `/api/incidents/${id}/roles`,
+          { role: "incident-commander", person: "Sam" },
+          bearer("commander"),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await api(
+          "POST",
+          `/api/incidents/${id}/roles`,
+          { role: "incident-commander", person: "Alex" },
+          bearer("commander"),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await api(
+          "POST",
+          `/api/incidents/${id}/roles`,
+          { role: "database-admin", person: "Dana Reyes" },
+          bearer("commander"),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (await api("POST", `/api/incidents/${id}/roles`, { role: "database-admin", person: "" }, bearer("commander")))
+        .status,
+    ).toBe(200);
     const incident = (await api("GET", `/api/incidents/${id}`)).body;
     expect(Object.keys(incident.assignments)).toEqual(["incident-commander"]);
     expect(incident.assignments["incident-commander"].person).toBe("Alex");
-    const entries = incident.timeline.filter((e: any) => e.type === "role.assigned").map((e: any) => [e.data.roleTitle, e.data.person, e.data.previous]);
+    const entries = incident.timeline
+      .filter((e: any) => e.type === "role.assigned")
+      .map((e: any) => [e.data.roleTitle, e.data.person, e.data.previous]);
     expect(entries).toEqual([
       ["Incident Commander", "Sam", null],
       ["Incident Commander", "Alex", "Sam"],

@@ -12,13 +12,21 @@ async function decisionFor(id: string) {
 
 describe("plan §2 decision matrix and flowchart, fed by live samples and the commander's facts", () => {
   it("says roll back with the measured error rate once v1.1.0 is live, and stands down after the rollback", async () => {
-    const id = (await api("POST", "/api/incidents", { title: "Decision: errors after deploy", severity: "P1" }, bearer("commander"))).body.id;
+    const id = (
+      await api(
+        "POST",
+        "/api/incidents",
+        { title: "Decision: errors after deploy", severity: "P1" },
+        bearer("commander"),
+      )
+    ).body.id;
     expect((await runToEnd("deploy", { release: "v1.1.0" })).status).toBe("succeeded");
 
     let d: any;
     for (let i = 0; i < 60; i++) {
       d = await decisionFor(id);
-      if (d.decision.verdict === "yes" || d.decision.rows.some((r: any) => r.matched && r.issue === "Error rate >10%")) break;
+      if (d.decision.verdict === "yes" || d.decision.rows.some((r: any) => r.matched && r.issue === "Error rate >10%"))
+        break;
       await new Promise((r) => setTimeout(r, 500));
     }
     const matched = d.decision.rows.filter((r: any) => r.matched).map((r: any) => r.issue);
@@ -29,10 +37,27 @@ describe("plan §2 decision matrix and flowchart, fed by live samples and the co
     expect(d.flowchart.prefilled["error-rate-over-10"]).toBeDefined();
 
     // The commander works the flowchart: quick fix started (a 5-minute timer), then failed → rollback.
-    expect((await api("POST", `/api/incidents/${id}/decision`, { startQuickFix: true }, bearer("commander"))).status).toBe(200);
-    await api("POST", `/api/incidents/${id}/decision`, { answer: { question: "service-down-or-data-at-risk", answer: "no" } }, bearer("commander"));
-    await api("POST", `/api/incidents/${id}/decision`, { answer: { question: "error-rate-over-10", answer: "yes" } }, bearer("commander"));
-    await api("POST", `/api/incidents/${id}/decision`, { answer: { question: "quick-fix-failed", answer: "yes" } }, bearer("commander"));
+    expect(
+      (await api("POST", `/api/incidents/${id}/decision`, { startQuickFix: true }, bearer("commander"))).status,
+    ).toBe(200);
+    await api(
+      "POST",
+      `/api/incidents/${id}/decision`,
+      { answer: { question: "service-down-or-data-at-risk", answer: "no" } },
+      bearer("commander"),
+    );
+    await api(
+      "POST",
+      `/api/incidents/${id}/decision`,
+      { answer: { question: "error-rate-over-10", answer: "yes" } },
+      bearer("commander"),
+    );
+    await api(
+      "POST",
+      `/api/incidents/${id}/decision`,
+      { answer: { question: "quick-fix-failed", answer: "yes" } },
+      bearer("commander"),
+    );
     d = await decisionFor(id);
     expect(d.flowchart.quickFix.remainingMs).toBeGreaterThan(4 * 60_000);
     expect(d.flowchart.quickFix.isExpired).toBe(false);
@@ -47,15 +72,26 @@ describe("plan §2 decision matrix and flowchart, fed by live samples and the co
     await api("POST", `/api/incidents/${id}/decision`, { facts: { dataCorruption: false } }, bearer("commander"));
 
     const timeline = (await api("GET", `/api/incidents/${id}`)).body.timeline.map((e: any) => e.type);
-    expect(timeline).toEqual(expect.arrayContaining(["flowchart.quick_fix_started", "flowchart.answered", "decision.fact_stated"]));
+    expect(timeline).toEqual(
+      expect.arrayContaining(["flowchart.quick_fix_started", "flowchart.answered", "decision.fact_stated"]),
+    );
 
     expect((await runToEnd("app-code", { release: "v1.0.0" })).status).toBe("succeeded");
   });
 
   it("only a commander may state facts or answer; bad input names the field", async () => {
-    const id = (await api("POST", "/api/incidents", { title: "Decision: validation", severity: "P3" }, bearer("commander"))).body.id;
-    expect((await api("POST", `/api/incidents/${id}/decision`, { startQuickFix: true }, bearer("engineer"))).status).toBe(403);
-    const bad = await api("POST", `/api/incidents/${id}/decision`, { answer: { question: "is-it-friday", answer: "yes" } }, bearer("commander"));
+    const id = (
+      await api("POST", "/api/incidents", { title: "Decision: validation", severity: "P3" }, bearer("commander"))
+    ).body.id;
+    expect(
+      (await api("POST", `/api/incidents/${id}/decision`, { startQuickFix: true }, bearer("engineer"))).status,
+    ).toBe(403);
+    const bad = await api(
+      "POST",
+      `/api/incidents/${id}/decision`,
+      { answer: { question: "is-it-friday", answer: "yes" } },
+      bearer("commander"),
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.issues[0].path).toBe("answer.question");
     expect((await api("POST", `/api/incidents/${id}/decision`, {}, bearer("commander"))).status).toBe(400);

@@ -26,7 +26,9 @@ describe("drills", () => {
     expect(res.status).toBe(400);
     expect(res.body.error).toMatch(/not marked for rehearsal; add "rehearsal"/);
     expect((await api("POST", "/api/drills", { runbook: "cache" }, bearer("engineer"))).status).toBe(403);
-    expect((await api("POST", "/api/drills", { runbook: "deploy" }, bearer("commander"))).body.issues[0].path).toBe("runbook");
+    expect((await api("POST", "/api/drills", { runbook: "deploy" }, bearer("commander"))).body.issues[0].path).toBe(
+      "runbook",
+    );
   });
 
   it("a drill sends nothing to any channel, never appears on the status page or in its JSON, stays out of baselines, and ends with a report", async () => {
@@ -34,27 +36,56 @@ describe("drills", () => {
     expect(started.status, JSON.stringify(started.body)).toBe(201);
     const id = started.body.incidentId as string;
     const incident = (await api("GET", `/api/incidents/${id}`)).body;
-    expect(incident).toMatchObject({ isDrill: true, drillRunbook: "cache", title: "Drill: Cache/Redis rollback", severity: "P3" });
+    expect(incident).toMatchObject({
+      isDrill: true,
+      drillRunbook: "cache",
+      title: "Drill: Cache/Redis rollback",
+      severity: "P3",
+    });
 
     // A message with a public update: written, held back.
     const sent = await api(
       "POST",
       `/api/incidents/${id}/messages`,
-      { template: "initiating", subject: "Drill notice", body: "Practice rollback under way.", publicBody: "Drill public words", channels: ["chat", "signed"] },
+      {
+        template: "initiating",
+        subject: "Drill notice",
+        body: "Practice rollback under way.",
+        publicBody: "Drill public words",
+        channels: ["chat", "signed"],
+      },
       bearer("commander"),
     );
     expect(sent.status, JSON.stringify(sent.body)).toBe(201);
     expect(sent.body).toMatchObject({ isHeldBack: true, deliveries: [] });
-    expect((await backoutSql(`SELECT 1 FROM message_deliveries WHERE "messageId" = $1`, [sent.body.id])).length).toBe(0);
+    expect((await backoutSql(`SELECT 1 FROM message_deliveries WHERE "messageId" = $1`, [sent.body.id])).length).toBe(
+      0,
+    );
 
     // A run on the demo started elsewhere does not join the drill.
     const outside = await api("POST", "/api/runs", { runbook: "db-backup" });
     expect(outside.status).toBe(201);
     await waitForRun(outside.body.id);
-    expect((await backoutSql<{ incidentId: string | null }>(`SELECT "incidentId" FROM runs WHERE id = $1`, [outside.body.id]))[0]!.incidentId).toBeNull();
+    expect(
+      (
+        await backoutSql<{ incidentId: string | null }>(`SELECT "incidentId" FROM runs WHERE id = $1`, [
+          outside.body.id,
+        ])
+      )[0]!.incidentId,
+    ).toBeNull();
 
     // The rehearsal itself, from the drill: it moves the drill like a real incident.
-    const run = await api("POST", "/api/runs", { runbook: "cache", params: { warm: false }, incidentId: id, checkpointOverride: { reason: "drill: practising the override" } }, bearer("commander"));
+    const run = await api(
+      "POST",
+      "/api/runs",
+      {
+        runbook: "cache",
+        params: { warm: false },
+        incidentId: id,
+        checkpointOverride: { reason: "drill: practising the override" },
+      },
+      bearer("commander"),
+    );
     expect(run.status, JSON.stringify(run.body)).toBe(201);
     expect((await waitForRun(run.body.id)).status).toBe("succeeded");
     await new Promise((r) => setTimeout(r, 2500)); // the status page recomputes at most once a second; the notifier's reconciler runs
@@ -80,10 +111,22 @@ describe("drills", () => {
     expect(report.body.target).toEqual({ text: "<4 hours", minutes: 240 });
     expect(report.body.steps.length).toBeGreaterThan(0);
     expect(report.body.steps.every((s: any) => typeof s.ms === "number" && s.runbook === "cache")).toBe(true);
-    expect(report.body.checkpoints[0]).toMatchObject({ checkpoint: "Checkpoint 1: Before Initiating Rollback", ticked: 0 });
+    expect(report.body.checkpoints[0]).toMatchObject({
+      checkpoint: "Checkpoint 1: Before Initiating Rollback",
+      ticked: 0,
+    });
 
     // Resolved, the runbook says when it was last drilled and how long it took.
-    expect((await api("PATCH", `/api/incidents/${id}`, { status: "resolved", summary: "Drill done", confirmUnticked: true }, bearer("commander"))).status).toBe(200);
+    expect(
+      (
+        await api(
+          "PATCH",
+          `/api/incidents/${id}`,
+          { status: "resolved", summary: "Drill done", confirmUnticked: true },
+          bearer("commander"),
+        )
+      ).status,
+    ).toBe(200);
     const cache = (await api("GET", "/api/runbooks?target=demo")).body.runbooks.find((r: any) => r.id === "cache");
     expect(cache.lastDrill).toMatchObject({ isMet: true, isDue: false, tookMs: expect.any(Number) });
     const never = (await api("GET", "/api/runbooks?target=demo")).body.runbooks.find((r: any) => r.id === "frontend");
@@ -91,6 +134,11 @@ describe("drills", () => {
     // A real incident has no drill report.
     const real = await api("POST", "/api/incidents", { title: "Real one", severity: "P3" }, bearer("commander"));
     expect((await api("GET", `/api/incidents/${real.body.id}/drill-report`)).status).toBe(409);
-    await api("PATCH", `/api/incidents/${real.body.id}`, { status: "resolved", summary: "closed by the drill test", confirmUnticked: true }, bearer("commander"));
+    await api(
+      "PATCH",
+      `/api/incidents/${real.body.id}`,
+      { status: "resolved", summary: "closed by the drill test", confirmUnticked: true },
+      bearer("commander"),
+    );
   });
 });

@@ -4,7 +4,17 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { redisServerArgs } from "../../scripts/stack";
-import { api, backoutSql, env, lockCount, readSse, startRun, stepByKey, waitForHealthy, waitForRun } from "./support/api";
+import {
+  api,
+  backoutSql,
+  env,
+  lockCount,
+  readSse,
+  startRun,
+  stepByKey,
+  waitForHealthy,
+  waitForRun,
+} from "./support/api";
 
 // The integration tier runs on a private Redis (see scripts/stack-env.ts), so restarting it here
 // touches nothing else on the machine.
@@ -18,7 +28,10 @@ async function stopRedis() {
   for (let i = 0; i < 50; i++) {
     const probe = new Redis(env.REDIS_URL!, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on("error", () => {});
-    const up = await probe.connect().then(() => true, () => false);
+    const up = await probe.connect().then(
+      () => true,
+      () => false,
+    );
     probe.disconnect();
     if (!up) return;
     await new Promise((res) => setTimeout(res, 100));
@@ -33,7 +46,10 @@ async function startRedis() {
   for (let i = 0; i < 100; i++) {
     const probe = new Redis(env.REDIS_URL!, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on("error", () => {});
-    const up = await probe.connect().then(() => probe.ping(), () => null);
+    const up = await probe.connect().then(
+      () => probe.ping(),
+      () => null,
+    );
     probe.disconnect();
     if (up === "PONG") return;
     await new Promise((res) => setTimeout(res, 100));
@@ -44,7 +60,10 @@ async function startRedis() {
 describe("Redis restarting (it keeps nothing: queue, heartbeats and pub/sub are all gone)", () => {
   it("a run in flight finishes with its whole record, live viewers get every event, and new starts fail clearly meanwhile", async () => {
     const id = await startRun("emergency", { release: "v1.0.0" });
-    const viewer = readSse(id, { stop: (evs) => evs.some((e) => e.type === "run.succeeded" || e.type === "run.failed"), timeoutMs: 120_000 });
+    const viewer = readSse(id, {
+      stop: (evs) => evs.some((e) => e.type === "run.succeeded" || e.type === "run.failed"),
+      timeoutMs: 120_000,
+    });
     await waitForRun(id, (r) => stepByKey(r, "wait-start").status === "running");
 
     await stopRedis();
@@ -59,7 +78,9 @@ describe("Redis restarting (it keeps nothing: queue, heartbeats and pub/sub are 
     const run = await waitForRun(id, undefined, 120_000);
     expect(run.status, run.error).toBe("succeeded");
     expect(run.steps.every((s: { attempts: number }) => s.attempts === 1)).toBe(true);
-    const events = await backoutSql<{ seq: number }>(`SELECT seq FROM run_events WHERE "runId" = $1 ORDER BY seq`, [id]);
+    const events = await backoutSql<{ seq: number }>(`SELECT seq FROM run_events WHERE "runId" = $1 ORDER BY seq`, [
+      id,
+    ]);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     // The viewer connected before the restart saw everything, in order, once.
     const seen = (await viewer).ids;
@@ -79,7 +100,10 @@ describe("Redis restarting (it keeps nothing: queue, heartbeats and pub/sub are 
       expect(res.status).toBe(503);
       expect(res.body.error).toMatch(/Redis/);
       expect(await lockCount()).toBe(0);
-      const [last] = await backoutSql<{ status: string; error: string }>(`SELECT status, error FROM runs WHERE "createdAt" >= $1 ORDER BY "createdAt" DESC LIMIT 1`, [since]);
+      const [last] = await backoutSql<{ status: string; error: string }>(
+        `SELECT status, error FROM runs WHERE "createdAt" >= $1 ORDER BY "createdAt" DESC LIMIT 1`,
+        [since],
+      );
       expect(last).toMatchObject({ status: "failed" });
     } finally {
       await startRedis();
@@ -97,7 +121,9 @@ describe("Postgres restarting mid-run", () => {
     const id = await startRun("emergency", { release: "v1.0.0" });
     await waitForRun(id, (r) => stepByKey(r, "wait-start").status === "running");
     const { execFileSync } = await import("node:child_process");
-    execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", cluster!, "main", "restart", "-m", "fast"], { stdio: "ignore" });
+    execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", cluster!, "main", "restart", "-m", "fast"], {
+      stdio: "ignore",
+    });
 
     let run: any;
     for (let i = 0; i < 240; i++) {
@@ -109,7 +135,10 @@ describe("Postgres restarting mid-run", () => {
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(run?.status, run?.error).toBe("succeeded");
-    const events = await backoutSql<{ seq: number; type: string }>(`SELECT seq, type FROM run_events WHERE "runId" = $1 ORDER BY seq`, [id]);
+    const events = await backoutSql<{ seq: number; type: string }>(
+      `SELECT seq, type FROM run_events WHERE "runId" = $1 ORDER BY seq`,
+      [id],
+    );
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     for (const s of run.steps) {
       expect(events.filter((e) => e.type === "step.succeeded").length).toBeGreaterThanOrEqual(1);

@@ -30,7 +30,13 @@ const VALID: Record<string, Record<string, unknown> | null> = {
   "POST /api/channels/[name]/enable": null,
   "PUT /api/contacts/[role]": { person: "Dana Reyes", method: "Phone: +1 555 0100" },
   "POST /api/deliveries/[id]/retry": null,
-  "POST /api/incidents": { title: "Fuzzed incident", symptoms: "none", severity: "P2", target: STANDBY, components: ["application"] },
+  "POST /api/incidents": {
+    title: "Fuzzed incident",
+    symptoms: "none",
+    severity: "P2",
+    target: STANDBY,
+    components: ["application"],
+  },
   "PATCH /api/incidents/[id]": { severity: "P1", reason: "fuzz" },
   "POST /api/incidents/[id]/checklist": { itemId: "cp1-backup-verified", isTicked: true },
   "POST /api/incidents/[id]/decision": { facts: { dataCorruption: false } },
@@ -60,7 +66,8 @@ const VALID: Record<string, Record<string, unknown> | null> = {
 };
 
 /** Routes whose target is the request's (?target=, X-Backout-Incident), so those are parameters too. */
-const TAKES_TARGET = (file: string) => /target:\s*"of-request"/.test(fs.readFileSync(path.resolve(__dirname, "../../app", file), "utf8"));
+const TAKES_TARGET = (file: string) =>
+  /target:\s*"of-request"/.test(fs.readFileSync(path.resolve(__dirname, "../../app", file), "utf8"));
 
 const INJECTIONS = [
   "'; DROP TABLE runs; --",
@@ -102,7 +109,8 @@ const poisoned = () => (rand() < 0.5 ? pick(INJECTIONS) + pick(POISON) : pick(PO
 
 /** Paths of every leaf in a value: ["facts", "dataCorruption"], ["channels"]… */
 function leaves(v: unknown, at: string[] = []): string[][] {
-  if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length) return Object.entries(v).flatMap(([k, x]) => leaves(x, [...at, k]));
+  if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length)
+    return Object.entries(v).flatMap(([k, x]) => leaves(x, [...at, k]));
   return at.length ? [at] : [];
 }
 function setAt(obj: Record<string, unknown>, at: string[], value: unknown): Record<string, unknown> {
@@ -122,14 +130,38 @@ function wrongType(v: unknown): unknown {
 }
 const deep = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`;
 
-type Case = { kind: string; method: string; path: string; query: string; headers: Record<string, string>; body?: string };
+type Case = {
+  kind: string;
+  method: string;
+  path: string;
+  query: string;
+  headers: Record<string, string>;
+  body?: string;
+};
 
-function casesFor(key: RouteKey, method: string, pattern: string, params: string[], takesTarget: boolean, incidentId: string): Case[] {
+function casesFor(
+  key: RouteKey,
+  method: string,
+  pattern: string,
+  params: string[],
+  takesTarget: boolean,
+  incidentId: string,
+): Case[] {
   const valid = VALID[key];
   const base = (): Case => ({
     kind: "",
     method,
-    path: fillPath(pattern, (p) => (p === "id" ? crypto.randomUUID() : p === "action" ? "enable" : p === "name" ? "ai-analysis" : p === "role" ? "incident_commander" : "x")),
+    path: fillPath(pattern, (p) =>
+      p === "id"
+        ? crypto.randomUUID()
+        : p === "action"
+          ? "enable"
+          : p === "name"
+            ? "ai-analysis"
+            : p === "role"
+              ? "incident_commander"
+              : "x",
+    ),
     query: "",
     headers: { "content-type": "application/json" },
     body: valid ? JSON.stringify(valid) : undefined,
@@ -139,7 +171,13 @@ function casesFor(key: RouteKey, method: string, pattern: string, params: string
   for (const p of params)
     kinds.push((c) => {
       c.kind = `path ${p}`;
-      c.path = fillPath(pattern, (q) => (q === p ? pick([...URL_INJECTIONS, ...POISON, poisoned().slice(0, 2000)]) : q === "id" ? crypto.randomUUID() : "enable"));
+      c.path = fillPath(pattern, (q) =>
+        q === p
+          ? pick([...URL_INJECTIONS, ...POISON, poisoned().slice(0, 2000)])
+          : q === "id"
+            ? crypto.randomUUID()
+            : "enable",
+      );
     });
   if (takesTarget) {
     kinds.push((c) => {
@@ -149,18 +187,28 @@ function casesFor(key: RouteKey, method: string, pattern: string, params: string
     kinds.push((c) => {
       c.kind = "incident header";
       // Header values cannot carry control characters; the printable injections can.
-      c.headers["x-backout-incident"] = pick(URL_INJECTIONS.filter((s) => !/[\r\n\u0080-\uffff]/.test(s))).slice(0, 200);
+      c.headers["x-backout-incident"] = pick(URL_INJECTIONS.filter((s) => !/[\r\n\u0080-\uffff]/.test(s))).slice(
+        0,
+        200,
+      );
     });
   }
   if (valid) {
     kinds.push((c) => {
       c.kind = "malformed JSON";
       const text = JSON.stringify(valid);
-      c.body = pick([text.slice(0, Math.max(1, Math.floor(rand() * text.length))), `${text}}`, "{'single': 'quotes'}", "\u0000\u0001\u0002", "{\"a\":}", text.replace(/"/g, "")]);
+      c.body = pick([
+        text.slice(0, Math.max(1, Math.floor(rand() * text.length))),
+        `${text}}`,
+        "{'single': 'quotes'}",
+        "\u0000\u0001\u0002",
+        '{"a":}',
+        text.replace(/"/g, ""),
+      ]);
     });
     kinds.push((c) => {
       c.kind = "not an object";
-      c.body = pick(["[]", "\"a string\"", "42", "null", "true", "[{}]"]);
+      c.body = pick(["[]", '"a string"', "42", "null", "true", "[{}]"]);
     });
     kinds.push((c) => {
       c.kind = "oversized";
@@ -171,13 +219,16 @@ function casesFor(key: RouteKey, method: string, pattern: string, params: string
       c.body = `${JSON.stringify(valid).slice(0, -1)}${Object.keys(valid).length ? "," : ""}"nest":${deep(5000)}}`;
     });
     if (leaves(valid).length)
-    kinds.push((c) => {
-      // Objects inside objects, in a field: what the audit walks for secrets must be cut first.
-      const at = pick(leaves(valid));
-      c.kind = `field ${at.join(".")} nested 5,000 deep`;
-      // Spliced in as text: JSON.stringify of a value this deep overflows the test's own stack.
-      c.body = JSON.stringify(setAt(valid, at, "\u0000DEEP")).replace('"\\u0000DEEP"', `${'{"k":'.repeat(5000)}1${"}".repeat(5000)}`);
-    });
+      kinds.push((c) => {
+        // Objects inside objects, in a field: what the audit walks for secrets must be cut first.
+        const at = pick(leaves(valid));
+        c.kind = `field ${at.join(".")} nested 5,000 deep`;
+        // Spliced in as text: JSON.stringify of a value this deep overflows the test's own stack.
+        c.body = JSON.stringify(setAt(valid, at, "\u0000DEEP")).replace(
+          '"\\u0000DEEP"',
+          `${'{"k":'.repeat(5000)}1${"}".repeat(5000)}`,
+        );
+      });
     kinds.push((c) => {
       c.kind = "prototype keys";
       c.body = `${JSON.stringify(valid).slice(0, -1)}${Object.keys(valid).length ? "," : ""}${pick([
@@ -203,7 +254,8 @@ function casesFor(key: RouteKey, method: string, pattern: string, params: string
   for (let i = 0; i < Math.max(CASES_PER_ROUTE, kinds.length); i++) {
     const c = base();
     (i < kinds.length ? kinds[i]! : pick(kinds))(c);
-    if (takesTarget && !c.headers["x-backout-incident"] && !c.query && rand() < 0.3) c.headers["x-backout-incident"] = incidentId;
+    if (takesTarget && !c.headers["x-backout-incident"] && !c.query && rand() < 0.3)
+      c.headers["x-backout-incident"] = incidentId;
     out.push(c);
   }
   return out;
@@ -212,18 +264,28 @@ function casesFor(key: RouteKey, method: string, pattern: string, params: string
 let incidentId = "";
 let before: { counts: Record<string, number>; audit: number; queues: unknown };
 
-const maxAudit = async () => Number((await backoutSql<{ n: string }>(`SELECT coalesce(max(id), 0)::text AS n FROM audit_entries`))[0]!.n);
-const queueState = async () => Object.entries((await api("GET", "/api/queue/stats")).body.queues as Record<string, { isPaused: boolean }>).map(([name, q]) => ({ name, isPaused: q.isPaused }));
+const maxAudit = async () =>
+  Number((await backoutSql<{ n: string }>(`SELECT coalesce(max(id), 0)::text AS n FROM audit_entries`))[0]!.n);
+const queueState = async () =>
+  Object.entries((await api("GET", "/api/queue/stats")).body.queues as Record<string, { isPaused: boolean }>).map(
+    ([name, q]) => ({ name, isPaused: q.isPaused }),
+  );
 
 beforeAll(async () => {
-  const made = await api("POST", "/api/incidents", { title: "Fuzz target incident", severity: "P3", target: STANDBY }, bearer("commander"));
+  const made = await api(
+    "POST",
+    "/api/incidents",
+    { title: "Fuzz target incident", severity: "P3", target: STANDBY },
+    bearer("commander"),
+  );
   expect(made.status, JSON.stringify(made.body)).toBe(201);
   incidentId = made.body.id;
   before = { counts: await countRows(), audit: await maxAudit(), queues: await queueState() };
 });
 
 afterAll(async () => {
-  if (incidentId) await backoutSql(`UPDATE incidents SET status = 'resolved', "resolvedAt" = now() WHERE id = $1`, [incidentId]);
+  if (incidentId)
+    await backoutSql(`UPDATE incidents SET status = 'resolved', "resolvedAt" = now() WHERE id = $1`, [incidentId]);
   // The fuzzed sign-ins count against this address; later tests sign in from it too.
   const r = new Redis(env.REDIS_URL!);
   for (const k of await r.keys(`${env.BACKOUT_REDIS_PREFIX}:sign-in:*`)) await r.del(k);
@@ -235,7 +297,10 @@ describe(`fuzz over every mutating route (FUZZ_SEED=${SEED})`, () => {
   it("answers every malformed, oversized, deep, poisoned or injected request with a 4xx that says why, and records each one", async () => {
     console.log(`fuzz: FUZZ_SEED=${SEED}`);
     const routes = discoverRoutes().filter((r) => r.method !== "GET");
-    expect(routes.filter((r) => !(r.key in VALID)).map((r) => r.key), "mutating routes the fuzz has no body for: add them to VALID").toEqual([]);
+    expect(
+      routes.filter((r) => !(r.key in VALID)).map((r) => r.key),
+      "mutating routes the fuzz has no body for: add them to VALID",
+    ).toEqual([]);
 
     const wrong: string[] = [];
     let sent = 0;
@@ -271,14 +336,19 @@ describe(`fuzz over every mutating route (FUZZ_SEED=${SEED})`, () => {
 
     // Nothing but audit entries written, and one of those for every request.
     expect(await countRows()).toEqual(before.counts);
-    const audited = await backoutSql<{ n: string }>(`SELECT count(*)::text AS n FROM audit_entries WHERE id > $1`, [before.audit]);
+    const audited = await backoutSql<{ n: string }>(`SELECT count(*)::text AS n FROM audit_entries WHERE id > $1`, [
+      before.audit,
+    ]);
     expect(Number(audited[0]!.n)).toBe(sent);
     expect(await queueState()).toEqual(before.queues);
     expect(fs.existsSync(MARKER), "an injected command ran").toBe(false);
   });
 
   it("a URL too long to read is refused with a JSON answer saying what to do, before it reaches any route", async () => {
-    const res = await fetch(`${BASE}/api/queue/${"A".repeat(20_000)}/pause`, { method: "POST", headers: bearer("admin") });
+    const res = await fetch(`${BASE}/api/queue/${"A".repeat(20_000)}/pause`, {
+      method: "POST",
+      headers: bearer("admin"),
+    });
     expect(res.status).toBe(431);
     expect((await res.json()).error).toMatch(/send long values in a JSON body/);
   });

@@ -2,8 +2,14 @@ import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import {
-  buildWebIfStale, ensureDemo, ensureServices, flushRedisDb, migrateDatabase,
-  startBackout, stopDemo, waitForHttp,
+  buildWebIfStale,
+  ensureDemo,
+  ensureServices,
+  flushRedisDb,
+  migrateDatabase,
+  startBackout,
+  stopDemo,
+  waitForHttp,
 } from "../../scripts/stack";
 import { testEnv, writeTestChannels, writeTestTargets, writeTestTokens, WORKER_PID_FILE } from "./support/env";
 
@@ -54,8 +60,10 @@ export default async function setup(_project: TestProject) {
     const { Redis } = await import("ioredis");
     const r = new Redis(env.REDIS_URL!, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
     r.on("error", () => {});
-    await r.connect().then(() => r.shutdown("NOSAVE")).catch(() => {});
+    await r
+      .connect()
+      .then(() => r.shutdown("NOSAVE"))
+      .catch(() => {});
     r.disconnect();
   };
 }
-

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { api, backoutSql, BASE, bearer, waitForRun } from "./support/api";
 import { STANDBY } from "./support/env";
 
-const declare = async (body: Record<string, unknown>) => api("POST", "/api/incidents", { title: "Which target?", severity: "P2", ...body }, bearer("commander"));
+const declare = async (body: Record<string, unknown>) =>
+  api("POST", "/api/incidents", { title: "Which target?", severity: "P2", ...body }, bearer("commander"));
 
 describe("an incident is about one target, and what is done for it acts on that target", () => {
   it("declares on the default target unless told, and refuses an unknown one naming the known ones", async () => {
@@ -35,7 +36,9 @@ describe("an incident is about one target, and what is done for it acts on that 
     // The standby's service is down, so warming its cache fails for real, and says so.
     const warm = await api("POST", "/api/cache/warm", {}, forIt);
     expect(warm.status).toBeGreaterThanOrEqual(500);
-    const failed = (await api("GET", `/api/incidents/${id}`)).body.timeline.filter((e: any) => e.type === "action.failed");
+    const failed = (await api("GET", `/api/incidents/${id}`)).body.timeline.filter(
+      (e: any) => e.type === "action.failed",
+    );
     expect(failed).toHaveLength(1);
     expect(failed[0].data).toMatchObject({ path: "/api/cache/warm", status: warm.status, error: warm.body.error });
 
@@ -45,36 +48,67 @@ describe("an incident is about one target, and what is done for it acts on that 
 
   it("naming another target than the incident's is refused, not guessed", async () => {
     const id = (await declare({ target: STANDBY })).body.id;
-    const query = await api("GET", "/api/queue/stats?target=demo", undefined, { ...bearer("engineer"), "x-backout-incident": id });
+    const query = await api("GET", "/api/queue/stats?target=demo", undefined, {
+      ...bearer("engineer"),
+      "x-backout-incident": id,
+    });
     expect(query.status).toBe(400);
     expect(query.body.issues[0].path).toBe("target");
     const runs = await backoutSql(`SELECT count(*)::int AS n FROM runs`);
-    const run = await api("POST", "/api/runs", { runbook: "db-backup", target: "demo", incidentId: id }, bearer("engineer"));
+    const run = await api(
+      "POST",
+      "/api/runs",
+      { runbook: "db-backup", target: "demo", incidentId: id },
+      bearer("engineer"),
+    );
     expect(run.status).toBe(400);
     expect(run.body.error).toMatch(/about target "standby"/);
     expect(await backoutSql(`SELECT count(*)::int AS n FROM runs`)).toEqual(runs);
-    const unknownIncident = await api("GET", "/api/queue/stats", undefined, { ...bearer("engineer"), "x-backout-incident": "00000000-0000-4000-8000-000000000000" });
+    const unknownIncident = await api("GET", "/api/queue/stats", undefined, {
+      ...bearer("engineer"),
+      "x-backout-incident": "00000000-0000-4000-8000-000000000000",
+    });
     expect(unknownIncident.status).toBe(404);
   });
 
   it("a run started from the incident runs on its target, whether the body or the header names it", async () => {
     const id = (await declare({ target: STANDBY })).body.id;
-    const run = await api("POST", "/api/runs", { runbook: "app-code", params: { release: "v1.0.0" }, dryRun: true, incidentId: id }, bearer("engineer"));
+    const run = await api(
+      "POST",
+      "/api/runs",
+      { runbook: "app-code", params: { release: "v1.0.0" }, dryRun: true, incidentId: id },
+      bearer("engineer"),
+    );
     expect(run.status, JSON.stringify(run.body)).toBe(201);
     const done = await waitForRun(run.body.id);
     expect(done.target).toBe(STANDBY);
     expect(done.incidentId).toBe(id);
 
-    const byHeader = await api("POST", "/api/runs", { runbook: "app-code", params: { release: "v1.0.0" }, dryRun: true }, { ...bearer("engineer"), "x-backout-incident": id });
+    const byHeader = await api(
+      "POST",
+      "/api/runs",
+      { runbook: "app-code", params: { release: "v1.0.0" }, dryRun: true },
+      { ...bearer("engineer"), "x-backout-incident": id },
+    );
     expect(byHeader.status, JSON.stringify(byHeader.body)).toBe(201);
     const viaHeader = await waitForRun(byHeader.body.id);
     expect(viaHeader).toMatchObject({ target: STANDBY, incidentId: id });
     // A rollback for real waits for Checkpoint 1 however the incident is named.
-    const gated = await api("POST", "/api/runs", { runbook: "cache", params: { warm: false } }, { ...bearer("engineer"), "x-backout-incident": id });
+    const gated = await api(
+      "POST",
+      "/api/runs",
+      { runbook: "cache", params: { warm: false } },
+      { ...bearer("engineer"), "x-backout-incident": id },
+    );
     expect(gated.status).toBe(409);
 
     const other = (await declare({})).body.id;
-    const both = await api("POST", "/api/runs", { runbook: "db-backup", dryRun: true, incidentId: other }, { ...bearer("engineer"), "x-backout-incident": id });
+    const both = await api(
+      "POST",
+      "/api/runs",
+      { runbook: "db-backup", dryRun: true, incidentId: other },
+      { ...bearer("engineer"), "x-backout-incident": id },
+    );
     expect(both.status).toBe(400);
     expect(both.body.issues[0].path).toBe("incidentId");
   });

@@ -11,7 +11,8 @@ async function declare(body: Record<string, unknown> = {}): Promise<string> {
 }
 
 const incident = async (id: string) => (await api("GET", `/api/incidents/${id}`, undefined, bearer("viewer"))).body;
-const moves = (timeline: Entry[]) => timeline.filter((e) => e.type === "incident.status_changed").map((e) => [e.data.from, e.data.to, e.actorLabel]);
+const moves = (timeline: Entry[]) =>
+  timeline.filter((e) => e.type === "incident.status_changed").map((e) => [e.data.from, e.data.to, e.actorLabel]);
 const override = { checkpointOverride: { reason: "lifecycle test: acting before Checkpoint 1" } };
 
 async function waitForStatus(id: string, status: string, timeoutMs = 30_000): Promise<any> {
@@ -42,7 +43,9 @@ describe("the incident follows its own lifecycle: investigating → rolling back
     ]);
     const monitoring = after.timeline.find((e: Entry) => e.data.to === "monitoring");
     // plan §1: P1's target is <30 minutes; it took about 4 minutes from detection.
-    expect(monitoring.data.reason).toMatch(/^Cache\/Redis rollback succeeded: rolled back in 4:\d\d, target <30 minutes: met$/);
+    expect(monitoring.data.reason).toMatch(
+      /^Cache\/Redis rollback succeeded: rolled back in 4:\d\d, target <30 minutes: met$/,
+    );
     const tookMs = new Date(after.rollbackCompletedAt).getTime() - detectedAt.getTime();
     expect(tookMs).toBeGreaterThan(4 * 60_000);
     expect(tookMs).toBeLessThan(5 * 60_000);
@@ -55,7 +58,9 @@ describe("the incident follows its own lifecycle: investigating → rolling back
     expect(during.rollbackCompletedAt).toBeNull();
     expect((await waitForRun(again)).status).toBe("succeeded");
     const second = await waitForStatus(id, "monitoring");
-    expect(new Date(second.rollbackCompletedAt).getTime()).toBeGreaterThan(new Date(after.rollbackCompletedAt).getTime());
+    expect(new Date(second.rollbackCompletedAt).getTime()).toBeGreaterThan(
+      new Date(after.rollbackCompletedAt).getTime(),
+    );
   });
 
   it("a failed rollback moves it back to investigating and says so on the timeline; a backup moves nothing", async () => {
@@ -97,13 +102,21 @@ describe("the incident follows its own lifecycle: investigating → rolling back
 
     const after = await waitForStatus(id, "monitoring");
     const started = after.timeline.find((e: Entry) => e.type === "run.started");
-    expect(started).toMatchObject({ actorLabel: "token:test-engineer", data: { runId: res.body.id, isOutsideIncident: true } });
+    expect(started).toMatchObject({
+      actorLabel: "token:test-engineer",
+      data: { runId: res.body.id, isOutsideIncident: true },
+    });
     // Not held by the incident's gate, but the timeline says what Checkpoint 1 still lacked.
     expect(started.data.checkpointOneMissing).toContain("Backup verified available");
     expect(after.timeline.map((e: Entry) => e.type)).toContain("run.succeeded");
 
     // Dry runs execute nothing and stay off the timeline; a target with no open incident is untouched.
-    const dry = await api("POST", "/api/runs", { runbook: "cache", params: { warm: false }, dryRun: true }, bearer("engineer"));
+    const dry = await api(
+      "POST",
+      "/api/runs",
+      { runbook: "cache", params: { warm: false }, dryRun: true },
+      bearer("engineer"),
+    );
     expect((await api("GET", `/api/runs/${dry.body.id}`)).body.incidentId).toBeNull();
     await backoutSql(`UPDATE incidents SET status = 'resolved', "resolvedAt" = now() WHERE target = $1`, [STANDBY]);
     const other = await api("POST", "/api/runs", { runbook: "db-backup", target: STANDBY }, bearer("engineer"));
@@ -116,41 +129,79 @@ describe("the incident follows its own lifecycle: investigating → rolling back
     const runId = await startRun("cache", { warm: false }, { incidentId: id, ...override });
     await waitForRun(runId);
     await waitForStatus(id, "monitoring");
-    const before = (await backoutSql(`SELECT count(*)::int AS n FROM incident_events WHERE "incidentId" = $1`, [id]))[0].n;
+    const before = (await backoutSql(`SELECT count(*)::int AS n FROM incident_events WHERE "incidentId" = $1`, [id]))[0]
+      .n;
 
     const noSummary = await api("PATCH", `/api/incidents/${id}`, { status: "resolved" }, bearer("commander"));
     expect(noSummary.status).toBe(400);
     expect(noSummary.body.issues[0].path).toBe("summary");
 
-    const unconfirmed = await api("PATCH", `/api/incidents/${id}`, { status: "resolved", summary: "cache flushed" }, bearer("commander"));
+    const unconfirmed = await api(
+      "PATCH",
+      `/api/incidents/${id}`,
+      { status: "resolved", summary: "cache flushed" },
+      bearer("commander"),
+    );
     expect(unconfirmed.status).toBe(409);
     // plan §6.1 opens as soon as the rollback completes: its six items are named.
-    const immediate = unconfirmed.body.unticked.find((c: { checklistId: string }) => c.checklistId === "immediate-checks");
-    expect(immediate.items.map((i: { text: string }) => i.text)).toEqual(["Health endpoint", "API endpoints", "Queue status", "Error logs", "Database connection", "Redis connection"]);
+    const immediate = unconfirmed.body.unticked.find(
+      (c: { checklistId: string }) => c.checklistId === "immediate-checks",
+    );
+    expect(immediate.items.map((i: { text: string }) => i.text)).toEqual([
+      "Health endpoint",
+      "API endpoints",
+      "Queue status",
+      "Error logs",
+      "Database connection",
+      "Redis connection",
+    ]);
     expect(unconfirmed.body.error).toMatch(/not ticked.*Health endpoint/);
     // Checkpoint 4 and §6.4 open 30 minutes after the rollback: not asked for yet.
     expect(unconfirmed.body.unticked.map((c: { checklistId: string }) => c.checklistId)).not.toContain("checkpoint-4");
     // Refused changes nothing.
     expect((await incident(id)).status).toBe("monitoring");
-    expect((await backoutSql(`SELECT count(*)::int AS n FROM incident_events WHERE "incidentId" = $1`, [id]))[0].n).toBe(before);
+    expect(
+      (await backoutSql(`SELECT count(*)::int AS n FROM incident_events WHERE "incidentId" = $1`, [id]))[0].n,
+    ).toBe(before);
 
-    const ok = await api("PATCH", `/api/incidents/${id}`, { status: "resolved", summary: "Flushed the poisoned cache; errors gone.", confirmUnticked: true }, bearer("commander"));
+    const ok = await api(
+      "PATCH",
+      `/api/incidents/${id}`,
+      { status: "resolved", summary: "Flushed the poisoned cache; errors gone.", confirmUnticked: true },
+      bearer("commander"),
+    );
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     const resolved = await incident(id);
     expect(resolved.status).toBe("resolved");
-    expect(resolved.resolution).toMatchObject({ by: "token:test-commander", summary: "Flushed the poisoned cache; errors gone." });
+    expect(resolved.resolution).toMatchObject({
+      by: "token:test-commander",
+      summary: "Flushed the poisoned cache; errors gone.",
+    });
     expect(["yes", "maybe", "no", "none"]).toContain(resolved.resolution.finalDecision.verdict);
     expect(Array.isArray(resolved.resolution.finalDecision.why)).toBe(true);
-    expect(resolved.resolution.untickedAtResolve.map((c: { checklistId: string }) => c.checklistId)).toContain("immediate-checks");
+    expect(resolved.resolution.untickedAtResolve.map((c: { checklistId: string }) => c.checklistId)).toContain(
+      "immediate-checks",
+    );
     // Resolving again changes nothing; summary without resolving is refused.
-    expect((await api("PATCH", `/api/incidents/${id}`, { severity: "P2", summary: "x y z" }, bearer("commander"))).status).toBe(400);
+    expect(
+      (await api("PATCH", `/api/incidents/${id}`, { severity: "P2", summary: "x y z" }, bearer("commander"))).status,
+    ).toBe(400);
   });
 
   it("a run finishing on a resolved incident leaves its status alone", async () => {
     const id = await declare();
     const runId = await startRun("app-code", { release: "v1.0.0" }, { incidentId: id, ...override });
     await waitForRun(runId, (r) => r.status === "running");
-    expect((await api("PATCH", `/api/incidents/${id}`, { status: "resolved", summary: "resolved mid-run", confirmUnticked: true }, bearer("commander"))).status).toBe(200);
+    expect(
+      (
+        await api(
+          "PATCH",
+          `/api/incidents/${id}`,
+          { status: "resolved", summary: "resolved mid-run", confirmUnticked: true },
+          bearer("commander"),
+        )
+      ).status,
+    ).toBe(200);
     expect((await waitForRun(runId)).status).toBe("succeeded");
     const after = await incident(id);
     expect(after.status).toBe("resolved");

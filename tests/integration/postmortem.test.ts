@@ -23,11 +23,39 @@ async function seed() {
   );
   const events: [number, string, string, string, Record<string, unknown>][] = [
     [1, "14:02:05", "incident.declared", "dana@example.com", { severity: "P1" }],
-    [2, "14:05:00", "checkpoint.overridden", "dana@example.com", { checkpoint: "checkpoint-1", runbook: "app-code", reason: "customers cannot search", missing: ["cp1-backup-verified"] }],
+    [
+      2,
+      "14:05:00",
+      "checkpoint.overridden",
+      "dana@example.com",
+      {
+        checkpoint: "checkpoint-1",
+        runbook: "app-code",
+        reason: "customers cannot search",
+        missing: ["cp1-backup-verified"],
+      },
+    ],
     [3, "14:05:01", "run.started", "dana@example.com", { runId: RUN, runbook: "app-code" }],
-    [4, "14:05:01", "incident.status_changed", "Backout", { from: "investigating", to: "rolling_back", isAutomatic: true, reason: "Application code rollback started" }],
+    [
+      4,
+      "14:05:01",
+      "incident.status_changed",
+      "Backout",
+      { from: "investigating", to: "rolling_back", isAutomatic: true, reason: "Application code rollback started" },
+    ],
     [5, "14:19:30", "run.succeeded", "worker", { runId: RUN, runbook: "app-code", error: null }],
-    [6, "14:19:30", "incident.status_changed", "Backout", { from: "rolling_back", to: "monitoring", isAutomatic: true, reason: "Application code rollback succeeded: rolled back in 17:30, target <30 minutes: met" }],
+    [
+      6,
+      "14:19:30",
+      "incident.status_changed",
+      "Backout",
+      {
+        from: "rolling_back",
+        to: "monitoring",
+        isAutomatic: true,
+        reason: "Application code rollback succeeded: rolled back in 17:30, target <30 minutes: met",
+      },
+    ],
     [
       7,
       "15:10:00",
@@ -37,12 +65,21 @@ async function seed() {
         from: "monitoring",
         to: "resolved",
         summary: "Rolled back to v1.0.0; search is back for everyone.",
-        finalDecision: { verdict: "yes", severity: "P1", why: ["Error rate 18% > 10% (P1)"], sampledAt: at("14:04:00"), flowchart: { action: "Rollback", pending: null } },
+        finalDecision: {
+          verdict: "yes",
+          severity: "P1",
+          why: ["Error rate 18% > 10% (P1)"],
+          sampledAt: at("14:04:00"),
+          flowchart: { action: "Rollback", pending: null },
+        },
       },
     ],
   ];
   for (const [seq, time, type, actor, data] of events)
-    await backoutSql(`INSERT INTO incident_events ("incidentId", seq, type, "actorLabel", data, at) VALUES ($1, $2, $3, $4, $5, $6)`, [ID, seq, type, actor, JSON.stringify(data), at(time)]);
+    await backoutSql(
+      `INSERT INTO incident_events ("incidentId", seq, type, "actorLabel", data, at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [ID, seq, type, actor, JSON.stringify(data), at(time)],
+    );
   await backoutSql(
     `INSERT INTO runs (id, runbook, target, status, "requestedBy", "incidentId", "createdAt", "startedAt", "finishedAt") VALUES ($1, 'app-code', $2, 'succeeded', 'dana@example.com', $3, $4, $4, $5)`,
     [RUN, TARGET, ID, at("14:05:01"), at("14:19:30")],
@@ -72,13 +109,18 @@ async function seed() {
     ["continuous-improvement", "improve-share-learnings", false, null, "15:20:00"],
   ];
   for (const [checklistId, itemId, isOverride, reason, time] of ticks)
-    await backoutSql(`INSERT INTO checklist_ticks ("incidentId", "checklistId", "itemId", "isTicked", "isOverride", reason, "actorLabel", at) VALUES ($1, $2, $3, true, $4, $5, 'dana@example.com', $6)`, [
-      ID, checklistId, itemId, isOverride, reason, at(time),
-    ]);
-  await backoutSql(`INSERT INTO messages (id, "incidentId", template, subject, body, channels, "sentBy", "createdAt", "publicBody") VALUES ($1, $2, 'initial', 'Search is failing for some customers', 'We are rolling back.', ARRAY['chat', 'signed'], 'dana@example.com', $3, 'Search is failing for some customers.')`, [
-    MESSAGE, ID, at("14:04:30"),
-  ]);
-  await backoutSql(`INSERT INTO message_deliveries ("messageId", channel, status, attempts) VALUES ($1, 'chat', 'delivered', 1), ($1, 'signed', 'failed', 3)`, [MESSAGE]);
+    await backoutSql(
+      `INSERT INTO checklist_ticks ("incidentId", "checklistId", "itemId", "isTicked", "isOverride", reason, "actorLabel", at) VALUES ($1, $2, $3, true, $4, $5, 'dana@example.com', $6)`,
+      [ID, checklistId, itemId, isOverride, reason, at(time)],
+    );
+  await backoutSql(
+    `INSERT INTO messages (id, "incidentId", template, subject, body, channels, "sentBy", "createdAt", "publicBody") VALUES ($1, $2, 'initial', 'Search is failing for some customers', 'We are rolling back.', ARRAY['chat', 'signed'], 'dana@example.com', $3, 'Search is failing for some customers.')`,
+    [MESSAGE, ID, at("14:04:30")],
+  );
+  await backoutSql(
+    `INSERT INTO message_deliveries ("messageId", channel, status, attempts) VALUES ($1, 'chat', 'delivered', 1), ($1, 'signed', 'failed', 3)`,
+    [MESSAGE],
+  );
   await backoutSql(`DELETE FROM metric_samples WHERE target = $1`, [TARGET]);
   const samples: [string, number, number, boolean][] = [
     ["13:40:00", 0.4, 180, true],
@@ -90,7 +132,11 @@ async function seed() {
     ["14:40:00", 0.3, 175, true],
   ];
   for (const [time, errorRate, p95, up] of samples)
-    await backoutSql(`INSERT INTO metric_samples (target, at, values, "durationMs") VALUES ($1, $2, $3, 10)`, [TARGET, at(time), JSON.stringify({ errorRate, responseTimeP95Ms: p95, healthUp: up })]);
+    await backoutSql(`INSERT INTO metric_samples (target, at, values, "durationMs") VALUES ($1, $2, $3, 10)`, [
+      TARGET,
+      at(time),
+      JSON.stringify({ errorRate, responseTimeP95Ms: p95, healthUp: up }),
+    ]);
 }
 
 beforeAll(seed);
@@ -104,44 +150,78 @@ afterAll(async () => {
 describe("post-mortem from the record (plan §8.1)", () => {
   it("its timeline is the recorded events exactly: every incident entry and every step's start and end, same order, same times", async () => {
     const { facts } = (await api("GET", `/api/incidents/${ID}/postmortem`, undefined, bearer("viewer"))).body;
-    const recorded = await backoutSql<{ seq: number; type: string; actorLabel: string; at: Date }>(`SELECT seq, type, "actorLabel", at FROM incident_events WHERE "incidentId" = $1 ORDER BY seq`, [ID]);
+    const recorded = await backoutSql<{ seq: number; type: string; actorLabel: string; at: Date }>(
+      `SELECT seq, type, "actorLabel", at FROM incident_events WHERE "incidentId" = $1 ORDER BY seq`,
+      [ID],
+    );
     const incidentLines = facts.timeline.filter((l: any) => l.kind === "incident");
-    expect(incidentLines.map((l: any) => ({ seq: l.seq, type: l.type, by: l.by, at: l.at }))).toEqual(recorded.map((e) => ({ seq: e.seq, type: e.type, by: e.actorLabel, at: e.at.toISOString() })));
-    const steps = await backoutSql<{ startedAt: Date; finishedAt: Date; status: string }>(`SELECT "startedAt", "finishedAt", status FROM steps WHERE "runId" = $1 ORDER BY index`, [RUN]);
+    expect(incidentLines.map((l: any) => ({ seq: l.seq, type: l.type, by: l.by, at: l.at }))).toEqual(
+      recorded.map((e) => ({ seq: e.seq, type: e.type, by: e.actorLabel, at: e.at.toISOString() })),
+    );
+    const steps = await backoutSql<{ startedAt: Date; finishedAt: Date; status: string }>(
+      `SELECT "startedAt", "finishedAt", status FROM steps WHERE "runId" = $1 ORDER BY index`,
+      [RUN],
+    );
     const stepLines = facts.timeline.filter((l: any) => l.kind === "step");
-    expect(stepLines.map((l: any) => [l.type, l.at])).toEqual(steps.flatMap((s) => [["step.started", s.startedAt.toISOString()], [`step.${s.status}`, s.finishedAt.toISOString()]]));
+    expect(stepLines.map((l: any) => [l.type, l.at])).toEqual(
+      steps.flatMap((s) => [
+        ["step.started", s.startedAt.toISOString()],
+        [`step.${s.status}`, s.finishedAt.toISOString()],
+      ]),
+    );
     // One order for all: by time, ties kept as recorded.
     const times = facts.timeline.map((l: any) => l.at);
     expect([...times].sort()).toEqual(times);
     expect(facts.rollback).toMatchObject({ tookMs: 17.5 * 60_000, targetMinutes: 30, isMet: true });
-    expect(facts.milestones).toEqual({ detected: at("14:02:00"), rollbackInitiated: at("14:05:01"), rollbackCompleted: at("14:19:30"), serviceVerified: at("14:25:00") });
+    expect(facts.milestones).toEqual({
+      detected: at("14:02:00"),
+      rollbackInitiated: at("14:05:01"),
+      rollbackCompleted: at("14:19:30"),
+      serviceVerified: at("14:25:00"),
+    });
   });
 
   it("is started once by a commander, proposes follow-ups from the record, moves draft → in review → published, and is then final", async () => {
     expect((await api("POST", `/api/incidents/${ID}/postmortem`, undefined, bearer("engineer"))).status).toBe(403);
     const started = await api("POST", `/api/incidents/${ID}/postmortem`, undefined, bearer("commander"));
     expect(started.status, JSON.stringify(started.body)).toBe(201);
-    expect(started.body.actionItems.map((a: any) => a.source)).toEqual(["checkpoint:cp1-backup-verified", `step:${at("14:17:40")}`]);
+    expect(started.body.actionItems.map((a: any) => a.source)).toEqual([
+      "checkpoint:cp1-backup-verified",
+      `step:${at("14:17:40")}`,
+    ]);
     expect((await api("POST", `/api/incidents/${ID}/postmortem`, undefined, bearer("commander"))).status).toBe(409);
 
     const words = {
       rootCause: "v1.1.0 changed the search index's field names without a migration for existing documents.",
       detection: "The error-rate alert fired at 14:02; support had two tickets a minute later.",
       wentWell: "The rollback ran from the console in one go.\nThe status page was updated before customers asked.",
-      wentWrong: "The backup was not verified before the rollback (Checkpoint 1 overridden).\nnpm ci failed once on the network.",
+      wentWrong:
+        "The backup was not verified before the rollback (Checkpoint 1 overridden).\nnpm ci failed once on the network.",
       preventive: "Reindex in a migration step, behind a flag.",
     };
     const saved = await api("PATCH", `/api/incidents/${ID}/postmortem`, words, bearer("commander"));
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     expect(saved.body.postmortem).toMatchObject({ ...words, status: "draft" });
-    const item = await api("POST", `/api/incidents/${ID}/action-items`, { title: "Alert on search result counts, not just errors", owner: "Sam", dueDate: "2030-01-31" }, bearer("commander"));
+    const item = await api(
+      "POST",
+      `/api/incidents/${ID}/action-items`,
+      { title: "Alert on search result counts, not just errors", owner: "Sam", dueDate: "2030-01-31" },
+      bearer("commander"),
+    );
     expect(item.status, JSON.stringify(item.body)).toBe(201);
-    const bad = await api("POST", `/api/incidents/${ID}/action-items`, { title: "x", dueDate: "2030-02-30" }, bearer("commander"));
+    const bad = await api(
+      "POST",
+      `/api/incidents/${ID}/action-items`,
+      { title: "x", dueDate: "2030-02-30" },
+      bearer("commander"),
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.issues.map((i: any) => i.path)).toEqual(["title", "dueDate"]);
 
     // The reviewed Markdown (the post-mortem still a draft, so no dated status moves in it).
-    const md = await fetch(`${(await import("./support/api")).BASE}/api/incidents/${ID}/postmortem.md`, { headers: bearer("viewer") });
+    const md = await fetch(`${(await import("./support/api")).BASE}/api/incidents/${ID}/postmortem.md`, {
+      headers: bearer("viewer"),
+    });
     expect(md.headers.get("content-type")).toContain("text/markdown");
     const text = await md.text();
     if (process.env.UPDATE_GOLDEN) fs.writeFileSync(GOLDEN, text);
@@ -151,8 +231,15 @@ describe("post-mortem from the record (plan §8.1)", () => {
     const skip = await api("PATCH", `/api/incidents/${ID}/postmortem`, { status: "published" }, bearer("commander"));
     expect(skip.status).toBe(409);
     expect(skip.body.error).toMatch(/draft → in review → published/);
-    expect((await api("PATCH", `/api/incidents/${ID}/postmortem`, { status: "in_review" }, bearer("commander"))).status).toBe(200);
-    const published = await api("PATCH", `/api/incidents/${ID}/postmortem`, { status: "published" }, bearer("commander"));
+    expect(
+      (await api("PATCH", `/api/incidents/${ID}/postmortem`, { status: "in_review" }, bearer("commander"))).status,
+    ).toBe(200);
+    const published = await api(
+      "PATCH",
+      `/api/incidents/${ID}/postmortem`,
+      { status: "published" },
+      bearer("commander"),
+    );
     expect(published.body.postmortem.status).toBe("published");
     expect(published.body.postmortem.history.map((h: any) => [h.from, h.to, h.by])).toEqual([
       ["draft", "in_review", "token:test-commander"],
@@ -171,6 +258,10 @@ describe("post-mortem from the record (plan §8.1)", () => {
     expect(mine).toHaveLength(3);
     const done = await api("PATCH", `/api/action-items/${item.body.id}`, { isDone: true }, bearer("commander"));
     expect(done.body).toMatchObject({ isDone: true, doneBy: "token:test-commander" });
-    expect((await api("GET", "/api/action-items?state=done", undefined, bearer("viewer"))).body.actionItems.map((a: any) => a.id)).toContain(item.body.id);
+    expect(
+      (await api("GET", "/api/action-items?state=done", undefined, bearer("viewer"))).body.actionItems.map(
+        (a: any) => a.id,
+      ),
+    ).toContain(item.body.id);
   });
 });

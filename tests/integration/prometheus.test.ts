@@ -37,25 +37,55 @@ describe("GET /metrics (Prometheus text format)", () => {
     const byName = new Map(families.map((f) => [f.name, f]));
     // (The parser names a counter's family without its _total suffix.)
     for (const name of [
-      "backout_runs", "backout_runs_active", "backout_step_duration_seconds", "backout_sse_connections", "backout_queue_jobs",
-      "backout_sampler_reading", "backout_sampler_up", "backout_sampler_last_reading_timestamp_seconds", "backout_webhook_deliveries",
+      "backout_runs",
+      "backout_runs_active",
+      "backout_step_duration_seconds",
+      "backout_sse_connections",
+      "backout_queue_jobs",
+      "backout_sampler_reading",
+      "backout_sampler_up",
+      "backout_sampler_last_reading_timestamp_seconds",
+      "backout_webhook_deliveries",
     ])
       expect(byName.has(name), name).toBe(true);
     expect(byName.get("backout_runs")!.type).toBe("counter");
-    const backups = byName.get("backout_runs")!.samples.find((s) => s.labels.runbook === "db-backup" && s.labels.status === "succeeded");
+    const backups = byName
+      .get("backout_runs")!
+      .samples.find((s) => s.labels.runbook === "db-backup" && s.labels.status === "succeeded");
     expect(backups?.value).toBeGreaterThanOrEqual(1);
     // The step histogram, per kind: cumulative buckets ending in +Inf, equal to the count.
     const hist = byName.get("backout_step_duration_seconds")!;
     expect(hist.type).toBe("histogram");
-    const buckets = hist.samples.filter((s) => s.name === "backout_step_duration_seconds_bucket" && s.labels.kind === "postgres");
+    const buckets = hist.samples.filter(
+      (s) => s.name === "backout_step_duration_seconds_bucket" && s.labels.kind === "postgres",
+    );
     expect(buckets.at(-1)!.labels.le).toBe("+Inf");
     const counts = buckets.map((b) => b.value);
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
-    expect(counts.at(-1)).toBe(hist.samples.find((s) => s.name === "backout_step_duration_seconds_count" && s.labels.kind === "postgres")!.value);
-    expect(byName.get("backout_sse_connections")!.samples.find((s) => s.labels.kind === "console")!.value).toBeGreaterThanOrEqual(1);
+    expect(counts.at(-1)).toBe(
+      hist.samples.find((s) => s.name === "backout_step_duration_seconds_count" && s.labels.kind === "postgres")!.value,
+    );
+    expect(
+      byName.get("backout_sse_connections")!.samples.find((s) => s.labels.kind === "console")!.value,
+    ).toBeGreaterThanOrEqual(1);
     const own = byName.get("backout_queue_jobs")!.samples.filter((s) => s.labels.owner === "backout");
-    expect(own.map((s) => s.labels.state).sort()).toEqual(["active", "completed", "delayed", "failed", "prioritized", "waiting"]);
-    expect(byName.get("backout_queue_jobs")!.samples.some((s) => s.labels.owner === "demo" && s.labels.queue === "ai-analysis")).toBe(true);
-    expect(byName.get("backout_sampler_reading")!.samples.some((s) => s.labels.target === "demo" && s.labels.metric === "errorRate")).toBe(true);
+    expect(own.map((s) => s.labels.state).sort()).toEqual([
+      "active",
+      "completed",
+      "delayed",
+      "failed",
+      "prioritized",
+      "waiting",
+    ]);
+    expect(
+      byName
+        .get("backout_queue_jobs")!
+        .samples.some((s) => s.labels.owner === "demo" && s.labels.queue === "ai-analysis"),
+    ).toBe(true);
+    expect(
+      byName
+        .get("backout_sampler_reading")!
+        .samples.some((s) => s.labels.target === "demo" && s.labels.metric === "errorRate"),
+    ).toBe(true);
   });
 });

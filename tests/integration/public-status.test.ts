@@ -8,7 +8,20 @@ const anon = async (p: string, headers: Record<string, string> = {}) => {
 };
 
 // Internal markers planted in the incident: none may reach a public surface.
-const MARKERS = ["db01.internal", "alice@corp.example", "ECONNREFUSED", "10.0.0.5", "/var/log/app.log", "token:test-", "127.0.0.1", "postgresql://", "redis://", "pm2", "Flushed the poisoned", "v1.0.0"];
+const MARKERS = [
+  "db01.internal",
+  "alice@corp.example",
+  "ECONNREFUSED",
+  "10.0.0.5",
+  "/var/log/app.log",
+  "token:test-",
+  "127.0.0.1",
+  "postgresql://",
+  "redis://",
+  "pm2",
+  "Flushed the poisoned",
+  "v1.0.0",
+];
 const leaks = (text: string) => MARKERS.filter((m) => text.includes(m));
 
 async function firstSseState(): Promise<string> {
@@ -34,16 +47,36 @@ async function firstSseState(): Promise<string> {
 describe("the public status page: no sign-in, nothing internal, one shared state", () => {
   it("shows a seeded incident on every surface (HTML, JSON, feed, stream) without a single internal marker", async () => {
     const made = await api(
-      "POST", "/api/incidents",
-      { title: "API 500s on db01.internal (alice@corp.example)", severity: "P1", symptoms: "ECONNREFUSED 10.0.0.5 in /var/log/app.log", components: ["app-code"] },
+      "POST",
+      "/api/incidents",
+      {
+        title: "API 500s on db01.internal (alice@corp.example)",
+        severity: "P1",
+        symptoms: "ECONNREFUSED 10.0.0.5 in /var/log/app.log",
+        components: ["app-code"],
+      },
       bearer("commander"),
     );
     const id = made.body.id;
-    await api("POST", `/api/incidents/${id}/checklist`, { itemId: "cp1-stakeholders-notified", isTicked: true, isOverride: false, reason: "told alice@corp.example" }, bearer("commander"));
+    await api(
+      "POST",
+      `/api/incidents/${id}/checklist`,
+      { itemId: "cp1-stakeholders-notified", isTicked: true, isOverride: false, reason: "told alice@corp.example" },
+      bearer("commander"),
+    );
     await api("POST", "/api/queue/no-such-queue/pause", {}, { ...bearer("engineer"), "x-backout-incident": id });
-    const run = await startRun("cache", { warm: false }, { incidentId: id, checkpointOverride: { reason: "pm2 says ECONNREFUSED on db01.internal" } });
+    const run = await startRun(
+      "cache",
+      { warm: false },
+      { incidentId: id, checkpointOverride: { reason: "pm2 says ECONNREFUSED on db01.internal" } },
+    );
     await waitForRun(run);
-    await api("PATCH", `/api/incidents/${id}`, { severity: "P1", reason: "alice@corp.example says worse" }, bearer("commander"));
+    await api(
+      "PATCH",
+      `/api/incidents/${id}`,
+      { severity: "P1", reason: "alice@corp.example says worse" },
+      bearer("commander"),
+    );
 
     // The shared state follows within a second or two.
     let summary: any;
@@ -74,11 +107,16 @@ describe("the public status page: no sign-in, nothing internal, one shared state
     expect(pages.html.text).toContain("Major disruption");
     expect(pages.incidentHtml.text).toContain("The rollback of Demo service is complete");
     expect(pages.atom.headers.get("content-type")).toContain("application/atom+xml");
-    expect(pages.atom.text).toContain("<feed xmlns=\"http://www.w3.org/2005/Atom\">");
+    expect(pages.atom.text).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');
     expect(JSON.parse(pages.status.text).status.indicator).toMatch(/major|critical/);
 
     // Resolved with an internal summary: the public reads only that it is resolved.
-    await api("PATCH", `/api/incidents/${id}`, { status: "resolved", summary: "Flushed the poisoned cache on db01.internal", confirmUnticked: true }, bearer("commander"));
+    await api(
+      "PATCH",
+      `/api/incidents/${id}`,
+      { status: "resolved", summary: "Flushed the poisoned cache on db01.internal", confirmUnticked: true },
+      bearer("commander"),
+    );
     let resolved: any;
     for (let i = 0; i < 40; i++) {
       resolved = JSON.parse((await anon("/api/v2/incidents.json")).text).incidents.find((x: any) => x.id === id);
@@ -104,7 +142,8 @@ describe("the public status page: no sign-in, nothing internal, one shared state
     expect((await anon("/status/incidents/00000000-0000-4000-8000-000000000000")).status).toBe(404);
     expect((await anon("/status/incidents/not-a-uuid")).status).toBe(404);
     // One address per incident: upper-case letters are sent to the canonical link.
-    const id = (await api("POST", "/api/incidents", { title: "Case test", severity: "P3" }, bearer("commander"))).body.id as string;
+    const id = (await api("POST", "/api/incidents", { title: "Case test", severity: "P3" }, bearer("commander"))).body
+      .id as string;
     const upper = await fetch(`${BASE}/status/incidents/${id.toUpperCase()}`, { redirect: "manual" });
     expect(upper.status).toBe(301);
     expect(upper.headers.get("location")).toBe(`/status/incidents/${id}`);
@@ -122,6 +161,6 @@ describe("the public status page: no sign-in, nothing internal, one shared state
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(standby.status).toBe("major_outage");
-    expect(JSON.stringify(components)).not.toContain("standby\"");
+    expect(JSON.stringify(components)).not.toContain('standby"');
   });
 });

@@ -98,7 +98,8 @@ let auditBefore = 0;
 let tableCounts: Record<string, number> = {};
 
 beforeAll(async () => {
-  const made = async (name: string) => (await api("POST", "/api/tokens", { name, role: "admin" })).body as { id: string; token: string };
+  const made = async (name: string) =>
+    (await api("POST", "/api/tokens", { name, role: "admin" })).body as { id: string; token: string };
   const revoked = await made(`matrix-revoked-${Date.now()}`);
   expect((await api("DELETE", `/api/tokens/${revoked.id}`)).status).toBe(200);
   const expired = await made(`matrix-expired-${Date.now()}`);
@@ -113,10 +114,11 @@ beforeAll(async () => {
     "revoked admin token": revoked.token,
     "expired admin token": expired.token,
   };
-  auditBefore = Number((await backoutSql<{ n: string }>(`SELECT coalesce(max(id), 0)::text AS n FROM audit_entries`))[0]!.n);
+  auditBefore = Number(
+    (await backoutSql<{ n: string }>(`SELECT coalesce(max(id), 0)::text AS n FROM audit_entries`))[0]!.n,
+  );
   tableCounts = await countRows();
 });
-
 
 /**
  * A request the route must refuse on its merits once the caller is let in, so that the cells where
@@ -124,13 +126,21 @@ beforeAll(async () => {
  * JSON object. The answer then tells only whether the caller got past authentication and role.
  */
 async function probe(method: string, pattern: string, caller: Caller): Promise<number> {
-  const filled = fillPath(pattern, (p) => (p === "id" ? crypto.randomUUID() : p === "action" ? "matrix-probe" : "no-such-thing"));
+  const filled = fillPath(pattern, (p) =>
+    p === "id" ? crypto.randomUUID() : p === "action" ? "matrix-probe" : "no-such-thing",
+  );
   const url = `${BASE}${filled}${method === "GET" ? "" : "?target=no-such-target"}`;
   // Sent as Backout's own pages send changes (its Origin, JSON): the cross-site refusal is tested on its own (trust.test.ts).
   const headers: Record<string, string> = { "content-type": "application/json", origin: BASE };
   if (credential[caller]) headers.authorization = `Bearer ${credential[caller]}`;
   const ctrl = new AbortController();
-  const res = await fetch(url, { method, headers, body: method === "GET" ? undefined : "[]", signal: ctrl.signal, redirect: "manual" });
+  const res = await fetch(url, {
+    method,
+    headers,
+    body: method === "GET" ? undefined : "[]",
+    signal: ctrl.signal,
+    redirect: "manual",
+  });
   ctrl.abort(); // event streams stay open: the status is all this needs
   return res.status;
 }
@@ -139,8 +149,14 @@ describe("route × role matrix", () => {
   it("every route the app serves has an expectation here, and every expectation a route", () => {
     const served = routes.map((r) => r.key);
     expect(served.length).toBeGreaterThan(50);
-    expect(served.filter((k) => !(k in WHO_MAY)), "routes with no expectation: add them to WHO_MAY").toEqual([]);
-    expect(Object.keys(WHO_MAY).filter((k) => !served.includes(k as RouteKey)), "expectations for routes that no longer exist").toEqual([]);
+    expect(
+      served.filter((k) => !(k in WHO_MAY)),
+      "routes with no expectation: add them to WHO_MAY",
+    ).toEqual([]);
+    expect(
+      Object.keys(WHO_MAY).filter((k) => !served.includes(k as RouteKey)),
+      "expectations for routes that no longer exist",
+    ).toEqual([]);
   });
 
   it("each caller gets exactly what its role allows, on every route and method", async () => {
@@ -181,7 +197,10 @@ describe("route × role matrix", () => {
 
   it("the probes changed nothing but the audit table, which has one entry for each change tried", async () => {
     expect(await countRows()).toEqual(tableCounts);
-    const rows = await backoutSql<{ method: string; status: number }>(`SELECT method, status FROM audit_entries WHERE id > $1`, [auditBefore]);
+    const rows = await backoutSql<{ method: string; status: number }>(
+      `SELECT method, status FROM audit_entries WHERE id > $1`,
+      [auditBefore],
+    );
     const mutating = routes.filter((r) => r.method !== "GET").length;
     expect(rows.length).toBe(mutating * CALLERS.length);
     // Sign-out is the one change every caller may make, and for a token it has nothing to end.

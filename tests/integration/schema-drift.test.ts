@@ -13,7 +13,13 @@ type Table = { name: string; columns: Column[]; primaryKey: string[]; unique: st
 function parseSchema(text: string) {
   const enums = new Map<string, string[]>();
   for (const m of text.matchAll(/^enum (\w+) \{\n([\s\S]*?)^\}/gm))
-    enums.set(m[1]!, m[2]!.split("\n").map((l) => l.replace(/\/\/.*/, "").trim()).filter(Boolean));
+    enums.set(
+      m[1]!,
+      m[2]!
+        .split("\n")
+        .map((l) => l.replace(/\/\/.*/, "").trim())
+        .filter(Boolean),
+    );
   const modelNames = [...text.matchAll(/^model (\w+) \{/gm)].map((m) => m[1]!);
   const tables: Table[] = [];
   for (const m of text.matchAll(/^model (\w+) \{\n([\s\S]*?)^\}/gm)) {
@@ -36,9 +42,21 @@ function parseSchema(text: string) {
       else if (enums.has(base)) type = `enum:${base}`;
       else if (/@db\.Uuid/.test(line)) type = "uuid";
       else if (/@db\.Date\b/.test(line)) type = "date";
-      else if (/@db\.Timestamptz\((\d)\)/.test(line)) type = `timestamp with time zone(${/@db\.Timestamptz\((\d)\)/.exec(line)![1]})`;
+      else if (/@db\.Timestamptz\((\d)\)/.test(line))
+        type = `timestamp with time zone(${/@db\.Timestamptz\((\d)\)/.exec(line)![1]})`;
       else
-        type = ({ String: "text", Int: "integer", BigInt: "bigint", Boolean: "boolean", Json: "jsonb", DateTime: "timestamp without time zone(3)", Float: "double precision" } as Record<string, string>)[base] ?? `?${base}`;
+        type =
+          (
+            {
+              String: "text",
+              Int: "integer",
+              BigInt: "bigint",
+              Boolean: "boolean",
+              Json: "jsonb",
+              DateTime: "timestamp without time zone(3)",
+              Float: "double precision",
+            } as Record<string, string>
+          )[base] ?? `?${base}`;
       table.columns.push({ name, type, nullable: typeDecl!.endsWith("?") || isList });
       if (/@id\b/.test(line)) table.primaryKey = [name];
       if (/@unique\b/.test(line)) table.unique.push([name]);
@@ -58,7 +76,14 @@ async function readDatabase() {
      FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
      WHERE n.nspname = 'public' GROUP BY t.typname`,
   );
-  const columns = await backoutSql<{ table: string; name: string; type: string; udt: string; nullable: string; precision: number | null }>(
+  const columns = await backoutSql<{
+    table: string;
+    name: string;
+    type: string;
+    udt: string;
+    nullable: string;
+    precision: number | null;
+  }>(
     `SELECT table_name AS table, column_name AS name, data_type AS type, udt_name AS udt, is_nullable AS nullable, datetime_precision AS precision
      FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`,
   );
@@ -76,7 +101,11 @@ async function readDatabase() {
     const t = tables.get(c.table) ?? { name: c.table, columns: [], primaryKey: [], unique: [], indexes: [] };
     tables.set(c.table, t);
     const type =
-      c.type === "USER-DEFINED" ? `enum:${c.udt}` : c.type.startsWith("timestamp") ? `${c.type}(${c.precision})` : c.type;
+      c.type === "USER-DEFINED"
+        ? `enum:${c.udt}`
+        : c.type.startsWith("timestamp")
+          ? `${c.type}(${c.precision})`
+          : c.type;
     t.columns.push({ name: c.name, type, nullable: c.nullable === "YES" });
   }
   for (const i of indexes) {
@@ -93,7 +122,11 @@ const normal = (tables: Table[]) =>
     tables.map((t) => [
       t.name,
       {
-        columns: Object.fromEntries([...t.columns].sort((a, b) => a.name.localeCompare(b.name)).map((c) => [c.name, `${c.type}${c.nullable ? " NULL" : " NOT NULL"}`])),
+        columns: Object.fromEntries(
+          [...t.columns]
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .map((c) => [c.name, `${c.type}${c.nullable ? " NULL" : " NOT NULL"}`]),
+        ),
         primaryKey: t.primaryKey,
         unique: t.unique.map((u) => u.join(",")).sort(),
         indexes: t.indexes.map((u) => u.join(",")).sort(),
@@ -110,8 +143,14 @@ describe("schema.prisma and the migrated database", () => {
   });
 
   it("records every migration folder as applied, as prisma migrate deploy would", async () => {
-    const dirs = fs.readdirSync(path.join(import.meta.dirname, "../../prisma/migrations"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-    const rows = await backoutSql<{ migration_name: string; finished_at: Date | null; checksum: string }>(`SELECT migration_name, finished_at, checksum FROM _prisma_migrations ORDER BY migration_name`);
+    const dirs = fs
+      .readdirSync(path.join(import.meta.dirname, "../../prisma/migrations"), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+    const rows = await backoutSql<{ migration_name: string; finished_at: Date | null; checksum: string }>(
+      `SELECT migration_name, finished_at, checksum FROM _prisma_migrations ORDER BY migration_name`,
+    );
     expect(rows.map((r) => r.migration_name)).toEqual(dirs);
     expect(rows.every((r) => r.finished_at !== null && /^[0-9a-f]{64}$/.test(r.checksum))).toBe(true);
   });

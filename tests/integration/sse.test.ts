@@ -18,7 +18,12 @@ describe("run events over SSE", () => {
     const first = await readSse(id, { stop: (evs) => evs.length >= 8, as: "engineer" });
     expect(first.ids).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     // Reconnect while the run is still going.
-    const rest = await readSse(id, { lastEventId: 8, stop: (evs) => evs.some(isEnd), timeoutMs: 120_000, as: "engineer" });
+    const rest = await readSse(id, {
+      lastEventId: 8,
+      stop: (evs) => evs.some(isEnd),
+      timeoutMs: 120_000,
+      as: "engineer",
+    });
     const all = [...first.events, ...rest.events];
     const seqs = all.map((e) => e.seq);
     expect(new Set(seqs).size).toBe(seqs.length);

@@ -5,7 +5,11 @@ import { STANDBY } from "./support/env";
 
 // What an outside probe got through, closed: each hole with the request that opened it.
 
-async function user(email: string, role: string, password = "a long enough password"): Promise<{ id: string; cookie: string }> {
+async function user(
+  email: string,
+  role: string,
+  password = "a long enough password",
+): Promise<{ id: string; cookie: string }> {
   const res = await api("POST", "/api/users", { email, role, password });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const s = await signIn(email, password);
@@ -40,10 +44,25 @@ describe("cross-site requests (CSRF)", () => {
     const { cookie } = await user("csrf@example.com", "engineer");
     const json = { "content-type": "application/json" };
     const cases: [string, Record<string, string>, number, RegExp | null][] = [
-      ["foreign Origin", { cookie, ...json, origin: "http://127.0.0.1:3202" }, 403, /came from http:\/\/127\.0\.0\.1:3202/],
+      [
+        "foreign Origin",
+        { cookie, ...json, origin: "http://127.0.0.1:3202" },
+        403,
+        /came from http:\/\/127\.0\.0\.1:3202/,
+      ],
       ["no Origin at all", { cookie, ...json }, 403, /no Origin header/],
-      ["same site, other port (Sec-Fetch-Site)", { cookie, ...json, "sec-fetch-site": "same-site", origin: "http://127.0.0.1:3202" }, 403, /another page on the same site/],
-      ["a form post", { cookie, origin: BASE, "content-type": "application/x-www-form-urlencoded" }, 403, /Content-Type: application\/json/],
+      [
+        "same site, other port (Sec-Fetch-Site)",
+        { cookie, ...json, "sec-fetch-site": "same-site", origin: "http://127.0.0.1:3202" },
+        403,
+        /another page on the same site/,
+      ],
+      [
+        "a form post",
+        { cookie, origin: BASE, "content-type": "application/x-www-form-urlencoded" },
+        403,
+        /Content-Type: application\/json/,
+      ],
       ["text/plain", { cookie, origin: BASE, "content-type": "text/plain" }, 403, /Content-Type: application\/json/],
       ["own origin, JSON", { cookie, ...json, origin: BASE }, 200, null],
       ["own origin by Sec-Fetch-Site", { cookie, ...json, "sec-fetch-site": "same-origin" }, 200, null],
@@ -59,10 +78,20 @@ describe("cross-site requests (CSRF)", () => {
 
   it("a cross-site sign-out (or sign-in) is refused and the session lives on", async () => {
     const { cookie } = await user("signout-csrf@example.com", "viewer");
-    const out = await raw("POST", "/api/auth/sign-out", { cookie, "content-type": "application/json", origin: "http://evil.example" }, "{}");
+    const out = await raw(
+      "POST",
+      "/api/auth/sign-out",
+      { cookie, "content-type": "application/json", origin: "http://evil.example" },
+      "{}",
+    );
     expect(out.status).toBe(403);
     expect((await api("GET", "/api/auth/me", undefined, { cookie })).status).toBe(200);
-    const login = await raw("POST", "/api/auth/sign-in", { "content-type": "application/json", origin: "http://evil.example" }, JSON.stringify({ email: "signout-csrf@example.com", password: "a long enough password" }));
+    const login = await raw(
+      "POST",
+      "/api/auth/sign-in",
+      { "content-type": "application/json", origin: "http://evil.example" },
+      JSON.stringify({ email: "signout-csrf@example.com", password: "a long enough password" }),
+    );
     expect(login.status).toBe(403);
   });
 });
@@ -101,7 +130,12 @@ describe("sign-in", () => {
     for (let i = 0; i < 11; i++) statuses.push((await signIn("guessed@example.com", `guess ${i}`)).status);
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(statuses[10]).toBe(429);
-    const locked = await raw("POST", "/api/auth/sign-in", { "content-type": "application/json", origin: BASE }, JSON.stringify({ email: "guessed@example.com", password: "the real password" }));
+    const locked = await raw(
+      "POST",
+      "/api/auth/sign-in",
+      { "content-type": "application/json", origin: BASE },
+      JSON.stringify({ email: "guessed@example.com", password: "the real password" }),
+    );
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(locked.body.error).toMatch(/Too many wrong passwords for this account; try again in \d+ min/);
@@ -111,8 +145,14 @@ describe("sign-in", () => {
     const r = new Redis(env.REDIS_URL!);
     for (const k of await r.keys(`${env.BACKOUT_REDIS_PREFIX}:sign-in:*`)) await r.del(k);
     r.disconnect();
-    const made = await api("POST", "/api/users", { email: "burst@example.com", role: "viewer", password: "the burst password" });
-    const statuses = await Promise.all(Array.from({ length: 25 }, (_, i) => signIn("burst@example.com", `burst guess ${i}`).then((x) => x.status)));
+    const made = await api("POST", "/api/users", {
+      email: "burst@example.com",
+      role: "viewer",
+      password: "the burst password",
+    });
+    const statuses = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => signIn("burst@example.com", `burst guess ${i}`).then((x) => x.status)),
+    );
     expect(statuses.filter((s) => s === 401)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(15);
     expect((await signIn("burst@example.com", "the burst password")).status).toBe(429);
@@ -127,7 +167,12 @@ describe("sign-in", () => {
     r.disconnect();
     const { cookie } = await user("oracle@example.com", "viewer", "the oracle password");
     const change = (current: string) =>
-      raw("POST", "/api/auth/password", { "content-type": "application/json", origin: BASE, cookie }, JSON.stringify({ current, next: "a brand new password" }));
+      raw(
+        "POST",
+        "/api/auth/password",
+        { "content-type": "application/json", origin: BASE, cookie },
+        JSON.stringify({ current, next: "a brand new password" }),
+      );
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) statuses.push((await change(`oracle guess ${i}`)).status);
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(400));
@@ -152,7 +197,11 @@ describe("sign-in", () => {
     r.disconnect();
     const { id } = await user("timing-disabled@example.com", "viewer", "the timing password");
     await api("PATCH", `/api/users/${id}`, { disabled: true });
-    await api("POST", "/api/users", { email: "timing-active@example.com", role: "viewer", password: "the timing password" });
+    await api("POST", "/api/users", {
+      email: "timing-active@example.com",
+      role: "viewer",
+      password: "the timing password",
+    });
     // Taken in turns, so whatever else the machine does falls on all three alike; the median of 15 each.
     const kinds = [
       ["unknown", "timing-unknown@example.com", "the timing password"],
@@ -175,7 +224,10 @@ describe("sign-in", () => {
     const [unknown, disabled, wrong] = kinds.map(([k]) => median(times[k]!)) as [number, number, number];
     const spread = Math.max(unknown, disabled, wrong) - Math.min(unknown, disabled, wrong);
     // All three do one argon2 verification (the probe found 7.7 ms against 24.5 ms before); what is left is noise.
-    expect(spread, `unknown ${unknown.toFixed(1)} ms, disabled ${disabled.toFixed(1)} ms, wrong ${wrong.toFixed(1)} ms`).toBeLessThan(Math.max(10, 0.4 * Math.min(unknown, disabled, wrong)));
+    expect(
+      spread,
+      `unknown ${unknown.toFixed(1)} ms, disabled ${disabled.toFixed(1)} ms, wrong ${wrong.toFixed(1)} ms`,
+    ).toBeLessThan(Math.max(10, 0.4 * Math.min(unknown, disabled, wrong)));
   });
 });
 
@@ -188,7 +240,12 @@ describe("bodies, input and what is echoed", () => {
     expect(res.status).toBe(413);
     expect(res.body.error).toMatch(/larger than this endpoint takes \(4,096 bytes\)/);
     expect(performance.now() - t0).toBeLessThan(2000);
-    const big = await api("POST", "/api/runs", { runbook: "app-code", params: { release: "v".repeat(70 * 1024) } }, bearer("engineer"));
+    const big = await api(
+      "POST",
+      "/api/runs",
+      { runbook: "app-code", params: { release: "v".repeat(70 * 1024) } },
+      bearer("engineer"),
+    );
     expect(big.status).toBe(413);
     expect(await auditCount()).toBe(before + 2);
   });
@@ -198,7 +255,9 @@ describe("bodies, input and what is echoed", () => {
     const res = await api("POST", "/api/runs", { runbook: long }, bearer("engineer"));
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body).length).toBeLessThan(4000);
-    const [row] = await backoutSql<{ size: number }>(`SELECT length(detail::text) AS size FROM audit_entries ORDER BY id DESC LIMIT 1`);
+    const [row] = await backoutSql<{ size: number }>(
+      `SELECT length(detail::text) AS size FROM audit_entries ORDER BY id DESC LIMIT 1`,
+    );
     expect(row!.size).toBeLessThan(8000);
   });
 
@@ -217,7 +276,12 @@ describe("bodies, input and what is echoed", () => {
   it("deeply nested JSON is refused and audited, never a 500", async () => {
     const before = await auditCount();
     const deep = "[".repeat(5000) + "]".repeat(5000);
-    const res = await raw("POST", "/api/incidents", { ...bearer("commander"), "content-type": "application/json" }, `{"title":"deep","severity":"P2","components":${deep}}`);
+    const res = await raw(
+      "POST",
+      "/api/incidents",
+      { ...bearer("commander"), "content-type": "application/json" },
+      `{"title":"deep","severity":"P2","components":${deep}}`,
+    );
     expect(res.status).toBe(400);
     expect(await auditCount()).toBe(before + 1);
   });
@@ -226,7 +290,12 @@ describe("bodies, input and what is echoed", () => {
     const nul = await api("GET", "/api/runs?target=a%00b", undefined, bearer("viewer"));
     expect(nul.status).toBe(400);
     expect(nul.body.issues[0].path).toBe("query.target");
-    const ancient = await api("POST", "/api/incidents", { title: "Before time", severity: "P2", detectedAt: "-004714-01-01T00:00:00Z" }, bearer("commander"));
+    const ancient = await api(
+      "POST",
+      "/api/incidents",
+      { title: "Before time", severity: "P2", detectedAt: "-004714-01-01T00:00:00Z" },
+      bearer("commander"),
+    );
     expect(ancient.status).toBe(400);
     expect(ancient.body.issues[0].path).toBe("detectedAt");
   });
@@ -237,8 +306,13 @@ describe("what each role may see of a run's steps", () => {
     const id = (await api("POST", "/api/runs", { runbook: "db-backup", dryRun: true }, bearer("engineer"))).body.id;
     const asViewer = (await api("GET", `/api/runs/${id}`, undefined, bearer("viewer"))).body;
     const text = JSON.stringify(asViewer.steps);
-    for (const marker of ["postgresql://", "redis://", env.BACKOUT_DATA_DIR!, "/work", "PM2_HOME\":"]) expect(text, marker).not.toContain(marker);
-    expect(asViewer.steps[0].spec).toMatchObject({ kind: "postgres", key: expect.not.stringMatching(/\*/), name: expect.any(String) });
+    for (const marker of ["postgresql://", "redis://", env.BACKOUT_DATA_DIR!, "/work", 'PM2_HOME":'])
+      expect(text, marker).not.toContain(marker);
+    expect(asViewer.steps[0].spec).toMatchObject({
+      kind: "postgres",
+      key: expect.not.stringMatching(/\*/),
+      name: expect.any(String),
+    });
     const asEngineer = (await api("GET", `/api/runs/${id}`, undefined, bearer("engineer"))).body;
     expect(JSON.stringify(asEngineer.steps)).toContain("postgresql://");
     expect(asEngineer.steps[0].spec.key).toBe(asEngineer.steps[0].key);
@@ -249,7 +323,10 @@ describe("what each role may read of a run's output, errors and results", () => 
   it("a viewer reads them without locations, live and after the fact; an engineer reads them as written", async () => {
     const id = await startRun("db-backup");
     const isEnd = (evs: any[]) => evs.some((e) => e.type === "run.succeeded" || e.type === "run.failed");
-    const [live, engineerLive] = await Promise.all([readSse(id, { stop: isEnd, timeoutMs: 60_000 }), readSse(id, { stop: isEnd, timeoutMs: 60_000, as: "engineer" })]);
+    const [live, engineerLive] = await Promise.all([
+      readSse(id, { stop: isEnd, timeoutMs: 60_000 }),
+      readSse(id, { stop: isEnd, timeoutMs: 60_000, as: "engineer" }),
+    ]);
     const run = await waitForRun(id);
     expect(run.status, run.error).toBe("succeeded");
     const dataDir = env.BACKOUT_DATA_DIR!;
@@ -257,12 +334,19 @@ describe("what each role may read of a run's output, errors and results", () => 
     expect(JSON.stringify(engineerLive.events)).toContain(dataDir);
     expect(JSON.stringify(run.steps[0].result)).toContain(dataDir);
     const asViewer = (await api("GET", `/api/runs/${id}`, undefined, bearer("viewer"))).body;
-    for (const [what, seen] of [["live events", live.events], ["the run", asViewer], ["replayed events", (await readSse(id, { stop: isEnd })).events]] as const) {
+    for (const [what, seen] of [
+      ["live events", live.events],
+      ["the run", asViewer],
+      ["replayed events", (await readSse(id, { stop: isEnd })).events],
+    ] as const) {
       const text = JSON.stringify(seen);
       expect(text, what).not.toContain(dataDir);
       expect(text, what).not.toMatch(/postgres(ql)?:\/\//);
     }
-    expect(asViewer.steps[0].result).toMatchObject({ name: run.steps[0].result.name, bytes: run.steps[0].result.bytes });
+    expect(asViewer.steps[0].result).toMatchObject({
+      name: run.steps[0].result.name,
+      bytes: run.steps[0].result.bytes,
+    });
     expect(asViewer.steps[0].result).not.toHaveProperty("file");
     // Every event still reaches the viewer, in order.
     expect(live.ids).toEqual(engineerLive.ids);
@@ -275,7 +359,9 @@ describe("live streams end with the credential", () => {
     const headers = { authorization: `Bearer ${made.body.token}` };
     const started = Date.now();
     let revokedAt = 0;
-    const watching = readEvents("/api/incidents/events", { stop: () => false, timeoutMs: 30_000, as: headers }).then(() => Date.now());
+    const watching = readEvents("/api/incidents/events", { stop: () => false, timeoutMs: 30_000, as: headers }).then(
+      () => Date.now(),
+    );
     await new Promise((r) => setTimeout(r, 1500));
     expect((await api("DELETE", `/api/tokens/${made.body.id}`)).status).toBe(200);
     revokedAt = Date.now();
@@ -288,7 +374,11 @@ describe("live streams end with the credential", () => {
 
 describe("two people for a high-risk approval", () => {
   // A run held at its approval gate, made directly so nothing destructive runs after it.
-  async function heldRun(target: string, runbook: string, by: { label: string; ids: string[] } = { label: "token:test-commander", ids: [] }): Promise<string> {
+  async function heldRun(
+    target: string,
+    runbook: string,
+    by: { label: string; ids: string[] } = { label: "token:test-commander", ids: [] },
+  ): Promise<string> {
     const [run] = await backoutSql<{ id: string }>(
       `INSERT INTO runs (runbook, target, status, "requestedBy", "requestedByIds", "startedAt") VALUES ($1, $2, 'waiting_approval', $3, $4, now()) RETURNING id`,
       [runbook, target, by.label, by.ids],
@@ -304,7 +394,10 @@ describe("two people for a high-risk approval", () => {
     const id = await heldRun("demo", "db-restore");
     const self = await api("POST", `/api/runs/${id}/approve`, {}, bearer("commander"));
     expect(self.status).toBe(403);
-    expect(self.body).toMatchObject({ code: "SECOND_PERSON_REQUIRED", error: expect.stringMatching(/another commander must approve it/) });
+    expect(self.body).toMatchObject({
+      code: "SECOND_PERSON_REQUIRED",
+      error: expect.stringMatching(/another commander must approve it/),
+    });
     // Stopping it is always one person's call.
     expect((await api("POST", `/api/runs/${id}/reject`, { comment: "not now" }, bearer("commander"))).status).toBe(200);
     const other = await heldRun("demo", "db-restore");
@@ -314,23 +407,40 @@ describe("two people for a high-risk approval", () => {
 
   it("is the same person by any credential: their session, a token they made, or a token that token made", async () => {
     const admin = await user("two-credentials@example.com", "admin");
-    const mint = (headers: Record<string, string>, name: string, role: string) => api("POST", "/api/tokens", { name, role }, headers);
+    const mint = (headers: Record<string, string>, name: string, role: string) =>
+      api("POST", "/api/tokens", { name, role }, headers);
     const own = await mint({ cookie: admin.cookie }, "my-own-admin", "admin");
     expect(own.status, JSON.stringify(own.body)).toBe(201);
     const second = await mint({ authorization: `Bearer ${own.body.token}` }, "minted-by-my-token", "commander");
     expect(second.status).toBe(201);
     // Started with a token of theirs (the principals are what a real start records: checked below).
-    const id = await heldRun("demo", "data-rollback", { label: "token:my-own-admin", ids: [`token:${own.body.id}`, `user:${admin.id}`] });
-    for (const headers of [{ cookie: admin.cookie }, { authorization: `Bearer ${second.body.token}` }] as Record<string, string>[]) {
+    const id = await heldRun("demo", "data-rollback", {
+      label: "token:my-own-admin",
+      ids: [`token:${own.body.id}`, `user:${admin.id}`],
+    });
+    for (const headers of [{ cookie: admin.cookie }, { authorization: `Bearer ${second.body.token}` }] as Record<
+      string,
+      string
+    >[]) {
       const self = await api("POST", `/api/runs/${id}/approve`, {}, headers);
       expect(self.status, JSON.stringify(self.body)).toBe(403);
       expect(self.body.code).toBe("SECOND_PERSON_REQUIRED");
     }
-    expect((await api("POST", `/api/runs/${id}/reject`, { comment: "someone else's call" }, { cookie: admin.cookie })).status).toBe(200);
+    expect(
+      (await api("POST", `/api/runs/${id}/reject`, { comment: "someone else's call" }, { cookie: admin.cookie }))
+        .status,
+    ).toBe(200);
     // A real start records the principals behind the credential used.
-    const dry = await api("POST", "/api/runs", { runbook: "db-backup", dryRun: true }, { authorization: `Bearer ${second.body.token}` });
+    const dry = await api(
+      "POST",
+      "/api/runs",
+      { runbook: "db-backup", dryRun: true },
+      { authorization: `Bearer ${second.body.token}` },
+    );
     expect(dry.status).toBe(201);
-    const [row] = await backoutSql<{ ids: string[] }>(`SELECT "requestedByIds" AS ids FROM runs WHERE id = $1`, [dry.body.id]);
+    const [row] = await backoutSql<{ ids: string[] }>(`SELECT "requestedByIds" AS ids FROM runs WHERE id = $1`, [
+      dry.body.id,
+    ]);
     expect(row!.ids).toEqual([`token:${second.body.id}`, `user:${admin.id}`]);
     // And never shows them.
     expect((await api("GET", `/api/runs/${dry.body.id}`)).body).not.toHaveProperty("requestedByIds");
@@ -341,7 +451,9 @@ describe("two people for a high-risk approval", () => {
     const res = await api("POST", `/api/runs/${id}/approve`, {}, bearer("commander"));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const run = await waitForRun(id);
-    const events = (await backoutSql<{ data: any }>(`SELECT data FROM run_events WHERE "runId" = $1 AND type = 'step.approved'`, [id]))[0]!;
+    const events = (
+      await backoutSql<{ data: any }>(`SELECT data FROM run_events WHERE "runId" = $1 AND type = 'step.approved'`, [id])
+    )[0]!;
     expect(events.data).toMatchObject({ isSolo: true, by: "token:test-commander" });
     expect(run.status).toBe("succeeded");
   });
@@ -357,13 +469,18 @@ describe("tokens expire; sessions end", () => {
     expect(Date.parse(listed.expiresAt) - Date.now()).toBeGreaterThan(23 * 3600_000);
     await backoutSql(`UPDATE api_tokens SET "expiresAt" = now() - interval '1 second' WHERE id = $1`, [made.body.id]);
     expect((await api("GET", "/api/runs", undefined, { authorization: `Bearer ${token}` })).status).toBe(401);
-    expect((await api("POST", "/api/tokens", { name: "bad", role: "viewer", expiresInDays: 0 })).body.issues[0].path).toBe("expiresInDays");
+    expect(
+      (await api("POST", "/api/tokens", { name: "bad", role: "viewer", expiresInDays: 0 })).body.issues[0].path,
+    ).toBe("expiresInDays");
   });
 
   it("a session ends a week after sign-in however busy it is", async () => {
     const { cookie } = await user("long-session@example.com", "viewer");
     expect((await api("GET", "/api/auth/me", undefined, { cookie })).status).toBe(200);
-    await backoutSql(`UPDATE sessions SET "createdAt" = now() - interval '7 days 1 minute' WHERE "userId" = (SELECT id FROM users WHERE email = $1)`, ["long-session@example.com"]);
+    await backoutSql(
+      `UPDATE sessions SET "createdAt" = now() - interval '7 days 1 minute' WHERE "userId" = (SELECT id FROM users WHERE email = $1)`,
+      ["long-session@example.com"],
+    );
     expect((await api("GET", "/api/auth/me", undefined, { cookie })).status).toBe(401);
   });
 });
@@ -372,7 +489,17 @@ describe("every check the console shows is fed", () => {
   it("after a rollback from an incident, no probed item says it was not read", async () => {
     const made = await api("POST", "/api/incidents", { title: "Probes", severity: "P2" }, bearer("commander"));
     const id = made.body.id as string;
-    const run = await api("POST", "/api/runs", { runbook: "app-code", params: { release: "v1.0.0" }, incidentId: id, checkpointOverride: { reason: "probe test" } }, bearer("commander"));
+    const run = await api(
+      "POST",
+      "/api/runs",
+      {
+        runbook: "app-code",
+        params: { release: "v1.0.0" },
+        incidentId: id,
+        checkpointOverride: { reason: "probe test" },
+      },
+      bearer("commander"),
+    );
     expect(run.status, JSON.stringify(run.body)).toBe(201);
     expect((await waitForRun(run.body.id)).status).toBe("succeeded");
     // Readings after the rollback come with the next samples (every second in this tier).
@@ -394,9 +521,19 @@ describe("every check the console shows is fed", () => {
 
 describe("plan §5.1: the schema rollback offers what the database has applied", () => {
   it("after a code rollback, it offers v1.1.0's down migration first (from v1.1.0's tree) and preselects it, never the first migration's", async () => {
-    const deployed = await api("POST", "/api/runs", { runbook: "deploy", params: { release: "v1.1.0" } }, bearer("engineer"));
+    const deployed = await api(
+      "POST",
+      "/api/runs",
+      { runbook: "deploy", params: { release: "v1.1.0" } },
+      bearer("engineer"),
+    );
     expect((await waitForRun(deployed.body.id)).status).toBe("succeeded");
-    const back = await api("POST", "/api/runs", { runbook: "app-code", params: { release: "v1.0.0" } }, bearer("engineer"));
+    const back = await api(
+      "POST",
+      "/api/runs",
+      { runbook: "app-code", params: { release: "v1.0.0" } },
+      bearer("engineer"),
+    );
     expect((await waitForRun(back.body.id)).status).toBe("succeeded");
 
     // v1.0.0 is checked out, whose tree has only 0001's down file; the database still has 0002 applied.
@@ -409,7 +546,10 @@ describe("plan §5.1: the schema rollback offers what the database has applied",
     const dry = await api("POST", "/api/runs", { runbook: "db-schema", dryRun: true }, bearer("commander"));
     expect(dry.status, JSON.stringify(dry.body)).toBe(201);
     const step = dry.body.steps.find((s: { key: string }) => s.key === "apply-down-migration");
-    expect(step.spec).toMatchObject({ name: "Apply 0002_add_priority.down.sql", fromRelease: { ref: "v1.1.0", path: "migrations/0002_add_priority.down.sql" } });
+    expect(step.spec).toMatchObject({
+      name: "Apply 0002_add_priority.down.sql",
+      fromRelease: { ref: "v1.1.0", path: "migrations/0002_add_priority.down.sql" },
+    });
 
     // And it really applies: v1.1.0's SQL undoes 0002 while v1.0.0 stays checked out.
     const run = await api("POST", "/api/runs", { runbook: "db-schema" }, bearer("commander"));
@@ -433,7 +573,13 @@ describe("plan §11.1 from a terminal", () => {
     // `script` gives the command a pseudo-terminal, as a person's shell would.
     const out = execFileSync("script", ["-qec", "./scripts/emergency-rollback.sh v1.0.0", "/dev/null"], {
       cwd: root,
-      env: { ...process.env, BACKOUT_URL: BASE, BACKOUT_TOKEN: (await import("./support/api")).tokens().engineer, BACKOUT_LOG_DIR: logDir, NO_COLOR: "1" },
+      env: {
+        ...process.env,
+        BACKOUT_URL: BASE,
+        BACKOUT_TOKEN: (await import("./support/api")).tokens().engineer,
+        BACKOUT_LOG_DIR: logDir,
+        NO_COLOR: "1",
+      },
       encoding: "utf8",
       timeout: 170_000,
     });

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { api, backoutSql, BASE, bearer, signIn } from "./support/api";
 
 const sessionsOf = async (email: string) =>
-  (await backoutSql<{ n: number }>(`SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s."userId" WHERE u.email = $1`, [email]))[0]!.n;
+  (
+    await backoutSql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s."userId" WHERE u.email = $1`,
+      [email],
+    )
+  )[0]!.n;
 
 async function makeUser(email: string, role: string, password?: string): Promise<string> {
   const res = await api("POST", "/api/users", { email, role, ...(password ? { password } : {}) });
@@ -46,11 +51,21 @@ describe("user administration", () => {
     const here = await signIn("two-browsers@example.com", "the first password");
     const there = await signIn("two-browsers@example.com", "the first password");
 
-    const same = await api("POST", "/api/auth/password", { current: "the first password", next: "the first password" }, { cookie: here.cookie });
+    const same = await api(
+      "POST",
+      "/api/auth/password",
+      { current: "the first password", next: "the first password" },
+      { cookie: here.cookie },
+    );
     expect(same.status).toBe(400);
     expect(same.body.issues[0].path).toBe("next");
 
-    const res = await api("POST", "/api/auth/password", { current: "the first password", next: "the second password" }, { cookie: here.cookie });
+    const res = await api(
+      "POST",
+      "/api/auth/password",
+      { current: "the first password", next: "the second password" },
+      { cookie: here.cookie },
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.otherSessionsEnded).toBe(1);
     expect((await api("GET", "/api/auth/me", undefined, { cookie: here.cookie })).status).toBe(200);
@@ -71,7 +86,16 @@ describe("user administration", () => {
     const page = await fetch(`${BASE}/incidents`, { headers: { cookie }, redirect: "manual" });
     expect(page.headers.get("location")).toMatch(/\/change-password\?next=%2Fincidents$/);
 
-    expect((await api("POST", "/api/auth/password", { current: made.body.oneTimePassword, next: "my very own password" }, { cookie })).status).toBe(200);
+    expect(
+      (
+        await api(
+          "POST",
+          "/api/auth/password",
+          { current: made.body.oneTimePassword, next: "my very own password" },
+          { cookie },
+        )
+      ).status,
+    ).toBe(200);
     expect((await api("GET", "/api/runs", undefined, { cookie })).status).toBe(200);
     const after = await fetch(`${BASE}/change-password?next=%2Fincidents`, { headers: { cookie }, redirect: "manual" });
     expect(after.headers.get("location")).toMatch(/\/incidents$/);
@@ -98,9 +122,12 @@ describe("user administration", () => {
     expect((await api("POST", `/api/users/${adminId}/reset-password`, {}, { cookie })).status).toBe(409);
 
     // With an admin token, demote every admin but one, then the last one is refused.
-    const admins = await backoutSql<{ id: string; email: string }>(`SELECT id, email FROM users WHERE role = 'admin' AND "disabledAt" IS NULL ORDER BY email`);
+    const admins = await backoutSql<{ id: string; email: string }>(
+      `SELECT id, email FROM users WHERE role = 'admin' AND "disabledAt" IS NULL ORDER BY email`,
+    );
     const [keep, ...rest] = admins;
-    for (const a of rest) expect((await api("PATCH", `/api/users/${a.id}`, { role: "commander" }, bearer("admin"))).status).toBe(200);
+    for (const a of rest)
+      expect((await api("PATCH", `/api/users/${a.id}`, { role: "commander" }, bearer("admin"))).status).toBe(200);
     const last = await api("PATCH", `/api/users/${keep!.id}`, { disabled: true }, bearer("admin"));
     expect(last.status).toBe(409);
     expect(last.body.error).toMatch(/last active admin/);
@@ -114,30 +141,43 @@ describe("user administration", () => {
     [{ disabled: "yes" }, "disabled"],
     [{ role: "viewer", email: "x@example.com" }, ""],
   ])("PATCH %j → 400 naming %s, nothing changed", async (body, path) => {
-    const id = await makeUser(`bad-input-${Math.random().toString(36).slice(2)}@example.com`, "viewer", "a long enough password");
+    const id = await makeUser(
+      `bad-input-${Math.random().toString(36).slice(2)}@example.com`,
+      "viewer",
+      "a long enough password",
+    );
     const res = await api("PATCH", `/api/users/${id}`, body);
     expect(res.status).toBe(400);
     expect(res.body.issues.map((i: { path: string }) => i.path)).toContain(path);
-    expect((await backoutSql(`SELECT role::text, "disabledAt" FROM users WHERE id = $1`, [id]))[0]).toEqual({ role: "viewer", disabledAt: null });
+    expect((await backoutSql(`SELECT role::text, "disabledAt" FROM users WHERE id = $1`, [id]))[0]).toEqual({
+      role: "viewer",
+      disabledAt: null,
+    });
   });
 
   it("an unknown user is a 404 and a bad id a 400; only admins may do any of it", async () => {
-    expect((await api("PATCH", "/api/users/00000000-0000-4000-8000-000000000000", { role: "viewer" })).status).toBe(404);
+    expect((await api("PATCH", "/api/users/00000000-0000-4000-8000-000000000000", { role: "viewer" })).status).toBe(
+      404,
+    );
     expect((await api("PATCH", "/api/users/nope", { role: "viewer" })).status).toBe(400);
     const id = await makeUser("not-by-commander@example.com", "viewer", "a long enough password");
     expect((await api("PATCH", `/api/users/${id}`, { role: "admin" }, bearer("commander"))).status).toBe(403);
     expect((await api("POST", `/api/users/${id}/reset-password`, undefined, bearer("commander"))).status).toBe(403);
-    const audit = await backoutSql<{ status: number }>(`SELECT status FROM audit_entries WHERE path = $1 ORDER BY id`, [`/api/users/${id}`]);
+    const audit = await backoutSql<{ status: number }>(`SELECT status FROM audit_entries WHERE path = $1 ORDER BY id`, [
+      `/api/users/${id}`,
+    ]);
     expect(audit.map((a) => a.status)).toEqual([403]);
   });
 
   it("the API tokens a user made go with them: all when disabled, those above their new role when demoted", async () => {
     const id = await makeUser("token-maker@example.com", "admin", "an admin password");
     const { cookie } = await signIn("token-maker@example.com", "an admin password");
-    const make = async (name: string, role: string) => (await api("POST", "/api/tokens", { name, role }, { cookie })).body.token as string;
+    const make = async (name: string, role: string) =>
+      (await api("POST", "/api/tokens", { name, role }, { cookie })).body.token as string;
     const adminToken = await make("maker-admin", "admin");
     const engineerToken = await make("maker-engineer", "engineer");
-    const works = async (token: string) => (await api("GET", "/api/runs", undefined, { authorization: `Bearer ${token}` })).status === 200;
+    const works = async (token: string) =>
+      (await api("GET", "/api/runs", undefined, { authorization: `Bearer ${token}` })).status === 200;
 
     const demoted = await api("PATCH", `/api/users/${id}`, { role: "engineer" });
     expect(demoted.body.tokensRevoked).toBe(1);

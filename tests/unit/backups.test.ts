@@ -93,9 +93,24 @@ describe("listBackups", () => {
     write("backup_20251108_080000.sql.gz", 10, "2025-11-07T11:00:00Z");
 
     expect(listBackups(dir)).toEqual([
-      { name: "backup_before_rollback_20251106_090000.sql.gz", file: path.join(dir, "backup_before_rollback_20251106_090000.sql.gz"), bytes: 20, createdAt: "2025-11-07T13:00:00.000Z" },
-      { name: "backup_20251107_101500.sql.gz", file: path.join(dir, "backup_20251107_101500.sql.gz"), bytes: 30, createdAt: "2025-11-07T12:00:00.000Z" },
-      { name: "backup_20251108_080000.sql.gz", file: path.join(dir, "backup_20251108_080000.sql.gz"), bytes: 10, createdAt: "2025-11-07T11:00:00.000Z" },
+      {
+        name: "backup_before_rollback_20251106_090000.sql.gz",
+        file: path.join(dir, "backup_before_rollback_20251106_090000.sql.gz"),
+        bytes: 20,
+        createdAt: "2025-11-07T13:00:00.000Z",
+      },
+      {
+        name: "backup_20251107_101500.sql.gz",
+        file: path.join(dir, "backup_20251107_101500.sql.gz"),
+        bytes: 30,
+        createdAt: "2025-11-07T12:00:00.000Z",
+      },
+      {
+        name: "backup_20251108_080000.sql.gz",
+        file: path.join(dir, "backup_20251108_080000.sql.gz"),
+        bytes: 10,
+        createdAt: "2025-11-07T11:00:00.000Z",
+      },
     ]);
   });
 
@@ -103,7 +118,11 @@ describe("listBackups", () => {
     write("backup_20251107_101500.sql.gz", 1, "2025-11-07T12:00:00Z");
     write("backup_20251107_111500.sql.gz", 1, "2025-11-07T12:00:00Z");
     write("backup_20251106_235959.sql.gz", 1, "2025-11-07T12:00:00Z");
-    expect(listBackups(dir).map((b) => b.name)).toEqual(["backup_20251107_111500.sql.gz", "backup_20251107_101500.sql.gz", "backup_20251106_235959.sql.gz"]);
+    expect(listBackups(dir).map((b) => b.name)).toEqual([
+      "backup_20251107_111500.sql.gz",
+      "backup_20251107_101500.sql.gz",
+      "backup_20251106_235959.sql.gz",
+    ]);
   });
 
   it("ignores files that are not backups, including unfinished ones", () => {

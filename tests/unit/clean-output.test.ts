@@ -3,7 +3,11 @@ import { cleanOutputLine } from "@/lib/runs/clean-output";
 
 describe("a step's output is kept as plain text", () => {
   it.each([
-    ["pm2's coloured table", "\u001b[32m│\u001b[39m demo-api \u001b[1m\u001b[36monline\u001b[39m\u001b[22m", "│ demo-api online"],
+    [
+      "pm2's coloured table",
+      "\u001b[32m│\u001b[39m demo-api \u001b[1m\u001b[36monline\u001b[39m\u001b[22m",
+      "│ demo-api online",
+    ],
     ["a cursor move and erase", "\u001b[2K\u001b[1Gbuilding 40%", "building 40%"],
     ["a NUL byte", "a\u0000b", "a\uFFFDb"],
     ["plain text untouched", "npm run build", "npm run build"],

@@ -48,7 +48,14 @@ describe("followSequenced before the bus's subscription is confirmed", () => {
     const committed: Sequenced[] = [{ seq: 1, type: "run.started" }];
     const { ids, sink } = collectingSink();
     const ctrl = new AbortController();
-    const follower = followSequenced({ bus, key: "r", listAfter: async (after) => committed.filter((e) => e.seq > after), afterSeq: 0, signal: ctrl.signal, sink });
+    const follower = followSequenced({
+      bus,
+      key: "r",
+      listAfter: async (after) => committed.filter((e) => e.seq > after),
+      afterSeq: 0,
+      signal: ctrl.signal,
+      sink,
+    });
     await follower.ready;
     expect(ids).toEqual([1]);
     // The run's last event: committed and published while the SUBSCRIBE is still on its way.
@@ -66,7 +73,14 @@ describe("followSequenced before the bus's subscription is confirmed", () => {
     let reads = 0;
     const { sink } = collectingSink();
     const ctrl = new AbortController();
-    const follower = followSequenced({ bus, key: "r", listAfter: async () => (reads++, []), afterSeq: 0, signal: ctrl.signal, sink });
+    const follower = followSequenced({
+      bus,
+      key: "r",
+      listAfter: async () => (reads++, []),
+      afterSeq: 0,
+      signal: ctrl.signal,
+      sink,
+    });
     await follower.ready;
     await tick();
     expect(reads).toBe(1);

@@ -11,8 +11,16 @@ describe("redactSpec keeps credentials out of what viewers see", () => {
   ])("%s → %s", (input, out) => expect(redactSpec(input)).toBe(out));
 
   it("masks env values whose names look secret, keeps the rest, and walks arrays and objects", () => {
-    const spec = { kind: "shell", argv: ["psql", "postgresql://a:b@h/d"], env: { PM2_HOME: "/x", API_TOKEN: "t", DB_PASSWORD: "p", AWS_SECRET_ACCESS_KEY: "k" } };
-    expect(redactSpec(spec)).toEqual({ kind: "shell", argv: ["psql", "postgresql://a:***@h/d"], env: { PM2_HOME: "/x", API_TOKEN: "***", DB_PASSWORD: "***", AWS_SECRET_ACCESS_KEY: "***" } });
+    const spec = {
+      kind: "shell",
+      argv: ["psql", "postgresql://a:b@h/d"],
+      env: { PM2_HOME: "/x", API_TOKEN: "t", DB_PASSWORD: "p", AWS_SECRET_ACCESS_KEY: "k" },
+    };
+    expect(redactSpec(spec)).toEqual({
+      kind: "shell",
+      argv: ["psql", "postgresql://a:***@h/d"],
+      env: { PM2_HOME: "/x", API_TOKEN: "***", DB_PASSWORD: "***", AWS_SECRET_ACCESS_KEY: "***" },
+    });
   });
 });
 

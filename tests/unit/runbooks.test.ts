@@ -109,11 +109,29 @@ describe("every runbook resolves against the demo target", () => {
 
 describe("resolveRunbook guards against a runbook that builds bad steps", () => {
   const bad = (steps: StepSpecInput[]) =>
-    defineRunbook({ id: "bad", title: "Bad", planSection: "-", summary: "", risk: "low", params: () => z.object({}).strict(), steps: () => steps });
+    defineRunbook({
+      id: "bad",
+      title: "Bad",
+      planSection: "-",
+      summary: "",
+      risk: "low",
+      params: () => z.object({}).strict(),
+      steps: () => steps,
+    });
   const wait = (key: string): StepSpecInput => ({ kind: "wait", key, name: "Wait", ms: 1 });
 
-  const cases: [label: string, steps: StepSpecInput[], code: string, issue: { path: string; message: string } | undefined][] = [
-    ["an invalid step names its index and field", [wait("a"), { kind: "shell", key: "b", name: "B", argv: [], cwd: "/srv" }], "UNPROCESSABLE", { path: "steps.1.argv", message: "argv needs at least the program" }],
+  const cases: [
+    label: string,
+    steps: StepSpecInput[],
+    code: string,
+    issue: { path: string; message: string } | undefined,
+  ][] = [
+    [
+      "an invalid step names its index and field",
+      [wait("a"), { kind: "shell", key: "b", name: "B", argv: [], cwd: "/srv" }],
+      "UNPROCESSABLE",
+      { path: "steps.1.argv", message: "argv needs at least the program" },
+    ],
     ["two steps with one key", [wait("same"), wait("same")], "INTERNAL", undefined],
   ];
 
@@ -133,22 +151,47 @@ describe("plan §4.1 application code rollback (app-code)", () => {
   const steps = stepsOf("app-code", {});
 
   it("pauses queues, checks out, installs, builds, restarts, checks health, smoke-tests, then resumes", () => {
-    expectOrder(steps, ["pause-queues", "checkout", "install", "build", "restart", "verify-health", "smoke-tests", "resume-queues"]);
+    expectOrder(steps, [
+      "pause-queues",
+      "checkout",
+      "install",
+      "build",
+      "restart",
+      "verify-health",
+      "smoke-tests",
+      "resume-queues",
+    ]);
   });
 
   it("checks out the previous release in the target's repo", () => {
-    expect(stepKeyed(steps, "checkout", "git")).toMatchObject({ action: "checkout", ref: "v1.0.0", repoPath: "/srv/data/demo/repo" });
+    expect(stepKeyed(steps, "checkout", "git")).toMatchObject({
+      action: "checkout",
+      ref: "v1.0.0",
+      repoPath: "/srv/data/demo/repo",
+    });
   });
 
   it("pauses and resumes every configured queue", () => {
-    for (const [key, action] of [["pause-queues", "pause"], ["resume-queues", "resume"]] as const)
-      expect(stepKeyed(steps, key, "queue")).toMatchObject({ action, prefix: "bull", queues: ["ai-analysis", "document-processing"] });
+    for (const [key, action] of [
+      ["pause-queues", "pause"],
+      ["resume-queues", "resume"],
+    ] as const)
+      expect(stepKeyed(steps, key, "queue")).toMatchObject({
+        action,
+        prefix: "bull",
+        queues: ["ai-analysis", "document-processing"],
+      });
   });
 
   it("runs the target's own install, build, restart and smoke-test commands", () => {
     expect(stepKeyed(steps, "install", "shell").argv).toEqual(["npm", "install", "--no-audit", "--no-fund"]);
     expect(stepKeyed(steps, "build", "shell").argv).toEqual(["npm", "run", "build"]);
-    expect(stepKeyed(steps, "restart", "shell").argv).toEqual(["/srv/backout/node_modules/.bin/pm2", "restart", "all", "--update-env"]);
+    expect(stepKeyed(steps, "restart", "shell").argv).toEqual([
+      "/srv/backout/node_modules/.bin/pm2",
+      "restart",
+      "all",
+      "--update-env",
+    ]);
     expect(stepKeyed(steps, "smoke-tests", "shell").argv).toEqual(["npm", "run", "test:smoke"]);
   });
 
@@ -176,7 +219,11 @@ describe("plan §11.1 emergency rollback script (emergency)", () => {
 
   it("only the queue pause may fail (`|| echo Warning`); every other step stops the run (set -e)", () => {
     expect(steps.filter((s) => s.allowFailure).map((s) => s.key)).toEqual(["pause-queues"]);
-    expect(stepKeyed(steps, "pause-queues", "queue")).toMatchObject({ action: "pause", allowFailure: true, retries: 0 });
+    expect(stepKeyed(steps, "pause-queues", "queue")).toMatchObject({
+      action: "pause",
+      allowFailure: true,
+      retries: 0,
+    });
   });
 
   it("waits 15 seconds for services to start (sleep 15)", () => {
@@ -194,16 +241,35 @@ describe("plan §5.1 schema rollback (db-schema)", () => {
   it("maintenance on → pause → backup → approval → down migration → verify → resume → maintenance off", () => {
     expect(keys(steps)[0]).toBe("maintenance-on");
     expect(keys(steps).at(-1)).toBe("maintenance-off");
-    expectOrder(steps, ["maintenance-on", "pause-queues", "backup-before-rollback", "approve", "apply-down-migration", "verify-database", "resume-queues", "maintenance-off"]);
+    expectOrder(steps, [
+      "maintenance-on",
+      "pause-queues",
+      "backup-before-rollback",
+      "approve",
+      "apply-down-migration",
+      "verify-database",
+      "resume-queues",
+      "maintenance-off",
+    ]);
   });
 
   it("stops writes through the target's maintenance endpoint", () => {
-    expect(stepKeyed(steps, "maintenance-on", "http")).toMatchObject({ method: "POST", url: "http://127.0.0.1:3101/api/maintenance/enable" });
-    expect(stepKeyed(steps, "maintenance-off", "http")).toMatchObject({ method: "POST", url: "http://127.0.0.1:3101/api/maintenance/disable" });
+    expect(stepKeyed(steps, "maintenance-on", "http")).toMatchObject({
+      method: "POST",
+      url: "http://127.0.0.1:3101/api/maintenance/enable",
+    });
+    expect(stepKeyed(steps, "maintenance-off", "http")).toMatchObject({
+      method: "POST",
+      url: "http://127.0.0.1:3101/api/maintenance/disable",
+    });
   });
 
   it("takes a backup_before_rollback_* backup in the target's backup dir", () => {
-    expect(stepKeyed(steps, "backup-before-rollback", "postgres")).toMatchObject({ action: "backup", backupLabel: "before_rollback", backupDir: "/srv/data/demo/backups" });
+    expect(stepKeyed(steps, "backup-before-rollback", "postgres")).toMatchObject({
+      action: "backup",
+      backupLabel: "before_rollback",
+      backupDir: "/srv/data/demo/backups",
+    });
   });
 
   it("by default undoes the newest applied migration, with the SQL of the release that brought it", () => {
@@ -216,7 +282,13 @@ describe("plan §5.1 schema rollback (db-schema)", () => {
   it("preselects nothing when the target does not say what is applied", () => {
     const unknown = demoFacts({ downMigrations: [{ file: "0001_init.down.sql", release: null, isApplied: false }] });
     expect(() => stepsOf("db-schema", {}, target, unknown)).toThrow(/choose which down migration to apply/);
-    expect(stepKeyed(stepsOf("db-schema", { migration: "0001_init.down.sql" }, target, unknown), "apply-down-migration", "postgres")).toMatchObject({
+    expect(
+      stepKeyed(
+        stepsOf("db-schema", { migration: "0001_init.down.sql" }, target, unknown),
+        "apply-down-migration",
+        "postgres",
+      ),
+    ).toMatchObject({
       file: "/srv/data/demo/repo/migrations/0001_init.down.sql",
     });
   });
@@ -232,11 +304,23 @@ describe("plan §5.1 method 2 restore from backup (db-restore)", () => {
   it("maintenance on → pause → backup → approval → restore → verify → resume → maintenance off", () => {
     expect(keys(steps)[0]).toBe("maintenance-on");
     expect(keys(steps).at(-1)).toBe("maintenance-off");
-    expectOrder(steps, ["maintenance-on", "pause-queues", "backup-before-restore", "approve", "restore", "verify-database", "resume-queues", "maintenance-off"]);
+    expectOrder(steps, [
+      "maintenance-on",
+      "pause-queues",
+      "backup-before-restore",
+      "approve",
+      "restore",
+      "verify-database",
+      "resume-queues",
+      "maintenance-off",
+    ]);
   });
 
   it("restores the chosen file from the target's backup dir", () => {
-    expect(stepKeyed(steps, "restore", "postgres")).toMatchObject({ action: "restore", file: "/srv/data/demo/backups/backup_20251107_101500.sql.gz" });
+    expect(stepKeyed(steps, "restore", "postgres")).toMatchObject({
+      action: "restore",
+      file: "/srv/data/demo/backups/backup_20251107_101500.sql.gz",
+    });
   });
 
   it("verifies with the target's verify queries", () => {
@@ -248,7 +332,13 @@ describe("plan §5.2 data rollback (data-rollback)", () => {
   const steps = stepsOf("data-rollback", { backup: BACKUPS[1], table: "scenes", ids: [7, "rec-9"] });
 
   it("identifies the records, backs up, restores them, shows them again", () => {
-    expect(keys(steps)).toEqual(["identify-records", "backup-before-data-rollback", "approve", "restore-records", "verify-records"]);
+    expect(keys(steps)).toEqual([
+      "identify-records",
+      "backup-before-data-rollback",
+      "approve",
+      "restore-records",
+      "verify-records",
+    ]);
   });
 
   it("restores only the named records of the named table from the chosen backup", () => {
@@ -265,18 +355,43 @@ describe("plan §4.2 queue system rollback (queue-system)", () => {
   const steps = stepsOf("queue-system", {});
 
   it("stops workers, drains, pauses, cleans, rolls back queue code, rebuilds, restarts workers, then resumes", () => {
-    expectOrder(steps, ["stop-workers", "drain-active-jobs", "pause-queues", "clean-failed", "checkout-queue-code", "build", "restart-workers", "resume-ai-analysis", "resume-document-processing"]);
+    expectOrder(steps, [
+      "stop-workers",
+      "drain-active-jobs",
+      "pause-queues",
+      "clean-failed",
+      "checkout-queue-code",
+      "build",
+      "restart-workers",
+      "resume-ai-analysis",
+      "resume-document-processing",
+    ]);
   });
 
   it("rolls back only the queue code paths to the previous release", () => {
-    expect(stepKeyed(steps, "checkout-queue-code", "git")).toMatchObject({ action: "checkout-paths", ref: "v1.0.0", paths: ["src/worker.mjs"] });
+    expect(stepKeyed(steps, "checkout-queue-code", "git")).toMatchObject({
+      action: "checkout-paths",
+      ref: "v1.0.0",
+      paths: ["src/worker.mjs"],
+    });
   });
 
   it("resumes gradually: ai-analysis alone, wait and monitor, then document-processing alone", () => {
-    expectOrder(steps, ["resume-ai-analysis", "monitor-before-document-processing", "stats-before-document-processing", "resume-document-processing"]);
-    expect(stepKeyed(steps, "resume-ai-analysis", "queue")).toMatchObject({ action: "resume", queues: ["ai-analysis"] });
+    expectOrder(steps, [
+      "resume-ai-analysis",
+      "monitor-before-document-processing",
+      "stats-before-document-processing",
+      "resume-document-processing",
+    ]);
+    expect(stepKeyed(steps, "resume-ai-analysis", "queue")).toMatchObject({
+      action: "resume",
+      queues: ["ai-analysis"],
+    });
     expect(stepKeyed(steps, "monitor-before-document-processing", "wait").ms).toBeGreaterThan(0);
-    expect(stepKeyed(steps, "resume-document-processing", "queue")).toMatchObject({ action: "resume", queues: ["document-processing"] });
+    expect(stepKeyed(steps, "resume-document-processing", "queue")).toMatchObject({
+      action: "resume",
+      queues: ["document-processing"],
+    });
   });
 
   it("never resumes all queues at once", () => {
@@ -305,19 +420,56 @@ describe("plan §4.3 cache rollback (cache)", () => {
   });
   const clear = (s: StepSpec) => s.kind === "cache" && (s.action === "flush" || s.action === "delete-pattern");
 
-  const cases: [label: string, t: Target, params: Record<string, unknown>, cleared: { action: string; pattern?: string }[], tail: string[]][] = [
-    ["pattern mode (default) clears each configured pattern", target, {}, [{ action: "delete-pattern", pattern: "gemini:*" }], ["ping", "warm"]],
-    ["pattern mode, two configured patterns", twoPatterns, { mode: "pattern" }, [{ action: "delete-pattern", pattern: "gemini:*" }, { action: "delete-pattern", pattern: "session:*" }], ["ping", "warm"]],
-    ["pattern mode, one chosen pattern", twoPatterns, { pattern: "session:*" }, [{ action: "delete-pattern", pattern: "session:*" }], ["ping", "warm"]],
+  const cases: [
+    label: string,
+    t: Target,
+    params: Record<string, unknown>,
+    cleared: { action: string; pattern?: string }[],
+    tail: string[],
+  ][] = [
+    [
+      "pattern mode (default) clears each configured pattern",
+      target,
+      {},
+      [{ action: "delete-pattern", pattern: "gemini:*" }],
+      ["ping", "warm"],
+    ],
+    [
+      "pattern mode, two configured patterns",
+      twoPatterns,
+      { mode: "pattern" },
+      [
+        { action: "delete-pattern", pattern: "gemini:*" },
+        { action: "delete-pattern", pattern: "session:*" },
+      ],
+      ["ping", "warm"],
+    ],
+    [
+      "pattern mode, one chosen pattern",
+      twoPatterns,
+      { pattern: "session:*" },
+      [{ action: "delete-pattern", pattern: "session:*" }],
+      ["ping", "warm"],
+    ],
     ["flush mode is one flush step", target, { mode: "flush" }, [{ action: "flush" }], ["ping", "warm"]],
     ["flush without warming", target, { mode: "flush", warm: false }, [{ action: "flush" }], ["ping"]],
-    ["no warm path configured: no warm step", noWarmPath, {}, [{ action: "delete-pattern", pattern: "gemini:*" }], ["ping"]],
+    [
+      "no warm path configured: no warm step",
+      noWarmPath,
+      {},
+      [{ action: "delete-pattern", pattern: "gemini:*" }],
+      ["ping"],
+    ],
   ];
 
   it.each(cases)("%s", (_label, t, params, cleared, tail) => {
     const steps = stepsOf("cache", params, t);
     const clearing = steps.filter(clear);
-    expect(clearing.map((s) => (s.kind === "cache" ? { action: s.action, ...(s.pattern ? { pattern: s.pattern } : {}) } : s))).toEqual(cleared);
+    expect(
+      clearing.map((s) =>
+        s.kind === "cache" ? { action: s.action, ...(s.pattern ? { pattern: s.pattern } : {}) } : s,
+      ),
+    ).toEqual(cleared);
     // clear first, then PING, then warm
     expect(keys(steps)).toEqual([...clearing.map((s) => s.key), ...tail]);
   });
@@ -352,7 +504,12 @@ describe("runbook params", () => {
     ["db-schema", {}, facts, { migration: "0002_add_priority.down.sql" }],
     ["db-schema", { migration: "0001_init.down.sql" }, facts, { migration: "0001_init.down.sql" }],
     ["db-restore", { backup: BACKUPS[0] }, facts, { backup: BACKUPS[0] }],
-    ["data-rollback", { backup: BACKUPS[2], table: "scenes", ids: [1, "a_b-C"] }, facts, { backup: BACKUPS[2], table: "scenes", ids: [1, "a_b-C"] }],
+    [
+      "data-rollback",
+      { backup: BACKUPS[2], table: "scenes", ids: [1, "a_b-C"] },
+      facts,
+      { backup: BACKUPS[2], table: "scenes", ids: [1, "a_b-C"] },
+    ],
     ["cache", {}, facts, { mode: "pattern", warm: true }],
     ["cache", { pattern: "gemini:*", warm: false }, facts, { mode: "pattern", pattern: "gemini:*", warm: false }],
     ["db-backup", {}, facts, {}],
@@ -363,30 +520,96 @@ describe("runbook params", () => {
   });
 
   const invalid: [id: string, params: unknown, f: TargetFacts, path: string, message: string][] = [
-    ["app-code", { release: "v9.9.9" }, facts, "params.release", 'unknown release "v9.9.9"; choose one of: v1.0.0, v1.1.0'],
+    [
+      "app-code",
+      { release: "v9.9.9" },
+      facts,
+      "params.release",
+      'unknown release "v9.9.9"; choose one of: v1.0.0, v1.1.0',
+    ],
     ["app-code", { release: "v1.0.0; rm -rf /" }, facts, "params.release", "unknown release"],
     ["emergency", { release: "$(reboot)" }, facts, "params.release", "unknown release"],
     ["frontend", { release: "v1.0.0 && reboot" }, facts, "params.release", "unknown release"],
     ["queue-system", { release: "../v1.0.0" }, facts, "params.release", "unknown release"],
     ["app-code", { release: 1 }, facts, "params.release", "a release tag, one of: v1.0.0, v1.1.0"],
-    ["app-code", {}, demoFacts({ currentRelease: "v1.0.0" }), "params.release", "required; choose one of: v1.0.0, v1.1.0"],
-    ["app-code", {}, demoFacts({ releases: [], currentRelease: null }), "params.release", "required; choose one of: (none)"],
+    [
+      "app-code",
+      {},
+      demoFacts({ currentRelease: "v1.0.0" }),
+      "params.release",
+      "required; choose one of: v1.0.0, v1.1.0",
+    ],
+    [
+      "app-code",
+      {},
+      demoFacts({ releases: [], currentRelease: null }),
+      "params.release",
+      "required; choose one of: (none)",
+    ],
     ["deploy", {}, facts, "params.release", "required; choose one of: v1.0.0, v1.1.0"],
     ["db-restore", {}, facts, "params.backup", "a backup file name"],
     ["db-restore", { backup: "backup_19990101_000000.sql.gz" }, facts, "params.backup", "unknown backup"],
     ["db-restore", { backup: "../../etc/passwd" }, facts, "params.backup", "unknown backup"],
     ["db-restore", { backup: `/srv/data/demo/backups/${BACKUPS[1]}` }, facts, "params.backup", "unknown backup"],
-    ["db-schema", { migration: "0003_nope.down.sql" }, facts, "params.migration", 'unknown down migration "0003_nope.down.sql"'],
+    [
+      "db-schema",
+      { migration: "0003_nope.down.sql" },
+      facts,
+      "params.migration",
+      'unknown down migration "0003_nope.down.sql"',
+    ],
     ["db-schema", { migration: "../../../etc/passwd" }, facts, "params.migration", "unknown down migration"],
     ["db-schema", {}, demoFacts({ downMigrations: [] }), "params.migration", "the target has no down migrations"],
     ["data-rollback", { backup: "nope.sql.gz", table: "projects", ids: [1] }, facts, "params.backup", "unknown backup"],
-    ["data-rollback", { backup: BACKUPS[1], table: "users", ids: [1] }, facts, "params.table", "one of the target's data tables: projects, scenes"],
-    ["data-rollback", { backup: BACKUPS[1], table: "projects; DROP TABLE scenes", ids: [1] }, facts, "params.table", "one of the target's data tables"],
-    ["data-rollback", { backup: BACKUPS[1], table: "projects", ids: [] }, facts, "params.ids", "name at least one record id"],
-    ["data-rollback", { backup: BACKUPS[1], table: "projects", ids: ["1' OR '1'='1"] }, facts, "params.ids.0", "ids are letters, digits, _ or -"],
-    ["data-rollback", { backup: BACKUPS[1], table: "projects", ids: [1, "a b"] }, facts, "params.ids.1", "ids are letters, digits, _ or -"],
-    ["data-rollback", { backup: BACKUPS[1], table: "projects", ids: ['a"b'] }, facts, "params.ids.0", "ids are letters, digits, _ or -"],
-    ["data-rollback", { backup: BACKUPS[1], table: "projects", ids: Array.from({ length: 1001 }, (_, i) => i + 1) }, facts, "params.ids", "at most 1000 ids per run"],
+    [
+      "data-rollback",
+      { backup: BACKUPS[1], table: "users", ids: [1] },
+      facts,
+      "params.table",
+      "one of the target's data tables: projects, scenes",
+    ],
+    [
+      "data-rollback",
+      { backup: BACKUPS[1], table: "projects; DROP TABLE scenes", ids: [1] },
+      facts,
+      "params.table",
+      "one of the target's data tables",
+    ],
+    [
+      "data-rollback",
+      { backup: BACKUPS[1], table: "projects", ids: [] },
+      facts,
+      "params.ids",
+      "name at least one record id",
+    ],
+    [
+      "data-rollback",
+      { backup: BACKUPS[1], table: "projects", ids: ["1' OR '1'='1"] },
+      facts,
+      "params.ids.0",
+      "ids are letters, digits, _ or -",
+    ],
+    [
+      "data-rollback",
+      { backup: BACKUPS[1], table: "projects", ids: [1, "a b"] },
+      facts,
+      "params.ids.1",
+      "ids are letters, digits, _ or -",
+    ],
+    [
+      "data-rollback",
+      { backup: BACKUPS[1], table: "projects", ids: ['a"b'] },
+      facts,
+      "params.ids.0",
+      "ids are letters, digits, _ or -",
+    ],
+    [
+      "data-rollback",
+      { backup: BACKUPS[1], table: "projects", ids: Array.from({ length: 1001 }, (_, i) => i + 1) },
+      facts,
+      "params.ids",
+      "at most 1000 ids per run",
+    ],
     ["data-rollback", { backup: BACKUPS[1], table: "projects" }, facts, "params.ids", "expected array"],
     ["cache", { pattern: "*" }, facts, "params.pattern", "one of the target's cache patterns: gemini:*"],
     ["cache", { pattern: "other:*" }, facts, "params.pattern", "one of the target's cache patterns: gemini:*"],
@@ -424,8 +647,18 @@ describe("request text only selects among known values", () => {
     ["deploy", { release: "v1.1.0" }, "v1.1.0", ["git.ref"]],
     ["db-restore", { backup: BACKUPS[1] }, BACKUPS[1]!, ["postgres.file", "postgres.protect"]],
     ["db-schema", { migration: "0001_init.down.sql" }, "0001_init.down.sql", ["postgres.fromRelease"]],
-    ["data-rollback", { backup: BACKUPS[1], table: "scenes", ids: [1] }, BACKUPS[1]!, ["postgres.file", "postgres.protect"]],
-    ["data-rollback", { backup: BACKUPS[1], table: "scenes", ids: ["rec-77"] }, "rec-77", ["postgres.ids", "postgres.queries"]],
+    [
+      "data-rollback",
+      { backup: BACKUPS[1], table: "scenes", ids: [1] },
+      BACKUPS[1]!,
+      ["postgres.file", "postgres.protect"],
+    ],
+    [
+      "data-rollback",
+      { backup: BACKUPS[1], table: "scenes", ids: ["rec-77"] },
+      "rec-77",
+      ["postgres.ids", "postgres.queries"],
+    ],
   ];
 
   it.each(cases)("%s %j: %s reaches only %j", (id, params, value, expected) => {

@@ -16,11 +16,18 @@ describe("free text refuses control characters and lone surrogates, naming the f
   });
 
   it("keeps tabs, line breaks and emoji", () => {
-    expect(sendMessageInput.safeParse({ template: "internal", body: "🚨 ROLLBACK IN PROGRESS 🚨\n\tStatus:\r\n ok" }).success).toBe(true);
+    expect(
+      sendMessageInput.safeParse({ template: "internal", body: "🚨 ROLLBACK IN PROGRESS 🚨\n\tStatus:\r\n ok" })
+        .success,
+    ).toBe(true);
   });
 
   it("applies to resolution summaries and public titles too", () => {
-    expect(updateIncidentInput.safeParse({ status: "resolved", summary: "done\u0000" }).error!.issues[0]!.path).toEqual(["summary"]);
-    expect(updateIncidentInput.safeParse({ publicTitle: "Checkout\u0007" }).error!.issues[0]!.path).toEqual(["publicTitle"]);
+    expect(updateIncidentInput.safeParse({ status: "resolved", summary: "done\u0000" }).error!.issues[0]!.path).toEqual(
+      ["summary"],
+    );
+    expect(updateIncidentInput.safeParse({ publicTitle: "Checkout\u0007" }).error!.issues[0]!.path).toEqual([
+      "publicTitle",
+    ]);
   });
 });

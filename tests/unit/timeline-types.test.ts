@@ -7,7 +7,11 @@ import { INCIDENT_ENTRY_TYPES } from "@/lib/incidents/entry-types";
 // A timeline entry type the browsers do not listen for never refreshes an open incident page.
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 function sources(dir: string): string[] {
-  return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : [],
+    );
 }
 
 describe("incident timeline entry types", () => {
@@ -17,7 +21,8 @@ describe("incident timeline entry types", () => {
     // Every string literal (or template of run statuses) passed as appendTimeline's type.
     for (const m of src.matchAll(/appendTimeline\([^,]+,[^,]+,\s*([^,]+?),/g)) {
       for (const lit of m[1]!.matchAll(/"([a-z_]+\.[a-z_]+)"/g)) appended.add(lit[1]!);
-      if (m[1]!.includes("`run.${")) for (const s of ["succeeded", "failed", "cancelled", "needs_attention"]) appended.add(`run.${s}`);
+      if (m[1]!.includes("`run.${"))
+        for (const s of ["succeeded", "failed", "cancelled", "needs_attention"]) appended.add(`run.${s}`);
     }
   }
 

@@ -5,8 +5,14 @@ describe("what a viewer may read of free text", () => {
   it.each([
     ["pg_dump postgresql://backout:s3cret@db.internal:5432/app failed", "pg_dump [url] failed"],
     ["connect ECONNREFUSED 127.0.0.1:6379", "connect ECONNREFUSED [host]"],
-    ["wrote /srv/backout/data/demo/backups/backup_20261201_040000.sql.gz (2 MB)", "wrote backup_20261201_040000.sql.gz (2 MB)"],
-    ["DATABASE_URL=postgres://x REDIS_PASSWORD=hunter2 npm run build", "DATABASE_URL=[value] REDIS_PASSWORD=[value] npm run build"],
+    [
+      "wrote /srv/backout/data/demo/backups/backup_20261201_040000.sql.gz (2 MB)",
+      "wrote backup_20261201_040000.sql.gz (2 MB)",
+    ],
+    [
+      "DATABASE_URL=postgres://x REDIS_PASSWORD=hunter2 npm run build",
+      "DATABASE_URL=[value] REDIS_PASSWORD=[value] npm run build",
+    ],
     ["pg_restore --dbname=postgresql://u:p@h/db --file=/var/tmp/x.dump", "pg_restore --dbname=[url] --file=x.dump"],
     ["curl http://localhost:3001/health → 200", "curl [url] → 200"],
     ["GET localhost:3001 answered 503", "GET [host] answered 503"],
@@ -15,17 +21,30 @@ describe("what a viewer may read of free text", () => {
   });
 
   it("leaves plain words, fractions, versions and HTTP versions alone", () => {
-    for (const text of ["Step 3 of 7: 2/3 healthy", "HTTP/1.1 200 OK", "v1.0.0 checked out (a1b2c3d)", "Everything written since that backup is lost"])
+    for (const text of [
+      "Step 3 of 7: 2/3 healthy",
+      "HTTP/1.1 200 OK",
+      "v1.0.0 checked out (a1b2c3d)",
+      "Everything written since that backup is lost",
+    ])
       expect(maskText(text)).toBe(text);
   });
 });
 
 describe("one rule for runs, per role", () => {
-  const result = { file: "/srv/data/backups/backup_1.sql.gz", name: "backup_1.sql.gz", bytes: 2048, pid: 4242, host: "db-box-7" };
+  const result = {
+    file: "/srv/data/backups/backup_1.sql.gz",
+    name: "backup_1.sql.gz",
+    bytes: 2048,
+    pid: 4242,
+    host: "db-box-7",
+  };
 
   it("a viewer's result is built from an allow-list: no file path, pid or host", () => {
     expect(stepResultFor("viewer", result)).toEqual({ name: "backup_1.sql.gz", bytes: 2048 });
-    expect(stepResultFor("viewer", { results: [{ name: "users", rows: [{ email: "a@b.c" }, { email: "d@e.f" }], ms: 3 }] })).toEqual({ results: [{ name: "users", rowCount: 2, ms: 3 }] });
+    expect(
+      stepResultFor("viewer", { results: [{ name: "users", rows: [{ email: "a@b.c" }, { email: "d@e.f" }], ms: 3 }] }),
+    ).toEqual({ results: [{ name: "users", rowCount: 2, ms: 3 }] });
     expect(stepResultFor("engineer", result)).toEqual(result);
   });
 
@@ -34,7 +53,11 @@ describe("one rule for runs, per role", () => {
     expect(errorTextFor("viewer", error)).toBe("psql [url] exited with 2");
     expect(errorTextFor("engineer", error)).toBe("psql postgresql://app:***@10.0.0.5:5432/app exited with 2");
     expect(errorTextFor("viewer", null)).toBeNull();
-    const line = { seq: 4, type: "step.output", data: { stream: "stdout", line: "restoring from /srv/b/backup_1.sql.gz" } };
+    const line = {
+      seq: 4,
+      type: "step.output",
+      data: { stream: "stdout", line: "restoring from /srv/b/backup_1.sql.gz" },
+    };
     expect(runEventFor("viewer", line).data).toEqual({ stream: "stdout", line: "restoring from backup_1.sql.gz" });
     expect(runEventFor("commander", line)).toBe(line);
     const done = { seq: 5, type: "step.succeeded", data: { ms: 10, result } };
@@ -42,7 +65,14 @@ describe("one rule for runs, per role", () => {
   });
 
   it("an option's location in a command is masked like a bare one", () => {
-    expect(stepSpecFor("viewer", { kind: "shell", key: "k", name: "n", argv: ["pg_restore", "--dbname=postgresql://u:p@h/db", "/srv/x.dump"] })).toMatchObject({
+    expect(
+      stepSpecFor("viewer", {
+        kind: "shell",
+        key: "k",
+        name: "n",
+        argv: ["pg_restore", "--dbname=postgresql://u:p@h/db", "/srv/x.dump"],
+      }),
+    ).toMatchObject({
       argv: ["pg_restore", "--dbname=[url]", "x.dump"],
     });
   });

@@ -16,7 +16,8 @@ export default async function ActionItemsPage() {
     <main className="mx-auto flex max-w-5xl flex-col gap-4 px-4 py-6 sm:px-6">
       <h1 className="text-xl font-semibold text-zinc-50">Action items</h1>
       <p className="text-sm text-zinc-400">
-        {open.length} open, {items.length - open.length} done, across incidents. They are added and ticked on each incident&apos;s post-mortem.
+        {open.length} open, {items.length - open.length} done, across incidents. They are added and ticked on each
+        incident&apos;s post-mortem.
       </p>
       <table className="w-full text-left text-sm" data-testid="action-items">
         <thead className="text-xs text-zinc-500">
@@ -32,11 +33,25 @@ export default async function ActionItemsPage() {
           {items.map((a) => {
             const isLate = !a.isDone && !!a.dueDate && a.dueDate < today;
             return (
-              <tr key={a.id} className="border-t border-zinc-800 align-top text-zinc-300" data-testid="action-items-row" data-done={a.isDone}>
+              <tr
+                key={a.id}
+                className="border-t border-zinc-800 align-top text-zinc-300"
+                data-testid="action-items-row"
+                data-done={a.isDone}
+              >
                 <td className="py-1.5 pr-3">{a.title}</td>
                 <td className="pr-3">{a.owner || <span className="text-zinc-600">none</span>}</td>
-                <td className={isLate ? "pr-3 font-medium text-red-300" : "pr-3"}>{a.dueDate ?? "—"}{isLate ? " (late)" : ""}</td>
-                <td className="pr-3">{a.isDone ? <span className="text-emerald-300">done{a.doneBy ? ` by ${a.doneBy}` : ""}</span> : "open"}</td>
+                <td className={isLate ? "pr-3 font-medium text-red-300" : "pr-3"}>
+                  {a.dueDate ?? "—"}
+                  {isLate ? " (late)" : ""}
+                </td>
+                <td className="pr-3">
+                  {a.isDone ? (
+                    <span className="text-emerald-300">done{a.doneBy ? ` by ${a.doneBy}` : ""}</span>
+                  ) : (
+                    "open"
+                  )}
+                </td>
                 <td>
                   <Link href={`/incidents/${a.incidentId}/postmortem`} className="text-sky-400 hover:underline">
                     {a.incident.severity} {a.incident.title}

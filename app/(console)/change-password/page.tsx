@@ -17,7 +17,8 @@ export default async function ChangePasswordPage({ searchParams }: { searchParam
       <div>
         <h1 className="text-2xl font-semibold text-zinc-50">Choose your own password</h1>
         <p className="mt-1 text-sm text-zinc-400">
-          {actor.label} is signed in with a one-time password. Choose one only you know before going on; Backout refuses other actions until then.
+          {actor.label} is signed in with a one-time password. Choose one only you know before going on; Backout refuses
+          other actions until then.
         </p>
       </div>
       <ChangePasswordClient next={target} />

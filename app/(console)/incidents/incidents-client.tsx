@@ -44,7 +44,17 @@ export function IncidentsClient({ initialIncidents, role }: Props) {
   );
 }
 
-function IncidentGroup({ title, incidents, now, empty }: { title: string; incidents: IncidentSummary[]; now: number; empty?: string }) {
+function IncidentGroup({
+  title,
+  incidents,
+  now,
+  empty,
+}: {
+  title: string;
+  incidents: IncidentSummary[];
+  now: number;
+  empty?: string;
+}) {
   return (
     <section aria-label={`${title} incidents`} className="flex flex-col gap-2">
       <h2 className="text-sm font-semibold text-zinc-400">
@@ -66,7 +76,10 @@ function IncidentGroup({ title, incidents, now, empty }: { title: string; incide
                     <SeverityBadge severity={i.severity} />
                     <span className="truncate font-medium text-zinc-100">{i.title}</span>
                     {i.isDrill && (
-                      <span data-testid="drill-badge" className="rounded bg-violet-900/60 px-1.5 text-xs font-semibold text-violet-200">
+                      <span
+                        data-testid="drill-badge"
+                        className="rounded bg-violet-900/60 px-1.5 text-xs font-semibold text-violet-200"
+                      >
                         DRILL
                       </span>
                     )}

@@ -10,5 +10,7 @@ export const metadata = { title: "Incidents · Backout" };
 export default async function IncidentsPage() {
   const actor = await requireActor("/incidents");
   const incidents = await listIncidents({ db: db() });
-  return <IncidentsClient initialIncidents={JSON.parse(JSON.stringify(incidents)) as IncidentSummary[]} role={actor.role} />;
+  return (
+    <IncidentsClient initialIncidents={JSON.parse(JSON.stringify(incidents)) as IncidentSummary[]} role={actor.role} />
+  );
 }

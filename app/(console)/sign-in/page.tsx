@@ -14,8 +14,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       </div>
       <SignInForm next={target} />
       <p className="text-xs text-zinc-500">
-        First time? <code className="text-zinc-300">npm start</code> printed the first admin&apos;s one-time password. Scripts use an API token instead
-        (<code className="text-zinc-300">npm run token</code>).
+        First time? <code className="text-zinc-300">npm start</code> printed the first admin&apos;s one-time password.
+        Scripts use an API token instead (<code className="text-zinc-300">npm run token</code>).
       </p>
     </main>
   );

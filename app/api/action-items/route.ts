@@ -6,4 +6,6 @@ import { listActionItems } from "@/lib/postmortems/store";
 export const dynamic = "force-dynamic";
 
 // Action items across incidents: ?state=open (the default), done or all.
-export const GET = route({ role: "viewer", query: actionItemsQuery }, async ({ query }) => ({ actionItems: await listActionItems(db(), query.state) }));
+export const GET = route({ role: "viewer", query: actionItemsQuery }, async ({ query }) => ({
+  actionItems: await listActionItems(db(), query.state),
+}));

@@ -6,4 +6,7 @@ import { INCIDENT_ROLES } from "@/lib/plan";
 export const dynamic = "force-dynamic";
 
 // plan §10 Emergency Contacts, and the roles an incident assigns.
-export const GET = route({ role: "viewer" }, async () => ({ contacts: await listContacts(db()), incidentRoles: INCIDENT_ROLES }));
+export const GET = route({ role: "viewer" }, async () => ({
+  contacts: await listContacts(db()),
+  incidentRoles: INCIDENT_ROLES,
+}));

@@ -11,10 +11,23 @@ export const dynamic = "force-dynamic";
 // The last `minutes` of samples (default 30, for the charts), the baseline, and the latest reading
 // against each plan §6.4 target.
 export const GET = route(
-  { role: "viewer", query: z.object({ target: targetName.optional(), minutes: z.coerce.number().min(1).max(24 * 60).default(30) }) },
+  {
+    role: "viewer",
+    query: z.object({
+      target: targetName.optional(),
+      minutes: z.coerce
+        .number()
+        .min(1)
+        .max(24 * 60)
+        .default(30),
+    }),
+  },
   async ({ query }) => {
     const target = getTarget(query.target);
-    const [samples, baseline] = await Promise.all([listSamples(db(), target.name, { sinceMs: query.minutes * 60_000 }), baselineFor(db(), target)]);
+    const [samples, baseline] = await Promise.all([
+      listSamples(db(), target.name, { sinceMs: query.minutes * 60_000 }),
+      baselineFor(db(), target),
+    ]);
     const latest = samples.at(-1) ?? null;
     return {
       target: target.name,
@@ -23,7 +36,11 @@ export const GET = route(
       latest,
       targets: metricTargets.map((t) => {
         const value = latest ? metricNumber(latest.values, t.metric) : undefined;
-        return { ...t, value: value ?? null, description: value === undefined ? null : describeTarget(t.metric, value) };
+        return {
+          ...t,
+          value: value ?? null,
+          description: value === undefined ? null : describeTarget(t.metric, value),
+        };
       }),
     };
   },

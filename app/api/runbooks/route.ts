@@ -5,4 +5,6 @@ import { runbookCatalog } from "@/lib/runbooks/catalog";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ role: "viewer", query: z.object({ target: targetName.optional() }) }, async ({ query }) => runbookCatalog(query.target));
+export const GET = route({ role: "viewer", query: z.object({ target: targetName.optional() }) }, async ({ query }) =>
+  runbookCatalog(query.target),
+);

@@ -13,6 +13,10 @@ export const GET = route({ role: "viewer" }, async ({ actor }) => {
   return {
     defaultTarget: file.defaultTarget,
     ...(isAdmin ? { file: env.BACKOUT_TARGETS_FILE } : {}),
-    targets: file.targets.map((t) => (isAdmin ? { name: t.name, description: t.description, config: describeTarget(t) } : { name: t.name, description: t.description })),
+    targets: file.targets.map((t) =>
+      isAdmin
+        ? { name: t.name, description: t.description, config: describeTarget(t) }
+        : { name: t.name, description: t.description },
+    ),
   };
 });

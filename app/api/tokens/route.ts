@@ -9,5 +9,14 @@ export const GET = route({ role: "admin" }, async () => ({ tokens: await listApi
 
 // The token's value is in this answer only; Backout keeps just its hash.
 export const POST = route({ role: "admin", body: createTokenInput }, async ({ body, actor }) =>
-  json(await createApiToken({ db: db(), name: body.name, role: body.role, expiresInDays: body.expiresInDays, createdById: actor.kind === "user" ? actor.id : (actor.createdById ?? undefined) }), 201),
+  json(
+    await createApiToken({
+      db: db(),
+      name: body.name,
+      role: body.role,
+      expiresInDays: body.expiresInDays,
+      createdById: actor.kind === "user" ? actor.id : (actor.createdById ?? undefined),
+    }),
+    201,
+  ),
 );

@@ -8,4 +8,6 @@ export const dynamic = "force-dynamic";
 export const GET = route({ role: "admin" }, async () => ({ users: await listUsers({ db: db() }) }));
 
 // Without a password the user gets a one-time password, answered once, to change at first sign-in.
-export const POST = route({ role: "admin", body: createUserInput }, async ({ body }) => json(await createUser({ db: db(), ...body }), 201));
+export const POST = route({ role: "admin", body: createUserInput }, async ({ body }) =>
+  json(await createUser({ db: db(), ...body }), 201),
+);

@@ -9,13 +9,16 @@ export const deploy = defineRunbook({
   isRollback: false,
   title: "Deploy a release",
   planSection: "—",
-  summary: "Check out a release, install, build, migrate, restart, verify health. Use it to put the demo's broken v1.1.0 live.",
+  summary:
+    "Check out a release, install, build, migrate, restart, verify health. Use it to put the demo's broken v1.1.0 live.",
   risk: "medium",
   params: (facts) => z.object({ release: releaseParam(facts, { defaultToPrevious: false }) }).strict(),
   steps: ({ target, params }) => [
     ...s.checkout(target, params.release),
     ...s.installAndBuild(target),
-    ...(target.commands.migrate ? [s.command(target, "migrate", "Apply migrations", target.commands.migrate, { isIdempotent: true })] : []),
+    ...(target.commands.migrate
+      ? [s.command(target, "migrate", "Apply migrations", target.commands.migrate, { isIdempotent: true })]
+      : []),
     s.restart(target),
     s.healthGate(target),
     s.version(target),

@@ -10,7 +10,8 @@ export const queueSystem = defineRunbook({
   id: "queue-system",
   title: "Queue system rollback",
   planSection: "4.2",
-  summary: "Stop workers, drain active jobs, pause and clean queues, roll back the queue code, rebuild, restart workers, resume queues gradually.",
+  summary:
+    "Stop workers, drain active jobs, pause and clean queues, roll back the queue code, rebuild, restart workers, resume queues gradually.",
   risk: "medium",
   params: (facts) => z.object({ release: releaseParam(facts) }).strict(),
   steps: ({ target, params }) => {
@@ -27,21 +28,67 @@ export const queueSystem = defineRunbook({
           s.resumeQueues(target, `resume-${k(first)}`, `Resume ${first}`, [first]),
           ...rest.flatMap((q): StepSpecInput[] => [
             { kind: "wait", key: `monitor-before-${k(q)}`, name: "Wait and monitor", ms: 5000, isIdempotent: true },
-            { kind: "queue", key: `stats-before-${k(q)}`, name: "Check queue stats", action: "stats", redisUrl: target.redis.url, prefix: target.redis.queuePrefix, queues: target.redis.queues, isIdempotent: true, timeoutMs: 15_000 },
+            {
+              kind: "queue",
+              key: `stats-before-${k(q)}`,
+              name: "Check queue stats",
+              action: "stats",
+              redisUrl: target.redis.url,
+              prefix: target.redis.queuePrefix,
+              queues: target.redis.queues,
+              isIdempotent: true,
+              timeoutMs: 15_000,
+            },
             s.resumeQueues(target, `resume-${k(q)}`, `Resume ${q}`, [q]),
           ]),
         ]
       : [];
     return [
-      ...(target.commands.stopWorkers ? [s.command(target, "stop-workers", "Stop all workers", target.commands.stopWorkers, { isIdempotent: true, timeoutMs: 60_000 })] : []),
+      ...(target.commands.stopWorkers
+        ? [
+            s.command(target, "stop-workers", "Stop all workers", target.commands.stopWorkers, {
+              isIdempotent: true,
+              timeoutMs: 60_000,
+            }),
+          ]
+        : []),
       s.waitIdle(target),
       s.pauseQueues(target),
-      { kind: "queue", key: "clean-failed", name: "Clean failed jobs", action: "clean-failed", redisUrl: target.redis.url, prefix: target.redis.queuePrefix, queues: target.redis.queues, isIdempotent: true, timeoutMs: 60_000 },
+      {
+        kind: "queue",
+        key: "clean-failed",
+        name: "Clean failed jobs",
+        action: "clean-failed",
+        redisUrl: target.redis.url,
+        prefix: target.redis.queuePrefix,
+        queues: target.redis.queues,
+        isIdempotent: true,
+        timeoutMs: 60_000,
+      },
       ...(target.queuePaths.length
-        ? [{ kind: "git", key: "checkout-queue-code", name: `Roll back queue code to ${params.release}`, repoPath: target.repoPath, action: "checkout-paths", ref: params.release, paths: target.queuePaths, isIdempotent: true, timeoutMs: 60_000 } as StepSpecInput]
+        ? [
+            {
+              kind: "git",
+              key: "checkout-queue-code",
+              name: `Roll back queue code to ${params.release}`,
+              repoPath: target.repoPath,
+              action: "checkout-paths",
+              ref: params.release,
+              paths: target.queuePaths,
+              isIdempotent: true,
+              timeoutMs: 60_000,
+            } as StepSpecInput,
+          ]
         : []),
       s.command(target, "build", "Rebuild", target.commands.build, { isIdempotent: true }),
-      ...(target.commands.restartWorkers ? [s.command(target, "restart-workers", "Restart workers", target.commands.restartWorkers, { isIdempotent: true, timeoutMs: 60_000 })] : []),
+      ...(target.commands.restartWorkers
+        ? [
+            s.command(target, "restart-workers", "Restart workers", target.commands.restartWorkers, {
+              isIdempotent: true,
+              timeoutMs: 60_000,
+            }),
+          ]
+        : []),
       ...gradual,
     ];
   },

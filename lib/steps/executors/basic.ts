@@ -24,16 +24,21 @@ export async function runHttp(spec: StepOf<"http">, ctx: StepContext): Promise<S
     });
   } catch (e) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
-    throw new StepFailure(`${spec.method} ${spec.url} failed: ${(e as Error).cause ?? (e as Error).message}; is the service running?`);
+    throw new StepFailure(
+      `${spec.method} ${spec.url} failed: ${(e as Error).cause ?? (e as Error).message}; is the service running?`,
+    );
   }
   const text = await res.text();
   const ms = Math.round(performance.now() - started);
   for (const line of text.split("\n").slice(0, 40)) if (line.trim()) ctx.output("stdout", line);
   ctx.output("info", `→ ${res.status} in ${ms} ms`);
   if (!spec.expectStatus.includes(res.status))
-    throw new StepFailure(`${spec.method} ${spec.url} answered ${res.status}, expected ${spec.expectStatus.join(" or ")}`, {
-      status: res.status,
-    });
+    throw new StepFailure(
+      `${spec.method} ${spec.url} answered ${res.status}, expected ${spec.expectStatus.join(" or ")}`,
+      {
+        status: res.status,
+      },
+    );
   return { status: res.status, ms };
 }
 
@@ -72,7 +77,10 @@ export async function runHealthGate(spec: StepOf<"health-gate">, ctx: StepContex
       last = (e as Error).name === "TimeoutError" ? "timed out" : "connection refused";
       consecutive = 0;
     }
-    ctx.output("info", `check ${attempts}: ${spec.url} → ${last}${consecutive ? ` (${consecutive}/${spec.successes} healthy)` : ""}`);
+    ctx.output(
+      "info",
+      `check ${attempts}: ${spec.url} → ${last}${consecutive ? ` (${consecutive}/${spec.successes} healthy)` : ""}`,
+    );
     ctx.progress((consecutive / spec.successes) * 100, last);
     if (consecutive >= spec.successes) return { attempts, healthyAfterMs: Date.now() - started };
     try {

@@ -4,7 +4,10 @@ import type { StepContext, StepResult } from "../context";
 import type { StepOf } from "../schema";
 
 function git(repoPath: string, args: string[], ctx: StepContext, capture = false) {
-  return runProcess({ argv: ["git", "-C", repoPath, "-c", "advice.detachedHead=false", ...args], captureStdout: capture }, ctx);
+  return runProcess(
+    { argv: ["git", "-C", repoPath, "-c", "advice.detachedHead=false", ...args], captureStdout: capture },
+    ctx,
+  );
 }
 
 export async function runGit(spec: StepOf<"git">, ctx: StepContext): Promise<StepResult> {

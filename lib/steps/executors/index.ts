@@ -7,7 +7,9 @@ import { runGit } from "./git";
 import { runPostgres } from "./postgres";
 import { executeQueueStep } from "./queue";
 
-type Executors = { [K in Exclude<StepKind, "approval-gate">]: (spec: StepOf<K>, ctx: StepContext) => Promise<StepResult> };
+type Executors = {
+  [K in Exclude<StepKind, "approval-gate">]: (spec: StepOf<K>, ctx: StepContext) => Promise<StepResult>;
+};
 
 const executors: Executors = {
   shell: runShell,

@@ -14,7 +14,7 @@ import pg from "pg";
 import { runProcess } from "../spawn";
 import { StepFailure, throwIfAborted, type StepContext, type StepResult } from "../context";
 import type { StepOf } from "../schema";
-import { BACKUP_RE, humanSize, listBackups } from "../../target-ops/backups";
+import { humanSize, listBackups } from "../../target-ops/backups";
 
 function timestamp(d = new Date()): string {
   const p = (n: number) => String(n).padStart(2, "0");
@@ -56,7 +56,10 @@ async function backup(spec: StepOf<"postgres">, ctx: StepContext): Promise<StepR
   const written = pipeline(gzip, out);
   written.catch(() => {}); // observed below; never an unhandled rejection that kills the worker
   try {
-    await runProcess({ argv: ["pg_dump", "--no-owner", "--no-privileges", "-d", spec.databaseUrl], stdoutTo: gzip }, ctx);
+    await runProcess(
+      { argv: ["pg_dump", "--no-owner", "--no-privileges", "-d", spec.databaseUrl], stdoutTo: gzip },
+      ctx,
+    );
     await written;
   } catch (e) {
     gzip.destroy();
@@ -74,7 +77,9 @@ async function backup(spec: StepOf<"postgres">, ctx: StepContext): Promise<StepR
   if (spec.keep) {
     // Never the backups this run is about to restore from, however old they are.
     const keepAnyway = new Set(spec.protect ?? []);
-    for (const old of listBackups(dir).filter((b) => !keepAnyway.has(b.name)).slice(spec.keep)) {
+    for (const old of listBackups(dir)
+      .filter((b) => !keepAnyway.has(b.name))
+      .slice(spec.keep)) {
       fs.rmSync(old.file, { force: true });
       removed.push(old.name);
       ctx.output("info", `removed old backup ${old.name} (keeping the last ${spec.keep})`);
@@ -85,7 +90,8 @@ async function backup(spec: StepOf<"postgres">, ctx: StepContext): Promise<StepR
 
 /** psql < file (gunzipped on the way); a missing or corrupt file fails the step, never the worker. */
 async function loadInto(url: string, file: string, ctx: StepContext): Promise<void> {
-  if (!fs.existsSync(file)) throw new StepFailure(`${path.basename(file)} does not exist; list backups and pick another`);
+  if (!fs.existsSync(file))
+    throw new StepFailure(`${path.basename(file)} does not exist; list backups and pick another`);
   const input = new PassThrough();
   const feeding = file.endsWith(".gz")
     ? pipeline(fs.createReadStream(file), zlib.createGunzip(), input)
@@ -99,9 +105,15 @@ async function loadInto(url: string, file: string, ctx: StepContext): Promise<vo
   });
   const signal = AbortSignal.any([ctx.signal, ctrl.signal]);
   try {
-    await runProcess({ argv: ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-d", url], stdin: input }, { ...ctx, signal });
+    await runProcess(
+      { argv: ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-d", url], stdin: input },
+      { ...ctx, signal },
+    );
   } catch (e) {
-    if (feedError) throw new StepFailure(`${path.basename(file)} could not be read (${feedError.message}); is it a complete backup?`);
+    if (feedError)
+      throw new StepFailure(
+        `${path.basename(file)} could not be read (${feedError.message}); is it a complete backup?`,
+      );
     throw e;
   }
 }
@@ -128,7 +140,12 @@ async function runSqlFile(spec: StepOf<"postgres">, ctx: StepContext): Promise<S
     const { repoPath, ref, path: rel } = spec.fromRelease;
     let sql: string;
     try {
-      sql = (await execFileAsync("git", ["-C", repoPath, "show", `${ref}:${rel}`], { timeout: 30_000, maxBuffer: 64 * 1024 * 1024 })).stdout;
+      sql = (
+        await execFileAsync("git", ["-C", repoPath, "show", `${ref}:${rel}`], {
+          timeout: 30_000,
+          maxBuffer: 64 * 1024 * 1024,
+        })
+      ).stdout;
     } catch (e) {
       throw new StepFailure(`${rel} is not in release ${ref}: ${(e as Error).message.split("\n")[0]}`);
     }
@@ -184,7 +201,8 @@ async function verify(spec: StepOf<"postgres">, ctx: StepContext): Promise<StepR
 
 /** plan §5.2: bring named records back from a backup, leaving every other row as it is. */
 async function restoreRecords(spec: StepOf<"postgres">, ctx: StepContext): Promise<StepResult> {
-  if (!fs.existsSync(spec.file!)) throw new StepFailure(`backup ${path.basename(spec.file!)} does not exist; list backups and pick another`);
+  if (!fs.existsSync(spec.file!))
+    throw new StepFailure(`backup ${path.basename(spec.file!)} does not exist; list backups and pick another`);
   const scratch = `${dbName(spec.databaseUrl)}_records_${crypto.randomBytes(3).toString("hex")}`;
   const scratchUrl = withDb(spec.databaseUrl, scratch);
   const table = spec.table!;
@@ -204,7 +222,10 @@ async function restoreRecords(spec: StepOf<"postgres">, ctx: StepContext): Promi
       if (rows.length === 0) throw new StepFailure(`none of ${ids.join(", ")} exist in ${table} in that backup`);
       const cols = Object.keys(rows[0]!);
       const colList = cols.map(quoteIdent).join(", ");
-      const updates = cols.filter((c) => c !== "id").map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(", ");
+      const updates = cols
+        .filter((c) => c !== "id")
+        .map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`)
+        .join(", ");
       await dst.query("BEGIN");
       try {
         for (const row of rows) {

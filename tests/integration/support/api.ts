@@ -16,9 +16,15 @@ export const tokens = (): Tokens => JSON.parse(fs.readFileSync(TOKENS_FILE(env),
 export const bearer = (role: keyof Tokens = "admin") => ({ authorization: `Bearer ${tokens()[role]}` });
 
 /** Calls the API as the admin token unless `headers` say otherwise ({} for no credentials at all). */
-export async function api<T = any>(method: string, p: string, body?: unknown, headers: Record<string, string> = bearer()): Promise<ApiResult<T>> {
+export async function api<T = any>(
+  method: string,
+  p: string,
+  body?: unknown,
+  headers: Record<string, string> = bearer(),
+): Promise<ApiResult<T>> {
   // A change made with a session cookie is sent as Backout's own pages send it: from its origin.
-  const asPage: Record<string, string> = headers.cookie && method !== "GET" && method !== "HEAD" && !("origin" in headers) ? { origin: BASE } : {};
+  const asPage: Record<string, string> =
+    headers.cookie && method !== "GET" && method !== "HEAD" && !("origin" in headers) ? { origin: BASE } : {};
   const res = await fetch(`${BASE}${p}`, {
     method,
     headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...asPage, ...headers },
@@ -34,7 +40,11 @@ export async function api<T = any>(method: string, p: string, body?: unknown, he
   return { status: res.status, body: parsed as T };
 }
 
-export async function startRun(runbook: string, params: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<string> {
+export async function startRun(
+  runbook: string,
+  params: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const res = await api("POST", "/api/runs", { runbook, params, ...extra });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.id;
@@ -44,20 +54,32 @@ export async function startRun(runbook: string, params: Record<string, unknown> 
 export async function waitForHealthy(timeoutMs = 30_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let status = 0;
-  while (Date.now() < deadline && (status = (await api("GET", "/health")).status) !== 200) await new Promise((r) => setTimeout(r, 250));
+  while (Date.now() < deadline && (status = (await api("GET", "/health")).status) !== 200)
+    await new Promise((r) => setTimeout(r, 250));
   return status;
 }
 
 /** Signs in with a password: the status, the session cookie to send back, and the Set-Cookie header itself. */
-export async function signIn(email: string, password: string): Promise<{ status: number; cookie: string; setCookie: string }> {
-  const res = await fetch(`${BASE}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json", origin: BASE }, body: JSON.stringify({ email, password }) });
+export async function signIn(
+  email: string,
+  password: string,
+): Promise<{ status: number; cookie: string; setCookie: string }> {
+  const res = await fetch(`${BASE}/api/auth/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: BASE },
+    body: JSON.stringify({ email, password }),
+  });
   const setCookie = res.headers.get("set-cookie") ?? "";
   return { status: res.status, cookie: setCookie.split(";")[0]!, setCookie };
 }
 
 export const TERMINAL = ["succeeded", "failed", "cancelled", "needs_attention"];
 
-export async function waitForRun(id: string, until: (run: any) => boolean = (r) => TERMINAL.includes(r.status), timeoutMs = 120_000): Promise<any> {
+export async function waitForRun(
+  id: string,
+  until: (run: any) => boolean = (r) => TERMINAL.includes(r.status),
+  timeoutMs = 120_000,
+): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   let run: any;
   while (Date.now() < deadline) {
@@ -65,7 +87,9 @@ export async function waitForRun(id: string, until: (run: any) => boolean = (r) 
     if (until(run)) return run;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`run ${id} did not reach the expected state in time; last: ${run?.status} ${JSON.stringify(run?.steps?.map((s: any) => [s.key, s.status]))}`);
+  throw new Error(
+    `run ${id} did not reach the expected state in time; last: ${run?.status} ${JSON.stringify(run?.steps?.map((s: any) => [s.key, s.status]))}`,
+  );
 }
 
 export async function runToEnd(runbook: string, params: Record<string, unknown> = {}): Promise<any> {
@@ -157,7 +181,10 @@ export async function readEvents(p: string, opts: ReadEventsOptions): Promise<{ 
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), opts.timeoutMs ?? 60_000);
   const res = await fetch(p.startsWith("http") ? p : `${BASE}${p}`, {
-    headers: { ...(typeof opts.as === "object" ? opts.as : bearer(opts.as ?? "viewer")), ...(opts.lastEventId ? { "last-event-id": String(opts.lastEventId) } : {}) },
+    headers: {
+      ...(typeof opts.as === "object" ? opts.as : bearer(opts.as ?? "viewer")),
+      ...(opts.lastEventId ? { "last-event-id": String(opts.lastEventId) } : {}),
+    },
     signal: ctrl.signal,
   });
   expect(res.headers.get("content-type")).toContain("text/event-stream");
@@ -197,6 +224,7 @@ export async function countRows(): Promise<Record<string, number>> {
     `SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('audit_entries', '_prisma_migrations', 'metric_samples', 'target_health_days') ORDER BY 1`,
   );
   const counts: Record<string, number> = {};
-  for (const { t } of tables) counts[t] = Number((await backoutSql<{ n: string }>(`SELECT count(*)::text AS n FROM "${t}"`))[0]!.n);
+  for (const { t } of tables)
+    counts[t] = Number((await backoutSql<{ n: string }>(`SELECT count(*)::text AS n FROM "${t}"`))[0]!.n);
   return counts;
 }

@@ -26,7 +26,13 @@ export const RECEIVER_SECRET = "whsec_dGVzdC1yZWNlaXZlci1zaWduaW5nLXNlY3JldC0wMQ
  */
 export function writeTestChannels(env: StackEnv): void {
   const url = (p: string) => `http://127.0.0.1:${RECEIVER_PORT}${p}`;
-  const hook = (name: string, p: string, audience = "stakeholders") => ({ name, kind: "webhook", audience, url: url(p), secret: RECEIVER_SECRET });
+  const hook = (name: string, p: string, audience = "stakeholders") => ({
+    name,
+    kind: "webhook",
+    audience,
+    url: url(p),
+    secret: RECEIVER_SECRET,
+  });
   const channels = [
     { name: "chat", kind: "slack", audience: "internal", url: url("/slack") },
     hook("signed", "/ok"),

@@ -16,11 +16,20 @@ export function discoverRoutes(): DiscoveredRoute[] {
       if (entry.isDirectory()) walk(full);
       else if (entry.name === "route.ts") {
         // Route groups "(console)" are not part of the URL.
-        const segments = path.relative(APP, dir).split(path.sep).filter((s) => s && !/^\(.*\)$/.test(s));
+        const segments = path
+          .relative(APP, dir)
+          .split(path.sep)
+          .filter((s) => s && !/^\(.*\)$/.test(s));
         const pattern = `/${segments.join("/")}`;
         const params = segments.filter((s) => s.startsWith("[")).map((s) => s.slice(1, -1));
         for (const m of fs.readFileSync(full, "utf8").matchAll(METHOD))
-          found.push({ key: `${m[1]} ${pattern}` as RouteKey, method: m[1]!, pattern, file: path.relative(APP, full), params });
+          found.push({
+            key: `${m[1]} ${pattern}` as RouteKey,
+            method: m[1]!,
+            pattern,
+            file: path.relative(APP, full),
+            params,
+          });
       }
     }
   };
@@ -38,6 +47,9 @@ export function encode(s: string): string {
   try {
     return encodeURIComponent(s);
   } catch {
-    return s.split(/([\ud800-\udfff])/).map((part) => (/^[\ud800-\udfff]$/.test(part) ? "%ED%A0%80" : encodeURIComponent(part))).join("");
+    return s
+      .split(/([\ud800-\udfff])/)
+      .map((part) => (/^[\ud800-\udfff]$/.test(part) ? "%ED%A0%80" : encodeURIComponent(part)))
+      .join("");
   }
 }

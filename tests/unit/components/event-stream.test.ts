@@ -51,7 +51,13 @@ describe("openEventStream lets go of a background tab's connection and takes it 
   function open() {
     let after = 0;
     const statuses: StreamStatus[] = [];
-    const stream = openEventStream({ url: () => `/events?after=${after}`, types: ["x"], onMessage: () => {}, onStatus: (s) => statuses.push(s), hiddenGraceMs: 10_000 });
+    const stream = openEventStream({
+      url: () => `/events?after=${after}`,
+      types: ["x"],
+      onMessage: () => {},
+      onStatus: (s) => statuses.push(s),
+      hiddenGraceMs: 10_000,
+    });
     return { stream, statuses, setAfter: (n: number) => (after = n) };
   }
 
@@ -110,9 +116,21 @@ describe("views that share a key share one connection", () => {
   it("opens one EventSource for the incident's timeline and its metrics, each getting its own event types", () => {
     const timeline: string[] = [];
     const metrics: string[] = [];
-    const a = openEventStream({ shareKey: "incident:1", url: () => "/api/incidents/1/events?metrics=1", types: ["tick"], onMessage: (m) => timeline.push(m.data), onStatus: () => {} });
+    const a = openEventStream({
+      shareKey: "incident:1",
+      url: () => "/api/incidents/1/events?metrics=1",
+      types: ["tick"],
+      onMessage: (m) => timeline.push(m.data),
+      onStatus: () => {},
+    });
     const statuses: StreamStatus[] = [];
-    const b = openEventStream({ shareKey: "incident:1", url: () => "/ignored", types: ["metrics.sample"], onMessage: (m) => metrics.push(m.data), onStatus: (s) => statuses.push(s) });
+    const b = openEventStream({
+      shareKey: "incident:1",
+      url: () => "/ignored",
+      types: ["metrics.sample"],
+      onMessage: (m) => metrics.push(m.data),
+      onStatus: (s) => statuses.push(s),
+    });
     expect(FakeEventSource.opened).toHaveLength(1);
     const es = FakeEventSource.opened[0]!;
     expect(es.url).toBe("/api/incidents/1/events?metrics=1");
@@ -130,7 +148,13 @@ describe("views that share a key share one connection", () => {
     b.close();
     expect(es.readyState).toBe(FakeEventSource.CLOSED);
     // A new view with the key opens afresh.
-    openEventStream({ shareKey: "incident:1", url: () => "/again", types: ["tick"], onMessage: () => {}, onStatus: () => {} }).close();
+    openEventStream({
+      shareKey: "incident:1",
+      url: () => "/again",
+      types: ["tick"],
+      onMessage: () => {},
+      onStatus: () => {},
+    }).close();
     expect(FakeEventSource.opened).toHaveLength(2);
   });
 });

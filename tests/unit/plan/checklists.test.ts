@@ -50,7 +50,14 @@ const PLAN: Record<string, [section: string, title: string, texts: string[]]> = 
   "information-to-gather": [
     "3",
     "Information to Gather",
-    ["Current deployment version", "Last stable version", "Current error rate", "Queue status", "Database state", "System resources"],
+    [
+      "Current deployment version",
+      "Last stable version",
+      "Current error rate",
+      "Queue status",
+      "Database state",
+      "System resources",
+    ],
   ],
   "immediate-checks": [
     "6.1",
@@ -65,7 +72,15 @@ const PLAN: Record<string, [section: string, title: string, texts: string[]]> = 
   "functional-testing": [
     "6.3",
     "Functional Testing",
-    ["Run smoke tests", "Run critical E2E tests", "User can login", "User can create project", "User can analyze scene", "User can view results", "Queue processes jobs"],
+    [
+      "Run smoke tests",
+      "Run critical E2E tests",
+      "User can login",
+      "User can create project",
+      "User can analyze scene",
+      "User can view results",
+      "Queue processes jobs",
+    ],
   ],
   "metrics-verification": [
     "6.4",
@@ -75,7 +90,13 @@ const PLAN: Record<string, [section: string, title: string, texts: string[]]> = 
   "continuous-improvement": [
     "8.2",
     "Continuous Improvement",
-    ["Update rollback documentation", "Improve monitoring/alerts", "Add relevant tests", "Update deployment procedures", "Share learnings with team"],
+    [
+      "Update rollback documentation",
+      "Improve monitoring/alerts",
+      "Add relevant tests",
+      "Update deployment procedures",
+      "Share learnings with team",
+    ],
   ],
   "checkpoint-1": [
     "9",
@@ -92,17 +113,41 @@ const PLAN: Record<string, [section: string, title: string, texts: string[]]> = 
   "checkpoint-2": [
     "9",
     "Checkpoint 2: After Code Rollback",
-    ["Health endpoint responding", "No errors in logs", "Smoke tests passing", "Can connect to database", "Can connect to Redis"],
+    [
+      "Health endpoint responding",
+      "No errors in logs",
+      "Smoke tests passing",
+      "Can connect to database",
+      "Can connect to Redis",
+    ],
   ],
-  "checkpoint-3": ["9", "Checkpoint 3: After Queue Resume", ["Jobs processing successfully", "Failure rate normal (<2%)", "No stuck jobs", "Processing time normal"]],
-  "checkpoint-4": ["9", "Checkpoint 4: 30 Minutes After Rollback", ["Error rate <1%", "Response times normal", "No new incidents", "User reports normal", "Metrics healthy"]],
-  "checkpoint-5": ["9", "Checkpoint 5: 24 Hours After Rollback", ["System stable", "No degradation", "Post-mortem completed", "Action items created", "Documentation updated"]],
+  "checkpoint-3": [
+    "9",
+    "Checkpoint 3: After Queue Resume",
+    ["Jobs processing successfully", "Failure rate normal (<2%)", "No stuck jobs", "Processing time normal"],
+  ],
+  "checkpoint-4": [
+    "9",
+    "Checkpoint 4: 30 Minutes After Rollback",
+    ["Error rate <1%", "Response times normal", "No new incidents", "User reports normal", "Metrics healthy"],
+  ],
+  "checkpoint-5": [
+    "9",
+    "Checkpoint 5: 24 Hours After Rollback",
+    ["System stable", "No degradation", "Post-mortem completed", "Action items created", "Documentation updated"],
+  ],
 };
 
 describe("every checklist has the plan's items, in the plan's words", () => {
   it("has exactly the plan's checklists, in order; §9 is the five checkpoints", () => {
     expect(checklists.map((c) => c.id)).toEqual(Object.keys(PLAN));
-    expect(checkpoints.map((c) => c.id)).toEqual(["checkpoint-1", "checkpoint-2", "checkpoint-3", "checkpoint-4", "checkpoint-5"]);
+    expect(checkpoints.map((c) => c.id)).toEqual([
+      "checkpoint-1",
+      "checkpoint-2",
+      "checkpoint-3",
+      "checkpoint-4",
+      "checkpoint-5",
+    ]);
   });
 
   it.each(Object.entries(PLAN))("%s", (id, [section, title, texts]) => {
@@ -121,7 +166,14 @@ describe("every checklist has the plan's items, in the plan's words", () => {
   });
 
   it("keeps the plan's side notes: §6.1 expected results, §6.4 targets, §6.3's manual list, list intros", () => {
-    expect(checklist("immediate-checks").items.map((i) => i.expected ?? null)).toEqual(["200 OK", null, null, "No new errors", "1", "PONG"]);
+    expect(checklist("immediate-checks").items.map((i) => i.expected ?? null)).toEqual([
+      "200 OK",
+      null,
+      null,
+      "No new errors",
+      "1",
+      "PONG",
+    ]);
     expect(checklist("metrics-verification").items.map((i) => [i.target, i.howToCheck])).toEqual([
       ["<1%", "Check logs, Sentry"],
       ["<300ms", "Check metrics dashboard"],
@@ -178,11 +230,14 @@ describe("checked against rollback-plan.md itself", () => {
     expect(c.items.map((i) => i.text)).toEqual(plan[heading(c)]?.map((p) => p.text));
   });
 
-  it.each(checklists.filter((c) => c.items.some((i) => i.commands)).map((c) => [c.id, c] as const))("%s: same commands and expected results", (_id, c) => {
-    const parsed = plan[heading(c)]!;
-    expect(c.items.map((i) => (i.commands ?? []).join("\n"))).toEqual(parsed.map((p) => p.commands.join("\n")));
-    expect(c.items.map((i) => i.expected)).toEqual(parsed.map((p) => p.expected));
-  });
+  it.each(checklists.filter((c) => c.items.some((i) => i.commands)).map((c) => [c.id, c] as const))(
+    "%s: same commands and expected results",
+    (_id, c) => {
+      const parsed = plan[heading(c)]!;
+      expect(c.items.map((i) => (i.commands ?? []).join("\n"))).toEqual(parsed.map((p) => p.commands.join("\n")));
+      expect(c.items.map((i) => i.expected)).toEqual(parsed.map((p) => p.expected));
+    },
+  );
 });
 
 // Measurements of a healthy system after rollback; each case changes what it needs.
@@ -207,7 +262,13 @@ const probeCases: [id: string, label: string, verified: boolean, why: string, me
   ["cp1-backup-verified", "one backup", true, "1 backup available", m({ backupsAvailable: 1 })],
   ["cp1-backup-verified", "none", false, "0 backups available", m({ backupsAvailable: 0 })],
   ["pre-pause-queues", "all paused", true, "all 2 queues paused", m()],
-  ["pre-pause-queues", "one running", false, "not paused: document-processing", m({ queuesPaused: { "ai-analysis": true, "document-processing": false } })],
+  [
+    "pre-pause-queues",
+    "one running",
+    false,
+    "not paused: document-processing",
+    m({ queuesPaused: { "ai-analysis": true, "document-processing": false } }),
+  ],
   ["info-current-version", "known", true, "running v1.0.0", m()],
   ["info-current-version", "not read", false, "running version not read", m({ currentVersion: undefined })],
   ["info-current-error-rate", "measured", true, "error rate 0.2%", m()],
@@ -217,7 +278,13 @@ const probeCases: [id: string, label: string, verified: boolean, why: string, me
   ["immediate-queue-status", "measured", true, "queue length 5 jobs", m()],
   ["immediate-queue-status", "not measured", false, "queue length not measured", m({ latest: { healthUp: true } })],
   ["info-system-resources", "measured", true, "free memory 2 GiB; free disk 40 GiB", m()],
-  ["info-system-resources", "disk not measured", false, "free memory or free disk not measured", latest({ freeDiskBytes: undefined })],
+  [
+    "info-system-resources",
+    "disk not measured",
+    false,
+    "free memory or free disk not measured",
+    latest({ freeDiskBytes: undefined }),
+  ],
   ["immediate-health-endpoint", "up", true, "health endpoint answers 200 OK", m()],
   ["immediate-health-endpoint", "down", false, "health endpoint down", latest({ healthUp: false })],
   ["cp2-health-responding", "up", true, "health endpoint answers 200 OK", m()],
@@ -239,31 +306,133 @@ const probeCases: [id: string, label: string, verified: boolean, why: string, me
   ["cp2-smoke-tests-passing", "passed", true, "smoke tests passed", m()],
   ["cp2-smoke-tests-passing", "not run", false, "smoke tests not run", m({ smokeTestsPassed: undefined })],
   ["manual-queue-processes-jobs", "jobs completed", true, "99 jobs completed since the queues resumed", m()],
-  ["manual-queue-processes-jobs", "none completed", false, "0 jobs completed since the queues resumed", m({ jobsSinceResume: { completed: 0, failed: 3 } })],
-  ["cp3-jobs-processing", "one job completed", true, "1 job completed since the queues resumed", m({ jobsSinceResume: { completed: 1, failed: 0 } })],
-  ["cp3-jobs-processing", "none completed", false, "0 jobs completed since the queues resumed", m({ jobsSinceResume: { completed: 0, failed: 0 } })],
+  [
+    "manual-queue-processes-jobs",
+    "none completed",
+    false,
+    "0 jobs completed since the queues resumed",
+    m({ jobsSinceResume: { completed: 0, failed: 3 } }),
+  ],
+  [
+    "cp3-jobs-processing",
+    "one job completed",
+    true,
+    "1 job completed since the queues resumed",
+    m({ jobsSinceResume: { completed: 1, failed: 0 } }),
+  ],
+  [
+    "cp3-jobs-processing",
+    "none completed",
+    false,
+    "0 jobs completed since the queues resumed",
+    m({ jobsSinceResume: { completed: 0, failed: 0 } }),
+  ],
   ["cp3-failure-rate-normal", "1 of 100 failed (1%)", true, "failure rate 1% (1 of 100 jobs) < 2%", m()],
-  ["cp3-failure-rate-normal", "2 of 100 failed (exactly 2%)", false, "failure rate 2% (2 of 100 jobs) is not < 2%", m({ jobsSinceResume: { completed: 98, failed: 2 } })],
-  ["cp3-failure-rate-normal", "no job finished yet", false, "no jobs finished since the queues resumed", m({ jobsSinceResume: { completed: 0, failed: 0 } })],
+  [
+    "cp3-failure-rate-normal",
+    "2 of 100 failed (exactly 2%)",
+    false,
+    "failure rate 2% (2 of 100 jobs) is not < 2%",
+    m({ jobsSinceResume: { completed: 98, failed: 2 } }),
+  ],
+  [
+    "cp3-failure-rate-normal",
+    "no job finished yet",
+    false,
+    "no jobs finished since the queues resumed",
+    m({ jobsSinceResume: { completed: 0, failed: 0 } }),
+  ],
   ["metrics-error-rate", "0.99%", true, "error rate 0.99% < 1%", latest({ errorRate: 0.99 })],
   ["metrics-error-rate", "exactly 1%", false, "error rate 1% is not < 1%", latest({ errorRate: 1 })],
   ["cp4-error-rate", "0.99%", true, "error rate 0.99% < 1%", latest({ errorRate: 0.99 })],
   ["cp4-error-rate", "exactly 1%", false, "error rate 1% is not < 1%", latest({ errorRate: 1 })],
-  ["metrics-response-time-p95", "299 ms", true, "response time p95 299 ms < 300 ms", latest({ responseTimeP95Ms: 299 })],
-  ["metrics-response-time-p95", "exactly 300 ms", false, "response time p95 300 ms is not < 300 ms", latest({ responseTimeP95Ms: 300 })],
-  ["cp4-response-times-normal", "299 ms", true, "response time p95 299 ms < 300 ms", latest({ responseTimeP95Ms: 299 })],
-  ["cp4-response-times-normal", "exactly 300 ms", false, "response time p95 300 ms is not < 300 ms", latest({ responseTimeP95Ms: 300 })],
-  ["metrics-queue-length", "49 over two queues", true, "queue length 49 jobs < 50 jobs", latest({ queueLength: { a: 25, b: 24 } })],
-  ["metrics-queue-length", "50 over two queues", false, "queue length 50 jobs is not < 50 jobs", latest({ queueLength: { a: 25, b: 25 } })],
+  [
+    "metrics-response-time-p95",
+    "299 ms",
+    true,
+    "response time p95 299 ms < 300 ms",
+    latest({ responseTimeP95Ms: 299 }),
+  ],
+  [
+    "metrics-response-time-p95",
+    "exactly 300 ms",
+    false,
+    "response time p95 300 ms is not < 300 ms",
+    latest({ responseTimeP95Ms: 300 }),
+  ],
+  [
+    "cp4-response-times-normal",
+    "299 ms",
+    true,
+    "response time p95 299 ms < 300 ms",
+    latest({ responseTimeP95Ms: 299 }),
+  ],
+  [
+    "cp4-response-times-normal",
+    "exactly 300 ms",
+    false,
+    "response time p95 300 ms is not < 300 ms",
+    latest({ responseTimeP95Ms: 300 }),
+  ],
+  [
+    "metrics-queue-length",
+    "49 over two queues",
+    true,
+    "queue length 49 jobs < 50 jobs",
+    latest({ queueLength: { a: 25, b: 24 } }),
+  ],
+  [
+    "metrics-queue-length",
+    "50 over two queues",
+    false,
+    "queue length 50 jobs is not < 50 jobs",
+    latest({ queueLength: { a: 25, b: 25 } }),
+  ],
   ["metrics-cache-hit-rate", "70.1%", true, "cache hit rate 70.1% > 70%", latest({ cacheHitRate: 70.1 })],
   ["metrics-cache-hit-rate", "exactly 70%", false, "cache hit rate 70% is not > 70%", latest({ cacheHitRate: 70 })],
   ["metrics-database-query-time", "99 ms", true, "database query time 99 ms < 100 ms", latest({ dbQueryMs: 99 })],
-  ["metrics-database-query-time", "exactly 100 ms", false, "database query time 100 ms is not < 100 ms", latest({ dbQueryMs: 100 })],
-  ["cp4-metrics-healthy", "all five within target", true, "error rate 0.2% < 1%; response time p95 240 ms < 300 ms; queue length 5 jobs < 50 jobs; cache hit rate 85% > 70%; database query time 12 ms < 100 ms", m()],
-  ["cp4-metrics-healthy", "cache hit rate at 70%", false, "cache hit rate 70% is not > 70%", latest({ cacheHitRate: 70 })],
-  ["cp4-metrics-healthy", "database query time not measured", false, "database query time not measured", latest({ dbQueryMs: undefined })],
-  ["cp5-no-degradation", "p95 exactly 1.2× baseline", true, "response time p95 288 ms is 1.2× baseline 240 ms (≤ 1.2×); error rate 0.2% < 1%", latest({ responseTimeP95Ms: 288 })],
-  ["cp5-no-degradation", "p95 just over 1.2×", false, "response time p95 289 ms is 1.204× baseline 240 ms (> 1.2×)", latest({ responseTimeP95Ms: 289 })],
+  [
+    "metrics-database-query-time",
+    "exactly 100 ms",
+    false,
+    "database query time 100 ms is not < 100 ms",
+    latest({ dbQueryMs: 100 }),
+  ],
+  [
+    "cp4-metrics-healthy",
+    "all five within target",
+    true,
+    "error rate 0.2% < 1%; response time p95 240 ms < 300 ms; queue length 5 jobs < 50 jobs; cache hit rate 85% > 70%; database query time 12 ms < 100 ms",
+    m(),
+  ],
+  [
+    "cp4-metrics-healthy",
+    "cache hit rate at 70%",
+    false,
+    "cache hit rate 70% is not > 70%",
+    latest({ cacheHitRate: 70 }),
+  ],
+  [
+    "cp4-metrics-healthy",
+    "database query time not measured",
+    false,
+    "database query time not measured",
+    latest({ dbQueryMs: undefined }),
+  ],
+  [
+    "cp5-no-degradation",
+    "p95 exactly 1.2× baseline",
+    true,
+    "response time p95 288 ms is 1.2× baseline 240 ms (≤ 1.2×); error rate 0.2% < 1%",
+    latest({ responseTimeP95Ms: 288 }),
+  ],
+  [
+    "cp5-no-degradation",
+    "p95 just over 1.2×",
+    false,
+    "response time p95 289 ms is 1.204× baseline 240 ms (> 1.2×)",
+    latest({ responseTimeP95Ms: 289 }),
+  ],
   ["cp5-no-degradation", "error rate at 1%", false, "error rate 1% is not < 1%", latest({ errorRate: 1 })],
   ["cp5-no-degradation", "no baseline", false, "no baseline response time", m({ baseline: null })],
 ];
@@ -272,7 +441,11 @@ describe("evaluateProbe: every auto-verifiable item, passing and failing", () =>
   const probed = checklists.flatMap((c) => c.items.filter((i) => i.probe));
 
   it("has a passing and a failing case for every item with a probe", () => {
-    const missing = probed.flatMap((i) => [true, false].filter((v) => !probeCases.some(([id, , verified]) => id === i.id && verified === v)).map((v) => `${i.id}:${v}`));
+    const missing = probed.flatMap((i) =>
+      [true, false]
+        .filter((v) => !probeCases.some(([id, , verified]) => id === i.id && verified === v))
+        .map((v) => `${i.id}:${v}`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -290,30 +463,58 @@ describe("evaluateProbe: every auto-verifiable item, passing and failing", () =>
 
   it("quotes the value it read", () => {
     expect(evaluateProbe(item("metrics-error-rate"), latest({ errorRate: 0.4 }))?.value).toBe(0.4);
-    expect(evaluateProbe(item("cp3-failure-rate-normal"), m({ jobsSinceResume: { completed: 45, failed: 5 } }))?.value).toBe(10);
+    expect(
+      evaluateProbe(item("cp3-failure-rate-normal"), m({ jobsSinceResume: { completed: 45, failed: 5 } }))?.value,
+    ).toBe(10);
     expect(evaluateProbe(item("cp4-metrics-healthy"), latest({ cacheHitRate: 60, dbQueryMs: 300 }))?.value).toBe("3/5");
   });
 
   it("says which probe verifies an item and the rule", () => {
     expect(item("cp2-redis-connects").probe).toEqual({ kind: "redis-ping", rule: "PING answers PONG" });
-    expect(item("metrics-queue-length").probe).toEqual({ kind: "metric-target", metric: "queueLength", rule: "queue length <50 (plan §6.4)" });
+    expect(item("metrics-queue-length").probe).toEqual({
+      kind: "metric-target",
+      metric: "queueLength",
+      rule: "queue length <50 (plan §6.4)",
+    });
     expect(item("cp3-failure-rate-normal").probe?.kind).toBe("failure-rate");
   });
 
   it("leaves items no probe can verify to the commander", () => {
-    for (const id of ["pre-notify-team", "cp3-no-stuck-jobs", "cp4-user-reports-normal", "cp5-post-mortem-completed", "monitor-error-rate"])
+    for (const id of [
+      "pre-notify-team",
+      "cp3-no-stuck-jobs",
+      "cp4-user-reports-normal",
+      "cp5-post-mortem-completed",
+      "monitor-error-rate",
+    ])
       expect(evaluateProbe(item(id), m())).toBeNull();
   });
 });
 
 describe("when each checklist opens, relative to the rollback", () => {
   const done = at(0);
-  const cases: [id: string, label: string, isOpen: boolean, opensAt: Date | null, completedAt: Date | null, now: Date, milestones?: RollbackMilestones][] = [
+  const cases: [
+    id: string,
+    label: string,
+    isOpen: boolean,
+    opensAt: Date | null,
+    completedAt: Date | null,
+    now: Date,
+    milestones?: RollbackMilestones,
+  ][] = [
     ["checkpoint-1", "before any rollback", true, null, null, at(0)],
     ["pre-rollback", "before any rollback", true, null, null, at(0)],
     ["checkpoint-2", "rollback not completed", false, null, null, at(HOUR)],
     ["checkpoint-2", "rollback completed", true, done, done, done],
-    ["checkpoint-2", "code rolled back, rollback still running", true, at(-5 * MIN), null, done, { codeRolledBackAt: at(-5 * MIN) }],
+    [
+      "checkpoint-2",
+      "code rolled back, rollback still running",
+      true,
+      at(-5 * MIN),
+      null,
+      done,
+      { codeRolledBackAt: at(-5 * MIN) },
+    ],
     ["checkpoint-3", "queues not resumed yet", false, null, null, done, { codeRolledBackAt: at(-5 * MIN) }],
     ["checkpoint-3", "queues resumed", true, at(-MIN), null, done, { queuesResumedAt: at(-MIN) }],
     ["checkpoint-4", "rollback not completed", false, null, null, at(HOUR)],
@@ -375,14 +576,64 @@ describe("dueChecklists: which lists the console opens by itself", () => {
   const cases: [label: string, ticks: string[], completedAt: Date | null, now: Date, due: string[]][] = [
     ["a new incident: Checkpoint 1", [], null, at(0), ["checkpoint-1"]],
     ["Checkpoint 1 done: the §3 pre-rollback checklist", all("checkpoint-1"), null, at(0), ["pre-rollback"]],
-    ["§3 done too: information to gather", [...all("checkpoint-1"), ...all("pre-rollback")], null, at(0), ["information-to-gather"]],
-    ["everything before done, no rollback yet: nothing", [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather")], null, at(HOUR), []],
-    ["rollback just completed: §6.1 immediate checks", [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather")], done, done, ["immediate-checks"]],
+    [
+      "§3 done too: information to gather",
+      [...all("checkpoint-1"), ...all("pre-rollback")],
+      null,
+      at(0),
+      ["information-to-gather"],
+    ],
+    [
+      "everything before done, no rollback yet: nothing",
+      [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather")],
+      null,
+      at(HOUR),
+      [],
+    ],
+    [
+      "rollback just completed: §6.1 immediate checks",
+      [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather")],
+      done,
+      done,
+      ["immediate-checks"],
+    ],
     ["rollback completed with §3 left unticked: the lists before it step aside", [], done, done, ["immediate-checks"]],
-    ["5 minutes on, §6.1 unfinished: §6.1 and §6.2 (its time came)", [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather")], done, at(5 * MIN), ["immediate-checks", "extended-monitoring"]],
-    ["30 minutes on: Checkpoint 4 opens by itself, with §6.4", [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather")], done, at(30 * MIN), ["immediate-checks", "extended-monitoring", "metrics-verification", "checkpoint-4"]],
-    ["Checkpoint 4 already finished at 30 minutes: not opened", [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather"), ...all("checkpoint-4")], done, at(30 * MIN), ["immediate-checks", "extended-monitoring", "metrics-verification"]],
-    ["24 hours on: Checkpoint 5", [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather"), ...all("immediate-checks"), ...all("extended-monitoring"), ...all("metrics-verification"), ...all("checkpoint-4")], done, at(24 * HOUR), ["functional-testing", "checkpoint-5"]],
+    [
+      "5 minutes on, §6.1 unfinished: §6.1 and §6.2 (its time came)",
+      [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather")],
+      done,
+      at(5 * MIN),
+      ["immediate-checks", "extended-monitoring"],
+    ],
+    [
+      "30 minutes on: Checkpoint 4 opens by itself, with §6.4",
+      [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather")],
+      done,
+      at(30 * MIN),
+      ["immediate-checks", "extended-monitoring", "metrics-verification", "checkpoint-4"],
+    ],
+    [
+      "Checkpoint 4 already finished at 30 minutes: not opened",
+      [...all("checkpoint-1"), ...all("pre-rollback"), ...all("information-to-gather"), ...all("checkpoint-4")],
+      done,
+      at(30 * MIN),
+      ["immediate-checks", "extended-monitoring", "metrics-verification"],
+    ],
+    [
+      "24 hours on: Checkpoint 5",
+      [
+        ...all("checkpoint-1"),
+        ...all("pre-rollback"),
+        ...all("information-to-gather"),
+        ...all("immediate-checks"),
+        ...all("extended-monitoring"),
+        ...all("metrics-verification"),
+        ...all("checkpoint-4"),
+      ],
+      done,
+      at(24 * HOUR),
+      ["functional-testing", "checkpoint-5"],
+    ],
     ["all finished: nothing", WORKING_ORDER.flatMap(all), done, at(48 * HOUR), []],
   ];
   it.each(cases)("%s", (_label, ticks, completedAt, now, due) => {
@@ -402,12 +653,21 @@ describe("resolving: the post-rollback items left unticked", () => {
   it("names §6.1, §6.3 and checkpoints 2 and 3 right after the rollback; §6.2 at 5 min; §6.4 and Checkpoint 4 at 30 min; Checkpoint 5 at 24 h", () => {
     const done = at(0);
     const justAfter = ids(untickedPostRollbackItems(checklists, [], done, at(MIN)));
-    expect(justAfter).toEqual([["immediate-checks", 6], ["functional-testing", checklist("functional-testing").items.length], ["checkpoint-2", 5], ["checkpoint-3", 4]]);
-    expect(ids(untickedPostRollbackItems(checklists, [], done, at(5 * MIN))).map(([id]) => id)).toContain("extended-monitoring");
+    expect(justAfter).toEqual([
+      ["immediate-checks", 6],
+      ["functional-testing", checklist("functional-testing").items.length],
+      ["checkpoint-2", 5],
+      ["checkpoint-3", 4],
+    ]);
+    expect(ids(untickedPostRollbackItems(checklists, [], done, at(5 * MIN))).map(([id]) => id)).toContain(
+      "extended-monitoring",
+    );
     const later = ids(untickedPostRollbackItems(checklists, [], done, at(30 * MIN))).map(([id]) => id);
     expect(later).toEqual(expect.arrayContaining(["metrics-verification", "checkpoint-4"]));
     expect(later).not.toContain("checkpoint-5");
-    expect(ids(untickedPostRollbackItems(checklists, [], done, at(24 * HOUR))).map(([id]) => id)).toContain("checkpoint-5");
+    expect(ids(untickedPostRollbackItems(checklists, [], done, at(24 * HOUR))).map(([id]) => id)).toContain(
+      "checkpoint-5",
+    );
   });
   it("leaves out what is ticked, and lists nothing once every open item is", () => {
     const open = untickedPostRollbackItems(checklists, [], at(0), at(MIN));

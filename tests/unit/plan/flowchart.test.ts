@@ -16,7 +16,9 @@ import { at, baseline, healthy, MIN, T0 } from "./fixtures";
 
 describe("plan §2 decision flowchart, in the plan's words", () => {
   it("asks the plan's questions", () => {
-    const questions = Object.values(flowchart).flatMap((n) => (n.kind === "question" ? [[n.step ?? null, n.question]] : []));
+    const questions = Object.values(flowchart).flatMap((n) =>
+      n.kind === "question" ? [[n.step ?? null, n.question]] : [],
+    );
     expect(questions).toEqual([
       [null, "Is service down or data at risk?"],
       [null, "Error rate >10%?"],
@@ -29,7 +31,9 @@ describe("plan §2 decision flowchart, in the plan's words", () => {
   });
 
   it("runs a visible 5-minute timer on the quick fix only", () => {
-    expect(Object.values(flowchart).flatMap((n) => (n.kind === "question" && n.timerMs ? [[n.id, n.timerMs]] : []))).toEqual([["quick-fix-failed", 5 * MIN]]);
+    expect(
+      Object.values(flowchart).flatMap((n) => (n.kind === "question" && n.timerMs ? [[n.id, n.timerMs]] : [])),
+    ).toEqual([["quick-fix-failed", 5 * MIN]]);
   });
 });
 
@@ -37,50 +41,101 @@ type Step = [QuestionId, Answer];
 // Every path from "Issue Detected" to each action.
 const paths: [action: ActionId, text: string, isRollback: boolean, isInPlan: boolean, steps: Step[]][] = [
   ["rollback-immediately", "Rollback immediately", true, true, [["service-down-or-data-at-risk", "yes"]]],
-  ["rollback-after-quick-fix", "Rollback", true, true, [["service-down-or-data-at-risk", "no"], ["error-rate-over-10", "yes"], ["quick-fix-failed", "yes"]]],
-  ["quick-fix-worked", "Quick fix worked: no rollback, keep monitoring", false, false, [["service-down-or-data-at-risk", "no"], ["error-rate-over-10", "yes"], ["quick-fix-failed", "no"]]],
+  [
+    "rollback-after-quick-fix",
+    "Rollback",
+    true,
+    true,
+    [
+      ["service-down-or-data-at-risk", "no"],
+      ["error-rate-over-10", "yes"],
+      ["quick-fix-failed", "yes"],
+    ],
+  ],
+  [
+    "quick-fix-worked",
+    "Quick fix worked: no rollback, keep monitoring",
+    false,
+    false,
+    [
+      ["service-down-or-data-at-risk", "no"],
+      ["error-rate-over-10", "yes"],
+      ["quick-fix-failed", "no"],
+    ],
+  ],
   [
     "rollback-not-fixable",
     "Rollback",
     true,
     true,
-    [["service-down-or-data-at-risk", "no"], ["error-rate-over-10", "no"], ["performance-degraded-over-50", "yes"], ["queue-cache-not-fixable", "yes"]],
+    [
+      ["service-down-or-data-at-risk", "no"],
+      ["error-rate-over-10", "no"],
+      ["performance-degraded-over-50", "yes"],
+      ["queue-cache-not-fixable", "yes"],
+    ],
   ],
   [
     "fix-queue-cache",
     "Fix the queue/cache issue, no full rollback",
     false,
     false,
-    [["service-down-or-data-at-risk", "no"], ["error-rate-over-10", "no"], ["performance-degraded-over-50", "yes"], ["queue-cache-not-fixable", "no"]],
+    [
+      ["service-down-or-data-at-risk", "no"],
+      ["error-rate-over-10", "no"],
+      ["performance-degraded-over-50", "yes"],
+      ["queue-cache-not-fixable", "no"],
+    ],
   ],
   [
     "rollback-feature",
     "Rollback",
     true,
     true,
-    [["service-down-or-data-at-risk", "no"], ["error-rate-over-10", "no"], ["performance-degraded-over-50", "no"], ["single-feature-broken", "yes"], ["can-disable-feature", "no"]],
+    [
+      ["service-down-or-data-at-risk", "no"],
+      ["error-rate-over-10", "no"],
+      ["performance-degraded-over-50", "no"],
+      ["single-feature-broken", "yes"],
+      ["can-disable-feature", "no"],
+    ],
   ],
   [
     "use-feature-flag",
     "Use feature flag, fix forward",
     false,
     true,
-    [["service-down-or-data-at-risk", "no"], ["error-rate-over-10", "no"], ["performance-degraded-over-50", "no"], ["single-feature-broken", "yes"], ["can-disable-feature", "yes"]],
+    [
+      ["service-down-or-data-at-risk", "no"],
+      ["error-rate-over-10", "no"],
+      ["performance-degraded-over-50", "no"],
+      ["single-feature-broken", "yes"],
+      ["can-disable-feature", "yes"],
+    ],
   ],
   [
     "no-rollback",
     "No rollback: hot fix instead, monitor and optimize",
     false,
     false,
-    [["service-down-or-data-at-risk", "no"], ["error-rate-over-10", "no"], ["performance-degraded-over-50", "no"], ["single-feature-broken", "no"]],
+    [
+      ["service-down-or-data-at-risk", "no"],
+      ["error-rate-over-10", "no"],
+      ["performance-degraded-over-50", "no"],
+      ["single-feature-broken", "no"],
+    ],
   ],
 ];
 
 describe("walk: each path ends in its action", () => {
   it("covers every action and every answer of every question", () => {
-    const actions = Object.values(flowchart).filter((n) => n.kind === "action").map((n) => n.id);
+    const actions = Object.values(flowchart)
+      .filter((n) => n.kind === "action")
+      .map((n) => n.id);
     expect(paths.map(([a]) => a).sort()).toEqual([...actions].sort());
-    const questions = Object.values(flowchart).filter((n) => n.kind === "question").map((n) => n.id);
+    const questions = Object.values(flowchart)
+      .filter((n) => n.kind === "question")
+      .map((n) => n.id);
     const answered = new Set(paths.flatMap(([, , , , steps]) => steps.map(([q, a]) => `${q}:${a}`)));
     expect(questions.flatMap((q) => [`${q}:yes`, `${q}:no`]).filter((x) => !answered.has(x))).toEqual([]);
   });
@@ -105,7 +160,9 @@ describe("walk: each path ends in its action", () => {
   });
 
   it("ignores answers to questions off the path", () => {
-    expect(walk({ "service-down-or-data-at-risk": "yes", "error-rate-over-10": "yes", "quick-fix-failed": "no" }).action?.id).toBe("rollback-immediately");
+    expect(
+      walk({ "service-down-or-data-at-risk": "yes", "error-rate-over-10": "yes", "quick-fix-failed": "no" }).action?.id,
+    ).toBe("rollback-immediately");
   });
 
   it("gives each rollback ending the severity of its matrix row", () => {
@@ -124,22 +181,92 @@ describe("walk: each path ends in its action", () => {
 
 describe("prefillAnswers: metric- and fact-backed questions come pre-answered", () => {
   // Baseline p95 240 ms: "degraded >50%" is above 360 ms.
-  const cases: [label: string, q: QuestionId, answer: Answer | undefined, why: string | undefined, latest: Partial<MetricValues>, facts: StatedFacts][] = [
+  const cases: [
+    label: string,
+    q: QuestionId,
+    answer: Answer | undefined,
+    why: string | undefined,
+    latest: Partial<MetricValues>,
+    facts: StatedFacts,
+  ][] = [
     ["health down", "service-down-or-data-at-risk", "yes", "health endpoint down", healthy({ healthUp: false }), {}],
-    ["database down", "service-down-or-data-at-risk", "yes", "database connection failing", healthy({ dbUp: false }), {}],
-    ["data corruption stated", "service-down-or-data-at-risk", "yes", "data corruption stated", healthy(), { dataCorruption: true }],
-    ["all up", "service-down-or-data-at-risk", "no", "health endpoint up; database connection up; no data corruption stated", healthy(), {}],
+    [
+      "database down",
+      "service-down-or-data-at-risk",
+      "yes",
+      "database connection failing",
+      healthy({ dbUp: false }),
+      {},
+    ],
+    [
+      "data corruption stated",
+      "service-down-or-data-at-risk",
+      "yes",
+      "data corruption stated",
+      healthy(),
+      { dataCorruption: true },
+    ],
+    [
+      "all up",
+      "service-down-or-data-at-risk",
+      "no",
+      "health endpoint up; database connection up; no data corruption stated",
+      healthy(),
+      {},
+    ],
     ["health not measured", "service-down-or-data-at-risk", undefined, undefined, { errorRate: 1 }, {}],
     ["error rate 10.1%", "error-rate-over-10", "yes", "error rate 10.1% > 10%", healthy({ errorRate: 10.1 }), {}],
     ["error rate exactly 10%", "error-rate-over-10", "no", "error rate 10% ≤ 10%", healthy({ errorRate: 10 }), {}],
     ["error rate not measured", "error-rate-over-10", undefined, undefined, { healthUp: true }, {}],
-    ["p95 361 ms", "performance-degraded-over-50", "yes", "response time p95 361 ms is 1.504× baseline 240 ms (> 1.5×)", healthy({ responseTimeP95Ms: 361 }), {}],
-    ["p95 exactly 1.5× (360 ms)", "performance-degraded-over-50", "no", "response time p95 360 ms is 1.5× baseline 240 ms (≤ 1.5×)", healthy({ responseTimeP95Ms: 360 }), {}],
-    ["single feature broken stated", "single-feature-broken", "yes", "stated by the commander", healthy(), { singleFeatureBroken: true }],
-    ["single feature broken denied", "single-feature-broken", "no", "stated by the commander", healthy(), { singleFeatureBroken: false }],
+    [
+      "p95 361 ms",
+      "performance-degraded-over-50",
+      "yes",
+      "response time p95 361 ms is 1.504× baseline 240 ms (> 1.5×)",
+      healthy({ responseTimeP95Ms: 361 }),
+      {},
+    ],
+    [
+      "p95 exactly 1.5× (360 ms)",
+      "performance-degraded-over-50",
+      "no",
+      "response time p95 360 ms is 1.5× baseline 240 ms (≤ 1.5×)",
+      healthy({ responseTimeP95Ms: 360 }),
+      {},
+    ],
+    [
+      "single feature broken stated",
+      "single-feature-broken",
+      "yes",
+      "stated by the commander",
+      healthy(),
+      { singleFeatureBroken: true },
+    ],
+    [
+      "single feature broken denied",
+      "single-feature-broken",
+      "no",
+      "stated by the commander",
+      healthy(),
+      { singleFeatureBroken: false },
+    ],
     ["single feature not stated", "single-feature-broken", undefined, undefined, healthy(), {}],
-    ["feature flag available", "can-disable-feature", "yes", "feature flag availability stated by the commander", healthy(), { featureFlagAvailable: true }],
-    ["no feature flag", "can-disable-feature", "no", "feature flag availability stated by the commander", healthy(), { featureFlagAvailable: false }],
+    [
+      "feature flag available",
+      "can-disable-feature",
+      "yes",
+      "feature flag availability stated by the commander",
+      healthy(),
+      { featureFlagAvailable: true },
+    ],
+    [
+      "no feature flag",
+      "can-disable-feature",
+      "no",
+      "feature flag availability stated by the commander",
+      healthy(),
+      { featureFlagAvailable: false },
+    ],
   ];
   it.each(cases)("%s → %s %s", (_label, q, answer, why, latest, facts) => {
     const p = prefillAnswers(latest, baseline(), facts)[q];
@@ -148,12 +275,23 @@ describe("prefillAnswers: metric- and fact-backed questions come pre-answered", 
   });
 
   it("leaves performance unanswered without a baseline", () => {
-    expect(prefillAnswers(healthy({ responseTimeP95Ms: 900 }), null, {})["performance-degraded-over-50"]).toBeUndefined();
+    expect(
+      prefillAnswers(healthy({ responseTimeP95Ms: 900 }), null, {})["performance-degraded-over-50"],
+    ).toBeUndefined();
   });
 
   it("never pre-answers the commander's own checks (quick fix, queue/cache)", () => {
-    const p = prefillAnswers(healthy({ errorRate: 50, responseTimeP95Ms: 900 }), baseline(), { singleFeatureBroken: true, featureFlagAvailable: false });
-    expect(Object.keys(p).sort()).toEqual(["can-disable-feature", "error-rate-over-10", "performance-degraded-over-50", "service-down-or-data-at-risk", "single-feature-broken"]);
+    const p = prefillAnswers(healthy({ errorRate: 50, responseTimeP95Ms: 900 }), baseline(), {
+      singleFeatureBroken: true,
+      featureFlagAvailable: false,
+    });
+    expect(Object.keys(p).sort()).toEqual([
+      "can-disable-feature",
+      "error-rate-over-10",
+      "performance-degraded-over-50",
+      "service-down-or-data-at-risk",
+      "single-feature-broken",
+    ]);
   });
 
   it("feeds walk: a healthy system with a broken feature and a flag ends in the feature flag", () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { MESSAGE_TEMPLATES, remainingGaps, renderMessage, suggestedTemplate, updateDue, type MessageFacts, type MessageTemplateId } from "@/lib/plan";
+import {
+  MESSAGE_TEMPLATES,
+  remainingGaps,
+  renderMessage,
+  suggestedTemplate,
+  updateDue,
+  type MessageFacts,
+  type MessageTemplateId,
+} from "@/lib/plan";
 import { at, MIN, T0 } from "./fixtures";
 
 const full: MessageFacts = {
@@ -95,7 +103,16 @@ describe("plan §7 message templates", () => {
   const gapsWhenEmpty: Record<MessageTemplateId, string[]> = {
     initiating: ["issue description", "detection time", "severity", "impact", "expected duration", "your name"],
     update: ["percent complete", "current step", "ETA", "latest status", "your name"],
-    resolved: ["completion time", "system status", "error rate", "response time", "monitoring hours", "root cause analysis date", "post-mortem time", "your name"],
+    resolved: [
+      "completion time",
+      "system status",
+      "error rate",
+      "response time",
+      "monitoring hours",
+      "root cause analysis date",
+      "post-mortem time",
+      "your name",
+    ],
     internal: ["issue description", "severity", "start time", "ETA", "current step", "dashboard link", "logs link"],
   };
   it.each(MESSAGE_TEMPLATES.map((t) => [t] as const))("%s: with nothing known, each gap is named and marked", (t) => {
@@ -114,11 +131,16 @@ describe("plan §7 message templates", () => {
     const m = renderMessage("resolved", { ...full, isHealthy: false, errorRate: 0, percent: 0 });
     expect(m.body).toContain("System Status: ⚠️ Not yet healthy");
     expect(m.body).toContain("Error Rate: 0%");
-    expect(renderMessage("update", { ...full, percent: 0 }).subject).toBe("[UPDATE] Rollback in Progress - 0% Complete");
+    expect(renderMessage("update", { ...full, percent: 0 }).subject).toBe(
+      "[UPDATE] Rollback in Progress - 0% Complete",
+    );
   });
 
   it("finds the gaps a person left in an edited text", () => {
-    expect(remainingGaps("ETA: [fill in: ETA] minutes, [fill in: ETA] again, [fill in: your name]")).toEqual(["ETA", "your name"]);
+    expect(remainingGaps("ETA: [fill in: ETA] minutes, [fill in: ETA] again, [fill in: your name]")).toEqual([
+      "ETA",
+      "your name",
+    ]);
     expect(remainingGaps("all filled in")).toEqual([]);
   });
 
@@ -144,7 +166,14 @@ describe("plan §7.1 'updates every 15 minutes'", () => {
     ["P2 never owes", "P2", "investigating", 60 * MIN, null, false, false],
     ["resolved never owes", "P0", "resolved", 60 * MIN, null, false, false],
   ] as const)("%s", (_name, severity, status, now, reminded, overdue, remind) => {
-    const d = updateDue({ severity, status, lastUpdateAt: T0, lastReminderAt: reminded === null ? null : at(reminded), now: at(now), intervalMs: interval });
+    const d = updateDue({
+      severity,
+      status,
+      lastUpdateAt: T0,
+      lastReminderAt: reminded === null ? null : at(reminded),
+      now: at(now),
+      intervalMs: interval,
+    });
     expect(d.isOverdue).toBe(overdue);
     expect(d.isReminderDue).toBe(remind);
   });

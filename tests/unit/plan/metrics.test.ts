@@ -82,12 +82,17 @@ describe("computeBaseline: median per metric over the healthy window", () => {
   });
 
   it("leaves out samples where the health endpoint was down", () => {
-    const withOutage = [...samples, { at: at(10 * MIN), values: healthy({ healthUp: false, responseTimeP95Ms: 5000 }) }];
+    const withOutage = [
+      ...samples,
+      { at: at(10 * MIN), values: healthy({ healthUp: false, responseTimeP95Ms: 5000 }) },
+    ];
     expect(computeBaseline(withOutage)).toMatchObject({ sampleCount: 5, values: { responseTimeP95Ms: 240 } });
   });
 
   it("takes the queue length's total and omits metrics never measured", () => {
-    const b = computeBaseline(series([{ queueLength: { a: 1, b: 2 } }, { queueLength: { a: 3, b: 4 } }, { queueLength: { a: 5 } }]));
+    const b = computeBaseline(
+      series([{ queueLength: { a: 1, b: 2 } }, { queueLength: { a: 3, b: 4 } }, { queueLength: { a: 5 } }]),
+    );
     expect(b?.values).toEqual({ queueLength: 5 });
   });
 
@@ -100,7 +105,11 @@ describe("computeBaseline: median per metric over the healthy window", () => {
 
 describe("sustainedFor: how long a condition has held up to the latest sample", () => {
   const high = (s: Sample) => (s.values.errorRate ?? 0) > 10;
-  const rates = (xs: number[]) => series(xs.map((errorRate) => ({ errorRate })), MIN);
+  const rates = (xs: number[]) =>
+    series(
+      xs.map((errorRate) => ({ errorRate })),
+      MIN,
+    );
 
   const cases: [label: string, rates: number[], isHolding: boolean, durationMs: number, sampleCount: number][] = [
     ["held for the last 4 samples (3 min)", [1, 2, 12, 15, 18, 18.2], true, 3 * MIN, 4],

@@ -9,12 +9,26 @@ const files = fs.readdirSync(DIR).filter((f) => f.endsWith(".ts"));
 
 describe("lib/plan is pure", () => {
   it("has its modules", () => {
-    expect(files.sort()).toEqual(["checklists.ts", "contacts.ts", "decision-matrix.ts", "flowchart.ts", "format.ts", "incident.ts", "index.ts", "lessons.ts", "messages.ts", "metrics.ts", "severity.ts"]);
+    expect(files.sort()).toEqual([
+      "checklists.ts",
+      "contacts.ts",
+      "decision-matrix.ts",
+      "flowchart.ts",
+      "format.ts",
+      "incident.ts",
+      "index.ts",
+      "lessons.ts",
+      "messages.ts",
+      "metrics.ts",
+      "severity.ts",
+    ]);
   });
 
   it.each(files)("%s imports only its siblings (or zod)", (f) => {
     const src = fs.readFileSync(path.join(DIR, f), "utf8");
-    const specifiers = [...src.matchAll(/\bfrom\s+"([^"]+)"|\bimport\s+"([^"]+)"|\bimport\(\s*"([^"]+)"/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+    const specifiers = [...src.matchAll(/\bfrom\s+"([^"]+)"|\bimport\s+"([^"]+)"|\bimport\(\s*"([^"]+)"/g)].map(
+      (m) => m[1] ?? m[2] ?? m[3],
+    );
     expect(specifiers.filter((s) => !s!.startsWith("./") && s !== "zod")).toEqual([]);
   });
 
@@ -32,8 +46,12 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 describe("the public projection is pure", () => {
   it.each(PURE)("%s imports only pure modules", (f) => {
     const src = fs.readFileSync(path.join(ROOT, f), "utf8");
-    const specifiers = [...src.matchAll(/\bfrom\s+"([^"]+)"|\bimport\s+"([^"]+)"|\bimport\(\s*"([^"]+)"/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
-    const resolved = specifiers.map((s) => (s.startsWith(".") ? path.relative(ROOT, path.resolve(path.dirname(path.join(ROOT, f)), s)) : s));
+    const specifiers = [...src.matchAll(/\bfrom\s+"([^"]+)"|\bimport\s+"([^"]+)"|\bimport\(\s*"([^"]+)"/g)].map(
+      (m) => m[1] ?? m[2] ?? m[3]!,
+    );
+    const resolved = specifiers.map((s) =>
+      s.startsWith(".") ? path.relative(ROOT, path.resolve(path.dirname(path.join(ROOT, f)), s)) : s,
+    );
     expect(resolved.filter((s) => !s.startsWith("lib/plan") && !PURE.includes(`${s}.ts`))).toEqual([]);
   });
 

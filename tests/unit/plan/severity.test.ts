@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { AMBER_FRACTION, compareSeverity, formatClock, incidentClock, severities, severityClock, severityOf, type SeverityLevel } from "@/lib/plan";
+import {
+  AMBER_FRACTION,
+  compareSeverity,
+  formatClock,
+  incidentClock,
+  severities,
+  severityClock,
+  severityOf,
+  type SeverityLevel,
+} from "@/lib/plan";
 import { at, MIN, T0 } from "./fixtures";
 
 describe("plan §1 severity levels", () => {
@@ -33,14 +42,17 @@ describe("severityClock: amber at 2/3 of the timeline, red at the target (the pl
     ["P2", 60, 40],
     ["P3", 240, 160],
   ];
-  const cases = levels.flatMap(([level, target, amber]) => [
-    [level, "just detected", 0, "ok"],
-    [level, "1 ms before amber", amber * MIN - 1, "ok"],
-    [level, `at amber (${amber} min)`, amber * MIN, "amber"],
-    [level, "1 ms before the target", target * MIN - 1, "amber"],
-    [level, `at the target (${target} min)`, target * MIN, "red"],
-    [level, "past the target", target * MIN + 1, "red"],
-  ] as [SeverityLevel, string, number, string][]);
+  const cases = levels.flatMap(
+    ([level, target, amber]) =>
+      [
+        [level, "just detected", 0, "ok"],
+        [level, "1 ms before amber", amber * MIN - 1, "ok"],
+        [level, `at amber (${amber} min)`, amber * MIN, "amber"],
+        [level, "1 ms before the target", target * MIN - 1, "amber"],
+        [level, `at the target (${target} min)`, target * MIN, "red"],
+        [level, "past the target", target * MIN + 1, "red"],
+      ] as [SeverityLevel, string, number, string][],
+  );
 
   it.each(cases)("%s %s → %s", (level, _label, elapsed, state) => {
     const target = severityOf(level).timelineMinutes * MIN;
@@ -65,16 +77,51 @@ describe("severityClock: amber at 2/3 of the timeline, red at the target (the pl
 
 describe("the incident clock stops when the rollback completes", () => {
   // [case, severity, rolled back after, resolved after, now, stopped by, elapsed, target met]
-  const cases: [string, SeverityLevel, number | null, number | null, number, "rollback" | "resolution" | null, number, boolean | null][] = [
+  const cases: [
+    string,
+    SeverityLevel,
+    number | null,
+    number | null,
+    number,
+    "rollback" | "resolution" | null,
+    number,
+    boolean | null,
+  ][] = [
     ["running: counts to now", "P1", null, null, 12 * MIN, null, 12 * MIN, null],
-    ["rolled back in 4:58 of P1's 30 min: met", "P1", 4 * MIN + 58_000, null, 40 * MIN, "rollback", 4 * MIN + 58_000, true],
+    [
+      "rolled back in 4:58 of P1's 30 min: met",
+      "P1",
+      4 * MIN + 58_000,
+      null,
+      40 * MIN,
+      "rollback",
+      4 * MIN + 58_000,
+      true,
+    ],
     ["rolled back in 16 min of P0's 15: missed", "P0", 16 * MIN, null, 20 * MIN, "rollback", 16 * MIN, false],
     ["resolved later: the rollback time stands", "P1", 5 * MIN, 13 * MIN + 26_000, 60 * MIN, "rollback", 5 * MIN, true],
-    ["resolved without a rollback: the resolution stops it", "P2", null, 50 * MIN, 90 * MIN, "resolution", 50 * MIN, true],
+    [
+      "resolved without a rollback: the resolution stops it",
+      "P2",
+      null,
+      50 * MIN,
+      90 * MIN,
+      "resolution",
+      50 * MIN,
+      true,
+    ],
     ["exactly on the target is missed (strict <)", "P0", 15 * MIN, null, 15 * MIN, "rollback", 15 * MIN, false],
   ];
   it.each(cases)("%s", (_name, severity, rolledBack, resolved, now, stoppedBy, elapsed, met) => {
-    const c = incidentClock(severity, T0, { rollbackCompletedAt: rolledBack === null ? null : at(rolledBack), resolvedAt: resolved === null ? null : at(resolved) }, at(now));
+    const c = incidentClock(
+      severity,
+      T0,
+      {
+        rollbackCompletedAt: rolledBack === null ? null : at(rolledBack),
+        resolvedAt: resolved === null ? null : at(resolved),
+      },
+      at(now),
+    );
     expect(c.stoppedBy).toBe(stoppedBy);
     expect(c.elapsedMs).toBe(elapsed);
     expect(c.isTargetMet).toBe(met);

@@ -14,7 +14,11 @@ const until = async (cond: () => boolean, ms = 5000) => {
 describe("npm start's supervisor", () => {
   it("starts a crashed process again, backing off, and says so each time", async () => {
     const said: string[] = [];
-    const s = supervise("worker", node("process.exit(3)"), { say: (m) => said.push(m), initialDelayMs: 50, maxDelayMs: 150 });
+    const s = supervise("worker", node("process.exit(3)"), {
+      say: (m) => said.push(m),
+      initialDelayMs: 50,
+      maxDelayMs: 150,
+    });
     await until(() => s.restarts >= 3);
     await s.stop();
     expect(said[0]).toMatch(/^worker exited with code 3; restarting it in 50 ms \(restart 1\)/);
@@ -25,7 +29,10 @@ describe("npm start's supervisor", () => {
 
   it("names a kill by its signal, and a stop ends it for good", async () => {
     const said: string[] = [];
-    const s = supervise("sampler", node("setInterval(() => {}, 1000)"), { say: (m) => said.push(m), initialDelayMs: 20 });
+    const s = supervise("sampler", node("setInterval(() => {}, 1000)"), {
+      say: (m) => said.push(m),
+      initialDelayMs: 20,
+    });
     const first = s.current.child.pid!;
     process.kill(first, "SIGKILL");
     await until(() => s.restarts === 1 && s.current.child.pid !== first);

@@ -34,9 +34,24 @@ import { WhenVisible } from "@/components/ui/when-visible";
 import { DrillBanner, DrillReport } from "@/components/incidents/drill-report";
 
 // plan §4–5 and §11.1: what can be rolled back from an incident, in the plan's order.
-const INCIDENT_RUNBOOKS = ["app-code", "queue-system", "cache", "frontend", "db-schema", "db-restore", "data-rollback", "emergency"];
+const INCIDENT_RUNBOOKS = [
+  "app-code",
+  "queue-system",
+  "cache",
+  "frontend",
+  "db-schema",
+  "db-restore",
+  "data-rollback",
+  "emergency",
+];
 
-type Props = { initialIncident: IncidentDetail; initialCatalog: Catalog; checklists: ChecklistJson[]; role: Role; actorLabel: string };
+type Props = {
+  initialIncident: IncidentDetail;
+  initialCatalog: Catalog;
+  checklists: ChecklistJson[];
+  role: Role;
+  actorLabel: string;
+};
 
 export function IncidentClient({ initialIncident, initialCatalog, checklists, role, actorLabel }: Props) {
   const id = initialIncident.id;
@@ -72,14 +87,23 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
           <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-0.5 text-sm">
             <dt className="text-zinc-500">Detected</dt>
             <dd className="text-zinc-200" suppressHydrationWarning>
-              {new Date(incident.detectedAt).toLocaleString()} <span className="text-zinc-500" suppressHydrationWarning>· {formatRelative(incident.detectedAt, now)}</span>
+              {new Date(incident.detectedAt).toLocaleString()}{" "}
+              <span className="text-zinc-500" suppressHydrationWarning>
+                · {formatRelative(incident.detectedAt, now)}
+              </span>
             </dd>
             <dt className="text-zinc-500">Target</dt>
             <dd className="font-mono text-zinc-200" data-testid="incident-target">
               {incident.target}
             </dd>
             <dt className="text-zinc-500">Status page</dt>
-            <dd>{incident.isDrill ? <span className="text-zinc-400">never shown: a drill</span> : <PublicPresence incident={incident} canChange={isCommander} />}</dd>
+            <dd>
+              {incident.isDrill ? (
+                <span className="text-zinc-400">never shown: a drill</span>
+              ) : (
+                <PublicPresence incident={incident} canChange={isCommander} />
+              )}
+            </dd>
             <dt className="text-zinc-500">Declared by</dt>
             <dd className="text-zinc-200">{incident.declaredBy}</dd>
             {incident.components.length > 0 && (
@@ -103,7 +127,9 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
               </>
             )}
           </dl>
-          {incident.symptoms && <p className="max-w-prose text-sm whitespace-pre-line text-zinc-400">{incident.symptoms}</p>}
+          {incident.symptoms && (
+            <p className="max-w-prose text-sm whitespace-pre-line text-zinc-400">{incident.symptoms}</p>
+          )}
         </div>
         <IncidentClock incident={incident} />
       </Card>
@@ -115,14 +141,23 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
       )}
 
       {incident.isDrill && <DrillBanner />}
-      {incident.isDrill && (incident.status === "monitoring" || isResolved) && <DrillReport incidentId={id} version={incident.timeline.length} />}
+      {incident.isDrill && (incident.status === "monitoring" || isResolved) && (
+        <DrillReport incidentId={id} version={incident.timeline.length} />
+      )}
 
       <UpdateReminder incident={incident} now={now} onCompose={isCommander ? () => compose.open() : undefined} />
 
       {!incident.isDrill && (isResolved || incident.status === "monitoring") && (
         <p className="flex flex-wrap items-center justify-between gap-2 rounded-md border border-zinc-800 bg-zinc-900/60 px-3 py-2 text-sm text-zinc-300">
-          <span>Plan §8: within 24 hours of the rollback, review it. The post-mortem is written from this incident&apos;s record.</span>
-          <Link href={`/incidents/${id}/postmortem`} data-testid="incident-postmortem" className="inline-flex h-8 items-center rounded-md bg-blue-600 px-3 text-sm text-white hover:bg-blue-500">
+          <span>
+            Plan §8: within 24 hours of the rollback, review it. The post-mortem is written from this incident&apos;s
+            record.
+          </span>
+          <Link
+            href={`/incidents/${id}/postmortem`}
+            data-testid="incident-postmortem"
+            className="inline-flex h-8 items-center rounded-md bg-blue-600 px-3 text-sm text-white hover:bg-blue-500"
+          >
             {isCommander ? "Write post-mortem" : "Post-mortem"}
           </Link>
         </p>
@@ -134,15 +169,25 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
         <h2 id="decision-heading" className="text-base font-semibold text-zinc-100">
           Decide{" "}
           <span className="text-xs font-normal text-zinc-500">
-            · plan §2, {incident.status === "resolved" ? "as recorded when the incident was resolved" : "from live metrics and what the commander states"}
+            · plan §2,{" "}
+            {incident.status === "resolved"
+              ? "as recorded when the incident was resolved"
+              : "from live metrics and what the commander states"}
           </span>
         </h2>
-        {incident.status === "resolved" ? <ResolvedDecision resolution={incident.resolution} /> : <DecisionPanel incidentId={id} canAct={isCommander} />}
+        {incident.status === "resolved" ? (
+          <ResolvedDecision resolution={incident.resolution} />
+        ) : (
+          <DecisionPanel incidentId={id} canAct={isCommander} />
+        )}
       </section>
 
       <section aria-labelledby="communicate-heading" className="flex flex-col gap-2">
         <h2 id="communicate-heading" className="text-base font-semibold text-zinc-100">
-          Communicate <span className="text-xs font-normal text-zinc-500">· plan §7: stakeholders, the team&apos;s chat and the public status page</span>
+          Communicate{" "}
+          <span className="text-xs font-normal text-zinc-500">
+            · plan §7: stakeholders, the team&apos;s chat and the public status page
+          </span>
         </h2>
         <CommunicatePanel incident={incident} canSend={isCommander} now={now} compose={compose} />
       </section>
@@ -152,7 +197,10 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
 
       <section aria-labelledby="controls-heading" className="flex flex-col gap-3">
         <h2 id="controls-heading" className="text-base font-semibold text-zinc-100">
-          Controls {!hasRole(role, "engineer") && <span className="text-xs font-normal text-zinc-500">· needs engineer role</span>}
+          Controls{" "}
+          {!hasRole(role, "engineer") && (
+            <span className="text-xs font-normal text-zinc-500">· needs engineer role</span>
+          )}
         </h2>
         {/* Each of these asks the target for its state: only once someone scrolls to them. */}
         <WhenVisible name="controls" minHeight={480}>
@@ -171,7 +219,13 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
             <h2 id="checklists-heading" className="text-base font-semibold text-zinc-100">
               Checklists {!isCommander && <span className="text-xs font-normal text-zinc-500">· commanders tick</span>}
             </h2>
-            <ChecklistsPanel incident={incident} checklists={checklists} canTick={isCommander} now={now} actorLabel={actorLabel} />
+            <ChecklistsPanel
+              incident={incident}
+              checklists={checklists}
+              canTick={isCommander}
+              now={now}
+              actorLabel={actorLabel}
+            />
           </section>
 
           <section aria-labelledby="run-from-heading" className="flex flex-col gap-2">
@@ -180,20 +234,36 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
             </h2>
             <ReadOnlyNotice role={role} />
             {isResolved ? (
-              <p data-testid="resolved-no-runs" className="rounded-md border border-zinc-800 bg-zinc-900 px-3 py-2 text-sm text-zinc-400">
-                The incident is resolved: runs are no longer started from it. {isCommander ? "Set its status back to reopen it." : "A commander can reopen it."}
+              <p
+                data-testid="resolved-no-runs"
+                className="rounded-md border border-zinc-800 bg-zinc-900 px-3 py-2 text-sm text-zinc-400"
+              >
+                The incident is resolved: runs are no longer started from it.{" "}
+                {isCommander ? "Set its status back to reopen it." : "A commander can reopen it."}
               </p>
             ) : (
-              <p className="text-xs text-zinc-500">Runs started here are linked to the incident and wait for Checkpoint 1 (dry runs and backups do not).</p>
+              <p className="text-xs text-zinc-500">
+                Runs started here are linked to the incident and wait for Checkpoint 1 (dry runs and backups do not).
+              </p>
             )}
-            {!isResolved && <ul className="flex flex-col gap-3">
-              {runbooks.map((r) => (
-                <li key={r.id} className="flex flex-col gap-1">
-                  {affected.has(r.id) && <span className="text-xs font-medium text-amber-300">Affected component</span>}
-                  <RunbookCard runbook={r} catalog={catalog} role={role} incidentId={id} runTestId={`incident-run-${r.id}`} />
-                </li>
-              ))}
-            </ul>}
+            {!isResolved && (
+              <ul className="flex flex-col gap-3">
+                {runbooks.map((r) => (
+                  <li key={r.id} className="flex flex-col gap-1">
+                    {affected.has(r.id) && (
+                      <span className="text-xs font-medium text-amber-300">Affected component</span>
+                    )}
+                    <RunbookCard
+                      runbook={r}
+                      catalog={catalog}
+                      role={role}
+                      incidentId={id}
+                      runTestId={`incident-run-${r.id}`}
+                    />
+                  </li>
+                ))}
+              </ul>
+            )}
           </section>
         </div>
 
@@ -207,7 +277,12 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
           <Card>
             <div className="flex items-center justify-between border-b border-zinc-800 px-4 py-2">
               <h2 className="text-sm font-semibold text-zinc-200">Timeline</h2>
-              <span className={cn("flex items-center gap-1.5 text-xs", connection === "live" ? "text-emerald-400" : "text-zinc-500")}>
+              <span
+                className={cn(
+                  "flex items-center gap-1.5 text-xs",
+                  connection === "live" ? "text-emerald-400" : "text-zinc-500",
+                )}
+              >
                 <span aria-hidden className="size-1.5 rounded-full bg-current" />
                 {connection === "live" ? "live" : connection === "reconnecting" ? "reconnecting…" : "connecting…"}
               </span>

@@ -31,7 +31,8 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const actor = await requireActor(`/incidents/${id}`);
   const incident = await loadIncident(id);
-  if (!loadTargets().targets.some((t) => t.name === incident.target)) return <UnknownTarget title={incident.title} target={incident.target} />;
+  if (!loadTargets().targets.some((t) => t.name === incident.target))
+    return <UnknownTarget title={incident.title} target={incident.target} />;
   const catalog = await runbookCatalog(incident.target);
   // The same JSON the API answers with, so the client's queries take over seamlessly.
   const json = <T,>(v: unknown) => JSON.parse(JSON.stringify(v)) as T;
@@ -53,8 +54,9 @@ function UnknownTarget({ title, target }: { title: string; target: string }) {
     <main className="mx-auto flex max-w-3xl flex-col gap-3 px-4 py-8 sm:px-6">
       <h1 className="text-xl font-semibold text-zinc-50">{title}</h1>
       <p role="alert" className="rounded-md border border-amber-800 bg-amber-950/40 px-3 py-2 text-sm text-amber-100">
-        This incident is about the target <code className="font-mono">{target}</code>, which the targets file no longer declares. Add it back (or under its
-        old name) and restart Backout to see the incident&apos;s console again; its record, timeline and ticks are kept as they were.
+        This incident is about the target <code className="font-mono">{target}</code>, which the targets file no longer
+        declares. Add it back (or under its old name) and restart Backout to see the incident&apos;s console again; its
+        record, timeline and ticks are kept as they were.
       </p>
     </main>
   );

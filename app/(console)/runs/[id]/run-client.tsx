@@ -44,8 +44,12 @@ export function RunClient({ initialRun, runbook, role }: Props) {
 
   // Expanded by default: the running, waiting or failed step; a click overrides that per step.
   const [openOverride, setOpenOverride] = useState<Record<number, boolean>>({});
-  const isOpen = (s: RunStep) => openOverride[s.index] ?? (s.status === "running" || s.status === "failed" || s.status === "waiting_approval");
-  const toggleStep = useCallback((index: number, wasOpen: boolean) => setOpenOverride((o) => ({ ...o, [index]: !wasOpen })), []);
+  const isOpen = (s: RunStep) =>
+    openOverride[s.index] ?? (s.status === "running" || s.status === "failed" || s.status === "waiting_approval");
+  const toggleStep = useCallback(
+    (index: number, wasOpen: boolean) => setOpenOverride((o) => ({ ...o, [index]: !wasOpen })),
+    [],
+  );
 
   return (
     <main className="mx-auto flex max-w-5xl flex-col gap-4 px-4 py-5 sm:px-6">
@@ -93,10 +97,18 @@ export function RunClient({ initialRun, runbook, role }: Props) {
 
       {!isActive && <RunBanner run={run} />}
       {run.isWorkerLost && (
-        <p role="status" data-testid="run-worker-lost" className="rounded-md border border-amber-800 bg-amber-950/50 px-3 py-2 text-sm text-amber-100">
-          <span className="font-semibold">Worker lost, resuming.</span> The worker running this run stopped answering. A running worker takes it
-          over within a few seconds and carries on from the step it was on; nothing is repeated. If this stays, no worker is running:{" "}
-          <a href="/health" className="underline">/health</a> says which are.
+        <p
+          role="status"
+          data-testid="run-worker-lost"
+          className="rounded-md border border-amber-800 bg-amber-950/50 px-3 py-2 text-sm text-amber-100"
+        >
+          <span className="font-semibold">Worker lost, resuming.</span> The worker running this run stopped answering. A
+          running worker takes it over within a few seconds and carries on from the step it was on; nothing is repeated.
+          If this stays, no worker is running:{" "}
+          <a href="/health" className="underline">
+            /health
+          </a>{" "}
+          says which are.
         </p>
       )}
 
@@ -108,7 +120,9 @@ export function RunClient({ initialRun, runbook, role }: Props) {
           pendingDecision={decide.variables?.decision}
           error={decide.error?.message}
           onDecide={(decision, comment) => decide.mutate({ decision, comment })}
-          disabledReason={hasRole(role, "commander") ? undefined : "commander only: a commander approves or rejects this gate"}
+          disabledReason={
+            hasRole(role, "commander") ? undefined : "commander only: a commander approves or rejects this gate"
+          }
         />
       )}
 
@@ -158,10 +172,13 @@ function runProgress(run: RunDetail, progress: Record<number, StepProgress>) {
   const total = run.steps.length || 1;
   // Skipped steps and tolerated failures count as done while the run goes on; after a failure they were simply not run.
   const isGoingOn = isRunActive(run.status) || run.status === "succeeded";
-  const done = run.steps.filter((s) => s.status === "succeeded" || (isGoingOn && (s.status === "skipped" || (s.status === "failed" && s.spec.allowFailure)))).length;
+  const done = run.steps.filter(
+    (s) =>
+      s.status === "succeeded" ||
+      (isGoingOn && (s.status === "skipped" || (s.status === "failed" && s.spec.allowFailure))),
+  ).length;
   if (run.status === "succeeded" && !run.isDryRun) return { percent: 100, done };
   const running = run.steps.find((s) => s.status === "running");
   const partial = running ? Math.min(99, progress[running.index]?.percent ?? 0) / 100 : 0;
   return { percent: ((done + partial) / total) * 100, done };
 }
-

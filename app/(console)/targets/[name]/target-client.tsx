@@ -29,7 +29,8 @@ export function TargetClient({ initialCatalog, role }: { initialCatalog: Catalog
       </div>
       <OpenIncidentNotice target={name} />
       <p className="text-sm text-zinc-400">
-        Queues, cache and database controls for plan §4 work outside an incident. {!hasRole(role, "engineer") && "Using them needs the engineer role. "}
+        Queues, cache and database controls for plan §4 work outside an incident.{" "}
+        {!hasRole(role, "engineer") && "Using them needs the engineer role. "}
         Runbooks are on{" "}
         <Link href="/" className="text-sky-300 underline-offset-2 hover:underline">
           the Runbooks page

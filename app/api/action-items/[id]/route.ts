@@ -6,4 +6,7 @@ import { updateActionItem } from "@/lib/postmortems/store";
 export const dynamic = "force-dynamic";
 
 // Edit an action item, or mark it done (who and when are recorded).
-export const PATCH = route({ role: "commander", params: actionItemIdParam, body: updateActionItemInput }, async ({ params, body, actor }) => updateActionItem(db(), params.id, actor, body));
+export const PATCH = route(
+  { role: "commander", params: actionItemIdParam, body: updateActionItemInput },
+  async ({ params, body, actor }) => updateActionItem(db(), params.id, actor, body),
+);

@@ -6,6 +6,8 @@ import { setContact } from "@/lib/contacts";
 export const dynamic = "force-dynamic";
 
 // Who holds a plan §10 role, and how to reach them (admins keep the roster).
-export const PUT = route({ role: "admin", params: contactRoleParam, body: contactInput }, async ({ params, body, actor }) =>
-  setContact({ db: db(), actor, role: params.role, person: body.person, method: body.method }),
+export const PUT = route(
+  { role: "admin", params: contactRoleParam, body: contactInput },
+  async ({ params, body, actor }) =>
+    setContact({ db: db(), actor, role: params.role, person: body.person, method: body.method }),
 );

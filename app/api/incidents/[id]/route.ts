@@ -7,8 +7,12 @@ import { updateIncident } from "@/lib/incidents/update-incident";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ role: "viewer", params: incidentIdParam }, async ({ params }) => getIncident({ db: db(), incidentId: params.id }));
+export const GET = route({ role: "viewer", params: incidentIdParam }, async ({ params }) =>
+  getIncident({ db: db(), incidentId: params.id }),
+);
 
-export const PATCH = route({ role: "commander", params: incidentIdParam, body: updateIncidentInput }, async ({ params, body, actor }) =>
-  updateIncident({ db: db(), redis: redis(), actor, incidentId: params.id, input: body }),
+export const PATCH = route(
+  { role: "commander", params: incidentIdParam, body: updateIncidentInput },
+  async ({ params, body, actor }) =>
+    updateIncident({ db: db(), redis: redis(), actor, incidentId: params.id, input: body }),
 );

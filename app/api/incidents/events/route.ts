@@ -11,7 +11,10 @@ export const dynamic = "force-dynamic";
 export const GET = route({ role: "viewer" }, async ({ req, actor }) => {
   const stream = watchEventStream({
     bus: incidentEventBus(),
-    frame: (entries) => entries.map((e) => `event: changed\ndata: ${JSON.stringify({ incidentId: e.incidentId, type: e.type })}\n\n`).join(""),
+    frame: (entries) =>
+      entries
+        .map((e) => `event: changed\ndata: ${JSON.stringify({ incidentId: e.incidentId, type: e.type })}\n\n`)
+        .join(""),
     signal: whileAllowed(req, actor.role),
   });
   return new Response(stream, { headers: SSE_HEADERS });

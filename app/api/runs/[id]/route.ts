@@ -5,4 +5,6 @@ import { getRun } from "@/lib/runs/get-run";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ role: "viewer", params: runIdParam }, async ({ params, actor }) => getRun({ db: db(), runId: params.id, role: actor.role }));
+export const GET = route({ role: "viewer", params: runIdParam }, async ({ params, actor }) =>
+  getRun({ db: db(), runId: params.id, role: actor.role }),
+);

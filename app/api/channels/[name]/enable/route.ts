@@ -9,6 +9,9 @@ export const dynamic = "force-dynamic";
 
 // A channel disabled after its receiver answered 410 Gone, enabled again (once its URL is fixed).
 export const POST = route({ role: "admin", params: channelNameParam }, async ({ params }) => {
-  if (!findChannel(params.name)) throw new AppError("NOT_FOUND", `No channel "${params.name}" in channels.json`, { issues: [{ path: "name", message: "a channel from GET /api/channels" }] });
+  if (!findChannel(params.name))
+    throw new AppError("NOT_FOUND", `No channel "${params.name}" in channels.json`, {
+      issues: [{ path: "name", message: "a channel from GET /api/channels" }],
+    });
   return enableChannel(db(), params.name);
 });

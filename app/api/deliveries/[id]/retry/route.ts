@@ -6,4 +6,6 @@ import { retryDelivery } from "@/lib/messages/send-message";
 export const dynamic = "force-dynamic";
 
 // Send a failed delivery again (its attempts start over).
-export const POST = route({ role: "commander", params: deliveryIdParam }, async ({ params, actor }) => retryDelivery({ db: db(), actor, deliveryId: params.id }));
+export const POST = route({ role: "commander", params: deliveryIdParam }, async ({ params, actor }) =>
+  retryDelivery({ db: db(), actor, deliveryId: params.id }),
+);

@@ -7,6 +7,7 @@ import { createActionItem } from "@/lib/postmortems/store";
 export const dynamic = "force-dynamic";
 
 // plan §8.1 "Action Items": with an owner and a due date.
-export const POST = route({ role: "commander", params: incidentIdParam, body: createActionItemInput }, async ({ params, body, actor }) =>
-  json(await createActionItem(db(), params.id, actor, body), 201),
+export const POST = route(
+  { role: "commander", params: incidentIdParam, body: createActionItemInput },
+  async ({ params, body, actor }) => json(await createActionItem(db(), params.id, actor, body), 201),
 );

@@ -6,4 +6,6 @@ import { drillReport } from "@/lib/drills/drills";
 export const dynamic = "force-dynamic";
 
 // A drill's report: time per step and per checkpoint, the total against the severity's target, what was slow.
-export const GET = route({ role: "viewer", params: incidentIdParam }, async ({ params }) => drillReport(db(), params.id));
+export const GET = route({ role: "viewer", params: incidentIdParam }, async ({ params }) =>
+  drillReport(db(), params.id),
+);

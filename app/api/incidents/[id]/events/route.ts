@@ -14,7 +14,11 @@ export const dynamic = "force-dynamic";
 export const GET = route(
   { role: "viewer", params: incidentIdParam, query: incidentStreamQuery },
   async ({ req, params, query, actor }) => {
-    const definitions = await incidentPageStreams(params.id, lastEventId(req.headers) ?? query.after ?? 0, query.metrics === "1");
+    const definitions = await incidentPageStreams(
+      params.id,
+      lastEventId(req.headers) ?? query.after ?? 0,
+      query.metrics === "1",
+    );
     return new Response(sequencedEventStream(definitions, whileAllowed(req, actor.role)), { headers: SSE_HEADERS });
   },
 );

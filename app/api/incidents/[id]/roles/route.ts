@@ -8,6 +8,8 @@ import { assignRole } from "@/lib/incidents/assignments";
 export const dynamic = "force-dynamic";
 
 // plan §10: who holds a role in this incident (empty person: nobody); on the timeline.
-export const POST = route({ role: "commander", params: incidentIdParam, body: assignRoleInput }, async ({ params, body, actor }) =>
-  assignRole({ db: db(), redis: redis(), actor, incidentId: params.id, role: body.role, person: body.person }),
+export const POST = route(
+  { role: "commander", params: incidentIdParam, body: assignRoleInput },
+  async ({ params, body, actor }) =>
+    assignRole({ db: db(), redis: redis(), actor, incidentId: params.id, role: body.role, person: body.person }),
 );

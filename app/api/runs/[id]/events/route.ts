@@ -13,6 +13,8 @@ export const GET = route(
   { role: "viewer", params: runIdParam, query: runStreamQuery },
   async ({ req, params, query, actor }) => {
     const definition = await runStream(actor, params.id, lastEventId(req.headers) ?? query.after ?? 0);
-    return new Response(sequencedEventStream([untyped(definition)], whileAllowed(req, actor.role)), { headers: SSE_HEADERS });
+    return new Response(sequencedEventStream([untyped(definition)], whileAllowed(req, actor.role)), {
+      headers: SSE_HEADERS,
+    });
   },
 );
