@@ -201,9 +201,10 @@ export async function readEvents(p: string, opts: ReadEventsOptions): Promise<{ 
         buf = buf.slice(i + 2);
         const id = block.split("\n").find((l) => l.startsWith("id: "));
         const data = block.split("\n").find((l) => l.startsWith("data: "));
-        if (!data) continue;
+        // Only numbered events: a watch stream's "resync" notice (refetch now) has no id.
+        if (!data || !id) continue;
         events.push(JSON.parse(data.slice(6)));
-        ids.push(Number(id!.slice(4)));
+        ids.push(Number(id.slice(4)));
         if (opts.stop(events)) {
           ctrl.abort();
           return { events, ids };
@@ -227,4 +228,17 @@ export async function countRows(): Promise<Record<string, number>> {
   for (const { t } of tables)
     counts[t] = Number((await backoutSql<{ n: string }>(`SELECT count(*)::text AS n FROM "${t}"`))[0]!.n);
   return counts;
+}
+
+/** A user made by the admin's token with `role`, signed in: its id and session cookie. */
+export async function signedInUser(
+  email: string,
+  role: string,
+  password = "a long enough password",
+): Promise<{ id: string; cookie: string }> {
+  const res = await api("POST", "/api/users", { email, role, password });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const s = await signIn(email, password);
+  expect(s.status).toBe(200);
+  return { id: res.body.id, cookie: s.cookie };
 }
