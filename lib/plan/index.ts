@@ -4,6 +4,8 @@ export * from "./metrics";
 export * from "./decision-matrix";
 export * from "./flowchart";
 export * from "./checklists";
+export * from "./checklist-schedule";
+export * from "./probes";
 export {
   formatClock,
   formatDuration,

@@ -10,6 +10,7 @@ const files = fs.readdirSync(DIR).filter((f) => f.endsWith(".ts"));
 describe("lib/plan is pure", () => {
   it("has its modules", () => {
     expect(files.sort()).toEqual([
+      "checklist-schedule.ts",
       "checklists.ts",
       "contacts.ts",
       "decision-matrix.ts",
@@ -20,6 +21,7 @@ describe("lib/plan is pure", () => {
       "lessons.ts",
       "messages.ts",
       "metrics.ts",
+      "probes.ts",
       "severity.ts",
     ]);
   });

@@ -1,0 +1,204 @@
+// Probes: what each checklist item that can be measured reads, and the rule that decides it from
+// the measurements (lib/incidents/verify.ts measures; this only judges). Pure.
+import { SLIGHT_DEGRADATION_FACTOR } from "./decision-matrix";
+import { formatPercent, formatRatio } from "./format";
+import {
+  describeTarget,
+  formatMetric,
+  meetsTarget,
+  metricInfo,
+  metricNumber,
+  metricTargets,
+  type Baseline,
+  type MetricValues,
+  type TargetMetric,
+} from "./metrics";
+import { FAILURE_RATE_NORMAL_PERCENT, type ChecklistItem, type ProbeKind } from "./checklists";
+
+/**
+ * Which measurements each probe reads. lib/incidents/verify.ts must name every key of Measurements
+ * when it measures (its type does not compile otherwise), and tests/unit/plan/probes.test.ts fails
+ * when a checklist declares a probe that reads nothing measured: no check the console shows is left
+ * without something that feeds it.
+ */
+export const PROBE_INPUTS: Record<ProbeKind, readonly (keyof Measurements)[]> = {
+  health: ["latest"],
+  "db-select-1": ["latest"],
+  "redis-ping": ["latest"],
+  "no-new-errors": ["newErrors"],
+  "smoke-tests": ["smokeTestsPassed"],
+  "metric-target": ["latest"],
+  "all-metric-targets": ["latest"],
+  "failure-rate": ["jobsSinceResume"],
+  "jobs-processing": ["jobsSinceResume"],
+  "backup-available": ["backupsAvailable"],
+  "queues-paused": ["queuesPaused"],
+  "no-degradation": ["latest", "baseline"],
+  measured: ["latest"],
+  "system-resources": ["latest"],
+  "current-version": ["currentVersion"],
+};
+
+/** Every measurement a producer fills (keys of Measurements, checked by the type below). */
+export const MEASUREMENT_KEYS = [
+  "latest",
+  "baseline",
+  "newErrors",
+  "smokeTestsPassed",
+  "backupsAvailable",
+  "queuesPaused",
+  "jobsSinceResume",
+  "currentVersion",
+] as const satisfies readonly (keyof Measurements)[];
+type _AllKeysListed = Exclude<keyof Measurements, (typeof MEASUREMENT_KEYS)[number]> extends never ? true : never;
+const _allKeysListed: _AllKeysListed = true;
+void _allKeysListed;
+
+/** What the probes have read; anything not read is left out and its probe stays unverified. */
+export type Measurements = {
+  latest: Partial<MetricValues>;
+  baseline?: Baseline | null;
+  /** ERROR lines in the app log since the rollback completed (plan §6.1 "Expected: No new errors"). */
+  newErrors?: number;
+  smokeTestsPassed?: boolean;
+  backupsAvailable?: number;
+  /** Paused state per queue name. */
+  queuesPaused?: Readonly<Record<string, boolean>>;
+  /** Jobs that finished since the queues were resumed. */
+  jobsSinceResume?: { completed: number; failed: number };
+  currentVersion?: string;
+};
+
+export type ProbeResult = { verified: boolean; value: number | string | boolean | null; why: string };
+
+function upDown(value: boolean | undefined, unknownWords: string, upWords: string, downWords: string): ProbeResult {
+  if (value === undefined) return { verified: false, value: null, why: unknownWords };
+  return { verified: value, value, why: value ? upWords : downWords };
+}
+
+function metricTarget(metric: TargetMetric, latest: Partial<MetricValues>): ProbeResult {
+  const v = metricNumber(latest, metric);
+  if (v === undefined) return { verified: false, value: null, why: `${metricInfo[metric].label} not measured` };
+  return { verified: meetsTarget(metric, v), value: v, why: describeTarget(metric, v) };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** Applies an item's probe to what was measured; null for an item no probe can verify. */
+export function evaluateProbe(item: ChecklistItem, m: Measurements): ProbeResult | null {
+  const p = item.probe;
+  if (!p) return null;
+  const l = m.latest;
+  switch (p.kind) {
+    case "health":
+      return upDown(
+        l.healthUp,
+        "health endpoint not measured",
+        "health endpoint answers 200 OK",
+        "health endpoint down",
+      );
+    case "db-select-1":
+      return upDown(l.dbUp, "database connection not measured", "SELECT 1 answered", "SELECT 1 failed");
+    case "redis-ping":
+      return upDown(l.redisUp, "Redis connection not measured", "PING answered PONG", "PING got no PONG");
+    case "smoke-tests":
+      return upDown(m.smokeTestsPassed, "smoke tests not run", "smoke tests passed", "smoke tests failed");
+    case "no-new-errors":
+      if (m.newErrors === undefined) return { verified: false, value: null, why: "app log not read" };
+      return {
+        verified: m.newErrors === 0,
+        value: m.newErrors,
+        why: `${plural(m.newErrors, "new ERROR line")} in the app log`,
+      };
+    case "metric-target":
+      return metricTarget(p.metric, l);
+    case "all-metric-targets": {
+      const results = metricTargets.map((t) => metricTarget(t.metric, l));
+      const met = results.filter((r) => r.verified).length;
+      return {
+        verified: met === results.length,
+        value: `${met}/${results.length}`,
+        why: results.map((r) => r.why).join("; "),
+      };
+    }
+    case "failure-rate": {
+      const j = m.jobsSinceResume;
+      if (!j) return { verified: false, value: null, why: "job counts not read" };
+      const finished = j.completed + j.failed;
+      if (finished === 0) return { verified: false, value: null, why: "no jobs finished since the queues resumed" };
+      const rate = (j.failed / finished) * 100;
+      const ok = rate < FAILURE_RATE_NORMAL_PERCENT;
+      return {
+        verified: ok,
+        value: rate,
+        why: `failure rate ${formatPercent(rate)} (${j.failed} of ${finished} jobs) ${ok ? "<" : "is not <"} ${FAILURE_RATE_NORMAL_PERCENT}%`,
+      };
+    }
+    case "jobs-processing": {
+      const j = m.jobsSinceResume;
+      if (!j) return { verified: false, value: null, why: "job counts not read" };
+      return {
+        verified: j.completed > 0,
+        value: j.completed,
+        why: `${plural(j.completed, "job")} completed since the queues resumed`,
+      };
+    }
+    case "backup-available":
+      if (m.backupsAvailable === undefined) return { verified: false, value: null, why: "backups not listed" };
+      return {
+        verified: m.backupsAvailable > 0,
+        value: m.backupsAvailable,
+        why: `${plural(m.backupsAvailable, "backup")} available`,
+      };
+    case "queues-paused": {
+      const q = m.queuesPaused;
+      if (!q || Object.keys(q).length === 0) return { verified: false, value: null, why: "queue states not read" };
+      const running = Object.entries(q)
+        .filter(([, paused]) => !paused)
+        .map(([name]) => name);
+      return {
+        verified: running.length === 0,
+        value: running.length === 0,
+        why: running.length
+          ? `not paused: ${running.join(", ")}`
+          : `all ${plural(Object.keys(q).length, "queue")} paused`,
+      };
+    }
+    case "no-degradation": {
+      const p95 = l.responseTimeP95Ms;
+      const base = m.baseline?.values.responseTimeP95Ms;
+      if (p95 === undefined || l.errorRate === undefined)
+        return { verified: false, value: null, why: "response time or error rate not measured" };
+      if (base === undefined || base <= 0) return { verified: false, value: null, why: "no baseline response time" };
+      const ratio = p95 / base;
+      const isFast = ratio <= SLIGHT_DEGRADATION_FACTOR;
+      const isErrorOk = meetsTarget("errorRate", l.errorRate);
+      return {
+        verified: isFast && isErrorOk,
+        value: ratio,
+        why:
+          `response time p95 ${formatMetric("responseTimeP95Ms", p95)} is ${formatRatio(ratio)} baseline ${formatMetric("responseTimeP95Ms", base)} ` +
+          `(${isFast ? "≤" : ">"} ${SLIGHT_DEGRADATION_FACTOR}×); ${describeTarget("errorRate", l.errorRate)}`,
+      };
+    }
+    case "measured": {
+      const v = metricNumber(l, p.metric);
+      if (v === undefined) return { verified: false, value: null, why: `${metricInfo[p.metric].label} not measured` };
+      return { verified: true, value: v, why: `${metricInfo[p.metric].label} ${formatMetric(p.metric, v)}` };
+    }
+    case "system-resources": {
+      const mem = l.freeMemoryBytes;
+      const disk = l.freeDiskBytes;
+      if (mem === undefined || disk === undefined)
+        return { verified: false, value: null, why: "free memory or free disk not measured" };
+      return {
+        verified: true,
+        value: `${formatMetric("freeMemoryBytes", mem)} / ${formatMetric("freeDiskBytes", disk)}`,
+        why: `free memory ${formatMetric("freeMemoryBytes", mem)}; free disk ${formatMetric("freeDiskBytes", disk)}`,
+      };
+    }
+    case "current-version":
+      if (!m.currentVersion) return { verified: false, value: null, why: "running version not read" };
+      return { verified: true, value: m.currentVersion, why: `running ${m.currentVersion}` };
+  }
+}
