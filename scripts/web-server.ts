@@ -12,6 +12,7 @@ import { PublicFastPath } from "../lib/public/fast-path";
 import { handleStream } from "../lib/events/fast-stream";
 import { publicUrl } from "../lib/env";
 import { wellFormedPath } from "../lib/http/well-formed-path";
+import { BOARD_CSP, isBoardPath } from "../lib/admin/board-policy";
 import type { Socket } from "node:net";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -59,7 +60,8 @@ const server = http.createServer((req, res) => {
   res.setHeader("X-Frame-Options", "DENY");
   if (isHttps) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   const nonce = crypto.randomBytes(18).toString("base64");
-  const csp = contentSecurityPolicy(nonce);
+  // The queue board's page is not Next's: its own policy (lib/admin/board-policy.ts).
+  const csp = isBoardPath(req.url.split("?")[0]!) ? BOARD_CSP : contentSecurityPolicy(nonce);
   res.setHeader("Content-Security-Policy", csp);
   if (fast.handle(req, res)) return;
   if (handleStream(req, res)) return;

@@ -79,7 +79,17 @@ export function QueuesPanel({ scope, role }: { scope: ControlScope; role: Role }
       ))}
       <p className="px-4 pt-2 text-xs text-zinc-500">
         plan §4.2 step 8: resume gradually: one queue, wait and watch the failed count, then the next. “Resume all” is
-        for when that is not needed.
+        for when that is not needed. Each job, its error and a retry:{" "}
+        <a
+          href="/admin/queues"
+          target="_blank"
+          rel="noopener"
+          data-testid="bull-board-link"
+          className="text-sky-300 underline underline-offset-2 hover:text-sky-200"
+        >
+          Bull Board
+        </a>
+        .
       </p>
       {stats.error && <ControlErrorText error={stats.error} testId="queues-error" className="mx-4 mt-2" />}
       <ul className="flex flex-col divide-y divide-zinc-800 px-4 py-2">

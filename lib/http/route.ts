@@ -14,6 +14,7 @@ import { crossSiteRefusal } from "./same-origin";
 import { errorAnswer, parseOr400 } from "./error-body";
 import { assertAllowed } from "./authorize";
 import { SESSION_COOKIE } from "../auth/sessions";
+import { describedAs, type RouteSpec } from "./route-spec";
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
@@ -60,6 +61,11 @@ export function route<
     target?: T;
     /** The largest body this route reads (64 KiB unless it says); a larger one is a 413, refused unread. */
     maxBodyBytes?: number;
+    /** A page for browsers: an anonymous GET asking for HTML is sent to /sign-in instead of a 401. */
+    signInPage?: true;
+    /** For /api/openapi.json: what a success answers with when it is not JSON, and a one-line summary. */
+    produces?: RouteSpec["produces"];
+    summary?: string;
   },
   // `target` is only there for routes that ask for it: using it elsewhere does not compile.
   handler: Handler<B, P, Q, R extends "public" ? Actor | null : Actor, T extends "of-request" ? Target : undefined>,
@@ -110,11 +116,23 @@ export function route<
       const result = await handler({ req, body: state.body as B, params, query, actor: state.actor as never, target });
       return result instanceof Response ? result : json(result ?? { ok: true });
     } catch (e) {
+      // A page served by a route (the queue board): a browser that is not signed in is sent to sign in.
+      if (
+        opts.signInPage &&
+        e instanceof AppError &&
+        e.code === "UNAUTHORIZED" &&
+        req.method === "GET" &&
+        (req.headers.get("accept") ?? "").includes("text/html")
+      )
+        return new Response(null, {
+          status: 303,
+          headers: { location: `/sign-in?next=${encodeURIComponent(req.nextUrl.pathname)}` },
+        });
       return errorResponse(e);
     }
   }
 
-  return async (req: NextRequest, ctx: RouteContext): Promise<Response> => {
+  const handle = async (req: NextRequest, ctx: RouteContext): Promise<Response> => {
     const state: State = { actor: null };
     const response = await respond(req, ctx, state);
     // What a signed-in caller is told is theirs alone: no browser or proxy keeps a copy.
@@ -175,6 +193,17 @@ export function route<
     }
     return response;
   };
+  // What /api/openapi.json says of this route comes from the very schemas it parses with.
+  return describedAs(handle, {
+    role: opts.role,
+    body: opts.body,
+    params: opts.params,
+    query: opts.query,
+    maxBodyBytes: opts.body ? (opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : undefined,
+    actsOnTarget: opts.target === "of-request",
+    produces: opts.produces,
+    summary: opts.summary,
+  });
 }
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;

@@ -26,6 +26,10 @@ export function crossSiteRefusal(
   if (origin && !ownOrigins(req).includes(origin))
     return `Refused: this request came from ${origin.slice(0, 100)}, not from Backout's own pages; ${SCRIPTS}.`;
   const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  // PUT, PATCH and DELETE never leave another origin without a CORS preflight (which Backout never
+  // grants), so one with no body from our own origin needs no Content-Type (the queue board's buttons).
+  if (!type && ["PUT", "PATCH", "DELETE"].includes(req.method) && !Number(req.headers.get("content-length") ?? 0))
+    return null;
   if (type !== "application/json")
     return `Refused: send the body as JSON with Content-Type: application/json (got ${type ? type.slice(0, 60) : "no Content-Type"}); Backout takes no form posts.`;
   return null;

@@ -1,21 +1,21 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { api, backoutSql, BASE, bearer, env, readEvents, readSse, signIn, startRun, waitForRun } from "./support/api";
+import {
+  api,
+  backoutSql,
+  BASE,
+  bearer,
+  env,
+  readEvents,
+  readSse,
+  signIn,
+  signedInUser as user,
+  startRun,
+  waitForRun,
+} from "./support/api";
 import { STANDBY } from "./support/env";
 
 // What an outside probe got through, closed: each hole with the request that opened it.
-
-async function user(
-  email: string,
-  role: string,
-  password = "a long enough password",
-): Promise<{ id: string; cookie: string }> {
-  const res = await api("POST", "/api/users", { email, role, password });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  const s = await signIn(email, password);
-  expect(s.status).toBe(200);
-  return { id: res.body.id, cookie: s.cookie };
-}
 
 const auditCount = async () => (await backoutSql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_entries`))[0]!.n;
 

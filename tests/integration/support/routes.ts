@@ -19,7 +19,8 @@ export function discoverRoutes(): DiscoveredRoute[] {
         const segments = path
           .relative(APP, dir)
           .split(path.sep)
-          .filter((s) => s && !/^\(.*\)$/.test(s));
+          // …nor is an optional catch-all (the queue board's own sub-paths): the route is its page.
+          .filter((s) => s && !/^\(.*\)$/.test(s) && !/^\[\[\.\.\..*\]\]$/.test(s));
         const pattern = `/${segments.join("/")}`;
         const params = segments.filter((s) => s.startsWith("[")).map((s) => s.slice(1, -1));
         for (const m of fs.readFileSync(full, "utf8").matchAll(METHOD))

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 // Every incident's changes, as "changed" events naming the incident and the entry type: the
 // incidents list and "incident open on <target>" notices refetch on them instead of polling.
-export const GET = route({ role: "viewer" }, async ({ req, actor }) => {
+export const GET = route({ role: "viewer", produces: "text/event-stream" }, async ({ req, actor }) => {
   const stream = watchEventStream({
     bus: incidentEventBus(),
     frame: (entries) =>

@@ -1,5 +1,9 @@
+import { describedAs } from "@/lib/http/route-spec";
 import { publicFormat } from "@/lib/public/respond";
 
 // The hosted status-page API's v2 shape, so existing widgets and monitors can read Backout. Public.
 export const dynamic = "force-dynamic";
-export const GET = (req: Request) => publicFormat(req, "status");
+export const GET = describedAs((req: Request) => publicFormat(req, "status"), {
+  role: "public",
+  summary: "The overall status indicator (status-page API v2)",
+});

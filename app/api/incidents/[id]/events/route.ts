@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 // With ?metrics=1 the incident's target's samples come on the same connection, without ids (one
 // stream per incident page). Backout's own web server answers this path itself (lib/events/fast-stream.ts).
 export const GET = route(
-  { role: "viewer", params: incidentIdParam, query: incidentStreamQuery },
+  { role: "viewer", params: incidentIdParam, query: incidentStreamQuery, produces: "text/event-stream" },
   async ({ req, params, query, actor }) => {
     const definitions = await incidentPageStreams(
       params.id,

@@ -7,7 +7,7 @@ import { postmortemMarkdown } from "@/lib/postmortems/markdown";
 export const dynamic = "force-dynamic";
 
 // The post-mortem as Markdown (plan §8.1's template), for the wiki or the repository.
-export const GET = route({ role: "viewer", params: incidentIdParam }, async ({ params, actor }) => {
+export const GET = route({ role: "viewer", params: incidentIdParam, produces: "text/markdown" }, async ({ params, actor }) => {
   const { facts, postmortem, actionItems } = await getPostmortem(db(), params.id, actor.role);
   const text = postmortemMarkdown(facts, narrativeOf(postmortem), actionItemLines(actionItems));
   return new Response(text, {

@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 // Backout's own web server answers this path itself (lib/events/fast-stream.ts); this handler is
 // what `next dev` and plain `next start` use. Both open the same stream (lib/events/streams.ts).
 export const GET = route(
-  { role: "viewer", params: runIdParam, query: runStreamQuery },
+  { role: "viewer", params: runIdParam, query: runStreamQuery, produces: "text/event-stream" },
   async ({ req, params, query, actor }) => {
     const definition = await runStream(actor, params.id, lastEventId(req.headers) ?? query.after ?? 0);
     return new Response(sequencedEventStream([untyped(definition)], whileAllowed(req, actor.role)), {

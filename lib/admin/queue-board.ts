@@ -1,0 +1,109 @@
+import "server-only";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { createBullBoard } from "@bull-board/api";
+import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
+import { HonoAdapter } from "@bull-board/hono";
+import { Hono, type Context, type Next } from "hono";
+import { Queue } from "bullmq";
+import { loadTargets } from "../targets/load-targets";
+import { createTargetRedis } from "../redis";
+import { runQueue } from "../runs/run-job";
+import { messageQueue } from "../messages/delivery-job";
+import { BOARD_CSP, BOARD_PATH } from "./board-policy";
+
+// The plan's Bull Board (§4.2 "Monitor Bull Board: http://localhost:3001/admin/queues"): the real
+// one, from its maintained packages, over Backout's own queues and every target's. Two boards share
+// the queues: one where engineers act (retry, clean, promote), one that only looks, for viewers.
+// Who may see which is decided before a request gets here (app/admin/queues/[[...path]]/route.ts).
+
+const TYPES: Record<string, string> = {
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".svg": "image/svg+xml",
+  ".json": "application/json",
+  ".woff2": "font/woff2",
+  ".map": "application/json",
+};
+
+/** The board's own files (its UI's dist/static), never anything outside that folder. */
+function serveStatic(opts: { root: string; rewriteRequestPath: (p: string) => string }) {
+  const root = path.resolve(process.cwd(), opts.root);
+  return async (c: Context, next: Next) => {
+    const file = path.resolve(root, `.${opts.rewriteRequestPath(decodeURIComponent(c.req.path))}`);
+    if (!file.startsWith(root + path.sep)) return next();
+    try {
+      const body = await fs.readFile(file);
+      return c.body(body, 200, {
+        "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+        // The files' names carry their content hash.
+        "cache-control": "public, max-age=31536000, immutable",
+      });
+    } catch {
+      return next();
+    }
+  };
+}
+
+type Boards = { acting: Hono; looking: Hono };
+const g = globalThis as unknown as { backoutQueueBoards?: Boards };
+
+function adapters(readOnlyMode: boolean): BullMQAdapter[] {
+  const own = [
+    new BullMQAdapter(runQueue(), { readOnlyMode, description: "Backout: runs waiting for a worker" }),
+    new BullMQAdapter(messageQueue(), { readOnlyMode, description: "Backout: messages to channels" }),
+  ];
+  // One connection per target, kept for the process: the board polls.
+  const targets = loadTargets().targets.flatMap((t) => {
+    if (!t.redis.queues.length) return [];
+    const connection = createTargetRedis(t.redis.url);
+    return t.redis.queues.map(
+      (name) =>
+        new BullMQAdapter(new Queue(name, { connection, prefix: t.redis.queuePrefix }), {
+          readOnlyMode,
+          // Two targets may both have an "analysis" queue: the board tells them apart by this.
+          prefix: `${t.name} · `,
+          description: `Target ${t.name}'s queue (${t.redis.queuePrefix}:${name})`,
+        }),
+    );
+  });
+  return [...own, ...targets];
+}
+
+function board(readOnlyMode: boolean): Hono {
+  const server = new HonoAdapter(serveStatic as never);
+  server.setBasePath(BOARD_PATH);
+  createBullBoard({
+    queues: adapters(readOnlyMode),
+    serverAdapter: server,
+    options: {
+      uiConfig: {
+        boardTitle: readOnlyMode ? "Backout queues (read-only)" : "Backout queues",
+        miscLinks: [{ text: "Back to Backout", url: "/" }],
+        hideDocsLink: true,
+      },
+    },
+  });
+  return new Hono().route(BOARD_PATH, server.registerPlugin());
+}
+
+/** The board's answer to a request under /admin/queues; `canAct` picks the board where jobs can be retried and cleaned. */
+export async function queueBoard(req: Request, canAct: boolean): Promise<Response> {
+  g.backoutQueueBoards ??= { acting: board(false), looking: board(true) };
+  const app = canAct ? g.backoutQueueBoards.acting : g.backoutQueueBoards.looking;
+  const res = await app.fetch(req);
+  // Its own misses answer as every Backout refusal does: JSON saying why and what to do instead.
+  if (res.status >= 400 && !(res.headers.get("content-type") ?? "").includes("json"))
+    return Response.json(
+      {
+        error: `The queue board has nothing at ${req.method} ${new URL(req.url).pathname.slice(0, 200)}; open ${BOARD_PATH} in a browser`,
+      },
+      { status: res.status },
+    );
+  // The web server sets this policy for the board's paths (scripts/web-server.ts); `next start` alone does not.
+  const headers = new Headers(res.headers);
+  headers.set("content-security-policy", BOARD_CSP);
+  return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+}

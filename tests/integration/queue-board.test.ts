@@ -1,0 +1,93 @@
+import { Queue } from "bullmq";
+import { afterAll, describe, expect, it } from "vitest";
+import { backoutSql, BASE, bearer, demoRedis, signedInUser } from "./support/api";
+
+// The plan's Bull Board at /admin/queues: behind sign-in, viewers look, engineers act, each change audited.
+
+const redis = demoRedis();
+const queue = new Queue("ai-analysis", { connection: redis, prefix: "bull" });
+const board = `${BASE}/admin/queues`;
+// The board names a target's queue after its target: the demo's ai-analysis queue.
+const onBoard = encodeURIComponent("demo · ai-analysis");
+
+afterAll(async () => {
+  await queue.close();
+  redis.disconnect();
+});
+
+/** A job the demo's workers will not take for an hour: something to act on. */
+async function delayedJob(): Promise<string> {
+  const job = await queue.add("board-test", { from: "queue-board.test" }, { delay: 3_600_000 });
+  return job.id!;
+}
+
+describe("the queue board", () => {
+  it("sends a browser that is not signed in to sign in, and answers a script 401", async () => {
+    const page = await fetch(board, { headers: { accept: "text/html" }, redirect: "manual" });
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toBe("/sign-in?next=%2Fadmin%2Fqueues");
+    const script = await fetch(`${board}/api/queues`);
+    expect(script.status).toBe(401);
+    expect((await script.json()).error).toMatch(/Sign in first/);
+  });
+
+  it("shows a viewer the real board, read-only, over Backout's queues and every target's", async () => {
+    const page = await fetch(board, { headers: { ...bearer("viewer"), accept: "text/html" } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("__UI_CONFIG__");
+    expect(html).toContain("Backout queues (read-only)");
+    // Its own scripts load under its own policy (no nonce to give them).
+    expect(page.headers.get("content-security-policy")).toMatch(/script-src 'self'; /);
+    const script = /src="(static\/js\/main\.[^"]+\.js)"/.exec(html)![1]!;
+    const asset = await fetch(`${board}/${script}`, { headers: bearer("viewer") });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-type")).toMatch(/javascript/);
+    // Nothing outside its own files.
+    const escape = await fetch(`${board}/static/..%2f..%2fpackage.json`, { headers: bearer("viewer") });
+    expect(escape.status).toBe(404);
+
+    const api = await fetch(`${board}/api/queues?activeQueue=${onBoard}&status=delayed`, { headers: bearer("viewer") });
+    expect(api.status).toBe(200);
+    const { queues } = (await api.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
+    const names = queues.map((q) => q.name);
+    expect(names).toEqual(
+      expect.arrayContaining(["runs", "messages", "demo · ai-analysis", "demo · document-processing"]),
+    );
+    expect(queues.every((q) => q.readOnlyMode)).toBe(true);
+  });
+
+  it("lets an engineer act on a job, in the audit table; a viewer's same request is refused and changes nothing", async () => {
+    const id = await delayedJob();
+    const clean = `${board}/api/queues/${onBoard}/${id}/clean`;
+    // The board's buttons send a bodiless PUT from the board's own page.
+    const asViewer = await fetch(clean, { method: "PUT", headers: bearer("viewer") });
+    expect(asViewer.status).toBe(403);
+    expect(await queue.getJobState(id)).toBe("delayed");
+
+    const engineerBoard = await fetch(`${board}/api/queues`, { headers: bearer("engineer") });
+    expect(((await engineerBoard.json()) as { queues: { readOnlyMode: boolean }[] }).queues[0]!.readOnlyMode).toBe(
+      false,
+    );
+    const asEngineer = await fetch(clean, { method: "PUT", headers: bearer("engineer") });
+    expect(asEngineer.status).toBeLessThan(300);
+    expect(await queue.getJob(id)).toBeUndefined();
+    const [audit] = await backoutSql<{ status: number }>(
+      `SELECT status FROM audit_entries WHERE method = 'PUT' AND path LIKE $1 AND status < 300`,
+      [`/admin/queues/api/queues/%/${id}/clean`],
+    );
+    expect(audit?.status).toBeLessThan(300);
+  });
+
+  it("takes a signed-in browser's bodiless PUT from its own page, never from another origin", async () => {
+    const id = await delayedJob();
+    const clean = `${board}/api/queues/${onBoard}/${id}/clean`;
+    const { cookie } = await signedInUser("board-engineer@example.com", "engineer");
+    const foreign = await fetch(clean, { method: "PUT", headers: { cookie, origin: "http://evil.example" } });
+    expect(foreign.status).toBe(403);
+    expect(await queue.getJobState(id)).toBe("delayed");
+    const own = await fetch(clean, { method: "PUT", headers: { cookie, origin: BASE, "content-length": "0" } });
+    expect(own.status).toBeLessThan(300);
+    expect(await queue.getJob(id)).toBeUndefined();
+  });
+});
