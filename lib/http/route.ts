@@ -3,17 +3,11 @@ import { NextResponse, type NextRequest } from "next/server";
 import type { ZodType } from "zod";
 import { AppError } from "../errors";
 import { db } from "../db/client";
-import { authenticate } from "../auth/authenticate";
-import { hasRole, type Actor, type Role } from "../auth/roles";
-import { recordAudit } from "../audit";
-import { redis } from "../redis";
-import { recordIncidentAction } from "../incidents/timeline";
-import { isUuid, targetOfRequest } from "../targets/of-request";
+import type { Actor, Role } from "../auth/roles";
+import { targetOfRequest } from "../targets/of-request";
 import type { Target } from "../targets/schema";
-import { crossSiteRefusal } from "./same-origin";
 import { errorAnswer, parseOr400 } from "./error-body";
-import { assertAllowed } from "./authorize";
-import { SESSION_COOKIE } from "../auth/sessions";
+import { auditRequest, authorizeRequest, identify, parseBody } from "./request-steps";
 import { describedAs, type RouteSpec } from "./route-spec";
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
@@ -75,42 +69,15 @@ export function route<
 
   async function respond(req: NextRequest, ctx: RouteContext, state: State): Promise<Response> {
     try {
-      state.actor = await authenticate(db(), req.headers, (name) => req.cookies.get(name)?.value);
-      // Cookie-borne changes only from Backout's own pages (CSRF); sign-in and sign-out included.
-      const refusal = crossSiteRefusal(req, {
-        hasSessionCookie: !!req.cookies.get(SESSION_COOKIE)?.value,
-        isPublicRoute: opts.role === "public",
-      });
-      if (refusal) throw new AppError("FORBIDDEN", refusal, { details: { code: "CROSS_SITE_REFUSED" } });
-      if (opts.role !== "public")
-        assertAllowed(state.actor, opts.role as Role, { pendingPassword: opts.pendingPassword });
+      // Known first, so that a refusal is audited under who was refused.
+      state.actor = await identify(req);
+      authorizeRequest(req, state.actor, opts);
       const rawParams = ctx?.params ? await ctx.params : {};
       const params = opts.params ? parseOr400(opts.params, rawParams, "") : (rawParams as P);
       const query = opts.query
         ? parseOr400(opts.query, Object.fromEntries(req.nextUrl.searchParams), "query")
         : ({} as Q);
-      if (opts.body) {
-        const text = await readBody(req, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-        let raw: unknown = {};
-        if (text.trim()) {
-          try {
-            raw = JSON.parse(text);
-          } catch {
-            throw new AppError(
-              "BAD_REQUEST",
-              "Body is not valid JSON; send a JSON object with Content-Type: application/json",
-              {
-                issues: [{ path: "(body)", message: "not valid JSON" }],
-              },
-            );
-          }
-        }
-        if (raw === null || typeof raw !== "object" || Array.isArray(raw))
-          throw new AppError("BAD_REQUEST", "Body must be a JSON object", {
-            issues: [{ path: "(body)", message: "expected a JSON object" }],
-          });
-        state.body = parseOr400(opts.body, raw, "");
-      }
+      if (opts.body) state.body = await parseBody(req, opts.body, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
       // Only routes that act on a target ask for one (the handler type has `target: undefined` otherwise).
       const target = (opts.target ? await targetOfRequest(db(), req) : undefined) as never;
       const result = await handler({ req, body: state.body as B, params, query, actor: state.actor as never, target });
@@ -138,59 +105,13 @@ export function route<
     // What a signed-in caller is told is theirs alone: no browser or proxy keeps a copy.
     if (opts.role !== "public" && !response.headers.has("cache-control"))
       response.headers.set("cache-control", "no-store");
-    // Every mutating request lands in the append-only audit table, refused ones included; one made
-    // for an incident (the X-Backout-Incident header, or an incidentId in the body) also lands on
-    // that incident's timeline, failures too: "tried to pause the queues: Redis unreachable" is part
-    // of the story. A viewer's refused clicks stay in the audit table only; they could never act.
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      const error =
-        response.status >= 400
-          ? (
-              (await response
-                .clone()
-                .json()
-                .catch(() => ({}))) as { error?: string }
-            ).error
-          : undefined;
-      const incidentId =
-        incidentOf(req.headers.get("x-backout-incident")) ??
-        incidentOf((state.body as { incidentId?: unknown } | undefined)?.incidentId);
-      try {
-        await recordAudit(db(), {
-          actor: state.actor,
-          method: req.method,
-          path: req.nextUrl.pathname,
-          status: response.status,
-          body: state.body,
-          error,
-          incidentId,
-        });
-      } catch {
-        // Nothing passes unrecorded: the caller learns the decision was not audited.
-        return json(
-          {
-            error: `${response.status < 400 ? "The request was carried out" : "The request was refused"}, but its audit entry could not be written (the database did not take it); the server log has the details. Check /health before trying again.`,
-          },
-          500,
-        );
-      }
-      const isRecordedByHandler = opts.incidentTimeline === "failures" && response.status < 400;
-      // A request refused for its own shape (bad input, nothing by that id, too large) changed nothing
-      // and tells the incident nothing: the audit table has it. Conflicts and failures are the story.
-      const isMalformed = [400, 404, 413, 415, 422, 431].includes(response.status);
-      if (incidentId && state.actor && hasRole(state.actor.role, "engineer") && !isRecordedByHandler && !isMalformed) {
-        const runbook = (state.body as { runbook?: unknown } | undefined)?.runbook;
-        await recordIncidentAction(db(), redis(), {
-          incidentId,
-          actor: state.actor,
-          method: req.method,
-          path: req.nextUrl.pathname,
-          status: response.status,
-          error,
-          ...(typeof runbook === "string" ? { runbook } : {}),
-        });
-      }
-    }
+    // Every mutating request lands in the append-only audit table (auditRequest, request-steps.ts).
+    if (req.method !== "GET" && req.method !== "HEAD")
+      return auditRequest(req, response, {
+        actor: state.actor,
+        body: state.body,
+        isRecordedByHandler: opts.incidentTimeline === "failures" && response.status < 400,
+      });
     return response;
   };
   // What /api/openapi.json says of this route comes from the very schemas it parses with.
@@ -207,35 +128,3 @@ export function route<
 }
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
-
-/** The body as text, read no further than `max` bytes: an oversized one is refused unread (by its length) or as soon as it passes the limit. */
-async function readBody(req: NextRequest, max: number): Promise<string> {
-  const tooLarge = () =>
-    new AppError(
-      "PAYLOAD_TOO_LARGE",
-      `The body is larger than this endpoint takes (${max.toLocaleString("en")} bytes); send less`,
-      {
-        issues: [{ path: "(body)", message: `at most ${max} bytes` }],
-      },
-    );
-  const declared = Number(req.headers.get("content-length") ?? NaN);
-  if (declared > max) throw tooLarge();
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-// Never throws: a malformed id is for the handler to refuse; the audit entry is written regardless.
-const incidentOf = (v: unknown): string | null => (isUuid(v) ? v : null);
