@@ -2,6 +2,7 @@
 // that are the same on both sides come from lib (type-only or pure modules), so they stay in step.
 import type { RunEventType } from "@/lib/runs/event-types";
 import type { Role } from "@/lib/auth/roles";
+import type { StepSpec as RecordedStepSpec } from "@/lib/steps/schema";
 import type { Component as IncidentComponent, IncidentStatus, SeverityLevel } from "@/lib/plan";
 import type { Risk } from "@/lib/runbooks/types";
 import type { TimelineEntry } from "@/lib/incidents/timeline";
@@ -9,9 +10,8 @@ import type { TimelineEntry } from "@/lib/incidents/timeline";
 export type { IncidentComponent, IncidentStatus, Risk, Role, SeverityLevel, RunEventType, TimelineEntry };
 export { RUN_EVENT_TYPES } from "@/lib/runs/event-types";
 export { INCIDENT_STATUSES, COMPONENTS as INCIDENT_COMPONENTS } from "@/lib/plan";
-export type RunStatus =
-  "queued" | "running" | "waiting_approval" | "succeeded" | "failed" | "cancelled" | "needs_attention";
-export type StepStatus = "pending" | "running" | "waiting_approval" | "succeeded" | "failed" | "cancelled" | "skipped";
+export type { RunStatus, StepStatus } from "@/generated/prisma/enums";
+import type { RunStatus, StepStatus } from "@/generated/prisma/enums";
 
 export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ["queued", "running", "waiting_approval"];
 export const isRunActive = (s: RunStatus) => ACTIVE_RUN_STATUSES.includes(s);
@@ -54,38 +54,16 @@ export type Catalog = {
   runbooks: RunbookSummary[];
 };
 
-/** A resolved step as stored: `kind` picks which of the fields below are present. */
-export type StepSpec = {
-  kind: string;
-  key: string;
-  name: string;
-  argv?: string[];
-  cwd?: string;
-  method?: string;
-  url?: string;
-  action?: string;
-  ref?: string;
-  paths?: string[];
-  repoPath?: string;
-  queues?: string[];
-  prefix?: string;
-  pattern?: string;
-  warmUrl?: string;
-  redisUrl?: string;
-  databaseUrl?: string;
-  backupDir?: string;
-  file?: string;
-  table?: string;
-  ids?: (number | string)[];
-  queries?: { name: string; sql: string }[];
-  ms?: number;
-  successes?: number;
-  expectStatus?: number | number[];
-  prompt?: string;
-  timeoutMs?: number;
-  retries?: number;
-  allowFailure?: boolean;
-};
+/**
+ * A resolved step as the API shows it: the engine's own StepSpec (lib/steps/schema.ts), each kind
+ * with its fields, every field but kind, key and name possibly left out (a viewer is shown fewer:
+ * lib/auth/visibility.ts; a viewer sees which settings a command gets, `envKeys`, not their values).
+ */
+export type StepSpec = RecordedStepSpec extends infer S
+  ? S extends { kind: infer K }
+    ? { kind: K; key: string; name: string } & Partial<Omit<S, "kind" | "key" | "name">> & { envKeys?: string[] }
+    : never
+  : never;
 
 export type ResolvedStep = { index: number; key: string; name: string; kind: string; spec: StepSpec };
 

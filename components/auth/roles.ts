@@ -1,7 +1,7 @@
-import type { Role } from "../api/types";
+import { hasRole as isAtLeast, ROLES, type Role } from "@/lib/auth/roles";
 import type { Tone } from "../ui/badge";
 
-export const ROLES: readonly Role[] = ["viewer", "engineer", "commander", "admin"];
+export { ROLES };
 
 /** What each role adds, in a line, for the role pickers. */
 export const ROLE_POWERS: Record<Role, string> = {
@@ -13,11 +13,9 @@ export const ROLE_POWERS: Record<Role, string> = {
 
 export const roleTone: Record<Role, Tone> = { viewer: "zinc", engineer: "sky", commander: "violet", admin: "amber" };
 
-const RANK: Record<Role, number> = { viewer: 0, engineer: 1, commander: 2, admin: 3 };
-
-/** The same ladder as the server (lib/auth/roles): viewer < engineer < commander < admin. The server still decides. */
+/** The server's own ladder (lib/auth/roles): viewer < engineer < commander < admin. The server still decides. */
 export function hasRole(actual: Role | undefined, required: Role): boolean {
-  return !!actual && RANK[actual] >= RANK[required];
+  return !!actual && isAtLeast(actual, required);
 }
 
 /** The tooltip on a control the role cannot use. */

@@ -6,15 +6,15 @@ import { useState } from "react";
 import {
   QUICK_FIX_MS,
   formatDuration,
-  type ActionNode,
   type Answer,
   type QuestionId,
-  type QuestionNode,
+  type Rollback,
   type SeverityLevel,
   type StatedFacts,
   type Verdict,
 } from "@/lib/plan";
 import { api } from "../api/client";
+import type { DecisionJson } from "@/lib/incidents/decision";
 import { useNow } from "../runs/use-now";
 import { Badge, type Tone } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -22,33 +22,7 @@ import { Card } from "../ui/card";
 import { cn } from "../ui/cn";
 import { ProgressBar } from "../ui/progress-bar";
 
-type Rollback = "yes" | "maybe" | "no";
-
-export type DecisionJson = {
-  target: string;
-  sampledAt: string | null;
-  facts: StatedFacts;
-  decision: {
-    verdict: Verdict;
-    severity: SeverityLevel | null;
-    why: string[];
-    rows: {
-      id: string;
-      issue: string;
-      severity: SeverityLevel;
-      rollback: Rollback;
-      notes: string;
-      matched: boolean;
-      why: string | null;
-    }[];
-  };
-  flowchart: {
-    prefilled: Partial<Record<QuestionId, { answer: Answer; why: string }>>;
-    answered: Partial<Record<QuestionId, Answer>>;
-    walk: { path: { node: QuestionNode; answer: Answer }[]; pending: QuestionNode | null; action: ActionNode | null };
-    quickFix: { startedAt: string; elapsedMs: number; remainingMs: number; isExpired: boolean } | null;
-  };
-};
+export type { DecisionJson };
 
 type DecisionUpdate =
   { facts: StatedFacts } | { answer: { question: QuestionId; answer: Answer | null } } | { startQuickFix: true };

@@ -19,7 +19,7 @@ type Props = {
 /** An approval gate holds the run until a person decides. */
 export function ApprovalPanel({ step, isPending, pendingDecision, error, onDecide, disabledReason }: Props) {
   const [comment, setComment] = useState("");
-  const prompt = step.spec.prompt ?? step.name;
+  const prompt = (step.spec.kind === "approval-gate" ? step.spec.prompt : undefined) ?? step.name;
   const decide = (d: "approve" | "reject") => onDecide(d, comment.trim() || undefined);
 
   return (

@@ -30,8 +30,8 @@ export function describeSpec(spec: StepSpec): string[] {
           return [`git rev-parse ${spec.ref ?? "HEAD"}${repo}`];
         case "log":
           return [`git log --oneline --decorate -10${repo}`];
-        default:
-          return [`git ${spec.action ?? ""}${repo}`];
+        default: // a step recorded by another version of Backout
+          return [`git ${(spec as { action?: string }).action ?? ""}${repo}`];
       }
     }
     case "queue": {
@@ -59,7 +59,7 @@ export function describeSpec(spec: StepSpec): string[] {
         case "warm":
           return [`POST ${spec.warmUrl ?? ""}`];
         default:
-          return [`redis ${spec.action ?? ""}${on}`];
+          return [`redis ${(spec as { action?: string }).action ?? ""}${on}`];
       }
     }
     case "postgres": {
@@ -76,7 +76,7 @@ export function describeSpec(spec: StepSpec): string[] {
         case "restore-records":
           return [`restore ${spec.table ?? ""} ids ${(spec.ids ?? []).join(", ")} from ${spec.file ?? ""} into ${db}`];
         default:
-          return [`postgres ${spec.action ?? ""} ${db}`];
+          return [`postgres ${(spec as { action?: string }).action ?? ""} ${db}`];
       }
     }
     case "wait":
@@ -86,6 +86,6 @@ export function describeSpec(spec: StepSpec): string[] {
     case "approval-gate":
       return [`needs approval: ${spec.prompt ?? ""}`];
     default:
-      return [spec.kind];
+      return [(spec as { kind: string }).kind];
   }
 }

@@ -11,9 +11,14 @@ import {
   quickFixTimer,
   walk,
   type Answer,
+  type Decision,
+  type DecisionRow,
+  type PrefilledAnswers,
   type QuestionId,
+  type QuickFixTimer,
   type Sample,
   type StatedFacts,
+  type Walk,
 } from "../plan";
 import { appendTimeline, publishTimeline, type TimelineEntry } from "./timeline";
 
@@ -53,8 +58,24 @@ export async function recordDecisionInput(opts: {
   return { recorded: entries.length };
 }
 
+/** What GET /api/incidents/{id}/decision answers (the decision panel reads it as is). */
+export type DecisionJson = {
+  target: string;
+  sampledAt: string | null;
+  facts: StatedFacts;
+  decision: Omit<Decision, "rows"> & {
+    rows: (Pick<DecisionRow, "id" | "issue" | "severity" | "rollback" | "notes"> & { matched: boolean; why: string })[];
+  };
+  flowchart: {
+    prefilled: PrefilledAnswers;
+    answered: Partial<Record<QuestionId, Answer>>;
+    walk: Walk;
+    quickFix: ({ startedAt: string } & QuickFixTimer) | null;
+  };
+};
+
 /** plan §2, evaluated now: the matrix from the last 30 minutes of samples, the baseline and the stated facts; the flowchart walk. */
-export async function incidentDecision(opts: { db: Db; incidentId: string; now?: Date }) {
+export async function incidentDecision(opts: { db: Db; incidentId: string; now?: Date }): Promise<DecisionJson> {
   const now = opts.now ?? new Date();
   // Polled by every open decision panel: read only the entries the decision is folded from.
   const incident = await opts.db.incident.findUnique({
