@@ -5,9 +5,9 @@ import {
   formatMetric,
   metricInfo,
   metricNumber,
-  metricTargets,
+  metricGoals,
   type BooleanMetricKey,
-  type MetricTarget,
+  type MetricGoal,
   type NumericMetricKey,
 } from "@/lib/plan";
 import { Badge } from "../ui/badge";
@@ -162,7 +162,7 @@ function UpChip({ metric, samples, now }: { metric: BooleanMetricKey; samples: r
   );
 }
 
-function meets(t: MetricTarget, v: number): boolean {
+function meets(t: MetricGoal, v: number): boolean {
   return t.op === "<" ? v < t.value : v > t.value;
 }
 
@@ -180,7 +180,7 @@ function MetricCard({
   now: number;
 }) {
   // The §6.4 threshold comes from the plan module: GET /api/metrics reuses `value` for the measurement.
-  const target = metricTargets.find((t) => t.metric === metric);
+  const target = metricGoals.find((t) => t.metric === metric);
   const value = latest ? metricNumber(latest.values, metric) : undefined;
   const isMet = target && value !== undefined ? meets(target, value) : undefined;
   const tone: SparkTone = isMet === undefined ? "zinc" : isMet ? "green" : "red";

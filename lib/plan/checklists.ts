@@ -3,7 +3,7 @@
 // Items a probe can verify say which probe and the rule; evaluateProbe (probes.ts) applies it, and
 // checklist-schedule.ts says when each list opens and what is still due.
 import { SLIGHT_DEGRADATION_FACTOR } from "./decision-matrix";
-import { metricInfo, metricTargets, targetOf, type NumericMetricKey, type TargetMetric } from "./metrics";
+import { metricInfo, metricGoals, goalOf, type NumericMetricKey, type GoalMetric } from "./metrics";
 
 export type ProbeKind =
   | "health"
@@ -24,7 +24,7 @@ export type ProbeKind =
 
 /** `rule`: the rule, in words, shown beside the item. "metric-target" and "measured" name the metric they read. */
 export type Probe =
-  | { kind: "metric-target"; metric: TargetMetric; rule: string }
+  | { kind: "metric-target"; metric: GoalMetric; rule: string }
   | { kind: "measured"; metric: NumericMetricKey; rule: string }
   | { kind: Exclude<ProbeKind, "metric-target" | "measured">; rule: string };
 
@@ -75,8 +75,8 @@ const probes = {
   noNewErrors: { kind: "no-new-errors", rule: "0 new ERROR lines in the app log since the rollback completed" },
   smokeTests: { kind: "smoke-tests", rule: "the smoke tests (npm run test:smoke) passed" },
   jobsProcessing: { kind: "jobs-processing", rule: "at least one job completed since the queues resumed" },
-  target: (metric: TargetMetric): Probe => {
-    const t = targetOf(metric);
+  target: (metric: GoalMetric): Probe => {
+    const t = goalOf(metric);
     return { kind: "metric-target", metric, rule: `${metricInfo[metric].label} ${t.target} (plan §6.4)` };
   },
   measured: (metric: NumericMetricKey, rule: string): Probe => ({ kind: "measured", metric, rule }),
@@ -282,7 +282,7 @@ export const functionalTesting: Checklist = {
   ],
 };
 
-const metricItemId: Record<TargetMetric, string> = {
+const metricItemId: Record<GoalMetric, string> = {
   errorRate: "metrics-error-rate",
   responseTimeP95Ms: "metrics-response-time-p95",
   queueLength: "metrics-queue-length",
@@ -298,7 +298,7 @@ export const metricsVerification: Checklist = {
   intro: "After 30 minutes of rollback:",
   opensOn: "rollback-completed",
   opensAfterMs: 30 * MINUTE,
-  items: metricTargets.map((t) => ({
+  items: metricGoals.map((t) => ({
     id: metricItemId[t.metric],
     text: t.label,
     section: "6.4",

@@ -83,11 +83,12 @@ export function formatMetric(key: NumericMetricKey, value: number): string {
   }
 }
 
-// plan §6.4 Metrics Verification ("After 30 minutes of rollback"), row for row.
-export type TargetMetric = "errorRate" | "responseTimeP95Ms" | "queueLength" | "cacheHitRate" | "dbQueryMs";
+// plan §6.4 Metrics Verification ("After 30 minutes of rollback"), row for row. The plan calls each
+// threshold a "Target"; here it is a goal, since a target is the system being rolled back.
+export type GoalMetric = "errorRate" | "responseTimeP95Ms" | "queueLength" | "cacheHitRate" | "dbQueryMs";
 
-export type MetricTarget = {
-  metric: TargetMetric;
+export type MetricGoal = {
+  metric: GoalMetric;
   /** The plan's Metric column. */
   label: string;
   /** The plan's Target column, as written. */
@@ -99,7 +100,7 @@ export type MetricTarget = {
   value: number;
 };
 
-export const metricTargets: readonly MetricTarget[] = [
+export const metricGoals: readonly MetricGoal[] = [
   { metric: "errorRate", label: "Error Rate", target: "<1%", howToCheck: "Check logs, Sentry", op: "<", value: 1 },
   {
     metric: "responseTimeP95Ms",
@@ -128,23 +129,23 @@ export const metricTargets: readonly MetricTarget[] = [
   },
 ];
 
-export function targetOf(metric: TargetMetric): MetricTarget {
-  const t = metricTargets.find((x) => x.metric === metric);
+export function goalOf(metric: GoalMetric): MetricGoal {
+  const t = metricGoals.find((x) => x.metric === metric);
   if (!t) throw new Error(`no §6.4 target for "${metric}"`);
   return t;
 }
 
-export function meetsTarget(metric: TargetMetric, value: number): boolean {
-  const t = targetOf(metric);
+export function meetsGoal(metric: GoalMetric, value: number): boolean {
+  const t = goalOf(metric);
   return t.op === "<" ? value < t.value : value > t.value;
 }
 
 /** "error rate 0.4% < 1%" or "error rate 1% is not < 1%" — the measured value against its §6.4 target. */
-export function describeTarget(metric: TargetMetric, value: number): string {
-  const t = targetOf(metric);
+export function describeGoal(metric: GoalMetric, value: number): string {
+  const t = goalOf(metric);
   const measured = `${metricInfo[metric].label} ${formatMetric(metric, value)}`;
   const limit = formatMetric(metric, t.value);
-  return meetsTarget(metric, value) ? `${measured} ${t.op} ${limit}` : `${measured} is not ${t.op} ${limit}`;
+  return meetsGoal(metric, value) ? `${measured} ${t.op} ${limit}` : `${measured} is not ${t.op} ${limit}`;
 }
 
 export type Baseline = {

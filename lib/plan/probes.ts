@@ -3,15 +3,15 @@
 import { SLIGHT_DEGRADATION_FACTOR } from "./decision-matrix";
 import { formatPercent, formatRatio } from "./format";
 import {
-  describeTarget,
+  describeGoal,
   formatMetric,
-  meetsTarget,
+  meetsGoal,
   metricInfo,
   metricNumber,
-  metricTargets,
+  metricGoals,
   type Baseline,
   type MetricValues,
-  type TargetMetric,
+  type GoalMetric,
 } from "./metrics";
 import { FAILURE_RATE_NORMAL_PERCENT, type ChecklistItem, type ProbeKind } from "./checklists";
 
@@ -76,10 +76,10 @@ function upDown(value: boolean | undefined, unknownWords: string, upWords: strin
   return { verified: value, value, why: value ? upWords : downWords };
 }
 
-function metricTarget(metric: TargetMetric, latest: Partial<MetricValues>): ProbeResult {
+function metricGoal(metric: GoalMetric, latest: Partial<MetricValues>): ProbeResult {
   const v = metricNumber(latest, metric);
   if (v === undefined) return { verified: false, value: null, why: `${metricInfo[metric].label} not measured` };
-  return { verified: meetsTarget(metric, v), value: v, why: describeTarget(metric, v) };
+  return { verified: meetsGoal(metric, v), value: v, why: describeGoal(metric, v) };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -111,9 +111,9 @@ export function evaluateProbe(item: ChecklistItem, m: Measurements): ProbeResult
         why: `${plural(m.newErrors, "new ERROR line")} in the app log`,
       };
     case "metric-target":
-      return metricTarget(p.metric, l);
+      return metricGoal(p.metric, l);
     case "all-metric-targets": {
-      const results = metricTargets.map((t) => metricTarget(t.metric, l));
+      const results = metricGoals.map((t) => metricGoal(t.metric, l));
       const met = results.filter((r) => r.verified).length;
       return {
         verified: met === results.length,
@@ -172,13 +172,13 @@ export function evaluateProbe(item: ChecklistItem, m: Measurements): ProbeResult
       if (base === undefined || base <= 0) return { verified: false, value: null, why: "no baseline response time" };
       const ratio = p95 / base;
       const isFast = ratio <= SLIGHT_DEGRADATION_FACTOR;
-      const isErrorOk = meetsTarget("errorRate", l.errorRate);
+      const isErrorOk = meetsGoal("errorRate", l.errorRate);
       return {
         verified: isFast && isErrorOk,
         value: ratio,
         why:
           `response time p95 ${formatMetric("responseTimeP95Ms", p95)} is ${formatRatio(ratio)} baseline ${formatMetric("responseTimeP95Ms", base)} ` +
-          `(${isFast ? "≤" : ">"} ${SLIGHT_DEGRADATION_FACTOR}×); ${describeTarget("errorRate", l.errorRate)}`,
+          `(${isFast ? "≤" : ">"} ${SLIGHT_DEGRADATION_FACTOR}×); ${describeGoal("errorRate", l.errorRate)}`,
       };
     }
     case "measured": {

@@ -2,7 +2,7 @@
 // (projection.ts) picks from these; nothing internal (commands, hosts, names) is ever in them.
 import type { SeverityLevel } from "../plan/severity";
 import type { IncidentStatus } from "../plan/incident";
-import { meetsTarget, type MetricValues } from "../plan/metrics";
+import { meetsGoal, type MetricValues } from "../plan/metrics";
 
 /** Impact as the widely used hosted status-page API names it (critical > major > minor > none). */
 export type Impact = "critical" | "major" | "minor" | "none";
@@ -121,9 +121,9 @@ export function componentHealth(
   const v = latest.values;
   if (v.healthUp === false) return { health: "down", reason: "health endpoint not answering 200" };
   if (v.dbUp === false) return { health: "down", reason: "database connection failed" };
-  if (v.errorRate !== undefined && !meetsTarget("errorRate", v.errorRate))
+  if (v.errorRate !== undefined && !meetsGoal("errorRate", v.errorRate))
     return { health: "degraded", reason: "error rate at or above 1%" };
-  if (v.responseTimeP95Ms !== undefined && !meetsTarget("responseTimeP95Ms", v.responseTimeP95Ms))
+  if (v.responseTimeP95Ms !== undefined && !meetsGoal("responseTimeP95Ms", v.responseTimeP95Ms))
     return { health: "degraded", reason: "p95 response time at or above 300 ms" };
   if (v.redisUp === false) return { health: "degraded", reason: "Redis connection failed" };
   if (v.healthUp === undefined) return { health: "unknown", reason: "health not measured" };

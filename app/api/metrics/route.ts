@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { route } from "@/lib/http/route";
 import { getTarget } from "@/lib/targets/load-targets";
 import { baselineFor, listSamples } from "@/lib/metrics/store";
-import { describeTarget, metricNumber, metricTargets } from "@/lib/plan";
+import { describeGoal, metricNumber, metricGoals } from "@/lib/plan";
 
 export const dynamic = "force-dynamic";
 
@@ -34,12 +34,12 @@ export const GET = route(
       samples,
       baseline,
       latest,
-      targets: metricTargets.map((t) => {
+      targets: metricGoals.map((t) => {
         const value = latest ? metricNumber(latest.values, t.metric) : undefined;
         return {
           ...t,
           value: value ?? null,
-          description: value === undefined ? null : describeTarget(t.metric, value),
+          description: value === undefined ? null : describeGoal(t.metric, value),
         };
       }),
     };

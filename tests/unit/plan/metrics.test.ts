@@ -1,22 +1,22 @@
 import { describe, expect, it } from "vitest";
 import {
   computeBaseline,
-  describeTarget,
+  describeGoal,
   formatMetric,
   latestSample,
-  meetsTarget,
+  meetsGoal,
   metricNumber,
-  metricTargets,
+  metricGoals,
   sustainedFor,
   totalQueueLength,
   type Sample,
-  type TargetMetric,
+  type GoalMetric,
 } from "@/lib/plan";
 import { at, healthy, MIN, series } from "./fixtures";
 
 describe("plan §6.4 metric targets", () => {
   it("is the plan's table, row for row", () => {
-    expect(metricTargets.map((t) => [t.label, t.target, t.howToCheck])).toEqual([
+    expect(metricGoals.map((t) => [t.label, t.target, t.howToCheck])).toEqual([
       ["Error Rate", "<1%", "Check logs, Sentry"],
       ["API Response Time (P95)", "<300ms", "Check metrics dashboard"],
       ["Queue Length", "<50", "Check Bull Board"],
@@ -26,7 +26,7 @@ describe("plan §6.4 metric targets", () => {
   });
 
   // Targets are strict as written: "<1%" is missed at exactly 1%.
-  const cases: [TargetMetric, number, boolean, string][] = [
+  const cases: [GoalMetric, number, boolean, string][] = [
     ["errorRate", 0.99, true, "error rate 0.99% < 1%"],
     ["errorRate", 1, false, "error rate 1% is not < 1%"],
     ["responseTimeP95Ms", 299.9, true, "response time p95 299.9 ms < 300 ms"],
@@ -39,8 +39,8 @@ describe("plan §6.4 metric targets", () => {
     ["dbQueryMs", 100, false, "database query time 100 ms is not < 100 ms"],
   ];
   it.each(cases)("%s = %s → meets target: %s (%s)", (metric, value, ok, why) => {
-    expect(meetsTarget(metric, value)).toBe(ok);
-    expect(describeTarget(metric, value)).toBe(why);
+    expect(meetsGoal(metric, value)).toBe(ok);
+    expect(describeGoal(metric, value)).toBe(why);
   });
 });
 
