@@ -54,6 +54,26 @@ export default defineConfig([
       "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
     },
   },
+  // Later blocks replace an earlier block's no-restricted-imports for the files they share (flat
+  // config does not merge a rule's options): lib/plan's own, stricter list comes after this one.
+  {
+    // One home for what talks to a target (a database client, a process, git): lib/target-ops/.
+    // Executors, Backout's own database layer and the sampler's readings are the others that may.
+    files: ["lib/**"],
+    ignores: ["lib/target-ops/**", "lib/steps/**", "lib/db/**", "lib/metrics/sample-target.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["pg", "node:child_process", "child_process"].map((name) => ({
+            name,
+            message:
+              "Code that talks to a target (its database, a process, git) lives in lib/target-ops/; call it from there.",
+          })),
+        },
+      ],
+    },
+  },
   boundary(
     ["app/api/**"],
     ["**/lib/steps/executors/**"],

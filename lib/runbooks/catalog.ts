@@ -1,7 +1,7 @@
 import "server-only";
 import { runbooks } from "./index";
 import { getTarget } from "../targets/load-targets";
-import { getTargetFacts } from "../targets/facts";
+import { getTargetFacts } from "../target-ops/facts";
 import { previousRelease } from "./params";
 import { listBackups } from "../target-ops/backups";
 import { db } from "../db/client";

@@ -5,7 +5,7 @@ import { AppError } from "../errors";
 import { findRunbook } from "../runbooks";
 import { resolveRunbook, unknownRunbook } from "../runbooks/resolve";
 import { getTarget } from "../targets/load-targets";
-import { getTargetFacts } from "../targets/facts";
+import { getTargetFacts } from "../target-ops/facts";
 import type { StartRunInput } from "../schemas/run";
 import { appendEvents, publishEvents } from "./events";
 import { enqueueRun } from "./run-job";

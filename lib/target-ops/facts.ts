@@ -2,11 +2,11 @@ import "server-only";
 import fs from "node:fs";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import type { Target } from "./schema";
+import type { Target } from "../targets/schema";
 import type { DownMigration, TargetFacts } from "../runbooks/types";
 import path from "node:path";
 import pg from "pg";
-import { listBackups } from "../target-ops/backups";
+import { listBackups } from "./backups";
 
 const exec = promisify(execFile);
 

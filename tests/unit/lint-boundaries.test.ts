@@ -36,6 +36,12 @@ describe("lint: the architecture's boundaries", () => {
     expect(await problems("lib/plan/example.ts", 'import { z } from "zod";\nexport const x = z;\n')).toEqual([]);
   });
 
+  it("code that talks to a target outside lib/target-ops is refused", async () => {
+    const found = await problems("lib/incidents/example.ts", 'import pg from "pg";\nexport const x = pg;\n');
+    expect(found.join("\n")).toMatch(/lives in lib\/target-ops/);
+    expect(await problems("lib/target-ops/example.ts", 'import pg from "pg";\nexport const x = pg;\n')).toEqual([]);
+  });
+
   it("a worker that imports Next or React is refused", async () => {
     const found = await problems(
       "workers/example.ts",

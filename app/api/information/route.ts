@@ -1,5 +1,6 @@
 import { route } from "@/lib/http/route";
-import { gatherInformation, informationFor } from "@/lib/incidents/gather";
+import { gatherInformation } from "@/lib/target-ops/information";
+import { informationFor } from "@/lib/incidents/gather";
 
 export const dynamic = "force-dynamic";
 

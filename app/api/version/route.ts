@@ -1,6 +1,6 @@
 import { route } from "@/lib/http/route";
 import { callTarget } from "@/lib/target-ops/http";
-import { getCheckedOut } from "@/lib/targets/facts";
+import { getCheckedOut } from "@/lib/target-ops/facts";
 import pkg from "@/package.json";
 
 export const dynamic = "force-dynamic";

@@ -2,7 +2,8 @@ import { db } from "@/lib/db/client";
 import { route } from "@/lib/http/route";
 import { AppError } from "@/lib/errors";
 import { incidentIdParam } from "@/lib/schemas/incident";
-import { gatherInformation, informationFor } from "@/lib/incidents/gather";
+import { gatherInformation } from "@/lib/target-ops/information";
+import { informationFor } from "@/lib/incidents/gather";
 import { getTarget } from "@/lib/targets/load-targets";
 
 export const dynamic = "force-dynamic";
