@@ -107,7 +107,7 @@ try {
         },
       });
       const t0 = now();
-      await enqueueRun(run.id);
+      await enqueueRun(run.id, "local");
       for (;;) {
         const r = await db.run.findUniqueOrThrow({ where: { id: run.id }, select: { status: true } });
         if (r.status === "succeeded") break;

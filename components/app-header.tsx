@@ -7,6 +7,7 @@ import { useHealth, useMe, useVersion } from "./api/queries";
 import { UserMenu } from "./auth/user-menu";
 import { NavLinks } from "./nav-links";
 import { Badge } from "./ui/badge";
+import type { RunnersDetail } from "./api/types";
 
 /** Backout, the target, what it runs and whether Backout itself is healthy; refreshed every 10 s. */
 export function AppHeader() {
@@ -110,6 +111,7 @@ export function AppHeader() {
                 ? "Backout healthy"
                 : `Backout down: ${h.down.join(", ")}`}
           </Badge>
+          <RunnerPools detail={h?.checks.worker?.detail as RunnersDetail | undefined} />
           {me && <UserMenu me={me} />}
         </div>
       </div>
@@ -127,5 +129,21 @@ export function AppHeader() {
         </div>
       )}
     </header>
+  );
+}
+
+/** Each runner pool and its live runners (from /health): a pool a target names with none is amber. */
+function RunnerPools({ detail }: { detail: RunnersDetail | undefined }) {
+  if (!detail?.pools) return null;
+  const pools = Object.entries(detail.pools);
+  const isShort = pools.some(([, n]) => n === 0);
+  return (
+    <Badge
+      tone={isShort ? "amber" : "zinc"}
+      data-testid="runner-pools"
+      title={detail.waiting?.join("\n") ?? "live runners per pool"}
+    >
+      runners {pools.map(([pool, n]) => `${pool} ${n}`).join(" · ")}
+    </Badge>
   );
 }

@@ -18,26 +18,68 @@ async function timed(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<Chec
   }
 }
 
-/** GET /health: Postgres, Redis and a live worker heartbeat. */
-export async function checkHealth(opts: { db: Db; redis: Redis }) {
+export type LiveRunner = { id: string; host: string; pid: number; running: number; at: string };
+
+/** Every live runner (a heartbeat in the last 15 s), by the pool it serves. */
+export async function liveRunners(redis: Redis): Promise<Record<string, LiveRunner[]>> {
+  const found: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, batch] = await redis.scan(cursor, "MATCH", keys.runnerHeartbeatPattern(), "COUNT", 200);
+    cursor = next;
+    found.push(...batch);
+  } while (cursor !== "0");
+  const values = found.length ? await redis.mget(...found) : [];
+  const byPool: Record<string, LiveRunner[]> = {};
+  const prefix = keys.runnerHeartbeatPattern().slice(0, -1);
+  found.forEach((key, i) => {
+    const pool = key.slice(prefix.length).split(":")[0]!;
+    try {
+      const v = JSON.parse(values[i] ?? "") as {
+        id: string;
+        host: string;
+        pid: number;
+        running?: string[];
+        at: string;
+      };
+      (byPool[pool] ??= []).push({ id: v.id, host: v.host, pid: v.pid, running: v.running?.length ?? 0, at: v.at });
+    } catch {
+      /* expired between SCAN and MGET */
+    }
+  });
+  return byPool;
+}
+
+/**
+ * GET /health: Postgres, Redis and live runners. Down when no runner at all is alive; a pool that a
+ * target names but no runner serves is said in the detail (its runs wait, visibly, for one).
+ */
+export async function checkHealth(opts: { db: Db; redis: Redis; pools: string[] }) {
   const [database, redisCheck, worker] = await Promise.all([
     timed(() => opts.db.$queryRawUnsafe("SELECT 1")),
     timed(() => opts.redis.ping()),
     (async (): Promise<Check> => {
-      let found = 0;
+      let byPool: Record<string, LiveRunner[]> = {};
       // Bounded like the other checks: with Redis down the answer is "down", not a hung request.
       const scan = await timed(async () => {
-        let cursor = "0";
-        do {
-          const [next, batch] = await opts.redis.scan(cursor, "MATCH", keys.workerHeartbeatPattern(), "COUNT", 100);
-          cursor = next;
-          found += batch.length;
-        } while (cursor !== "0");
+        byPool = await liveRunners(opts.redis);
       });
       if (!scan.ok) return { ok: false, error: `cannot read heartbeats: ${scan.error}` };
-      return found
-        ? { ok: true, detail: { workers: found } }
-        : { ok: false, error: "no worker heartbeat in the last 15 s; start one with `npm run worker`" };
+      const pools = Object.fromEntries(
+        [...new Set([...opts.pools, ...Object.keys(byPool)])].sort().map((pool) => [pool, byPool[pool]?.length ?? 0]),
+      );
+      const empty = opts.pools.filter((p) => !byPool[p]?.length);
+      const total = Object.values(byPool).reduce((n, r) => n + r.length, 0);
+      const detail = {
+        workers: total,
+        pools,
+        ...(empty.length
+          ? { waiting: empty.map((p) => `no runner on pool ${p}: start one with \`npm run worker -- --pool ${p}\``) }
+          : {}),
+      };
+      return total
+        ? { ok: true, detail }
+        : { ok: false, detail, error: "no worker heartbeat in the last 15 s; start one with `npm run worker`" };
     })(),
   ]);
   const checks = { database, redis: redisCheck, worker };

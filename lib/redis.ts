@@ -26,6 +26,7 @@ export const keys = {
   incidentEvents: () => `${env.BACKOUT_REDIS_PREFIX}:incident-events`,
   metrics: () => `${env.BACKOUT_REDIS_PREFIX}:metrics`,
   cancel: () => `${env.BACKOUT_REDIS_PREFIX}:run-cancel`,
-  workerHeartbeat: (id: string) => `${env.BACKOUT_REDIS_PREFIX}:worker:${id}`,
-  workerHeartbeatPattern: () => `${env.BACKOUT_REDIS_PREFIX}:worker:*`,
+  /** A runner's heartbeat in one pool (it keeps one per pool it serves). */
+  runnerHeartbeat: (pool: string, id: string) => `${env.BACKOUT_REDIS_PREFIX}:runner:${pool}:${id}`,
+  runnerHeartbeatPattern: () => `${env.BACKOUT_REDIS_PREFIX}:runner:*`,
 };

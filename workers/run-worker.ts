@@ -5,11 +5,12 @@ import { env } from "../lib/env";
 import { log } from "../lib/log";
 import { createDb } from "../lib/db/client";
 import { createRedis, keys } from "../lib/redis";
-import { RUN_QUEUE, executeRunJob, runQueue } from "../lib/runs/run-job";
+import { executeRunJob, runQueue, runQueueName } from "../lib/runs/run-job";
 import { executeRun, RunClaimedElsewhere } from "../lib/runs/execute-run";
 import { reconcileRuns } from "../lib/runs/reconcile";
 import { StepAbort } from "../lib/steps/context";
 import { loadTargets } from "../lib/targets/load-targets";
+import { poolName } from "../lib/targets/schema";
 
 try {
   loadTargets();
@@ -18,7 +19,28 @@ try {
   process.exit(1);
 }
 
-// The only process that executes steps (DESIGN.md). Start as many as you like with the same env.
+// The only process that executes steps (DESIGN.md): a runner. Start as many as you like with the
+// same env, on any host that can reach Postgres and Redis. `--pool NAME` (repeatable) says which
+// pools' runs it takes: only the targets whose runnerPool it serves ("local" when none is given).
+//   npm run worker -- --pool eu-west --pool eu-west-db
+
+function poolsFromArgs(argv: string[]): string[] {
+  const pools: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = a === "--pool" ? argv[++i] : a.startsWith("--pool=") ? a.slice("--pool=".length) : undefined;
+    if (a === "--pool" || a.startsWith("--pool=")) {
+      const parsed = poolName.safeParse(value);
+      if (!parsed.success) {
+        log.fatal({ pool: value }, `--pool: ${parsed.error.issues[0]?.message ?? "a pool name"}`);
+        process.exit(2);
+      }
+      if (!pools.includes(parsed.data)) pools.push(parsed.data);
+    }
+  }
+  return pools.length ? pools : ["local"];
+}
+const pools = poolsFromArgs(process.argv.slice(2));
 
 const workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
 const db = createDb(env.DATABASE_URL, env.WORKER_CONCURRENCY + 4);
@@ -55,16 +77,20 @@ async function processJob(job: Job): Promise<string> {
   }
 }
 
-const worker = new Worker(RUN_QUEUE, processJob, {
-  connection: createRedis(),
-  prefix: env.BACKOUT_REDIS_PREFIX,
-  concurrency: env.WORKER_CONCURRENCY,
-  lockDuration: env.WORKER_LOCK_MS,
-  stalledInterval: env.WORKER_LOCK_MS,
-  // A run that stalls because its worker died is recovered, however often that happens.
-  maxStalledCount: 1000,
-});
-worker.on("error", (err) => log.error({ err: err.message }, "worker error"));
+// One BullMQ worker per pool served, each on its pool's queue.
+const workers = pools.map(
+  (pool) =>
+    new Worker(runQueueName(pool), processJob, {
+      connection: createRedis(),
+      prefix: env.BACKOUT_REDIS_PREFIX,
+      concurrency: env.WORKER_CONCURRENCY,
+      lockDuration: env.WORKER_LOCK_MS,
+      stalledInterval: env.WORKER_LOCK_MS,
+      // A run that stalls because its worker died is recovered, however often that happens.
+      maxStalledCount: 1000,
+    }),
+);
+for (const w of workers) w.on("error", (err) => log.error({ err: err.message }, "worker error"));
 // A stray rejection must not take down runs in flight; they keep their own retry paths.
 process.on("unhandledRejection", (err) =>
   log.error({ err: (err as Error)?.message ?? String(err) }, "unhandled rejection"),
@@ -75,25 +101,28 @@ subscriber.on("message", (_channel, runId: string) => {
   running.get(runId)?.abort(new StepAbort("cancelled", "cancelled"));
 });
 
+// One heartbeat per pool served: /health, the header and the targets page count each pool's live runners.
 async function heartbeat() {
-  await redis
-    .set(
-      keys.workerHeartbeat(workerId),
-      JSON.stringify({ pid: process.pid, at: new Date().toISOString(), running: [...running.keys()] }),
-      "PX",
-      15_000,
-    )
-    .catch(() => {});
+  const value = JSON.stringify({
+    id: workerId,
+    host: os.hostname(),
+    pid: process.pid,
+    pools,
+    at: new Date().toISOString(),
+    running: [...running.keys()],
+  });
+  await Promise.all(
+    pools.map((pool) => redis.set(keys.runnerHeartbeat(pool, workerId), value, "PX", 15_000).catch(() => {})),
+  );
 }
 await heartbeat();
 const heartbeatTimer = setInterval(heartbeat, 5000);
 
-const queue = runQueue();
 async function reconcile() {
   try {
     // Half a second past the lease (every worker's lease is on Postgres's clock): a run whose worker died is
     // back on the queue within the lease plus about a second and a half.
-    const requeued = await reconcileRuns({ db, queue, graceMs: 500 });
+    const requeued = await reconcileRuns({ db, pools, graceMs: 500 });
     if (requeued.length) log.warn({ requeued }, "re-enqueued runs that no worker held");
   } catch (e) {
     log.warn({ err: (e as Error).message }, "reconcile failed");
@@ -102,7 +131,10 @@ async function reconcile() {
 void reconcile();
 const reconcileTimer = setInterval(reconcile, 1000);
 
-log.info({ workerId, concurrency: env.WORKER_CONCURRENCY, prefix: env.BACKOUT_REDIS_PREFIX }, "run worker ready");
+log.info(
+  { workerId, pools, concurrency: env.WORKER_CONCURRENCY, prefix: env.BACKOUT_REDIS_PREFIX },
+  "run worker ready",
+);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -114,10 +146,15 @@ async function shutdown(signal: string) {
   clearInterval(heartbeatTimer);
   clearInterval(reconcileTimer);
   // Give running steps a moment; anything still running is recovered by the next worker.
-  const closed = worker.close();
+  const closed = Promise.all(workers.map((w) => w.close()));
   await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
-  await redis.del(keys.workerHeartbeat(workerId)).catch(() => {});
-  await Promise.allSettled([subscriber.quit(), redis.quit(), queue.close(), db.$disconnect()]);
+  await Promise.all(pools.map((pool) => redis.del(keys.runnerHeartbeat(pool, workerId)).catch(() => {})));
+  await Promise.allSettled([
+    subscriber.quit(),
+    redis.quit(),
+    ...pools.map((pool) => runQueue(pool).close()),
+    db.$disconnect(),
+  ]);
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

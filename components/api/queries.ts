@@ -139,7 +139,8 @@ export function useRun(id: string, initialData?: RunDetail) {
     queryFn: () => api<RunDetail>(`/api/runs/${id}`),
     initialData,
     // Events drive the page; while the run is running, a read every 2 s also tells whether its worker still holds it.
-    refetchInterval: (q) => (q.state.data?.status === "running" ? 2_000 : false),
+    // Running (a lost worker is noticed) or waiting for a runner (one may come up): checked every 2 s.
+    refetchInterval: (q) => (q.state.data?.status === "running" || q.state.data?.waitingForRunner ? 2_000 : false),
   });
 }
 
@@ -169,6 +170,8 @@ export type TargetsList = {
   targets: {
     name: string;
     description?: string;
+    /** The runner pool that acts on it (its live runners: /health). */
+    runnerPool: string;
     config?: ReturnType<typeof import("@/lib/targets/describe").describeTarget>;
   }[];
 };

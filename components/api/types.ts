@@ -94,6 +94,8 @@ export type RunStep = ResolvedStep & {
   decidedAt: string | null;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The runner that executed it (host:pid:id); engineers and above only. */
+  runner?: string | null;
 };
 
 export type RunDetail = Omit<RunListItem, "_count"> & {
@@ -102,6 +104,10 @@ export type RunDetail = Omit<RunListItem, "_count"> & {
   cancelRequested: boolean;
   /** Running, but the worker that held it stopped renewing its hold: another is about to take it over. */
   isWorkerLost?: boolean;
+  /** The runner pool whose runners execute it (its target's). */
+  pool: string;
+  /** Set while no live runner serves its pool: the run waits for one. */
+  waitingForRunner?: { pool: string; message: string } | null;
   lastSeq: number;
   requestedBy: string;
   steps: RunStep[];
@@ -120,8 +126,11 @@ export type HealthInfo = {
   status: "ok" | "down";
   down: string[];
   error?: string;
-  checks: Record<string, { ok: boolean; ms?: number; error?: string }>;
+  checks: Record<string, { ok: boolean; ms?: number; error?: string; detail?: unknown }>;
 };
+
+/** /health's runner detail (signed in): live runners per pool, and pools a target names with none. */
+export type RunnersDetail = { workers: number; pools: Record<string, number>; waiting?: string[] };
 
 export type ApiIssue = { path: string; message: string };
 export type ApiErrorBody = {

@@ -61,6 +61,15 @@ export const StepRow = memo(function StepRow({ step, lines, progress, isOpen, on
           <KindBadge kind={step.kind} />
           {step.attempts > 1 && <span className="text-xs text-amber-300">attempt {step.attempts}</span>}
           {step.status === "skipped" && <span className="text-xs text-zinc-500">skipped</span>}
+          {step.runner && (
+            <span
+              data-testid="step-runner"
+              className="font-mono text-xs text-zinc-500"
+              title="the runner that executed it"
+            >
+              on {step.runner}
+            </span>
+          )}
         </span>
         <span className="flex shrink-0 items-center gap-2 pt-px text-xs text-zinc-500 tabular-nums">
           {!isOpen && lines.length > 0 && (

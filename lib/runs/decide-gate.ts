@@ -21,7 +21,7 @@ export async function decideGate(opts: {
 }) {
   const { db, redis, runId, decision } = opts;
   const by = opts.by ?? "api";
-  const { events, timeline } = await db.$transaction(async (tx) => {
+  const { events, timeline, pool } = await db.$transaction(async (tx) => {
     const [run] = await tx.$queryRawUnsafe<
       {
         status: string;
@@ -30,9 +30,10 @@ export async function decideGate(opts: {
         target: string;
         requestedBy: string;
         requestedByIds: string[] | null;
+        pool: string;
       }[]
     >(
-      `SELECT status, "incidentId", runbook, target, "requestedBy", "requestedByIds" FROM runs WHERE id = $1::uuid FOR UPDATE`,
+      `SELECT status, "incidentId", runbook, target, "requestedBy", "requestedByIds", pool FROM runs WHERE id = $1::uuid FOR UPDATE`,
       runId,
     );
     if (!run) throw new AppError("NOT_FOUND", `Run ${runId} not found`);
@@ -87,12 +88,12 @@ export async function decideGate(opts: {
       },
       { type: "run.resumed", data: { by } },
     ]);
-    return { events, timeline };
+    return { events, timeline, pool: run.pool };
   });
   void publishEvents(redis, events); // never hold a request for Redis: Postgres has the record
   publishTimeline(redis, timeline);
   try {
-    await enqueueRun(runId, "resume");
+    await enqueueRun(runId, pool, "resume");
   } catch {
     // Recorded in Postgres; the worker's reconciler picks the run up when Redis is back.
     return {

@@ -74,7 +74,8 @@ WITH st AS (
     "startedAt" = CASE WHEN $5::boolean THEN now() ELSE "startedAt" END,
     "finishedAt" = CASE WHEN $6::boolean THEN now() WHEN $5::boolean THEN NULL ELSE "finishedAt" END,
     error = $7::text,
-    result = CASE WHEN $8::jsonb IS NULL THEN result ELSE $8::jsonb END
+    result = CASE WHEN $8::jsonb IS NULL THEN result ELSE $8::jsonb END,
+    runner = CASE WHEN $5::boolean THEN $11 ELSE runner END
   WHERE id = $2::uuid AND "runId" = $1::uuid AND EXISTS (SELECT 1 FROM runs WHERE id = $1::uuid AND "claimedBy" = $11)
   RETURNING 1
 ), bumped AS (
@@ -134,7 +135,7 @@ WITH ready AS (
   WHERE id = $2::uuid AND "runId" = $1::uuid AND EXISTS (SELECT 1 FROM held)
   RETURNING 1
 ), nxt AS (
-  UPDATE steps SET status = 'running', attempts = $5::int, "startedAt" = now(), "finishedAt" = NULL, error = NULL
+  UPDATE steps SET status = 'running', attempts = $5::int, "startedAt" = now(), "finishedAt" = NULL, error = NULL, runner = $8
   WHERE id = $4::uuid AND "runId" = $1::uuid AND EXISTS (SELECT 1 FROM held)
   RETURNING 1
 ), bumped AS (

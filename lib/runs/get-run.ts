@@ -3,7 +3,9 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { toEventRecord, type RunEventRecord } from "./events";
 import { errorTextFor, stepResultFor, stepSpecFor } from "../auth/visibility";
-import type { Role } from "../auth/roles";
+import { hasRole, type Role } from "../auth/roles";
+import type { Redis } from "ioredis";
+import { liveRunners } from "../health";
 
 /** A run with its steps, each spec as the caller's role may read it (lib/auth/visibility.ts). */
 export async function getRun(opts: { db: Db; runId: string; role: Role }) {
@@ -24,7 +26,26 @@ export async function getRun(opts: { db: Db; runId: string; role: Role }) {
       spec: stepSpecFor(opts.role, s.spec) as typeof s.spec,
       result: stepResultFor(opts.role, s.result) as typeof s.result,
       error: errorTextFor(opts.role, s.error),
+      // Which runner executed it (host:pid:id) is for engineers; a viewer sees the run's pool.
+      runner: hasRole(opts.role, "engineer") ? s.runner : null,
     })),
+  };
+}
+
+/**
+ * A run that is queued (or lost its runner) while no live runner serves its pool waits for one,
+ * visibly: "waiting for a runner on pool X". Null when a runner is there or the run needs none.
+ */
+export async function waitingForRunner(
+  redis: Redis,
+  run: { status: string; pool: string; isWorkerLost: boolean },
+): Promise<{ pool: string; message: string } | null> {
+  if (run.status !== "queued" && !run.isWorkerLost) return null;
+  const runners = await liveRunners(redis).catch(() => null);
+  if (!runners || runners[run.pool]?.length) return null;
+  return {
+    pool: run.pool,
+    message: `Waiting for a runner on pool ${run.pool}: none is running. Start one on a host that can act on this target with \`npm run worker -- --pool ${run.pool}\`; the run starts as soon as it is up. You can cancel it meanwhile.`,
   };
 }
 export type RunView = Awaited<ReturnType<typeof getRun>>;

@@ -12,14 +12,23 @@ export const executeRunJob = {
 };
 export type ExecuteRunPayload = z.infer<typeof executeRunJob.schema>;
 
-const g = globalThis as unknown as { backoutRunQueue?: Queue };
+/** Each runner pool has its own queue; the "local" pool keeps the original name. */
+export const runQueueName = (pool: string) => (pool === "local" ? RUN_QUEUE : `${RUN_QUEUE}-${pool}`);
 
-export function runQueue(): Queue {
-  g.backoutRunQueue ??= new Queue(RUN_QUEUE, {
-    connection: createRedis(env.REDIS_URL, { enableOfflineQueue: false }),
-    prefix: env.BACKOUT_REDIS_PREFIX,
-  });
-  return g.backoutRunQueue;
+const g = globalThis as unknown as { backoutRunQueues?: Map<string, Queue> };
+
+/** The pool's run queue (one per process and pool). */
+export function runQueue(pool = "local"): Queue {
+  g.backoutRunQueues ??= new Map();
+  let q = g.backoutRunQueues.get(pool);
+  if (!q) {
+    q = new Queue(runQueueName(pool), {
+      connection: createRedis(env.REDIS_URL, { enableOfflineQueue: false }),
+      prefix: env.BACKOUT_REDIS_PREFIX,
+    });
+    g.backoutRunQueues.set(pool, q);
+  }
+  return q;
 }
 
 /**
@@ -29,8 +38,9 @@ export function runQueue(): Queue {
  */
 export async function enqueueRun(
   runId: string,
+  pool: string,
   reason: "start" | "resume" = "start",
-  queue = runQueue(),
+  queue = runQueue(pool),
 ): Promise<void> {
   const payload = executeRunJob.schema.parse({ runId });
   await queue.add(executeRunJob.name, payload, {

@@ -97,6 +97,7 @@ export async function startRun(opts: {
         data: {
           runbook: runbook.id,
           target: target.name,
+          pool: target.runnerPool,
           params: resolved.params as Prisma.InputJsonValue,
           isDryRun,
           status: isDryRun ? "succeeded" : "queued",
@@ -180,7 +181,7 @@ export async function startRun(opts: {
   if (isDryRun) return { id: runId, status: "succeeded", isDryRun, incidentId: incidentId ?? null };
 
   try {
-    await enqueueRun(runId);
+    await enqueueRun(runId, target.runnerPool);
   } catch (e) {
     // Nothing may stay "queued" with the target locked when no worker will ever see it.
     const entries = await db.$transaction(async (tx) => {

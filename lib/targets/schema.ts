@@ -7,6 +7,11 @@ const url = z.string().url("an absolute URL such as http://127.0.0.1:3101");
 const absPath = z.string().startsWith("/", "an absolute path such as /srv/app");
 const queueName = z.string().regex(/^[a-zA-Z0-9._-]+$/, "letters, digits, dot, dash, underscore");
 
+/** A runner pool's name: lower-case letters, digits and dashes (it names a BullMQ queue). */
+export const poolName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a pool name: lower-case letters, digits and dashes, e.g. "eu-west"');
+
 export const targetSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lowercase letters, digits and dashes, e.g. demo"),
@@ -75,6 +80,9 @@ export const targetSchema = z
     // A high-risk gate (a database restore, a schema rollback) needs a second person to approve it;
     // a one-person team may let the one who started the run approve it too (the timeline says so).
     allowSoloApproval: z.boolean().default(false),
+    // The runner pool that can act on this target (issue 12): only runners started with
+    // \`npm run worker -- --pool NAME\` for it take its runs. "local": the runners beside Backout.
+    runnerPool: poolName.default("local"),
     // Marked for rehearsal: drills may run against it (issue 10). badRelease is what "break it first"
     // deploys (the demo's v1.1.0, which fails ~20% of API requests).
     rehearsal: z

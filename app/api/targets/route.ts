@@ -10,13 +10,14 @@ export const dynamic = "force-dynamic";
 export const GET = route({ role: "viewer" }, async ({ actor }) => {
   const file = loadTargets();
   const isAdmin = hasRole(actor.role, "admin");
+  // Each target's runner pool; how many runners serve each pool now is on /health.
   return {
     defaultTarget: file.defaultTarget,
     ...(isAdmin ? { file: env.BACKOUT_TARGETS_FILE } : {}),
     targets: file.targets.map((t) =>
       isAdmin
-        ? { name: t.name, description: t.description, config: describeTarget(t) }
-        : { name: t.name, description: t.description },
+        ? { name: t.name, description: t.description, runnerPool: t.runnerPool, config: describeTarget(t) }
+        : { name: t.name, description: t.description, runnerPool: t.runnerPool },
     ),
   };
 });

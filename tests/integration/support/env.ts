@@ -46,6 +46,7 @@ export function writeTestChannels(env: StackEnv): void {
 
 /** The real targets.json, keeping only 3 backups so retention is visible in a test. */
 export const STANDBY = "standby";
+export const REMOTE = "remote";
 
 export function writeTestTargets(env: StackEnv): void {
   const file = JSON.parse(fs.readFileSync(path.join(ROOT, "targets.json"), "utf8"));
@@ -62,6 +63,15 @@ export function writeTestTargets(env: StackEnv): void {
   // Not for drills: its service is down.
   delete standby.rehearsal;
   file.targets.push(standby);
+  // A target only the runners of pool "far" act on (tests/integration/runners.test.ts starts one):
+  // the demo's configuration, off the status page and not for drills.
+  const remote = structuredClone(file.targets[0]);
+  remote.name = REMOTE;
+  remote.description = "The demo's configuration, acted on by runner pool far.";
+  remote.runnerPool = "far";
+  delete remote.public;
+  delete remote.rehearsal;
+  file.targets.push(remote);
   fs.writeFileSync(env.BACKOUT_TARGETS_FILE!, JSON.stringify(file, null, 2));
 }
 

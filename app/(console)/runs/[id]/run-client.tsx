@@ -96,7 +96,17 @@ export function RunClient({ initialRun, runbook, role }: Props) {
       )}
 
       {!isActive && <RunBanner run={run} />}
-      {run.isWorkerLost && (
+      {run.waitingForRunner && (
+        <p
+          role="status"
+          data-testid="run-waiting-for-runner"
+          className="rounded-md border border-amber-800 bg-amber-950/50 px-3 py-2 text-sm text-amber-100"
+        >
+          <span className="font-semibold">Waiting for a runner on pool {run.waitingForRunner.pool}.</span>{" "}
+          {run.waitingForRunner.message.replace(/^Waiting for a runner on pool [^:]+: /, "")}
+        </p>
+      )}
+      {run.isWorkerLost && !run.waitingForRunner && (
         <p
           role="status"
           data-testid="run-worker-lost"

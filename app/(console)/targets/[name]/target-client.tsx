@@ -1,8 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useCatalog } from "@/components/api/queries";
-import type { Catalog, Role } from "@/components/api/types";
+import { useCatalog, useHealth, useTargets } from "@/components/api/queries";
+import type { Catalog, Role, RunnersDetail } from "@/components/api/types";
 import { hasRole } from "@/components/auth/roles";
 import { CachePanel } from "@/components/controls/cache-panel";
 import { DatabasePanel } from "@/components/controls/database-panel";
@@ -28,6 +28,7 @@ export function TargetClient({ initialCatalog, role }: { initialCatalog: Catalog
         <p className="text-sm text-zinc-500">{catalog.target.description}</p>
       </div>
       <OpenIncidentNotice target={name} />
+      <RunnerPool target={name} />
       <p className="text-sm text-zinc-400">
         Queues, cache and database controls for plan §4 work outside an incident.{" "}
         {!hasRole(role, "engineer") && "Using them needs the engineer role. "}
@@ -44,5 +45,30 @@ export function TargetClient({ initialCatalog, role }: { initialCatalog: Catalog
         <DatabasePanel scope={scope} role={role} />
       </div>
     </main>
+  );
+}
+
+/** Which runner pool acts on this target, and how many of its runners are alive now (from /health). */
+function RunnerPool({ target }: { target: string }) {
+  const pool = useTargets().data?.targets.find((t) => t.name === target)?.runnerPool;
+  const detail = useHealth().data?.checks?.worker?.detail as RunnersDetail | undefined;
+  if (!pool) return null;
+  const live = detail?.pools?.[pool];
+  return (
+    <p
+      data-testid="target-runner-pool"
+      className={
+        live === 0
+          ? "rounded-md border border-amber-800 bg-amber-950/50 px-3 py-2 text-sm text-amber-100"
+          : "text-sm text-zinc-400"
+      }
+    >
+      Runs on runner pool <span className="font-mono">{pool}</span>
+      {live === undefined
+        ? "."
+        : live === 0
+          ? `: no runner is alive, so runs on this target wait. Start one on a host that can act on it: npm run worker -- --pool ${pool}`
+          : ` · ${live} live ${live === 1 ? "runner" : "runners"}.`}
+    </p>
   );
 }
