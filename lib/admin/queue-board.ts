@@ -51,8 +51,15 @@ type Boards = { acting: Hono; looking: Hono };
 const g = globalThis as unknown as { backoutQueueBoards?: Boards };
 
 function adapters(readOnlyMode: boolean): BullMQAdapter[] {
+  const pools = [...new Set(["local", ...loadTargets().targets.map((t) => t.runnerPool)])];
   const own = [
-    new BullMQAdapter(runQueue(), { readOnlyMode, description: "Backout: runs waiting for a worker" }),
+    ...pools.map(
+      (pool) =>
+        new BullMQAdapter(runQueue(pool), {
+          readOnlyMode,
+          description: `Backout: runs waiting for a runner of pool ${pool}`,
+        }),
+    ),
     new BullMQAdapter(messageQueue(), { readOnlyMode, description: "Backout: messages to channels" }),
   ];
   // One connection per target, kept for the process: the board polls.

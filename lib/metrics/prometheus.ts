@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "../db/client";
 import { loadTargets } from "../targets/load-targets";
 import { getQueueStats } from "../target-ops/queues";
-import { runQueue } from "../runs/run-job";
+import { runQueue, runQueueName } from "../runs/run-job";
 import { openStreams } from "../events/gauges";
 import { NUMERIC_METRIC_KEYS, totalQueueLength, type MetricValues } from "../plan";
 
@@ -89,15 +89,24 @@ export async function prometheusText(db: Db): Promise<string> {
   x.sample("backout_sse_connections", { kind: "public" }, streams.public);
 
   x.family("backout_queue_jobs", "gauge", "Jobs per state in Backout's own run queue and each target's queues.");
-  try {
-    const counts = await runQueue().getJobCounts("waiting", "active", "delayed", "failed", "completed", "prioritized");
-    for (const [state, n] of Object.entries(counts))
-      x.sample("backout_queue_jobs", { owner: "backout", queue: "runs", state }, n);
-  } catch {
-    /* Redis unavailable: the gauge is absent, and backout_up below says so */
-  }
-  let isRedisUp = true;
   const targets = loadTargets().targets;
+  // Each runner pool's run queue ("runs" for local, "runs-<pool>" for the others).
+  for (const pool of [...new Set(["local", ...targets.map((t) => t.runnerPool)])])
+    try {
+      const counts = await runQueue(pool).getJobCounts(
+        "waiting",
+        "active",
+        "delayed",
+        "failed",
+        "completed",
+        "prioritized",
+      );
+      for (const [state, n] of Object.entries(counts))
+        x.sample("backout_queue_jobs", { owner: "backout", queue: runQueueName(pool), state }, n);
+    } catch {
+      /* Redis unavailable: the gauge is absent, and backout_up below says so */
+    }
+  let isRedisUp = true;
   for (const t of targets) {
     try {
       const stats = await getQueueStats(t);

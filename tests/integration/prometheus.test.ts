@@ -69,14 +69,14 @@ describe("GET /metrics (Prometheus text format)", () => {
       byName.get("backout_sse_connections")!.samples.find((s) => s.labels.kind === "console")!.value,
     ).toBeGreaterThanOrEqual(1);
     const own = byName.get("backout_queue_jobs")!.samples.filter((s) => s.labels.owner === "backout");
-    expect(own.map((s) => s.labels.state).sort()).toEqual([
-      "active",
-      "completed",
-      "delayed",
-      "failed",
-      "prioritized",
-      "waiting",
-    ]);
+    // One run queue per runner pool: local's "runs", and far's (the remote target's) "runs-far".
+    expect([...new Set(own.map((s) => s.labels.queue))].sort()).toEqual(["runs", "runs-far"]);
+    expect(
+      own
+        .filter((s) => s.labels.queue === "runs")
+        .map((s) => s.labels.state)
+        .sort(),
+    ).toEqual(["active", "completed", "delayed", "failed", "prioritized", "waiting"]);
     expect(
       byName
         .get("backout_queue_jobs")!

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startProcess, workerArgv, type Proc } from "../../scripts/stack";
-import { api, backoutSql, bearer, env, isAlive, startRun, waitForRun } from "./support/api";
+import { api, backoutSql, bearer, env, isAlive, sql, startRun, waitForRun } from "./support/api";
 import { REMOTE, WORKER_PID_FILE } from "./support/env";
 
 // Runner pools: target "remote" is acted on only by runners of pool "far". The stack's own worker
@@ -12,13 +12,13 @@ import { REMOTE, WORKER_PID_FILE } from "./support/env";
 const far: Proc[] = [];
 const logDir = path.join(env.BACKOUT_DATA_DIR!, "logs");
 
-function startFarRunner(n: number): Proc {
+function startFarRunner(n: number, databaseUrl = env.DATABASE_URL!): Proc {
   const dataDir = path.join(env.BACKOUT_DATA_DIR!, `runner-far-${n}`);
   fs.mkdirSync(dataDir, { recursive: true });
   const proc = startProcess(
     `far-${n}`,
     [...workerArgv(), "--pool", "far"],
-    { ...env, BACKOUT_DATA_DIR: dataDir },
+    { ...env, BACKOUT_DATA_DIR: dataDir, DATABASE_URL: databaseUrl },
     { logFile: path.join(logDir, `runner-far-${n}.log`) },
   );
   far.push(proc);
@@ -133,5 +133,48 @@ describe("runner pools", () => {
       [run!.id],
     );
     expect(resumed.map((e) => e.data.by)).toEqual([expect.stringMatching(new RegExp(`:${third.child.pid}:`))]);
+  });
+
+  it("a runner logged in as a member of backout_runner (made by the migrations) does its work, and reads nothing else", async () => {
+    for (const p of far) p.child.kill("SIGKILL");
+    await backoutSql(
+      `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'backout_runner_test') THEN CREATE ROLE backout_runner_test LOGIN IN ROLE backout_runner; END IF; END $$`,
+    );
+    const url = new URL(env.DATABASE_URL!);
+    url.username = "backout_runner_test";
+    url.password = "";
+    // What the role may not read: people, credentials, the audit table, messages.
+    for (const table of ["users", "sessions", "api_tokens", "audit_entries", "messages"])
+      await expect(sql(url.toString(), `SELECT count(*) FROM ${table}`), table).rejects.toThrow(/permission denied/);
+    const runner = startFarRunner(4, url.toString());
+    // A run from an incident: the runner also moves the incident (its status and its timeline).
+    const declared = await api(
+      "POST",
+      "/api/incidents",
+      { title: "Remote cache serves stale data", severity: "P2", target: REMOTE },
+      bearer("commander"),
+    );
+    expect(declared.status).toBe(201);
+    const id = await startRun(
+      "cache",
+      { warm: false },
+      {
+        target: REMOTE,
+        incidentId: declared.body.id,
+        checkpointOverride: { reason: "a test of the runner's database role, not a real incident" },
+      },
+    );
+    expect((await waitForRun(id)).status).toBe("succeeded");
+    for (const s of await stepsOf(id)) expect(s.runner).toMatch(new RegExp(`:${runner.child.pid}:`));
+    const incident = await api("GET", `/api/incidents/${declared.body.id}`);
+    expect(incident.body.status).toBe("monitoring");
+    const log = fs.readFileSync(path.join(logDir, "runner-far-4.log"), "utf8");
+    expect(log).not.toMatch(/permission denied/);
+    await api(
+      "PATCH",
+      `/api/incidents/${declared.body.id}`,
+      { status: "resolved", summary: "test", confirmUnticked: true },
+      bearer("commander"),
+    );
   });
 });
