@@ -102,8 +102,12 @@ export function RunClient({ initialRun, runbook, role }: Props) {
           data-testid="run-waiting-for-runner"
           className="rounded-md border border-amber-800 bg-amber-950/50 px-3 py-2 text-sm text-amber-100"
         >
-          <span className="font-semibold">Waiting for a runner on pool {run.waitingForRunner.pool}.</span>{" "}
-          {run.waitingForRunner.message.replace(/^Waiting for a runner on pool [^:]+: /, "")}
+          <span className="font-semibold">Waiting for a runner on pool {run.waitingForRunner.pool}.</span> No runner of
+          this pool is alive. Start one on a host that can act on target {run.target}:{" "}
+          <code className="rounded bg-black/30 px-1 font-mono text-xs">
+            npm run worker -- --pool {run.waitingForRunner.pool}
+          </code>
+          . The run starts as soon as it is up; you can cancel it meanwhile.
         </p>
       )}
       {run.isWorkerLost && !run.waitingForRunner && (

@@ -64,11 +64,16 @@ function RunnerPool({ target }: { target: string }) {
       }
     >
       Runs on runner pool <span className="font-mono">{pool}</span>
-      {live === undefined
-        ? "."
-        : live === 0
-          ? `: no runner is alive, so runs on this target wait. Start one on a host that can act on it: npm run worker -- --pool ${pool}`
-          : ` · ${live} live ${live === 1 ? "runner" : "runners"}.`}
+      {live === undefined ? (
+        "."
+      ) : live === 0 ? (
+        <>
+          : no runner is alive, so runs on this target wait. Start one on a host that can act on it:{" "}
+          <code className="rounded bg-black/30 px-1 font-mono text-xs">npm run worker -- --pool {pool}</code>
+        </>
+      ) : (
+        ` · ${live} live ${live === 1 ? "runner" : "runners"}.`
+      )}
     </p>
   );
 }
