@@ -6,6 +6,10 @@ import { z } from "zod";
 
 const rootDir = path.resolve(/*turbopackIgnore: true*/ process.env.BACKOUT_ROOT ?? process.cwd());
 
+const hostPorts = z
+  .string()
+  .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, "host:port pairs separated by commas, e.g. 10.0.0.1:7000,10.0.0.2:7000")
+  .transform((s) => s.split(",").map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(":")), port: Number(hp.slice(hp.lastIndexOf(":") + 1)) })));
 const port = z.coerce.number().int().min(1).max(65535);
 
 const EnvSchema = z.object({
@@ -31,6 +35,11 @@ const EnvSchema = z.object({
   DEMO_INBOX_PORT: port.default(3103),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/backout"),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379/0"),
+  // Production Redis (issue 12): a Redis Cluster (its nodes, host:port,host:port) or Sentinel (its
+  // sentinels and the master's name). Either one replaces REDIS_URL for Backout's own Redis.
+  REDIS_CLUSTER_NODES: hostPorts.optional(),
+  REDIS_SENTINELS: hostPorts.optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).default("mymaster"),
   // Prefix of every Redis key Backout writes (queue, event channels, heartbeats).
   BACKOUT_REDIS_PREFIX: z
     .string()

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Redis } from "ioredis";
 import type { Db } from "./db/client";
-import { keys } from "./redis";
+import { keys, scanKeys } from "./redis";
 
 export type Check = { ok: boolean; ms?: number; error?: string; detail?: unknown };
 
@@ -22,13 +22,7 @@ export type LiveRunner = { id: string; host: string; pid: number; running: numbe
 
 /** Every live runner (a heartbeat in the last 15 s), by the pool it serves. */
 export async function liveRunners(redis: Redis): Promise<Record<string, LiveRunner[]>> {
-  const found: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, batch] = await redis.scan(cursor, "MATCH", keys.runnerHeartbeatPattern(), "COUNT", 200);
-    cursor = next;
-    found.push(...batch);
-  } while (cursor !== "0");
+  const found = await scanKeys(redis, keys.runnerHeartbeatPattern());
   const values = found.length ? await redis.mget(...found) : [];
   const byPool: Record<string, LiveRunner[]> = {};
   const prefix = keys.runnerHeartbeatPattern().slice(0, -1);

@@ -1,9 +1,47 @@
-import { Redis, type RedisOptions } from "ioredis";
+import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { env } from "./env";
 
-/** BullMQ needs maxRetriesPerRequest: null on connections that block. */
+/**
+ * A connection to Backout's own Redis: a single Redis (REDIS_URL), a Redis Cluster
+ * (REDIS_CLUSTER_NODES) or a master found through Sentinel (REDIS_SENTINELS). A Cluster is typed as
+ * a Redis here: every command Backout sends takes keys of one slot (see redisPrefix) or none, and
+ * BullMQ takes either. BullMQ needs maxRetriesPerRequest: null on connections that block.
+ */
 export function createRedis(url = env.REDIS_URL, opts: RedisOptions = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, ...opts });
+  const options: RedisOptions = { maxRetriesPerRequest: null, ...opts };
+  if (url === env.REDIS_URL && env.REDIS_CLUSTER_NODES)
+    return new Cluster(env.REDIS_CLUSTER_NODES, {
+      redisOptions: options,
+      enableOfflineQueue: options.enableOfflineQueue ?? true,
+      // Backout's keys all share one hash tag, so one node answers them; retried while a slot moves.
+      retryDelayOnMoved: 100,
+    }) as unknown as Redis;
+  if (url === env.REDIS_URL && env.REDIS_SENTINELS)
+    return new Redis({ ...options, sentinels: env.REDIS_SENTINELS, name: env.REDIS_SENTINEL_NAME });
+  return new Redis(url, options);
+}
+
+export const isCluster = (r: Redis): boolean => (r as unknown as { isCluster?: boolean }).isCluster === true;
+
+/**
+ * The prefix of every key Backout writes, hash-tagged ({backout}): all of them, BullMQ's queues
+ * included, live in one slot of a Redis Cluster, as BullMQ requires and as MULTI and MGET need.
+ */
+export const redisPrefix = (): string => `{${env.BACKOUT_REDIS_PREFIX}}`;
+
+/** Every key matching `pattern`: SCAN on a single Redis, on each master of a cluster. */
+export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const nodes = isCluster(redis) ? (redis as unknown as Cluster).nodes("master") : [redis];
+  const found: string[] = [];
+  for (const node of nodes) {
+    let cursor = "0";
+    do {
+      const [next, batch] = await node.scan(cursor, "MATCH", pattern, "COUNT", 200);
+      cursor = next;
+      found.push(...batch);
+    } while (cursor !== "0");
+  }
+  return found;
 }
 
 /** For a target's Redis: fail within seconds instead of waiting forever when it is down. */
@@ -22,11 +60,11 @@ export function redis(): Redis {
 }
 
 export const keys = {
-  events: () => `${env.BACKOUT_REDIS_PREFIX}:run-events`,
-  incidentEvents: () => `${env.BACKOUT_REDIS_PREFIX}:incident-events`,
-  metrics: () => `${env.BACKOUT_REDIS_PREFIX}:metrics`,
-  cancel: () => `${env.BACKOUT_REDIS_PREFIX}:run-cancel`,
+  events: () => `${redisPrefix()}:run-events`,
+  incidentEvents: () => `${redisPrefix()}:incident-events`,
+  metrics: () => `${redisPrefix()}:metrics`,
+  cancel: () => `${redisPrefix()}:run-cancel`,
   /** A runner's heartbeat in one pool (it keeps one per pool it serves). */
-  runnerHeartbeat: (pool: string, id: string) => `${env.BACKOUT_REDIS_PREFIX}:runner:${pool}:${id}`,
-  runnerHeartbeatPattern: () => `${env.BACKOUT_REDIS_PREFIX}:runner:*`,
+  runnerHeartbeat: (pool: string, id: string) => `${redisPrefix()}:runner:${pool}:${id}`,
+  runnerHeartbeatPattern: () => `${redisPrefix()}:runner:*`,
 };

@@ -2,7 +2,7 @@ import { Worker, type Job } from "bullmq";
 import { env } from "../lib/env";
 import { log } from "../lib/log";
 import { createDb } from "../lib/db/client";
-import { createRedis } from "../lib/redis";
+import { createRedis, redisPrefix } from "../lib/redis";
 import { loadChannels } from "../lib/channels/config";
 import { attemptDelivery } from "../lib/messages/attempt-delivery";
 import {
@@ -44,7 +44,7 @@ async function processJob(job: Job): Promise<string> {
 
 const worker = new Worker(MESSAGE_QUEUE, processJob, {
   connection: createRedis(),
-  prefix: env.BACKOUT_REDIS_PREFIX,
+  prefix: redisPrefix(),
   concurrency: 8,
   settings: { backoffStrategy: deliveryBackoff },
 });

@@ -4,7 +4,7 @@ import os from "node:os";
 import { env } from "../lib/env";
 import { log } from "../lib/log";
 import { createDb } from "../lib/db/client";
-import { createRedis, keys } from "../lib/redis";
+import { createRedis, keys, redisPrefix } from "../lib/redis";
 import { executeRunJob, runQueue, runQueueName } from "../lib/runs/run-job";
 import { executeRun, RunClaimedElsewhere } from "../lib/runs/execute-run";
 import { reconcileRuns } from "../lib/runs/reconcile";
@@ -82,7 +82,7 @@ const workers = pools.map(
   (pool) =>
     new Worker(runQueueName(pool), processJob, {
       connection: createRedis(),
-      prefix: env.BACKOUT_REDIS_PREFIX,
+      prefix: redisPrefix(),
       concurrency: env.WORKER_CONCURRENCY,
       lockDuration: env.WORKER_LOCK_MS,
       stalledInterval: env.WORKER_LOCK_MS,
@@ -132,7 +132,7 @@ void reconcile();
 const reconcileTimer = setInterval(reconcile, 1000);
 
 log.info(
-  { workerId, pools, concurrency: env.WORKER_CONCURRENCY, prefix: env.BACKOUT_REDIS_PREFIX },
+  { workerId, pools, concurrency: env.WORKER_CONCURRENCY, prefix: redisPrefix() },
   "run worker ready",
 );
 

@@ -1,7 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import type { Redis } from "ioredis";
-import { env } from "../env";
+import { redisPrefix } from "../redis";
 import { AppError } from "../errors";
 import { log } from "../log";
 
@@ -13,8 +13,8 @@ export const ADDRESS_LIMIT = 30;
 
 const hash = (s: string) => crypto.createHash("sha256").update(s).digest("hex").slice(0, 32);
 const keys = (email: string, address: string) => ({
-  account: `${env.BACKOUT_REDIS_PREFIX}:sign-in:account:${hash(email.toLowerCase())}`,
-  address: `${env.BACKOUT_REDIS_PREFIX}:sign-in:address:${hash(address)}`,
+  account: `${redisPrefix()}:sign-in:account:${hash(email.toLowerCase())}`,
+  address: `${redisPrefix()}:sign-in:address:${hash(address)}`,
 });
 
 function tooMany(isAccount: boolean, wait: number): AppError {

@@ -2,7 +2,7 @@ import "server-only";
 import { Queue } from "bullmq";
 import { z } from "zod";
 import { env } from "../env";
-import { createRedis } from "../redis";
+import { createRedis, redisPrefix } from "../redis";
 
 // The notifier's one job: deliver one message to one channel. Producer and worker both parse.
 export const MESSAGE_QUEUE = "messages";
@@ -46,7 +46,7 @@ const g = globalThis as unknown as { backoutMessageQueue?: Queue };
 export function messageQueue(): Queue {
   g.backoutMessageQueue ??= new Queue(MESSAGE_QUEUE, {
     connection: createRedis(env.REDIS_URL, { enableOfflineQueue: false }),
-    prefix: env.BACKOUT_REDIS_PREFIX,
+    prefix: redisPrefix(),
   });
   return g.backoutMessageQueue;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { Queue } from "bullmq";
 import { z } from "zod";
 import { env } from "../env";
-import { createRedis } from "../redis";
+import { createRedis, redisPrefix } from "../redis";
 
 // The one job Backout's worker takes: execute (or continue) a run. Producer and worker both parse.
 export const RUN_QUEUE = "runs";
@@ -24,7 +24,7 @@ export function runQueue(pool = "local"): Queue {
   if (!q) {
     q = new Queue(runQueueName(pool), {
       connection: createRedis(env.REDIS_URL, { enableOfflineQueue: false }),
-      prefix: env.BACKOUT_REDIS_PREFIX,
+      prefix: redisPrefix(),
     });
     g.backoutRunQueues.set(pool, q);
   }

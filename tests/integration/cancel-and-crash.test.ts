@@ -255,7 +255,7 @@ describe("crash safety: kill -9 the worker mid-step", () => {
     expect(isAlive(pid)).toBe(false);
     const { Redis } = await import("ioredis");
     const r = new Redis(env.REDIS_URL!);
-    const keys = await r.keys(`${env.BACKOUT_REDIS_PREFIX}:runner:*`);
+    const keys = await r.keys(`{${env.BACKOUT_REDIS_PREFIX}}:runner:*`);
     if (keys.length) await r.del(...keys);
     r.disconnect();
     const res = await api("GET", "/health");

@@ -243,7 +243,7 @@ afterAll(async () => {
     await backoutSql(`UPDATE incidents SET status = 'resolved', "resolvedAt" = now() WHERE id = $1`, [incidentId]);
   // The fuzzed sign-ins count against this address; later tests sign in from it too.
   const r = new Redis(env.REDIS_URL!);
-  for (const k of await r.keys(`${env.BACKOUT_REDIS_PREFIX}:sign-in:*`)) await r.del(k);
+  for (const k of await r.keys(`{${env.BACKOUT_REDIS_PREFIX}}:sign-in:*`)) await r.del(k);
   r.disconnect();
   fs.rmSync(MARKER, { force: true });
 });

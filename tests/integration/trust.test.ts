@@ -34,7 +34,7 @@ async function raw(method: string, path: string, headers: Record<string, string>
 // The throttle's counters for this machine's address: cleared so other files can sign in.
 afterAll(async () => {
   const r = new Redis(env.REDIS_URL!);
-  const found = await r.keys(`${env.BACKOUT_REDIS_PREFIX}:sign-in:*`);
+  const found = await r.keys(`{${env.BACKOUT_REDIS_PREFIX}}:sign-in:*`);
   if (found.length) await r.del(...found);
   r.disconnect();
 });
@@ -143,7 +143,7 @@ describe("sign-in", () => {
 
   it("counts a guess before checking it: 25 sent at once get exactly 10 answers and 15 refusals; an admin's reset lets the user in", async () => {
     const r = new Redis(env.REDIS_URL!);
-    for (const k of await r.keys(`${env.BACKOUT_REDIS_PREFIX}:sign-in:*`)) await r.del(k);
+    for (const k of await r.keys(`{${env.BACKOUT_REDIS_PREFIX}}:sign-in:*`)) await r.del(k);
     r.disconnect();
     const made = await api("POST", "/api/users", {
       email: "burst@example.com",
@@ -163,7 +163,7 @@ describe("sign-in", () => {
 
   it("a signed-in session is no oracle: wrong current passwords when changing it count too", async () => {
     const r = new Redis(env.REDIS_URL!);
-    for (const k of await r.keys(`${env.BACKOUT_REDIS_PREFIX}:sign-in:*`)) await r.del(k);
+    for (const k of await r.keys(`{${env.BACKOUT_REDIS_PREFIX}}:sign-in:*`)) await r.del(k);
     r.disconnect();
     const { cookie } = await user("oracle@example.com", "viewer", "the oracle password");
     const change = (current: string) =>
@@ -183,7 +183,7 @@ describe("sign-in", () => {
 
   it("and per client address, across accounts", async () => {
     const r = new Redis(env.REDIS_URL!);
-    for (const k of await r.keys(`${env.BACKOUT_REDIS_PREFIX}:sign-in:*`)) await r.del(k);
+    for (const k of await r.keys(`{${env.BACKOUT_REDIS_PREFIX}}:sign-in:*`)) await r.del(k);
     r.disconnect();
     const statuses: number[] = [];
     for (let i = 0; i < 31; i++) statuses.push((await signIn(`nobody-${i}@example.com`, "wrong")).status);
@@ -193,7 +193,7 @@ describe("sign-in", () => {
 
   it("costs the same whether the email is unknown, the account disabled or the password wrong", async () => {
     const r = new Redis(env.REDIS_URL!);
-    for (const k of await r.keys(`${env.BACKOUT_REDIS_PREFIX}:sign-in:*`)) await r.del(k);
+    for (const k of await r.keys(`{${env.BACKOUT_REDIS_PREFIX}}:sign-in:*`)) await r.del(k);
     r.disconnect();
     const { id } = await user("timing-disabled@example.com", "viewer", "the timing password");
     await api("PATCH", `/api/users/${id}`, { disabled: true });
@@ -213,7 +213,7 @@ describe("sign-in", () => {
     for (let i = 0; i < 15; i++)
       for (const [kind, email, password] of kinds) {
         // Below the throttle's limits, so every attempt does the full work.
-        const found = await counters.keys(`${env.BACKOUT_REDIS_PREFIX}:sign-in:*`);
+        const found = await counters.keys(`{${env.BACKOUT_REDIS_PREFIX}}:sign-in:*`);
         if (found.length) await counters.del(...found);
         const t0 = performance.now();
         expect((await signIn(email, password)).status).toBe(401);
