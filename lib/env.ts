@@ -8,8 +8,15 @@ const rootDir = path.resolve(/*turbopackIgnore: true*/ process.env.BACKOUT_ROOT 
 
 const hostPorts = z
   .string()
-  .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, "host:port pairs separated by commas, e.g. 10.0.0.1:7000,10.0.0.2:7000")
-  .transform((s) => s.split(",").map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(":")), port: Number(hp.slice(hp.lastIndexOf(":") + 1)) })));
+  .regex(
+    /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/,
+    "host:port pairs separated by commas, e.g. 10.0.0.1:7000,10.0.0.2:7000",
+  )
+  .transform((s) =>
+    s
+      .split(",")
+      .map((hp) => ({ host: hp.slice(0, hp.lastIndexOf(":")), port: Number(hp.slice(hp.lastIndexOf(":") + 1)) })),
+  );
 const port = z.coerce.number().int().min(1).max(65535);
 
 const EnvSchema = z.object({
@@ -34,6 +41,9 @@ const EnvSchema = z.object({
   REMINDER_CHECK_MS: z.coerce.number().int().min(200).max(600_000).default(15_000),
   DEMO_INBOX_PORT: port.default(3103),
   DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/backout"),
+  // Migrations take a session-level advisory lock and may create the database: through a pooler in
+  // transaction mode (PgBouncer) they need a direct connection, named here.
+  DIRECT_DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379/0"),
   // Production Redis (issue 12): a Redis Cluster (its nodes, host:port,host:port) or Sentinel (its
   // sentinels and the master's name). Either one replaces REDIS_URL for Backout's own Redis.

@@ -149,9 +149,11 @@ export async function ensureServices(env: StackEnv): Promise<Services> {
 
 /** Creates Backout's database if missing and applies pending migrations. */
 export async function migrateDatabase(env: StackEnv, opts: { fresh?: boolean } = {}): Promise<string[]> {
-  if (opts.fresh) await dropDatabase(env.DATABASE_URL!);
-  await ensureDatabase(env.DATABASE_URL!);
-  const { applied } = await migrate(env.DATABASE_URL!, path.join(ROOT, "prisma", "migrations"));
+  // Direct, not through a pooler: the migrations hold a session-level advisory lock.
+  const url = env.DIRECT_DATABASE_URL ?? env.DATABASE_URL!;
+  if (opts.fresh) await dropDatabase(url);
+  await ensureDatabase(url);
+  const { applied } = await migrate(url, path.join(ROOT, "prisma", "migrations"));
   return applied;
 }
 

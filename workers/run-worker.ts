@@ -131,10 +131,7 @@ async function reconcile() {
 void reconcile();
 const reconcileTimer = setInterval(reconcile, 1000);
 
-log.info(
-  { workerId, pools, concurrency: env.WORKER_CONCURRENCY, prefix: redisPrefix() },
-  "run worker ready",
-);
+log.info({ workerId, pools, concurrency: env.WORKER_CONCURRENCY, prefix: redisPrefix() }, "run worker ready");
 
 let stopping = false;
 async function shutdown(signal: string) {
