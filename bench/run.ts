@@ -9,7 +9,8 @@
 //  3. the sampler's CPU per reading;
 //  4. 20 incident pages open in Chromium under live metrics: event-to-screen time, and the load
 //     time of one more page meanwhile;
-//  5. the public status page under a crowd (bench/status-page.ts).
+//  5. the public status page under a crowd (bench/status-page.ts);
+//  6. runs per second and per-step overhead with one runner and with three in one pool.
 // `npm run bench -- 2 5` runs only those sections ("status" is 5).
 import fs from "node:fs";
 import os from "node:os";
@@ -370,6 +371,85 @@ try {
     });
     console.log("");
     printStatusBench(r);
+  }
+
+  // ── 6. runners: one and three in one pool ───────────────────────────────────────────────────────
+  if (want(6)) {
+    const POOL = "bench";
+    const BATCH = 40;
+    const RUN_STEPS = 10;
+    async function batch(): Promise<{ seconds: number; perStep: number[] }> {
+      const ids: string[] = [];
+      for (let r = 0; r < BATCH; r++) {
+        const run = await db.run.create({
+          data: {
+            runbook: "bench-noop",
+            target: `bench-${Math.random().toString(36).slice(2)}`,
+            pool: POOL,
+            steps: {
+              create: Array.from({ length: RUN_STEPS }, (_, i) => ({
+                index: i,
+                key: `noop-${i}`,
+                name: `No-op ${i + 1}`,
+                kind: "wait",
+                spec: { kind: "wait", key: `noop-${i}`, name: `No-op ${i + 1}`, ms: 0 },
+                isIdempotent: true,
+              })),
+            },
+          },
+        });
+        ids.push(run.id);
+      }
+      const t0 = now();
+      await Promise.all(ids.map((id) => enqueueRun(id, POOL)));
+      for (;;) {
+        const left = await db.run.count({ where: { id: { in: ids }, status: { not: "succeeded" } } });
+        if (left === 0) break;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      const seconds = (now() - t0) / 1000;
+      const starts = await db.runEvent.findMany({
+        where: { runId: { in: ids }, type: { in: ["step.started", "run.succeeded"] } },
+        orderBy: [{ runId: "asc" }, { seq: "asc" }],
+        select: { runId: true, createdAt: true },
+      });
+      const perStep: number[] = [];
+      for (let i = 1; i < starts.length; i++)
+        if (starts[i]!.runId === starts[i - 1]!.runId)
+          perStep.push(starts[i]!.createdAt.getTime() - starts[i - 1]!.createdAt.getTime());
+      return { seconds, perStep };
+    }
+    const { startProcess, workerArgv } = await import("../scripts/stack");
+    const runners: { stop: () => Promise<void> }[] = [];
+    const addRunner = async () => {
+      const n = runners.length + 1;
+      runners.push(
+        startProcess(`runner-${n}`, [...workerArgv(), "--pool", POOL], env, {
+          logFile: path.join(logDir, `bench-runner-${n}.log`),
+        }),
+      );
+      // Ready when its heartbeat is in Redis.
+      const { liveRunners } = await import("../lib/health");
+      for (let i = 0; i < 200 && ((await liveRunners(redis))[POOL]?.length ?? 0) < n; i++)
+        await new Promise((r) => setTimeout(r, 100));
+    };
+    console.log(
+      `\n6. runners in one pool: ${BATCH} runs of ${RUN_STEPS} no-op steps enqueued at once (each runner runs ${env.WORKER_CONCURRENCY ?? 4} at a time)`,
+    );
+    try {
+      for (const count of [1, 3]) {
+        while (runners.length < count) await addRunner();
+        await batch(); // warm-up
+        const rounds = [await batch(), await batch()];
+        const rates = rounds.map((r) => BATCH / r.seconds);
+        const steps = rounds.flatMap((r) => r.perStep);
+        console.log(
+          `   ${count} runner${count === 1 ? " " : "s"}: ${rates.map((r) => `${r.toFixed(1)} runs/s`).join(", ")} (two rounds); per step p50 ${ms(pct(steps, 50))}, p95 ${ms(pct(steps, 95))}`,
+        );
+      }
+    } finally {
+      await Promise.allSettled(runners.map((r) => r.stop()));
+    }
   }
 } finally {
   await Promise.allSettled(stack.all.map((p) => p.stop()));
