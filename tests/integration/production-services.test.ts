@@ -65,6 +65,15 @@ async function runEndToEnd(web: string): Promise<void> {
     id,
   ]);
   expect(seen.ids).toEqual(recorded.map((e) => e.seq));
+  // Replay after the end: a reconnect with Last-Event-ID gets exactly the events after it.
+  const from = seen.ids[1]!;
+  const replayed = await readEvents(`${web}/api/runs/${id}/events`, {
+    lastEventId: from,
+    stop: (evs) => evs.some((e) => e.type === "run.succeeded"),
+    timeoutMs: 30_000,
+    as: "engineer",
+  });
+  expect(replayed.ids).toEqual(recorded.map((e) => e.seq).filter((s) => s > from));
   const steps = await backoutSql<{ runner: string }>(`SELECT runner FROM steps WHERE "runId" = $1`, [id]);
   expect(steps.every((s) => /:/.test(s.runner))).toBe(true);
 }
