@@ -9,6 +9,14 @@ import { env } from "./env";
  */
 export function createRedis(url = env.REDIS_URL, opts: RedisOptions = {}): Redis {
   const options: RedisOptions = { maxRetriesPerRequest: null, ...opts };
+  if (url === env.REDIS_URL && (env.REDIS_CLUSTER_NODES || env.REDIS_SENTINELS)) {
+    // REDIS_URL still says how to log in (user, password, rediss:// for TLS) and, with Sentinel, which db.
+    const u = new URL(env.REDIS_URL);
+    if (u.username) options.username = decodeURIComponent(u.username);
+    if (u.password) options.password = decodeURIComponent(u.password);
+    if (u.protocol === "rediss:") options.tls = {};
+    if (env.REDIS_SENTINELS && /^\/\d+$/.test(u.pathname)) options.db = Number(u.pathname.slice(1));
+  }
   if (url === env.REDIS_URL && env.REDIS_CLUSTER_NODES)
     return new Cluster(env.REDIS_CLUSTER_NODES, {
       redisOptions: options,

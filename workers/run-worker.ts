@@ -29,6 +29,11 @@ function poolsFromArgs(argv: string[]): string[] {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = a === "--pool" ? argv[++i] : a.startsWith("--pool=") ? a.slice("--pool=".length) : undefined;
+    if (a !== "--pool" && !a.startsWith("--pool=")) {
+      // A mistyped flag (--pools, -pool) must not leave a runner serving "local" on the wrong host.
+      log.fatal({ argument: a }, `unknown argument ${a}: the runner takes --pool NAME (repeatable)`);
+      process.exit(2);
+    }
     if (a === "--pool" || a.startsWith("--pool=")) {
       const parsed = poolName.safeParse(value);
       if (!parsed.success) {
@@ -63,6 +68,7 @@ async function processJob(job: Job): Promise<string> {
       log,
       workerId,
       leaseMs: env.WORKER_LOCK_MS,
+      pools,
       runId,
       cancelSignal: controller.signal,
     });

@@ -50,18 +50,24 @@ function serveStatic(opts: { root: string; rewriteRequestPath: (p: string) => st
 type Boards = { acting: Hono; looking: Hono };
 const g = globalThis as unknown as { backoutQueueBoards?: Boards };
 
-function adapters(readOnlyMode: boolean): BullMQAdapter[] {
+/**
+ * Backout's own queues are only ever looked at (a job added there by hand would be a run no one
+ * started); a target's queues are acted on from the engineers' board only. A viewer's board lists
+ * Backout's own queues alone: a target's jobs carry its production data and its errors' paths.
+ */
+function adapters(forEngineers: boolean): BullMQAdapter[] {
   const pools = [...new Set(["local", ...loadTargets().targets.map((t) => t.runnerPool)])];
   const own = [
     ...pools.map(
       (pool) =>
         new BullMQAdapter(runQueue(pool), {
-          readOnlyMode,
+          readOnlyMode: true,
           description: `Backout: runs waiting for a runner of pool ${pool}`,
         }),
     ),
-    new BullMQAdapter(messageQueue(), { readOnlyMode, description: "Backout: messages to channels" }),
+    new BullMQAdapter(messageQueue(), { readOnlyMode: true, description: "Backout: messages to channels" }),
   ];
+  if (!forEngineers) return own;
   // One connection per target, kept for the process: the board polls.
   const targets = loadTargets().targets.flatMap((t) => {
     if (!t.redis.queues.length) return [];
@@ -69,7 +75,6 @@ function adapters(readOnlyMode: boolean): BullMQAdapter[] {
     return t.redis.queues.map(
       (name) =>
         new BullMQAdapter(new Queue(name, { connection, prefix: t.redis.queuePrefix }), {
-          readOnlyMode,
           // Two targets may both have an "analysis" queue: the board tells them apart by this.
           prefix: `${t.name} · `,
           description: `Target ${t.name}'s queue (${t.redis.queuePrefix}:${name})`,
@@ -79,17 +84,37 @@ function adapters(readOnlyMode: boolean): BullMQAdapter[] {
   return [...own, ...targets];
 }
 
-function board(readOnlyMode: boolean): Hono {
+/**
+ * What the board may change, by method and path under /admin/queues: retry, promote and clean jobs,
+ * pause and resume queues — the job-level view §4.2 asks for. Adding, editing or reprioritising
+ * jobs, emptying or obliterating a queue and changing its limits are refused: they are the
+ * target's own business, and none of them is in the plan.
+ */
+const MAY_CHANGE = [
+  /^PUT \/api\/queues\/(pause|resume)$/,
+  /^PUT \/api\/queues\/[^/]+\/(retry|clean)\/[a-z]+$/,
+  /^PUT \/api\/queues\/[^/]+\/(promote|pause|resume)$/,
+  /^PUT \/api\/queues\/[^/]+\/[^/]+\/(retry|clean|promote)$/,
+];
+export function mayChange(method: string, pathname: string): boolean {
+  if (!pathname.startsWith(`${BOARD_PATH}/`)) return false;
+  const rest = pathname.slice(BOARD_PATH.length);
+  return MAY_CHANGE.some((re) => re.test(`${method} ${rest}`));
+}
+
+function board(forEngineers: boolean): Hono {
   const server = new HonoAdapter(serveStatic as never);
   server.setBasePath(BOARD_PATH);
   createBullBoard({
-    queues: adapters(readOnlyMode),
+    queues: adapters(forEngineers),
     serverAdapter: server,
     options: {
       uiConfig: {
-        boardTitle: readOnlyMode ? "Backout queues (read-only)" : "Backout queues",
+        boardTitle: forEngineers ? "Backout queues" : "Backout queues (read-only)",
         miscLinks: [{ text: "Back to Backout", url: "/" }],
         hideDocsLink: true,
+        // The Redis server's version, address and memory are not the board's business.
+        hideRedisDetails: true,
       },
     },
   });
@@ -98,7 +123,15 @@ function board(readOnlyMode: boolean): Hono {
 
 /** The board's answer to a request under /admin/queues; `canAct` picks the board where jobs can be retried and cleaned. */
 export async function queueBoard(req: Request, canAct: boolean): Promise<Response> {
-  g.backoutQueueBoards ??= { acting: board(false), looking: board(true) };
+  g.backoutQueueBoards ??= { acting: board(true), looking: board(false) };
+  if (req.method !== "GET" && req.method !== "HEAD" && !mayChange(req.method, new URL(req.url).pathname))
+    return Response.json(
+      {
+        error:
+          "The queue board here retries, promotes and cleans jobs and pauses and resumes queues; other changes (adding or editing jobs, emptying a queue, its limits) are not offered: use the target's own tools.",
+      },
+      { status: 403 },
+    );
   const app = canAct ? g.backoutQueueBoards.acting : g.backoutQueueBoards.looking;
   const res = await app.fetch(req);
   // Its own misses answer as every Backout refusal does: JSON saying why and what to do instead.

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Redis } from "ioredis";
-import { createRedis, keys } from "../redis";
+import { createRedis, isCluster, keys } from "../redis";
 import type { RunEventRecord } from "../runs/events";
 import type { TimelineEntry } from "../incidents/timeline";
 import type { SampleRecord } from "../metrics/store";
@@ -100,6 +100,21 @@ export class EventBus<T extends Sequenced> {
       this.wasReady = true;
     });
     sub.on("error", () => {});
+    // On a cluster, ioredis moves the subscription to another node by itself when its node goes,
+    // without a "ready": anything published meanwhile is read again from Postgres, once it has.
+    if (isCluster(sub)) {
+      let timer: NodeJS.Timeout | undefined;
+      const resyncSoon = () => {
+        if (!this.wasReady) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          for (const set of this.listeners.values()) for (const l of set) l.onResync();
+          for (const w of this.watchers) w([]);
+        }, 1000);
+      };
+      sub.on("-node", resyncSoon);
+      sub.on("+node", resyncSoon);
+    }
   }
 
   // Fan-out in batches: a stream's events that arrive within BATCH_MS of its last fan-out go to every

@@ -8,7 +8,15 @@ import { LeaseLost } from "./events";
 
 // What the engine needs, and how it writes to Postgres so that a database restart loses nothing.
 
-export type EngineDeps = { db: Db; redis: Redis; log: Logger; workerId: string; leaseMs: number };
+export type EngineDeps = {
+  db: Db;
+  redis: Redis;
+  log: Logger;
+  workerId: string;
+  leaseMs: number;
+  /** The runner pools this worker serves: it never claims another pool's run, whatever job names it. */
+  pools?: string[];
+};
 
 export class RunClaimedElsewhere extends Error {}
 

@@ -23,7 +23,12 @@ export async function executeRun(
   const { runId, workerId } = deps;
 
   // Claim the run: only one worker executes it, even if two jobs name it.
-  if (!(await claimRun(deps, runId))) return "already_finished";
+  const claim = await claimRun(deps, runId);
+  if (claim === "finished") return "already_finished";
+  if (claim === "other-pool") {
+    deps.log.warn({ runId, pools: deps.pools }, "a job named a run of another pool; left for that pool's runners");
+    return "not_claimed";
+  }
   // Losing the lease (another worker took over after this one could not renew) stops everything here.
   const lease = holdLease(deps, runId);
   const runSignal = AbortSignal.any([deps.cancelSignal, lease.signal]);

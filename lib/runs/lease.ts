@@ -6,23 +6,28 @@ import { durably, RunClaimedElsewhere, type EngineDeps } from "./durable";
 // A worker that dies stops renewing; another takes the run over once the lease has run out.
 
 /**
- * Claims the run for this worker. False when there is nothing left to execute (finished, or never
- * started and cancelled); RunClaimedElsewhere when another worker holds a live lease on it.
+ * Claims the run for this worker: "claimed"; "finished" when there is nothing left to execute
+ * (finished, or never started and cancelled); "other-pool" when the run belongs to a pool this
+ * worker does not serve (a job put on the wrong queue by hand); RunClaimedElsewhere when another
+ * worker holds a live lease on it.
  */
-export async function claimRun(deps: EngineDeps, runId: string): Promise<boolean> {
+export async function claimRun(deps: EngineDeps, runId: string): Promise<"claimed" | "finished" | "other-pool"> {
   const claimed = await durably(deps, "claim", () =>
     deps.db.$executeRawUnsafe(
       `UPDATE runs SET "claimedBy" = $2, "claimedUntil" = now() + ($3 || ' milliseconds')::interval
        WHERE id = $1::uuid AND status IN ('queued', 'running')
-         AND ("claimedBy" IS NULL OR "claimedUntil" < now())`,
+         AND ("claimedBy" IS NULL OR "claimedUntil" < now())
+         AND ($4::text[] IS NULL OR pool = ANY($4::text[]))`,
       runId,
       deps.workerId,
       String(deps.leaseMs),
+      deps.pools ?? null,
     ),
   );
-  if (claimed !== 0) return true;
-  const run = await deps.db.run.findUnique({ where: { id: runId }, select: { status: true } });
-  if (!run || !["queued", "running"].includes(run.status)) return false;
+  if (claimed !== 0) return "claimed";
+  const run = await deps.db.run.findUnique({ where: { id: runId }, select: { status: true, pool: true } });
+  if (!run || !["queued", "running"].includes(run.status)) return "finished";
+  if (deps.pools && !deps.pools.includes(run.pool)) return "other-pool";
   throw new RunClaimedElsewhere(`run ${runId} is being executed by another worker`);
 }
 

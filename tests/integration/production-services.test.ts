@@ -214,7 +214,8 @@ describe("through Redis Sentinel", () => {
   it("finds the master through Sentinel and runs a run end to end on it", async () => {
     await runEndToEnd(url);
     // The queue is on the master Sentinel named, not on the test stack's own Redis.
-    const keys = execFileSync("redis-cli", ["-p", String(master), "--scan", "--pattern", "*runs-far*"], {
+    const db = new URL(env.REDIS_URL!).pathname.slice(1) || "0";
+    const keys = execFileSync("redis-cli", ["-p", String(master), "-n", db, "--scan", "--pattern", "*runs-far*"], {
       encoding: "utf8",
     });
     expect(keys).toMatch(/runs-far/);

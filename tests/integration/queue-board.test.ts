@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { Queue } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
 import { backoutSql, BASE, bearer, demoRedis, signedInUser } from "./support/api";
@@ -50,11 +51,37 @@ describe("the queue board", () => {
     const api = await fetch(`${board}/api/queues?activeQueue=${onBoard}&status=delayed`, { headers: bearer("viewer") });
     expect(api.status).toBe(200);
     const { queues } = (await api.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
-    const names = queues.map((q) => q.name);
-    expect(names).toEqual(
-      expect.arrayContaining(["runs", "messages", "demo · ai-analysis", "demo · document-processing"]),
-    );
+    // Backout's own queues only: a target's jobs carry its production data.
+    expect(queues.map((q) => q.name).sort()).toEqual(["messages", "runs", "runs-far"]);
     expect(queues.every((q) => q.readOnlyMode)).toBe(true);
+    const redisStats = await fetch(`${board}/api/redis/stats`, { headers: bearer("viewer") });
+    expect(JSON.stringify(await redisStats.json().catch(() => ({})))).not.toMatch(/redis_version|tcp_port/);
+  });
+
+  it("gives engineers the targets' queues to act on, and only the plan's actions; Backout's own queues stay read-only", async () => {
+    const res = await fetch(`${board}/api/queues`, { headers: bearer("engineer") });
+    const { queues } = (await res.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
+    const byName = new Map(queues.map((q) => [q.name, q]));
+    expect(byName.get("demo · ai-analysis")?.readOnlyMode).toBe(false);
+    expect(byName.get("runs")?.readOnlyMode).toBe(true);
+    const id = await delayedJob();
+    // Emptying a target's queue, adding a job to Backout's run queue: not offered.
+    for (const [method, path, body] of [
+      ["PUT", `/api/queues/${onBoard}/empty`, undefined],
+      ["POST", `/api/queues/runs/add`, JSON.stringify({ name: "execute-run", data: { runId: crypto.randomUUID() } })],
+      ["PATCH", `/api/queues/${onBoard}/${id}/update-data`, JSON.stringify({ data: {} })],
+    ] as const) {
+      const refused = await fetch(`${board}${path}`, {
+        method,
+        headers: { ...bearer("engineer"), ...(body ? { "content-type": "application/json" } : {}) },
+        body,
+      });
+      expect(refused.status, `${method} ${path}`).toBe(403);
+      expect((await refused.json()).error).toMatch(/not offered/);
+    }
+    expect(await queue.getJobState(id)).toBe("delayed");
+    expect(await (await fetch(`${board}/api/queues`, { headers: bearer("engineer") })).json()).toBeTruthy();
+    await queue.remove(id);
   });
 
   it("lets an engineer act on a job, in the audit table; a viewer's same request is refused and changes nothing", async () => {
@@ -65,10 +92,6 @@ describe("the queue board", () => {
     expect(asViewer.status).toBe(403);
     expect(await queue.getJobState(id)).toBe("delayed");
 
-    const engineerBoard = await fetch(`${board}/api/queues`, { headers: bearer("engineer") });
-    expect(((await engineerBoard.json()) as { queues: { readOnlyMode: boolean }[] }).queues[0]!.readOnlyMode).toBe(
-      false,
-    );
     const asEngineer = await fetch(clean, { method: "PUT", headers: bearer("engineer") });
     expect(asEngineer.status).toBeLessThan(300);
     expect(await queue.getJob(id)).toBeUndefined();

@@ -58,8 +58,15 @@ describe("runner pools", () => {
     expect(health.status).toBe(200);
     expect(health.body.checks.worker.detail.pools).toMatchObject({ local: 1, far: 0 });
     expect(health.body.checks.worker.detail.waiting.join()).toMatch(/no runner on pool far/);
-    // The local runner, alive and idle, leaves it alone.
+    // The local runner, alive and idle, leaves it alone, even when a job for it is put on its queue by hand.
+    const { Queue } = await import("bullmq");
+    const { Redis } = await import("ioredis");
+    const connection = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: null });
+    const localQueue = new Queue("runs", { connection, prefix: `{${env.BACKOUT_REDIS_PREFIX}}` });
+    await localQueue.add("execute-run", { runId: id }, { jobId: `${id}-by-hand` });
     await sleep(2500);
+    await localQueue.close();
+    connection.disconnect();
     expect((await api("GET", `/api/runs/${id}`)).body.status).toBe("queued");
     const cancelled = await api("POST", `/api/runs/${id}/cancel`, {}, bearer("engineer"));
     expect(cancelled.body.status).toBe("cancelled");
@@ -146,6 +153,25 @@ describe("runner pools", () => {
     // What the role may not read: people, credentials, the audit table, messages.
     for (const table of ["users", "sessions", "api_tokens", "audit_entries", "messages"])
       await expect(sql(url.toString(), `SELECT count(*) FROM ${table}`), table).rejects.toThrow(/permission denied/);
+    // What it may write: the engine's columns, never a step's command or a gate's decision.
+    await expect(sql(url.toString(), `UPDATE steps SET spec = '{}'::jsonb WHERE false`)).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(sql(url.toString(), `UPDATE runs SET "cancelRequested" = true WHERE false`)).rejects.toThrow(
+      /permission denied/,
+    );
+    const [gated] = await backoutSql<{ id: string }>(
+      `INSERT INTO runs (runbook, target, pool, status) VALUES ('db-restore', $1, 'far', 'waiting_approval') RETURNING id`,
+      [REMOTE],
+    );
+    const [gate] = await backoutSql<{ id: string }>(
+      `INSERT INTO steps ("runId", index, key, name, kind, spec, status) VALUES ($1, 0, 'approve', 'Approve', 'approval-gate', '{"kind":"approval-gate","key":"approve","name":"Approve","prompt":"Restore?"}', 'waiting_approval') RETURNING id`,
+      [gated!.id],
+    );
+    await expect(
+      sql(url.toString(), `UPDATE steps SET result = '{"decision":"approved"}'::jsonb WHERE id = $1`, [gate!.id]),
+    ).rejects.toThrow(/may not decide an approval gate/);
+    await backoutSql(`UPDATE runs SET status = 'cancelled', "finishedAt" = now() WHERE id = $1`, [gated!.id]);
     const runner = startFarRunner(4, url.toString());
     // A run from an incident: the runner also moves the incident (its status and its timeline).
     const declared = await api(
