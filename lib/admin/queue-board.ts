@@ -130,7 +130,8 @@ export async function queueBoard(req: Request, canAct: boolean): Promise<Respons
         error:
           "The queue board here retries, promotes and cleans jobs and pauses and resumes queues; other changes (adding or editing jobs, emptying a queue, its limits) are not offered: use the target's own tools.",
       },
-      { status: 403 },
+      // Not a refusal of the caller (their role may act): a change this board does not offer anyone.
+      { status: 405, headers: { allow: "GET" } },
     );
   const app = canAct ? g.backoutQueueBoards.acting : g.backoutQueueBoards.looking;
   const res = await app.fetch(req);

@@ -76,7 +76,7 @@ describe("the queue board", () => {
         headers: { ...bearer("engineer"), ...(body ? { "content-type": "application/json" } : {}) },
         body,
       });
-      expect(refused.status, `${method} ${path}`).toBe(403);
+      expect(refused.status, `${method} ${path}`).toBe(405);
       expect((await refused.json()).error).toMatch(/not offered/);
     }
     expect(await queue.getJobState(id)).toBe("delayed");
