@@ -85,28 +85,33 @@ try {
     return pids;
   }
 
+  /** A queued run of `steps` no-op steps on a target of its own (no lock to wait for), for `pool`'s runners. */
+  const noopRun = (steps: number, pool: string) =>
+    db.run.create({
+      data: {
+        runbook: "bench-noop",
+        target: `bench-${Math.random().toString(36).slice(2)}`,
+        pool,
+        steps: {
+          create: Array.from({ length: steps }, (_, i) => ({
+            index: i,
+            key: `noop-${i}`,
+            name: `No-op ${i + 1}`,
+            kind: "wait",
+            spec: { kind: "wait", key: `noop-${i}`, name: `No-op ${i + 1}`, ms: 0 },
+            isIdempotent: true,
+          })),
+        },
+      },
+    });
+
   // `npm run bench -- 2 5` runs only those sections ("status" is 5).
   const only = process.argv.slice(2).map((x) => (x === "status" ? "5" : x));
   const want = (n: number) => !only.length || only.includes(String(n));
   // ── 1. engine overhead ───────────────────────────────────────────────────────────────────────
   if (want(1)) {
     async function engineRun(): Promise<{ total: number; perStep: number[] }> {
-      const run = await db.run.create({
-        data: {
-          runbook: "bench-noop",
-          target: `bench-${Math.random().toString(36).slice(2)}`,
-          steps: {
-            create: Array.from({ length: STEPS }, (_, i) => ({
-              index: i,
-              key: `noop-${i}`,
-              name: `No-op ${i + 1}`,
-              kind: "wait",
-              spec: { kind: "wait", key: `noop-${i}`, name: `No-op ${i + 1}`, ms: 0 },
-              isIdempotent: true,
-            })),
-          },
-        },
-      });
+      const run = await noopRun(STEPS, "local");
       const t0 = now();
       await enqueueRun(run.id, "local");
       for (;;) {
@@ -381,23 +386,7 @@ try {
     async function batch(): Promise<{ seconds: number; perStep: number[] }> {
       const ids: string[] = [];
       for (let r = 0; r < BATCH; r++) {
-        const run = await db.run.create({
-          data: {
-            runbook: "bench-noop",
-            target: `bench-${Math.random().toString(36).slice(2)}`,
-            pool: POOL,
-            steps: {
-              create: Array.from({ length: RUN_STEPS }, (_, i) => ({
-                index: i,
-                key: `noop-${i}`,
-                name: `No-op ${i + 1}`,
-                kind: "wait",
-                spec: { kind: "wait", key: `noop-${i}`, name: `No-op ${i + 1}`, ms: 0 },
-                isIdempotent: true,
-              })),
-            },
-          },
-        });
+        const run = await noopRun(RUN_STEPS, POOL);
         ids.push(run.id);
       }
       const t0 = now();

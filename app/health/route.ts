@@ -2,7 +2,7 @@ import { db } from "@/lib/db/client";
 import { redis } from "@/lib/redis";
 import { checkHealth } from "@/lib/health";
 import { json, route } from "@/lib/http/route";
-import { loadTargets } from "@/lib/targets/load-targets";
+import { targetPools } from "@/lib/targets/load-targets";
 
 export const dynamic = "force-dynamic";
 
@@ -16,8 +16,7 @@ const PLAIN: Record<string, string> = {
 
 // plan §6.1: "curl http://localhost:3001/health — Expected: 200 OK"
 export const GET = route({ role: "public" }, async ({ actor }) => {
-  const pools = [...new Set(loadTargets().targets.map((t) => t.runnerPool))];
-  const health = await checkHealth({ db: db(), redis: redis(), pools });
+  const health = await checkHealth({ db: db(), redis: redis(), pools: targetPools({ withLocal: false }) });
   const status = health.status === "ok" ? 200 : 503;
   if (!actor) {
     // Built field by field from what anyone may see.

@@ -6,7 +6,7 @@ import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { HonoAdapter } from "@bull-board/hono";
 import { Hono, type Context, type Next } from "hono";
 import { Queue } from "bullmq";
-import { loadTargets } from "../targets/load-targets";
+import { loadTargets, targetPools } from "../targets/load-targets";
 import { createTargetRedis } from "../redis";
 import { runQueue } from "../runs/run-job";
 import { messageQueue } from "../messages/delivery-job";
@@ -56,7 +56,7 @@ const g = globalThis as unknown as { backoutQueueBoards?: Boards };
  * Backout's own queues alone: a target's jobs carry its production data and its errors' paths.
  */
 function adapters(forEngineers: boolean): BullMQAdapter[] {
-  const pools = [...new Set(["local", ...loadTargets().targets.map((t) => t.runnerPool)])];
+  const pools = targetPools({ withLocal: true });
   const own = [
     ...pools.map(
       (pool) =>

@@ -68,6 +68,12 @@ export class EventBus<T extends Sequenced> {
     return this.listening;
   }
 
+  /** Every stream reads Postgres again, every watcher refetches: anything may have been missed. */
+  private resyncAll(): void {
+    for (const set of this.listeners.values()) for (const l of set) l.onResync();
+    for (const w of this.watchers) w([]);
+  }
+
   private ensure(): void {
     if (this.sub) return;
     const sub = (this.sub = createRedis(undefined, { enableOfflineQueue: true }));
@@ -92,10 +98,7 @@ export class EventBus<T extends Sequenced> {
       if (this.wasReady) {
         // ioredis says "ready" before it subscribes again: resync only once Redis has confirmed it,
         // or a message published in between would be missed by the resync as well.
-        this.listening = this.confirm(sub).then(() => {
-          for (const set of this.listeners.values()) for (const l of set) l.onResync();
-          for (const w of this.watchers) w([]); // anything may have been missed meanwhile
-        });
+        this.listening = this.confirm(sub).then(() => this.resyncAll());
       }
       this.wasReady = true;
     });
@@ -107,10 +110,7 @@ export class EventBus<T extends Sequenced> {
       const resyncSoon = () => {
         if (!this.wasReady) return;
         clearTimeout(timer);
-        timer = setTimeout(() => {
-          for (const set of this.listeners.values()) for (const l of set) l.onResync();
-          for (const w of this.watchers) w([]);
-        }, 1000);
+        timer = setTimeout(() => this.resyncAll(), 1000);
       };
       sub.on("-node", resyncSoon);
       sub.on("+node", resyncSoon);

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "../db/client";
-import { loadTargets } from "../targets/load-targets";
+import { loadTargets, targetPools } from "../targets/load-targets";
 import { getQueueStats } from "../target-ops/queues";
 import { runQueue, runQueueName } from "../runs/run-job";
 import { openStreams } from "../events/gauges";
@@ -91,7 +91,7 @@ export async function prometheusText(db: Db): Promise<string> {
   x.family("backout_queue_jobs", "gauge", "Jobs per state in Backout's own run queue and each target's queues.");
   const targets = loadTargets().targets;
   // Each runner pool's run queue ("runs" for local, "runs-<pool>" for the others).
-  for (const pool of [...new Set(["local", ...targets.map((t) => t.runnerPool)])])
+  for (const pool of targetPools({ withLocal: true }))
     try {
       const counts = await runQueue(pool).getJobCounts(
         "waiting",

@@ -83,3 +83,11 @@ export function getTarget(name?: string): Target {
     );
   return target;
 }
+
+/**
+ * The runner pools the targets name, and "local" (the pool of the runner beside Backout) when
+ * `withLocal`: one run queue each (lib/runs/run-job.ts).
+ */
+export function targetPools(opts: { withLocal: boolean }): string[] {
+  return [...new Set([...(opts.withLocal ? ["local"] : []), ...loadTargets().targets.map((t) => t.runnerPool)])];
+}
