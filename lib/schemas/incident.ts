@@ -4,6 +4,7 @@ import { COMPONENTS, INCIDENT_STATUSES } from "../plan/incident";
 import { SEVERITY_LEVELS as SEVERITIES } from "../plan/severity";
 import { QUESTION_IDS } from "../plan/flowchart";
 import { humanText } from "./text";
+import { instant } from "./time";
 import { targetName } from "./target";
 
 export { COMPONENTS, INCIDENT_STATUSES, SEVERITIES };
@@ -20,22 +21,16 @@ export const declareIncidentInput = z
     severity,
     // A target from targets.json (GET /api/targets); the default target when left out.
     target: targetName.optional(),
-    detectedAt: z.coerce.date({ error: "detectedAt: an ISO time such as 2026-11-24T14:05:00Z" }).optional(),
+    detectedAt: instant("detectedAt")
+      .refine((d) => d.getTime() <= Date.now() + 60_000, "detectedAt: must not be in the future")
+      .optional(),
     components: z
       .array(z.enum(COMPONENTS, { error: `components: each one of ${COMPONENTS.join(", ")}` }))
       .max(COMPONENTS.length)
       .default([]),
     publicTitle,
   })
-  .strict()
-  .refine((v) => !v.detectedAt || v.detectedAt.getTime() <= Date.now() + 60_000, {
-    path: ["detectedAt"],
-    message: "detectedAt: must not be in the future",
-  })
-  .refine((v) => !v.detectedAt || v.detectedAt.getUTCFullYear() >= 2000, {
-    path: ["detectedAt"],
-    message: "detectedAt: a time this century, e.g. 2026-11-24T14:05:00Z",
-  });
+  .strict();
 export type DeclareIncidentInput = z.infer<typeof declareIncidentInput>;
 
 export const updateIncidentInput = z

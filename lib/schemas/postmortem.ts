@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { humanText } from "./text";
+import { calendarDate } from "./time";
 import { POSTMORTEM_STATUSES } from "../plan/lessons";
 
 const section = (field: string) => humanText(field, { max: 20_000 });
@@ -17,13 +18,7 @@ export const updatePostmortemInput = z
   .strict();
 export type UpdatePostmortemInput = z.infer<typeof updatePostmortemInput>;
 
-const dueDate = z
-  .string({ error: "dueDate: a date as YYYY-MM-DD" })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "dueDate: a date as YYYY-MM-DD, e.g. 2026-12-15")
-  .refine(
-    (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
-    "dueDate: not a real date; use YYYY-MM-DD",
-  );
+const dueDate = calendarDate("dueDate");
 
 export const createActionItemInput = z
   .object({
