@@ -47,6 +47,18 @@ function serveStatic(opts: { root: string; rewriteRequestPath: (p: string) => st
   };
 }
 
+/**
+ * The viewer's board lists a queue's workers by how many and for how long, never where they run:
+ * BullMQ names them from Redis's CLIENT LIST, with each runner's address (and, on a shared Redis,
+ * other installations' too). Built field by field from what a viewer may see.
+ */
+class LookingAdapter extends BullMQAdapter {
+  override async getWorkers() {
+    const workers = await super.getWorkers();
+    return workers?.map((w, i) => ({ id: String(i + 1), name: null, addr: "", age: w.age })) ?? null;
+  }
+}
+
 type Boards = { acting: Hono; looking: Hono };
 const g = globalThis as unknown as { backoutQueueBoards?: Boards };
 
@@ -57,15 +69,16 @@ const g = globalThis as unknown as { backoutQueueBoards?: Boards };
  */
 function adapters(forEngineers: boolean): BullMQAdapter[] {
   const pools = targetPools({ withLocal: true });
+  const Adapter = forEngineers ? BullMQAdapter : LookingAdapter;
   const own = [
     ...pools.map(
       (pool) =>
-        new BullMQAdapter(runQueue(pool), {
+        new Adapter(runQueue(pool), {
           readOnlyMode: true,
           description: `Backout: runs waiting for a runner of pool ${pool}`,
         }),
     ),
-    new BullMQAdapter(messageQueue(), { readOnlyMode: true, description: "Backout: messages to channels" }),
+    new Adapter(messageQueue(), { readOnlyMode: true, description: "Backout: messages to channels" }),
   ];
   if (!forEngineers) return own;
   // One connection per target, kept for the process: the board polls.

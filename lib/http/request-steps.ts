@@ -1,5 +1,5 @@
 import "server-only";
-import type { NextRequest } from "next/server";
+import { NextRequest } from "next/server";
 import type { ZodType } from "zod";
 import { AppError } from "../errors";
 import { db } from "../db/client";
@@ -61,8 +61,27 @@ export async function parseBody<B>(req: NextRequest, schema: ZodType<B>, max: nu
   return parseOr400(schema, raw, "");
 }
 
-/** The body as text, read no further than `max` bytes: an oversized one is refused unread (by its length) or as soon as it passes the limit. */
+/**
+ * A request for a handler that reads the body itself (the queue board): the same request with its
+ * body read no further than `max` bytes, so that no route reads an unbounded body.
+ */
+export async function withBoundedBody(req: NextRequest, max: number): Promise<NextRequest> {
+  if (req.method === "GET" || req.method === "HEAD" || !req.body) return req;
+  const bytes = await readBytes(req, max);
+  return new NextRequest(req.nextUrl, {
+    method: req.method,
+    headers: req.headers,
+    body: new Uint8Array(bytes),
+    signal: req.signal,
+  });
+}
+
 async function readBody(req: NextRequest, max: number): Promise<string> {
+  return (await readBytes(req, max)).toString("utf8");
+}
+
+/** The body, read no further than `max` bytes: an oversized one is refused unread (by its length) or as soon as it passes the limit. */
+async function readBytes(req: NextRequest, max: number): Promise<Buffer> {
   const tooLarge = () =>
     new AppError(
       "PAYLOAD_TOO_LARGE",
@@ -73,7 +92,7 @@ async function readBody(req: NextRequest, max: number): Promise<string> {
     );
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (declared > max) throw tooLarge();
-  if (!req.body) return "";
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -87,7 +106,7 @@ async function readBody(req: NextRequest, max: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 /**

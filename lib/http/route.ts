@@ -7,7 +7,7 @@ import type { Actor, Role } from "../auth/roles";
 import { targetOfRequest } from "../targets/of-request";
 import type { Target } from "../targets/schema";
 import { errorAnswer, parseOr400 } from "./error-body";
-import { auditRequest, authorizeRequest, identify, parseBody } from "./request-steps";
+import { auditRequest, authorizeRequest, identify, parseBody, withBoundedBody } from "./request-steps";
 import { describedAs, type RouteSpec } from "./route-spec";
 
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
@@ -77,7 +77,10 @@ export function route<
       const query = opts.query
         ? parseOr400(opts.query, Object.fromEntries(req.nextUrl.searchParams), "query")
         : ({} as Q);
-      if (opts.body) state.body = await parseBody(req, opts.body, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+      const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+      if (opts.body) state.body = await parseBody(req, opts.body, maxBody);
+      // A route without a schema may still hand the body on (the queue board): bounded all the same.
+      else req = await withBoundedBody(req, maxBody);
       // Only routes that act on a target ask for one (the handler type has `target: undefined` otherwise).
       const target = (opts.target ? await targetOfRequest(db(), req) : undefined) as never;
       const result = await handler({ req, body: state.body as B, params, query, actor: state.actor as never, target });

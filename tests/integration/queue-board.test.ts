@@ -58,6 +58,27 @@ describe("the queue board", () => {
     expect(JSON.stringify(await redisStats.json().catch(() => ({})))).not.toMatch(/redis_version|tcp_port/);
   });
 
+  it("tells a viewer how many runners take a queue and for how long, never their addresses; engineers see where they run", async () => {
+    const workersOf = async (role: "viewer" | "engineer") => {
+      const res = await fetch(`${board}/api/queues/runs/workers`, { headers: bearer(role) });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { workers: { id: string; name: string | null; addr: string; age: number }[] })
+        .workers;
+    };
+    const [asViewer, asEngineer] = [await workersOf("viewer"), await workersOf("engineer")];
+    // The tier's own runner takes "runs": the board has someone to describe.
+    expect(asEngineer.length).toBeGreaterThan(0);
+    expect(asEngineer.some((w) => /^127\.0\.0\.1:\d+$/.test(w.addr))).toBe(true);
+    expect(asViewer).toHaveLength(asEngineer.length);
+    for (const w of asViewer) {
+      expect(Object.keys(w).sort()).toEqual(["addr", "age", "id", "name"]);
+      expect(w.addr).toBe("");
+      expect(w.name).toBeNull();
+      expect(typeof w.age).toBe("number");
+    }
+    expect(JSON.stringify(asViewer)).not.toMatch(/127\.0\.0\.1|:\d{4,5}/);
+  });
+
   it("gives engineers the targets' queues to act on, and only the plan's actions; Backout's own queues stay read-only", async () => {
     const res = await fetch(`${board}/api/queues`, { headers: bearer("engineer") });
     const { queues } = (await res.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
@@ -112,5 +133,44 @@ describe("the queue board", () => {
     const own = await fetch(clean, { method: "PUT", headers: { cookie, origin: BASE, "content-length": "0" } });
     expect(own.status).toBeLessThan(300);
     expect(await queue.getJob(id)).toBeUndefined();
+  });
+
+  it("reads no more of a body than any other route (413, audited), declared or streamed, and acts on nothing", async () => {
+    const id = await delayedJob();
+    const clean = `${board}/api/queues/${onBoard}/${id}/clean`;
+    const audited = async () =>
+      (
+        await backoutSql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM audit_entries WHERE method = 'PUT' AND path = $1 AND status = 413`,
+          [new URL(clean).pathname],
+        )
+      )[0]!.n;
+    const declared = await fetch(clean, {
+      method: "PUT",
+      headers: { ...bearer("engineer"), "content-type": "application/json" },
+      body: "x".repeat(1024 * 1024),
+    });
+    expect(declared.status).toBe(413);
+    expect((await declared.json()).error).toMatch(/larger than this endpoint takes/);
+    // Sent in chunks without a length: cut off as soon as it passes the limit, not read to its end.
+    let sent = 0;
+    const chunk = new Uint8Array(64 * 1024).fill(120);
+    const streamed = await fetch(clean, {
+      method: "PUT",
+      headers: { ...bearer("engineer"), "content-type": "application/json" },
+      duplex: "half",
+      body: new ReadableStream({
+        pull(c) {
+          if (sent >= 64 * 1024 * 1024) return c.close();
+          sent += chunk.byteLength;
+          c.enqueue(chunk);
+        },
+      }),
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(sent).toBeLessThan(16 * 1024 * 1024);
+    expect(await queue.getJobState(id)).toBe("delayed");
+    expect(await audited()).toBe(2);
+    await queue.remove(id);
   });
 });
