@@ -76,10 +76,11 @@ export function maskText(text: string): string {
     .replace(PATHS, (_m, before: string, p: string) => `${before}${basename(p) || p}`);
 }
 
-const maskDeep = (v: unknown, depth = 0): unknown =>
+/** Any value with every string in it as a viewer may read it (maskText); numbers, booleans and nulls as they are. */
+export const maskDeep = (v: unknown, depth = 0): unknown =>
   typeof v === "string"
     ? maskText(v)
-    : depth > 8 || v === null || typeof v !== "object"
+    : depth > 8 || v === null || typeof v !== "object" || v instanceof Date
       ? v
       : Array.isArray(v)
         ? v.map((x) => maskDeep(x, depth + 1))

@@ -56,10 +56,10 @@ function match(path: string): Match | null {
   if (m) {
     const id = decodeURIComponent(m[1]!);
     return {
-      open: async (_actor, q, last) => {
+      open: async (actor, q, last) => {
         const { id: incidentId } = parse(incidentIdParam, { id });
         const query = parseQuery(incidentStreamQuery, q);
-        return incidentPageStreams(incidentId, last ?? query.after ?? 0, query.metrics === "1");
+        return incidentPageStreams(actor, incidentId, last ?? query.after ?? 0, query.metrics === "1");
       },
     };
   }

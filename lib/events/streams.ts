@@ -3,6 +3,7 @@ import { db } from "../db/client";
 import { AppError } from "../errors";
 import { hasRole, type Actor } from "../auth/roles";
 import { runEventFor } from "../auth/visibility";
+import { timelineEntryFor } from "../incidents/view";
 import { listRunEvents } from "../runs/get-run";
 import type { RunEventRecord } from "../runs/events";
 import { listTimeline, type TimelineEntry } from "../incidents/timeline";
@@ -44,6 +45,7 @@ export const untyped = <T extends Sequenced>(d: StreamDefinition<T>): StreamDefi
 
 // One view object per kind, so every stream with it shares its frames (lib/events/sse.ts).
 const RUN_AS_VIEWER: View<RunEventRecord> = { map: (e) => runEventFor("viewer", e) };
+const TIMELINE_AS_VIEWER: View<TimelineEntry> = { map: (e) => timelineEntryFor("viewer", e) };
 const BESIDE_ANOTHER: View<SampleRecord> = { withoutIds: true };
 
 /** A run's events; viewers read output, errors and results masked. 404 before any stream opens. */
@@ -63,8 +65,12 @@ export async function runStream(
   };
 }
 
-/** An incident's timeline: ticks, severity and status changes and runs, as they are committed. */
-export async function incidentStream(incidentId: string, afterSeq: number): Promise<StreamDefinition<TimelineEntry>> {
+/** An incident's timeline: ticks, severity and status changes and runs, as they are committed; viewers read it as lib/incidents/view.ts says. */
+export async function incidentStream(
+  actor: Actor,
+  incidentId: string,
+  afterSeq: number,
+): Promise<StreamDefinition<TimelineEntry>> {
   if (!(await db().incident.findUnique({ where: { id: incidentId }, select: { id: true } })))
     throw new AppError("NOT_FOUND", `Incident ${incidentId} not found; GET /api/incidents lists them`);
   return {
@@ -72,6 +78,7 @@ export async function incidentStream(incidentId: string, afterSeq: number): Prom
     key: incidentId,
     listAfter: (seq) => shared(`incident:${incidentId}:${seq}`, () => listTimeline(db(), incidentId, seq)),
     afterSeq,
+    ...(hasRole(actor.role, "engineer") ? {} : { view: TIMELINE_AS_VIEWER }),
   };
 }
 
@@ -90,11 +97,12 @@ export async function incidentMetricsStream(incidentId: string): Promise<StreamD
 
 /** The incident page's one stream: its timeline, and with `withMetrics` its target's samples beside it. */
 export async function incidentPageStreams(
+  actor: Actor,
   incidentId: string,
   afterSeq: number,
   withMetrics: boolean,
 ): Promise<StreamDefinition<Sequenced>[]> {
-  const timeline = await incidentStream(incidentId, afterSeq);
+  const timeline = await incidentStream(actor, incidentId, afterSeq);
   const metrics = withMetrics ? await incidentMetricsStream(incidentId) : null;
   return [untyped(timeline), ...(metrics ? [untyped(metrics)] : [])];
 }

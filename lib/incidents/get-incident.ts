@@ -6,8 +6,11 @@ import { verifyChecklists } from "./verify";
 import type { FinalDecision } from "./update-incident";
 import { assignmentsOf } from "./assignments";
 import { env } from "../env";
+import type { Role } from "../auth/roles";
+import { incidentFor } from "./view";
 
-export async function getIncident(opts: { db: Db; incidentId: string }) {
+/** An incident's page record as `role` may read it (lib/incidents/view.ts). */
+export async function getIncident(opts: { db: Db; incidentId: string; role: Role }) {
   const incident = await opts.db.incident.findUnique({
     where: { id: opts.incidentId },
     include: {
@@ -35,7 +38,7 @@ export async function getIncident(opts: { db: Db; incidentId: string }) {
     verifyChecklists({ db: opts.db, incident }),
   ]);
   const timeline = incident.timeline.map(({ id: _id, ...e }) => e);
-  return {
+  return incidentFor(opts.role, {
     ...incident,
     timeline,
     checklist,
@@ -43,7 +46,7 @@ export async function getIncident(opts: { db: Db; incidentId: string }) {
     resolution: incident.status === "resolved" ? resolutionOf(timeline) : null,
     assignments: assignmentsOf(timeline),
     updateReminderMinutes: env.UPDATE_REMINDER_MINUTES,
-  };
+  });
 }
 
 /** How a resolved incident was resolved: its newest move to "resolved", with the summary and the decision at that moment. */

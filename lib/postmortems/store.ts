@@ -1,11 +1,11 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { hasRole, type Actor, type Role } from "../auth/roles";
-import { maskText } from "../auth/visibility";
+import { maskDeep, maskText } from "../auth/visibility";
 import { AppError } from "../errors";
 import { canMovePostmortem, postmortemStatusLabel, type PostmortemStatus } from "../plan";
 import type { UpdatePostmortemInput } from "../schemas/postmortem";
-import { gatherFacts, proposedActionItems } from "./facts";
+import { gatherFacts, proposedActionItems, type PostmortemFacts } from "./facts";
 import type { ActionItemLine, Narrative } from "./markdown";
 
 type History = Narrative["history"];
@@ -27,6 +27,20 @@ const itemView = (a: {
   dueDate: a.dueDate ? a.dueDate.toISOString().slice(0, 10) : null,
 });
 
+const masked = (v: string | null) => (v === null ? null : maskText(v));
+
+/** The facts with every free text in them (reasons, summaries, subjects, step errors) read as a viewer reads run output. */
+function factsForViewer(f: PostmortemFacts): PostmortemFacts {
+  return {
+    ...f,
+    incident: { ...f.incident, impact: maskText(f.incident.impact) },
+    timeline: f.timeline.map((l) => ({ ...l, text: maskText(l.text) })),
+    decision: f.decision && (maskDeep(f.decision) as PostmortemFacts["decision"]),
+    checkpoints: f.checkpoints.map((c) => ({ ...c, reason: masked(c.reason) })),
+    communications: f.communications.map((c) => ({ ...c, subject: masked(c.subject) })),
+  };
+}
+
 /**
  * The post-mortem of an incident: the facts (always), the commander's words if it was started, its
  * action items. Viewers read the timeline's free text (step errors, reasons) as they read run
@@ -38,9 +52,7 @@ export async function getPostmortem(db: Db, incidentId: string, role: Role = "vi
     db.postmortem.findUnique({ where: { incidentId } }),
     db.actionItem.findMany({ where: { incidentId }, orderBy: { createdAt: "asc" } }),
   ]);
-  const facts = hasRole(role, "engineer")
-    ? gathered
-    : { ...gathered, timeline: gathered.timeline.map((l) => ({ ...l, text: maskText(l.text) })) };
+  const facts = hasRole(role, "engineer") ? gathered : factsForViewer(gathered);
   return {
     facts,
     postmortem: row ? { ...row, history: row.history as History } : null,

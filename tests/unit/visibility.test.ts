@@ -1,3 +1,4 @@
+import { timelineEntryFor } from "@/lib/incidents/view";
 import { describe, expect, it } from "vitest";
 import { errorTextFor, maskText, runEventFor, stepResultFor, stepSpecFor } from "../../lib/auth/visibility";
 
@@ -75,5 +76,42 @@ describe("one rule for runs, per role", () => {
     ).toMatchObject({
       argv: ["pg_restore", "--dbname=[url]", "x.dump"],
     });
+  });
+});
+
+describe("an incident timeline entry as a viewer reads it", () => {
+  const entry = (type: string, data: Record<string, unknown>) => ({ seq: 1, type, actorLabel: "sam", at: "", data });
+
+  it("keeps the allow-listed fields, masks their free text, and drops everything else", () => {
+    const seen = timelineEntryFor(
+      "viewer",
+      entry("incident.severity_changed", {
+        from: "P3",
+        to: "P1",
+        reason: "see https://grafana.internal/d/1 on 10.0.0.5:5432",
+        internalNote: "never shown",
+      }),
+    );
+    expect(seen.data).toEqual({ from: "P3", to: "P1", reason: "see [url] on [host]" });
+  });
+
+  it("keeps Backout's own route of a control and what the status page already shows", () => {
+    expect(
+      timelineEntryFor(
+        "viewer",
+        entry("action.performed", { method: "POST", path: "/api/queue/pause-all", status: 200 }),
+      ).data,
+    ).toEqual({ method: "POST", path: "/api/queue/pause-all", status: 200 });
+    expect(
+      timelineEntryFor("viewer", entry("public.update", { body: "Fixed; see https://status.example.com" })).data,
+    ).toEqual({
+      body: "Fixed; see https://status.example.com",
+    });
+  });
+
+  it("an entry type it does not know shows a viewer no data; engineers read entries as written", () => {
+    expect(timelineEntryFor("viewer", entry("something.new", { secret: "x" })).data).toEqual({});
+    const e = entry("incident.reopened", { reason: "/etc/app.conf" });
+    expect(timelineEntryFor("engineer", e)).toBe(e);
   });
 });

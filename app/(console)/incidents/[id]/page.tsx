@@ -3,6 +3,7 @@ import { isUuid } from "@/lib/targets/of-request";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { requireActor } from "@/lib/auth/current";
+import type { Role } from "@/lib/auth/roles";
 import { getIncident } from "@/lib/incidents/get-incident";
 import { checklists } from "@/lib/plan";
 import { runbookCatalog } from "@/lib/runbooks/catalog";
@@ -12,10 +13,10 @@ import { IncidentClient } from "./incident-client";
 
 export const dynamic = "force-dynamic";
 
-async function loadIncident(id: string) {
+async function loadIncident(id: string, role: Role) {
   if (!isUuid(id)) notFound();
   try {
-    return await getIncident({ db: db(), incidentId: id });
+    return await getIncident({ db: db(), incidentId: id, role });
   } catch (e) {
     if (e instanceof AppError && e.code === "NOT_FOUND") notFound();
     throw e;
@@ -30,7 +31,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function IncidentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requireActor(`/incidents/${id}`);
-  const incident = await loadIncident(id);
+  const incident = await loadIncident(id, actor.role);
   if (!loadTargets().targets.some((t) => t.name === incident.target))
     return <UnknownTarget title={incident.title} target={incident.target} />;
   const catalog = await runbookCatalog(incident.target);

@@ -7,8 +7,8 @@ import { updateIncident } from "@/lib/incidents/update-incident";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ role: "viewer", params: incidentIdParam }, async ({ params }) =>
-  getIncident({ db: db(), incidentId: params.id }),
+export const GET = route({ role: "viewer", params: incidentIdParam }, async ({ params, actor }) =>
+  getIncident({ db: db(), incidentId: params.id, role: actor.role }),
 );
 
 export const PATCH = route(

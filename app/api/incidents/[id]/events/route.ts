@@ -15,6 +15,7 @@ export const GET = route(
   { role: "viewer", params: incidentIdParam, query: incidentStreamQuery, produces: "text/event-stream" },
   async ({ req, params, query, actor }) => {
     const definitions = await incidentPageStreams(
+      actor,
       params.id,
       lastEventId(req.headers) ?? query.after ?? 0,
       query.metrics === "1",

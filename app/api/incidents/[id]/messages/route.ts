@@ -4,13 +4,14 @@ import { json, route } from "@/lib/http/route";
 import { incidentIdParam } from "@/lib/schemas/incident";
 import { sendMessageInput } from "@/lib/schemas/message";
 import { listMessages } from "@/lib/messages/list";
+import { messagesFor } from "@/lib/incidents/view";
 import { sendMessage } from "@/lib/messages/send-message";
 
 export const dynamic = "force-dynamic";
 
 // plan §7: the messages sent for an incident, with every delivery attempt.
-export const GET = route({ role: "viewer", params: incidentIdParam }, async ({ params }) => ({
-  messages: await listMessages(db(), params.id),
+export const GET = route({ role: "viewer", params: incidentIdParam }, async ({ params, actor }) => ({
+  messages: messagesFor(actor.role, await listMessages(db(), params.id)),
 }));
 
 // Send an edited template to channels and/or the public status page (commanders communicate).

@@ -1,0 +1,254 @@
+import { hasRole, type Role } from "../auth/roles";
+import { maskDeep, maskText } from "../auth/visibility";
+import type { IncidentEntryType } from "./entry-types";
+
+// What each role may read of an incident's record, on every surface that shows it: the incident
+// (GET /api/incidents/{id}), its live stream, its messages. Engineers and above read it as written.
+// A viewer's copy is built from the allow-lists below, field by field, with every free text in it
+// (a reason, a resolution summary, a message's subject, a step's error) read as a viewer reads run
+// output: without URLs, hosts, ports, absolute paths or settings' values (lib/auth/visibility.ts).
+
+/**
+ * The data a viewer may read of each kind of timeline entry (the console's timeline shows these).
+ * Keyed by every entry type, so a new type does not compile until it says what a viewer sees.
+ */
+const VIEWER_ENTRY_DATA: Record<IncidentEntryType, readonly string[]> = {
+  "incident.declared": ["title", "severity", "target", "components", "detectedAt", "isDrill", "drillRunbook"],
+  "incident.severity_changed": ["from", "to", "reason"],
+  "incident.status_changed": [
+    "from",
+    "to",
+    "reason",
+    "isAutomatic",
+    "runId",
+    "runbook",
+    "summary",
+    "finalDecision",
+    "untickedAtResolve",
+  ],
+  "incident.reopened": ["reason"],
+  "incident.public_changed": ["publicTitle", "isReleasePublic"],
+  "checklist.ticked": ["checklist", "itemId", "text", "isOverride", "reason"],
+  "checklist.unticked": ["checklist", "itemId", "text", "isOverride", "reason"],
+  "checkpoint.overridden": ["checkpoint", "reason", "runbook", "missing"],
+  "run.started": ["runId", "runbook", "title", "params", "isOutsideIncident", "checkpointOneMissing"],
+  "run.dry_run": ["runId", "runbook", "title", "params", "isOutsideIncident", "checkpointOneMissing"],
+  "run.succeeded": ["runId", "runbook", "error"],
+  "run.failed": ["runId", "runbook", "error"],
+  "run.cancelled": ["runId", "runbook", "error"],
+  "run.needs_attention": ["runId", "runbook", "error"],
+  "run.approved": ["runId", "runbook", "step", "comment", "isSolo"],
+  "run.rejected": ["runId", "runbook", "step", "comment", "isSolo"],
+  "action.performed": ["method", "path", "status", "runbook"],
+  "action.failed": ["method", "path", "status", "runbook", "error"],
+  "decision.fact_stated": ["fact", "value"],
+  "flowchart.answered": ["question", "answer"],
+  "flowchart.quick_fix_started": ["minutes"],
+  "message.sent": ["messageId", "template", "subject", "channels", "isPublic", "isHeldBack"],
+  "message.delivered": ["messageId", "deliveryId", "channel", "template", "attempts"],
+  "message.failed": ["messageId", "deliveryId", "channel", "template", "attempts", "error", "isChannelDisabled"],
+  "public.update": ["messageId", "body"],
+  "update.reminder": ["minutesSinceUpdate", "msSinceUpdate", "lastUpdateAt", "intervalMinutes"],
+  "role.assigned": ["role", "roleTitle", "person", "previous"],
+};
+
+// Backout's own routes (a control used for the incident) are no location of the target's.
+const isBackoutRoute = (v: unknown) => typeof v === "string" && /^\/(api|admin)\/[\w\-./{}%]*$/.test(v);
+
+// What is public already (the status page shows it) is read as the public reads it.
+const isVerbatim = (type: string, key: string, value: unknown) =>
+  (key === "path" && isBackoutRoute(value)) || (type === "public.update" && key === "body");
+
+function viewerData(type: string, data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of VIEWER_ENTRY_DATA[type as IncidentEntryType] ?? [])
+    if (data[k] !== undefined) out[k] = isVerbatim(type, k, data[k]) ? data[k] : maskDeep(data[k]);
+  return out;
+}
+
+type Entry = { type: string; data: unknown };
+
+/** A timeline entry as `role` may read it. */
+export function timelineEntryFor<E extends Entry>(role: Role, entry: E): E {
+  if (hasRole(role, "engineer")) return entry;
+  return { ...entry, data: viewerData(entry.type, (entry.data ?? {}) as Record<string, unknown>) };
+}
+
+type Incident = {
+  id: string;
+  title: string;
+  symptoms: string;
+  severity: string;
+  status: string;
+  target: string;
+  components: string[];
+  detectedAt: Date;
+  declaredBy: string;
+  createdAt: Date;
+  rollbackCompletedAt: Date | null;
+  resolvedAt: Date | null;
+  publicTitle: string | null;
+  isReleasePublic: boolean;
+  isDrill: boolean;
+  drillRunbook: string | null;
+  lastSeq: number;
+  timeline: (Entry & { seq: number; actorLabel: string; at: Date })[];
+  runs: {
+    id: string;
+    runbook: string;
+    status: string;
+    isDryRun: boolean;
+    params: unknown;
+    createdAt: Date;
+    finishedAt: Date | null;
+    requestedBy: string;
+    error: string | null;
+  }[];
+  checklist: Record<string, { isTicked: boolean; isOverride: boolean; reason: string | null; by: string; at: string }>;
+  verification: Record<string, { verified: boolean; value: unknown; why: string; at: string | null }>;
+  resolution: {
+    by: string;
+    at: string;
+    summary: string | null;
+    finalDecision: unknown;
+    untickedAtResolve: unknown;
+  } | null;
+  assignments: Record<string, { person: string; by: string; at: string }>;
+  updateReminderMinutes: number;
+};
+
+/** An incident page's record (lib/incidents/get-incident.ts) as `role` may read it. */
+export function incidentFor<I extends Incident>(role: Role, i: I): I | ViewerIncident {
+  if (hasRole(role, "engineer")) return i;
+  const text = (v: string | null) => (v === null ? null : maskText(v));
+  return {
+    id: i.id,
+    title: i.title,
+    symptoms: maskText(i.symptoms),
+    severity: i.severity,
+    status: i.status,
+    target: i.target,
+    components: i.components,
+    detectedAt: i.detectedAt,
+    declaredBy: i.declaredBy,
+    createdAt: i.createdAt,
+    rollbackCompletedAt: i.rollbackCompletedAt,
+    resolvedAt: i.resolvedAt,
+    publicTitle: i.publicTitle,
+    isReleasePublic: i.isReleasePublic,
+    isDrill: i.isDrill,
+    drillRunbook: i.drillRunbook,
+    lastSeq: i.lastSeq,
+    timeline: i.timeline.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      actorLabel: e.actorLabel,
+      at: e.at,
+      data: viewerData(e.type, (e.data ?? {}) as Record<string, unknown>),
+    })),
+    runs: i.runs.map((r) => ({
+      id: r.id,
+      runbook: r.runbook,
+      status: r.status,
+      isDryRun: r.isDryRun,
+      params: maskDeep(r.params),
+      createdAt: r.createdAt,
+      finishedAt: r.finishedAt,
+      requestedBy: r.requestedBy,
+      error: text(r.error),
+    })),
+    checklist: Object.fromEntries(
+      Object.entries(i.checklist).map(([id, t]) => [
+        id,
+        { isTicked: t.isTicked, isOverride: t.isOverride, reason: text(t.reason), by: t.by, at: t.at },
+      ]),
+    ),
+    verification: Object.fromEntries(
+      Object.entries(i.verification).map(([id, v]) => [
+        id,
+        { verified: v.verified, value: maskDeep(v.value), why: maskText(v.why), at: v.at },
+      ]),
+    ),
+    resolution: i.resolution && {
+      by: i.resolution.by,
+      at: i.resolution.at,
+      summary: text(i.resolution.summary),
+      finalDecision: maskDeep(i.resolution.finalDecision),
+      untickedAtResolve: maskDeep(i.resolution.untickedAtResolve),
+    },
+    assignments: i.assignments,
+    updateReminderMinutes: i.updateReminderMinutes,
+  };
+}
+export type ViewerIncident = Omit<Incident, "timeline"> & {
+  timeline: { seq: number; type: string; actorLabel: string; at: Date; data: Record<string, unknown> }[];
+};
+
+type Message = {
+  id: string;
+  incidentId: string;
+  template: string;
+  subject: string | null;
+  body: string;
+  publicBody: string | null;
+  channels: string[];
+  sentBy: string;
+  createdAt: Date;
+  deliveries: {
+    id: string;
+    messageId: string;
+    channel: string;
+    status: string;
+    attempts: number;
+    lastStatusCode: number | null;
+    lastError: string | null;
+    nextAttemptAt: Date | null;
+    deliveredAt: Date | null;
+    createdAt: Date;
+    attemptLog: {
+      number: number;
+      at: Date;
+      statusCode: number | null;
+      durationMs: number;
+      error: string | null;
+      retryAfterMs: number | null;
+    }[];
+  }[];
+};
+
+/** An incident's messages as `role` may read them: a viewer reads their words, and every delivery's errors, masked (what was posted publicly, as the public reads it). */
+export function messagesFor(role: Role, messages: Message[]): Message[] {
+  if (hasRole(role, "engineer")) return messages;
+  const text = (v: string | null) => (v === null ? null : maskText(v));
+  return messages.map((m) => ({
+    id: m.id,
+    incidentId: m.incidentId,
+    template: m.template,
+    subject: text(m.subject),
+    body: maskText(m.body),
+    publicBody: m.publicBody,
+    channels: m.channels,
+    sentBy: m.sentBy,
+    createdAt: m.createdAt,
+    deliveries: m.deliveries.map((d) => ({
+      id: d.id,
+      messageId: d.messageId,
+      channel: d.channel,
+      status: d.status,
+      attempts: d.attempts,
+      lastStatusCode: d.lastStatusCode,
+      lastError: text(d.lastError),
+      nextAttemptAt: d.nextAttemptAt,
+      deliveredAt: d.deliveredAt,
+      createdAt: d.createdAt,
+      attemptLog: d.attemptLog.map((a) => ({
+        number: a.number,
+        at: a.at,
+        statusCode: a.statusCode,
+        durationMs: a.durationMs,
+        error: text(a.error),
+        retryAfterMs: a.retryAfterMs,
+      })),
+    })),
+  }));
+}
