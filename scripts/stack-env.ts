@@ -1,3 +1,5 @@
+import crypto from "node:crypto";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -7,6 +9,16 @@ const PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432";
 const REDIS_DEFAULT = "redis://127.0.0.1:6379";
 
 export type StackEnv = Record<string, string>;
+
+/**
+ * Where a service that runs as another user keeps its files (PostgreSQL and PgBouncer refuse to run
+ * as root, so as root they run as `postgres`): outside the clone, which may sit in a folder only its
+ * owner can enter, in a temporary folder that user can reach. One per clone and name.
+ */
+export function serviceDirPath(name: string): string {
+  const tag = crypto.createHash("sha256").update(ROOT).digest("hex").slice(0, 10);
+  return path.join(os.tmpdir(), `backout-${tag}-${name}`);
+}
 
 /** The settings of one isolated stack. Tests and the bench get their own databases, ports and Redis dbs. */
 export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.ProcessEnv = process.env): StackEnv {
@@ -55,20 +67,25 @@ export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.Pr
     },
   } as const;
   const p = presets[mode];
-  // The integration tier restarts Redis on purpose (fault tests), so it gets a private one.
+  // The integration tier restarts Redis and PostgreSQL on purpose (fault tests), so it gets private
+  // ones, started by scripts/stack.ts when nothing answers there; the PostgreSQL cluster's folder
+  // lies outside the clone, where the `postgres` user can reach it (serviceDir).
   const redisBaseFor = mode === "test" ? (base.BACKOUT_TEST_REDIS_BASE ?? "redis://127.0.0.1:6380") : redisBase;
+  const pgBaseFor =
+    mode === "test" ? (base.BACKOUT_TEST_PG_BASE ?? "postgresql://postgres@127.0.0.1:5440").replace(/\/$/, "") : pgBase;
   const dataDir = mode === "dev" ? path.join(ROOT, ".data") : path.join(ROOT, ".data", mode);
   const env: StackEnv = {
     BACKOUT_ROOT: ROOT,
     BACKOUT_DATA_DIR: dataDir,
-    DATABASE_URL: `${pgBase}/${p.db}`,
+    DATABASE_URL: `${pgBaseFor}/${p.db}`,
     REDIS_URL: `${redisBaseFor}/${p.redisDb}`,
     BACKOUT_REDIS_PREFIX: p.prefix,
     PORT: String(p.port),
     DEMO_PORT: String(p.demoPort),
     DEMO_INBOX_PORT: String(p.inboxPort),
-    DEMO_DATABASE_URL: `${pgBase}/${p.demoDb}`,
+    DEMO_DATABASE_URL: `${pgBaseFor}/${p.demoDb}`,
     DEMO_REDIS_URL: `${redisBaseFor}/${p.demoRedisDb}`,
+    ...(mode === "test" ? { BACKOUT_PG_DIR: serviceDirPath("postgres-test") } : {}),
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production",
     ...(mode === "dev" ? {} : { WORKER_LOCK_MS: "3000", LOG_LEVEL: "warn", SAMPLE_INTERVAL_MS: "1000" }),

@@ -13,8 +13,8 @@ import { buildDemo, ensureDemoDatabase, ensureDemoRepo, startDemo, stopDemo, typ
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-export { stackEnv, type StackEnv } from "./stack-env";
-import type { StackEnv } from "./stack-env";
+export { serviceDirPath, stackEnv, type StackEnv } from "./stack-env";
+import { serviceDirPath, type StackEnv } from "./stack-env";
 
 export function demoOptions(env: StackEnv): DemoOptions {
   return {
@@ -87,48 +87,72 @@ export const redisServerArgs = (port: string, dir: string) => [
   dir,
 ];
 
+/** serviceDirPath(name), made, and open to the user a service runs as. */
+export function serviceDir(name: string): string {
+  const dir = serviceDirPath(name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.chmodSync(dir, 0o755);
+  return dir;
+}
+
+const asPostgresUser = () => (process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : []);
+
+/**
+ * The private PostgreSQL cluster a stack starts when nothing answers at its DATABASE_URL: its folder
+ * (postgres/ in BACKOUT_PG_DIR, else in .data, or outside the clone as root), its port (the URL's), and pg_ctl on it, as `postgres` when
+ * run as root. Undefined when PostgreSQL's own tools are not installed.
+ */
+export function privatePostgres(env: StackEnv) {
+  const initdb = findBinary("initdb");
+  const pgCtl = findBinary("pg_ctl");
+  if (!initdb || !pgCtl) return undefined;
+  const as = asPostgresUser();
+  // As root, the cluster runs as `postgres`, who may not be able to enter the clone: it lives outside.
+  const outside = env.BACKOUT_PG_DIR ?? (as.length ? serviceDirPath("postgres") : undefined);
+  const dir = path.join(outside ?? path.join(ROOT, ".data"), "postgres");
+  const port = new URL(env.DATABASE_URL!).port || "5432";
+  const run = (bin: string, args: string[]) =>
+    execFileSync(as[0] ?? bin, [...as.slice(1), ...(as.length ? [bin] : []), ...args], { stdio: "ignore" });
+  return {
+    dir,
+    port,
+    // A test cluster is thrown away: it need not survive a power cut, so it does not wait for the disk.
+    serverOptions: [
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=300`,
+      ...(env.BACKOUT_PG_DIR ? ["-c fsync=off -c synchronous_commit=off -c full_page_writes=off"] : []),
+    ].join(" "),
+    init: () => {
+      if (outside) {
+        fs.mkdirSync(outside, { recursive: true });
+        fs.chmodSync(outside, 0o755);
+      }
+      fs.mkdirSync(dir, { recursive: true });
+      // Only its own folder: the rest of .data (the demo's git repo…) stays the caller's.
+      if (as.length) execFileSync("chown", ["-R", "postgres", dir]);
+      fs.chmodSync(dir, 0o700);
+      run(initdb, ["-D", dir, "-U", "postgres", "--auth=trust"]);
+    },
+    ctl: (args: string[]) => run(pgCtl, ["-D", dir, ...args]),
+  };
+}
+
 /** Reaches Postgres and Redis; if nothing answers and the binaries exist, starts private ones under .data/. */
 export async function ensureServices(env: StackEnv): Promise<Services> {
   const stops: (() => Promise<void>)[] = [];
   const dataRoot = path.join(ROOT, ".data");
   if (!(await pgAnswers(env.DATABASE_URL!))) {
-    const initdb = findBinary("initdb");
-    const pgCtl = findBinary("pg_ctl");
-    if (!initdb || !pgCtl)
+    const cluster = privatePostgres(env);
+    if (!cluster)
       throw new Error(
         `PostgreSQL does not answer at ${env.DATABASE_URL} and no initdb/pg_ctl was found: set DATABASE_URL, ${DOCKER_HINT}`,
       );
-    const dir = path.join(dataRoot, "postgres");
-    const port = new URL(env.DATABASE_URL!).port || "5432";
-    if (!fs.existsSync(path.join(dir, "PG_VERSION"))) {
-      say(`initialising a private PostgreSQL in ${dir}`);
-      fs.mkdirSync(dir, { recursive: true });
-      const asUser = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : [];
-      // Only its own folder: the rest of .data (the demo's git repo…) stays the caller's.
-      if (asUser.length) execFileSync("chown", ["-R", "postgres", dir]);
-      execFileSync(
-        asUser[0] ?? initdb,
-        [...asUser.slice(1), ...(asUser.length ? [initdb] : []), "-D", dir, "-U", "postgres", "--auth=trust"],
-        { stdio: "ignore" },
-      );
+    if (!fs.existsSync(path.join(cluster.dir, "PG_VERSION"))) {
+      say(`initialising a private PostgreSQL in ${cluster.dir}`);
+      cluster.init();
     }
-    say(`starting a private PostgreSQL on port ${port}`);
-    const asUser = process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : [];
-    const ctl = (args: string[]) =>
-      execFileSync(asUser[0] ?? pgCtl, [...asUser.slice(1), ...(asUser.length ? [pgCtl] : []), ...args], {
-        stdio: "ignore",
-      });
-    ctl([
-      "-D",
-      dir,
-      "-l",
-      path.join(dir, "server.log"),
-      "-o",
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
-      "-w",
-      "start",
-    ]);
-    stops.push(async () => void ctl(["-D", dir, "-m", "fast", "stop"]));
+    say(`starting a private PostgreSQL on port ${cluster.port}`);
+    cluster.ctl(["start", "-w", "-l", path.join(cluster.dir, "server.log"), "-o", cluster.serverOptions]);
+    stops.push(async () => void cluster.ctl(["stop", "-m", "fast"]));
   }
   if (!(await redisAnswers(env.REDIS_URL!))) {
     const bin = findBinary("redis-server");

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import { redisServerArgs } from "../../scripts/stack";
+import { privatePostgres, redisServerArgs } from "../../scripts/stack";
 import {
   api,
   backoutSql,
@@ -19,6 +19,19 @@ import {
 // The integration tier runs on a private Redis (see scripts/stack-env.ts), so restarting it here
 // touches nothing else on the machine.
 const port = new URL(env.REDIS_URL!).port;
+
+/** When the PostgreSQL server the tier uses last started (it retries while the server comes back). */
+async function postmasterStart(): Promise<string> {
+  for (let i = 0; ; i++) {
+    try {
+      const [row] = await backoutSql<{ at: string }>(`SELECT pg_postmaster_start_time()::text AS at`);
+      return row!.at;
+    } catch (e) {
+      if (i > 100) throw e;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }
+}
 
 async function stopRedis() {
   const r = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -113,17 +126,19 @@ describe("Redis restarting (it keeps nothing: queue, heartbeats and pub/sub are 
 });
 
 describe("Postgres restarting mid-run", () => {
-  // The test stack's databases live on the machine's PostgreSQL cluster (Debian's pg_ctlcluster).
-  const cluster = fs.existsSync("/etc/postgresql") ? fs.readdirSync("/etc/postgresql")[0] : undefined;
-
+  // The integration tier runs on a private PostgreSQL cluster too (scripts/stack-env.ts), started by
+  // its global setup: restarting it here touches nothing else on the machine.
   it("loses no recorded data: the worker retries its writes until the database is back and the run finishes", async () => {
-    expect(cluster, "this test restarts the local PostgreSQL cluster with pg_ctlcluster").toBeDefined();
+    const cluster = privatePostgres(env);
+    expect(cluster, "PostgreSQL's initdb and pg_ctl are installed").toBeDefined();
+    expect(env.BACKOUT_PG_DIR, "the integration tier has a private cluster").toBeDefined();
+    expect(new URL(env.DATABASE_URL!).port).not.toBe("5432");
+    const startedAt = await postmasterStart();
     const id = await startRun("emergency", { release: "v1.0.0" });
     await waitForRun(id, (r) => stepByKey(r, "wait-start").status === "running");
-    const { execFileSync } = await import("node:child_process");
-    execFileSync("pg_ctlcluster", ["--skip-systemctl-redirect", cluster!, "main", "restart", "-m", "fast"], {
-      stdio: "ignore",
-    });
+    cluster!.ctl(["restart", "-m", "fast", "-w"]);
+    // It really restarted: a new postmaster.
+    expect(await postmasterStart()).not.toEqual(startedAt);
 
     let run: any;
     for (let i = 0; i < 240; i++) {

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import pg from "pg";
 import type { TestProject } from "vitest/node";
 import {
   buildWebIfStale,
@@ -13,10 +14,29 @@ import {
 } from "../../scripts/stack";
 import { testEnv, writeTestChannels, writeTestTargets, writeTestTokens, WORKER_PID_FILE } from "./support/env";
 
+const MACHINE_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres";
+
+/** When the PostgreSQL server at `url` started, or null when none answers. */
+async function postmasterStart(url: string): Promise<string | null> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    const { rows } = await c.query<{ at: string }>("SELECT pg_postmaster_start_time()::text AS at");
+    return rows[0]!.at;
+  } catch {
+    return null;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
 // One real stack for the integration tier: fresh databases, its own Redis dbs and ports, the demo
 // target at v1.0.0 under pm2, `next start` and the run worker as separate processes.
 export default async function setup(_project: TestProject) {
   const env = testEnv();
+  // The tier runs on private services and must leave the machine's own alone: its PostgreSQL (if
+  // one answers on the usual port) is the same server, never restarted, when the tier ends.
+  const machinePostgres = await postmasterStart(MACHINE_POSTGRES);
   fs.mkdirSync(env.BACKOUT_DATA_DIR!, { recursive: true });
   const services = await ensureServices(env);
   await migrateDatabase(env, { fresh: true });
@@ -56,6 +76,11 @@ export default async function setup(_project: TestProject) {
     }
     await stopDemo(demo).catch(() => {});
     await services.stop();
+    const machinePostgresNow = await postmasterStart(MACHINE_POSTGRES);
+    if (machinePostgres !== machinePostgresNow)
+      throw new Error(
+        `The integration tier restarted the machine's own PostgreSQL (started ${machinePostgres}, now ${machinePostgresNow}): tests must restart only their private services`,
+      );
     // A fault test may have restarted the private Redis itself: stop whatever answers there.
     const { Redis } = await import("ioredis");
     const r = new Redis(env.REDIS_URL!, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startProcess, waitForHttp, webArgv, workerArgv, type Proc } from "../../scripts/stack";
+import { serviceDir, startProcess, waitForHttp, webArgv, workerArgv, type Proc } from "../../scripts/stack";
 import { backoutSql, bearer, env, readEvents, sql } from "./support/api";
 import { REMOTE } from "./support/env";
 
@@ -227,8 +227,9 @@ describe("through PgBouncer in transaction mode", () => {
   let url = "";
 
   beforeAll(async () => {
-    const d = path.join(dir, "pgbouncer");
-    fs.mkdirSync(d, { recursive: true });
+    // PgBouncer will not run as root: as root it runs as `postgres`, who may not be able to enter
+    // the clone, so its files live in a folder of their own that it can read (serviceDir).
+    const d = serviceDir("pgbouncer");
     const db = new URL(env.DATABASE_URL!);
     const name = db.pathname.slice(1);
     fs.writeFileSync(
@@ -250,7 +251,6 @@ describe("through PgBouncer in transaction mode", () => {
       ].join("\n"),
     );
     fs.writeFileSync(path.join(d, "users.txt"), `"${db.username || "postgres"}" ""\n`);
-    // PgBouncer will not run as root: as the postgres user when the tests run as root.
     fs.chmodSync(d, 0o777);
     const asRoot = process.getuid?.() === 0;
     servers.push(

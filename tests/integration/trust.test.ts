@@ -299,6 +299,63 @@ describe("bodies, input and what is echoed", () => {
     expect(ancient.status).toBe(400);
     expect(ancient.body.issues[0].path).toBe("detectedAt");
   });
+
+  it("impossible dates are 400s naming the field, never a 500 and never another day; nothing changes", async () => {
+    const incidents = async () => (await backoutSql<{ n: number }>(`SELECT count(*)::int AS n FROM incidents`))[0]!.n;
+    const before = await incidents();
+    const feb30 = await api(
+      "POST",
+      "/api/incidents",
+      { title: "Impossible day", severity: "P2", detectedAt: "2026-02-30T10:00:00Z" },
+      bearer("commander"),
+    );
+    expect(feb30.status).toBe(400);
+    expect(feb30.body.issues[0]).toMatchObject({
+      path: "detectedAt",
+      message: expect.stringMatching(/not a real date/),
+    });
+    expect(await incidents()).toBe(before);
+
+    const incidentId = (
+      await api("POST", "/api/incidents", { title: "Dates of action items", severity: "P3" }, bearer("commander"))
+    ).body.id;
+    const items = async () =>
+      (
+        await backoutSql<{ n: number }>(`SELECT count(*)::int AS n FROM action_items WHERE "incidentId" = $1`, [
+          incidentId,
+        ])
+      )[0]!.n;
+    for (const dueDate of ["0000-01-01", "2026-02-30"]) {
+      const made = await api(
+        "POST",
+        `/api/incidents/${incidentId}/action-items`,
+        { title: "Alert on errors", dueDate },
+        bearer("commander"),
+      );
+      expect(made.status, dueDate).toBe(400);
+      expect(made.body.issues[0].path).toBe("dueDate");
+    }
+    expect(await items()).toBe(0);
+    const item = await api(
+      "POST",
+      `/api/incidents/${incidentId}/action-items`,
+      { title: "Alert on errors", dueDate: "2026-12-31" },
+      bearer("commander"),
+    );
+    expect(item.status).toBe(201);
+    const patched = await api(
+      "PATCH",
+      `/api/action-items/${item.body.id}`,
+      { dueDate: "0000-01-01" },
+      bearer("commander"),
+    );
+    expect(patched.status).toBe(400);
+    expect(patched.body.issues[0].path).toBe("dueDate");
+    const [row] = await backoutSql<{ due: string }>(`SELECT "dueDate"::text AS due FROM action_items WHERE id = $1`, [
+      item.body.id,
+    ]);
+    expect(row!.due).toBe("2026-12-31");
+  });
 });
 
 describe("what each role may see of a run's steps", () => {
@@ -350,6 +407,75 @@ describe("what each role may read of a run's output, errors and results", () => 
     expect(asViewer.steps[0].result).not.toHaveProperty("file");
     // Every event still reaches the viewer, in order.
     expect(live.ids).toEqual(engineerLive.ids);
+  });
+});
+
+describe("what each role may read of an incident's record", () => {
+  it("a viewer reads reasons, summaries, subjects and errors without locations on every surface; an engineer as written", async () => {
+    const where = [
+      "https://grafana.internal:3000/d/api",
+      "/etc/backout/secrets.yml",
+      "10.0.0.5:5432",
+      "DB_PASSWORD=hunter2",
+    ];
+    const said = `see ${where.join(" and ")}`;
+    const incidentId = (
+      await api(
+        "POST",
+        "/api/incidents",
+        { title: "Masking on every surface", severity: "P3", symptoms: said },
+        bearer("commander"),
+      )
+    ).body.id;
+    const as = { ...bearer("commander"), "x-backout-incident": incidentId };
+    expect((await api("PATCH", `/api/incidents/${incidentId}`, { severity: "P2", reason: said }, as)).status).toBe(200);
+    const sent = await api(
+      "POST",
+      `/api/incidents/${incidentId}/messages`,
+      { template: "internal", subject: `Errors: ${said}`, body: `Body: ${said}`, channels: ["chat"] },
+      as,
+    );
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    const resolved = await api(
+      "PATCH",
+      `/api/incidents/${incidentId}`,
+      { status: "resolved", summary: `Rolled back; ${said}`, confirmUnticked: true },
+      as,
+    );
+    expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+
+    const surfaces = async (role: "viewer" | "engineer") => ({
+      incident: (await api("GET", `/api/incidents/${incidentId}`, undefined, bearer(role))).body,
+      stream: (
+        await readEvents(`/api/incidents/${incidentId}/events`, {
+          as: role,
+          stop: (evs) => evs.some((e) => e.data?.to === "resolved"),
+        })
+      ).events,
+      messages: (await api("GET", `/api/incidents/${incidentId}/messages`, undefined, bearer(role))).body,
+      postmortem: (await api("GET", `/api/incidents/${incidentId}/postmortem`, undefined, bearer(role))).body,
+    });
+    const [viewer, engineer] = [await surfaces("viewer"), await surfaces("engineer")];
+    for (const [surface, seen] of Object.entries(viewer)) {
+      const text = JSON.stringify(seen);
+      for (const w of [...where, "grafana.internal", "hunter2", "/etc/backout"])
+        expect(text, `${surface}: ${w}`).not.toContain(w);
+    }
+    // Engineers read what was written (so the viewer's copy could have had it).
+    for (const [surface, seen] of Object.entries(engineer))
+      expect(JSON.stringify(seen), surface).toContain("grafana.internal");
+    // The viewer still reads what happened, in its words, with the locations taken out.
+    const changed = viewer.incident.timeline.find((e: any) => e.type === "incident.severity_changed");
+    expect(changed.data).toEqual({
+      from: "P3",
+      to: "P2",
+      reason: expect.stringMatching(/^see \[url\] and secrets\.yml and \[host\]/),
+    });
+    expect(viewer.incident.resolution.summary).toMatch(/^Rolled back; see \[url\]/);
+    expect(viewer.messages.messages[0].subject).toMatch(/^Errors: see \[url\]/);
+    expect(viewer.incident.timeline.map((e: any) => e.type)).toEqual(
+      engineer.incident.timeline.map((e: any) => e.type),
+    );
   });
 });
 
