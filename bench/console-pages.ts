@@ -20,6 +20,11 @@ type Opts = {
   values: Partial<MetricValues>;
   /** The web process's pids, to read its CPU time. */
   webPids: () => number[];
+  /**
+   * Minutes of readings (one a second, the bench stack's pace) written before the pages open: a
+   * stack that has run that long has its 30-minute chart window full. 0 for a fresh stack.
+   */
+  historyMinutes: number;
 };
 export type ConsoleResult = {
   eventToScreen: number[];
@@ -58,6 +63,13 @@ export async function benchConsolePages(o: Opts): Promise<ConsoleResult> {
   const { createUser } = await import("../lib/auth/users");
   const { recordSample } = await import("../lib/metrics/store");
   await createUser({ db: o.db, email: EMAIL, role: "commander", password: PASSWORD }).catch(() => {});
+  if (o.historyMinutes > 0)
+    await o.db.$executeRawUnsafe(
+      `INSERT INTO metric_samples (target, at, values, "durationMs")
+       SELECT 'demo', now() - make_interval(secs => s), $1::jsonb, 10 FROM generate_series($2::int, 1, -1) AS s`,
+      JSON.stringify(o.values),
+      o.historyMinutes * 60,
+    );
   // One reading before the pages open, so each shows a value from its first paint.
   await recordSample(o.db, o.redis, "demo", o.values, 10);
 
