@@ -4,11 +4,11 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { openEventStream } from "../api/event-stream";
 import { incidentStreamKey, incidentStreamUrl } from "../incidents/use-incident-events";
-import type { MetricValues } from "@/lib/plan";
+import { CHART_WINDOW, thinForChart, type MetricValues } from "@/lib/plan";
 import { api } from "../api/client";
 import { useNow } from "../runs/use-now";
 
-export const WINDOW_MS = 30 * 60_000;
+export const WINDOW_MS = CHART_WINDOW.windowMs;
 
 /** One sampler reading as the API sends it (GET /api/metrics and the metrics.sample SSE event). */
 export type MetricSampleJson = { id: number; seq: number; target?: string; at: string; values: Partial<MetricValues> };
@@ -37,7 +37,8 @@ export type TimedSample = MetricSampleJson & { t: number };
 /**
  * The last 30 minutes of samples: the REST answer first (with the baseline), then the SSE stream,
  * which replays the window on a fresh connection and the missed samples on a reconnect. Samples
- * are deduplicated by id and batched per animation frame so the replay renders once.
+ * are deduplicated by id and batched per animation frame so the replay renders once; the window is
+ * thinned for the charts (thinForChart), so an open page does the same work however long it is open.
  */
 export function useMetricSamples(target?: string, incidentId?: string) {
   const qs = target ? `&target=${encodeURIComponent(target)}` : "";
@@ -66,9 +67,12 @@ export function useMetricSamples(target?: string, incidentId?: string) {
       setLive((prev) => {
         const next = new Map(prev);
         for (const s of batch) next.set(s.id, s);
-        const cutoff = Date.now() - WINDOW_MS;
-        for (const [id, s] of next) if (s.t < cutoff) next.delete(id);
-        return next;
+        // A page left open for hours keeps as many readings as a fresh one: the window, thinned.
+        const kept = thinForChart(
+          [...next.values()].sort((a, b) => a.t - b.t),
+          Date.now(),
+        );
+        return kept.length === next.size ? next : new Map(kept.map((s) => [s.id, s]));
       });
     };
 
@@ -104,13 +108,16 @@ export function useMetricSamples(target?: string, incidentId?: string) {
   // Re-cut the window every few seconds even if the stream goes quiet.
   const now = useNow(true, 5000);
   const fetched = query.data?.samples;
+  const fetchedTimed = useMemo(() => (fetched ?? []).map((s) => ({ ...s, t: Date.parse(s.at) })), [fetched]);
   const samples = useMemo(() => {
     const byId = new Map<number, TimedSample>();
-    for (const s of fetched ?? []) byId.set(s.id, { ...s, t: Date.parse(s.at) });
+    for (const s of fetchedTimed) byId.set(s.id, s);
     for (const [id, s] of live) byId.set(id, s);
-    const cutoff = now - WINDOW_MS;
-    return [...byId.values()].filter((s) => s.t >= cutoff).sort((a, b) => a.t - b.t);
-  }, [fetched, live, now]);
+    return thinForChart(
+      [...byId.values()].sort((a, b) => a.t - b.t),
+      now,
+    );
+  }, [fetchedTimed, live, now]);
 
   return {
     samples,

@@ -7,7 +7,7 @@ import { timelineEntryFor } from "../incidents/view";
 import { listRunEvents } from "../runs/get-run";
 import type { RunEventRecord } from "../runs/events";
 import { listTimeline, type TimelineEntry } from "../incidents/timeline";
-import { listSamples, type SampleRecord } from "../metrics/store";
+import { listChartWindow, listSamples, type SampleRecord } from "../metrics/store";
 import { getTarget, loadTargets } from "../targets/load-targets";
 import { incidentEventBus, metricsBus, runEventBus, type EventBus, type Sequenced } from "./bus";
 import type { View } from "./sse";
@@ -114,7 +114,10 @@ export function metricsStream(targetName: string | undefined, afterSeq: number):
     bus: metricsBus(),
     key: target.name,
     listAfter: (seq) =>
-      shared(`metrics:${target.name}:${seq}`, () => listSamples(db(), target.name, seq ? { afterId: seq } : {})),
+      // A fresh viewer gets the charts' window (thinned); a reconnecting one every sample it missed.
+      shared(`metrics:${target.name}:${seq}`, () =>
+        seq ? listSamples(db(), target.name, { afterId: seq }) : listChartWindow(db(), target.name),
+      ),
     afterSeq,
   };
 }

@@ -4,7 +4,7 @@ import type { Db } from "../db/client";
 import type { Actor } from "../auth/roles";
 import { AppError } from "../errors";
 import { getTarget } from "../targets/load-targets";
-import { baselineFor, listSamples } from "../metrics/store";
+import { baselineFor, recentSamples } from "../metrics/store";
 import {
   evaluateDecision,
   prefillAnswers,
@@ -89,10 +89,7 @@ export async function incidentDecision(opts: { db: Db; incidentId: string; now?:
   });
   if (!incident) throw new AppError("NOT_FOUND", `Incident ${opts.incidentId} not found`);
   const target = getTarget(incident.target);
-  const [records, baseline] = await Promise.all([
-    listSamples(opts.db, target.name, { sinceMs: 30 * 60_000 }),
-    baselineFor(opts.db, target),
-  ]);
+  const [records, baseline] = await Promise.all([recentSamples(opts.db, target.name), baselineFor(opts.db, target)]);
   const history: Sample[] = records.map((r) => ({ at: new Date(r.at), values: r.values }));
 
   const facts: StatedFacts = {};

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { loadTargets } from "../targets/load-targets";
-import { baselineFor, listSamples } from "../metrics/store";
+import { baselineFor, recentSamples } from "../metrics/store";
 import { getQueueStats } from "../target-ops/queues";
 import { listBackups } from "../target-ops/backups";
 import { checklists, evaluateProbe, type Measurements, type ProbeResult } from "../plan";
@@ -46,7 +46,7 @@ export async function verifyChecklists(opts: {
   if (!target) return {};
   const resumedAt = await queuesResumedAt(opts.db, incident);
   const [samples, baseline, queues, jobsSinceResume, currentVersion] = await Promise.all([
-    listSamples(opts.db, target.name, { sinceMs: 30 * 60_000 }),
+    recentSamples(opts.db, target.name),
     baselineFor(opts.db, target),
     getQueueStats(target).catch(() => null),
     resumedAt ? jobsFinishedSince(target, resumedAt).catch(() => undefined) : Promise.resolve(undefined),

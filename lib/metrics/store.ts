@@ -2,7 +2,7 @@ import "server-only";
 import type { Redis } from "ioredis";
 import type { Db } from "../db/client";
 import type { Target } from "../targets/schema";
-import { computeBaseline, type Baseline, type MetricValues, type Sample } from "../plan";
+import { CHART_WINDOW, computeBaseline, type Baseline, type MetricValues, type Sample } from "../plan";
 import { keys } from "../redis";
 import { componentHealth } from "../public/wording";
 
@@ -75,6 +75,57 @@ export async function listSamples(
     orderBy: { id: "asc" },
     take: opts.limit ?? 5000,
   });
+  return rows.map(toRecord);
+}
+
+const recentWindows = new Map<string, SampleRecord[]>();
+
+/**
+ * The last 30 minutes of a target's samples, every one, as the decision and the checklists read
+ * them: kept per process and topped up with only the samples after the newest one held, so that
+ * twenty open decision panels polling cost twenty small queries, not twenty reads of the window.
+ */
+export async function recentSamples(db: Db, target: string): Promise<SampleRecord[]> {
+  const WINDOW_MS = 30 * 60_000;
+  const held = recentWindows.get(target);
+  const fresh = await listSamples(db, target, {
+    sinceMs: WINDOW_MS,
+    ...(held?.length ? { afterId: held.at(-1)!.id } : {}),
+  });
+  // Another caller may have topped it up meanwhile: add only what is newer than what is held now.
+  const now = recentWindows.get(target) ?? [];
+  const newest = now.at(-1)?.id ?? 0;
+  const cutoff = Date.now() - WINDOW_MS;
+  const window = [...now.filter((s) => Date.parse(s.at) >= cutoff), ...fresh.filter((s) => s.id > newest)];
+  recentWindows.set(target, window);
+  return window;
+}
+
+/**
+ * The charts' window of a target's samples, thinned as the console draws it (lib/plan CHART_WINDOW):
+ * every sample of the last two minutes, and the newest of each 5-second slot before. What a fresh
+ * page needs for its charts, at a tenth of the rows when the sampler reads every second.
+ */
+export async function listChartWindow(
+  db: Db,
+  target: string,
+  opts: { windowMs?: number } = {},
+): Promise<SampleRecord[]> {
+  const now = Date.now();
+  const from = new Date(now - (opts.windowMs ?? CHART_WINDOW.windowMs));
+  const full = new Date(now - CHART_WINDOW.fullMs);
+  const rows = await db.$queryRawUnsafe<{ id: bigint; target: string; at: Date; values: unknown }[]>(
+    `SELECT id, target, at, values FROM metric_samples
+     WHERE target = $1 AND at >= $2
+       AND (at >= $3 OR id IN (
+         SELECT max(id) FROM metric_samples WHERE target = $1 AND at >= $2 AND at < $3
+         GROUP BY floor(extract(epoch FROM at) * 1000 / $4)))
+     ORDER BY id LIMIT 5000`,
+    target,
+    from,
+    full,
+    CHART_WINDOW.slotMs,
+  );
   return rows.map(toRecord);
 }
 

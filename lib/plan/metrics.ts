@@ -221,3 +221,33 @@ export function sustainedFor(samples: readonly Sample[], predicate: (s: Sample) 
 export function latestSample(samples: readonly Sample[]): Sample | undefined {
   return samples.reduce<Sample | undefined>((a, s) => (!a || s.at >= a.at ? s : a), undefined);
 }
+
+/**
+ * The charts' 30-minute window as the console draws it: every reading of the last two minutes, and
+ * before that the newest reading of each 5-second slot. A chart is 300 units wide, six seconds a
+ * unit: drawing 1,800 readings (one a second) is work for no pixel. The server sends the window
+ * thinned the same way (lib/metrics/store.ts), and a page that stays open keeps thinning its own.
+ */
+export const CHART_WINDOW = { windowMs: 30 * 60_000, fullMs: 2 * 60_000, slotMs: 5_000 } as const;
+
+/** `samples` (ascending by time `t`) thinned as CHART_WINDOW says, relative to `now`. */
+export function thinForChart<S extends { t: number }>(samples: readonly S[], now: number): S[] {
+  const from = now - CHART_WINDOW.windowMs;
+  const full = now - CHART_WINDOW.fullMs;
+  const out: S[] = [];
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!;
+    if (s.t < from) continue;
+    const next = samples[i + 1];
+    // Older than the full-resolution span: kept only as the newest of its slot.
+    if (
+      s.t < full &&
+      next &&
+      next.t < full &&
+      Math.floor(next.t / CHART_WINDOW.slotMs) === Math.floor(s.t / CHART_WINDOW.slotMs)
+    )
+      continue;
+    out.push(s);
+  }
+  return out;
+}

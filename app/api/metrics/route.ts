@@ -3,13 +3,13 @@ import { targetName } from "@/lib/schemas/target";
 import { db } from "@/lib/db/client";
 import { route } from "@/lib/http/route";
 import { getTarget } from "@/lib/targets/load-targets";
-import { baselineFor, listSamples } from "@/lib/metrics/store";
+import { baselineFor, listChartWindow } from "@/lib/metrics/store";
 import { describeGoal, metricNumber, metricGoals } from "@/lib/plan";
 
 export const dynamic = "force-dynamic";
 
-// The last `minutes` of samples (default 30, for the charts), the baseline, and the latest reading
-// against each plan §6.4 target.
+// The last `minutes` of samples (default 30, for the charts; thinned as the charts draw them), the
+// baseline, and the latest reading against each plan §6.4 target.
 export const GET = route(
   {
     role: "viewer",
@@ -25,7 +25,7 @@ export const GET = route(
   async ({ query }) => {
     const target = getTarget(query.target);
     const [samples, baseline] = await Promise.all([
-      listSamples(db(), target.name, { sinceMs: query.minutes * 60_000 }),
+      listChartWindow(db(), target.name, { windowMs: query.minutes * 60_000 }),
       baselineFor(db(), target),
     ]);
     const latest = samples.at(-1) ?? null;
