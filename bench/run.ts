@@ -428,8 +428,19 @@ try {
       for (let i = 0; i < 200 && ((await liveRunners(redis))[POOL]?.length ?? 0) < n; i++)
         await new Promise((r) => setTimeout(r, 100));
     };
+    // A step is a commit or two: runs per second follow how fast this machine's Postgres commits
+    // (its disk's flush), so the figure is printed beside it.
+    const commitsPerSecond = await (async () => {
+      await db.$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS bench_commits (n int)`);
+      const N = 500;
+      const t0 = now();
+      for (let i = 0; i < N; i++) await db.$executeRawUnsafe(`INSERT INTO bench_commits VALUES ($1)`, i);
+      const rate = N / ((now() - t0) / 1000);
+      await db.$executeRawUnsafe(`DROP TABLE bench_commits`);
+      return rate;
+    })();
     console.log(
-      `\n6. runners in one pool: ${BATCH} runs of ${RUN_STEPS} no-op steps enqueued at once (each runner runs ${env.WORKER_CONCURRENCY ?? 4} at a time)`,
+      `\n6. runners in one pool: ${BATCH} runs of ${RUN_STEPS} no-op steps enqueued at once (each runner runs ${env.WORKER_CONCURRENCY ?? 4} at a time); this Postgres commits ${commitsPerSecond.toFixed(0)} single-row transactions/s on one connection`,
     );
     try {
       for (const count of [1, 3]) {
