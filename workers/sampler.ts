@@ -5,6 +5,7 @@ import { createRedis } from "../lib/redis";
 import { loadTargets } from "../lib/targets/load-targets";
 import { sampleTarget, type SamplerMemory } from "../lib/metrics/sample-target";
 import { countHealthDay, pruneSamples, recordSample } from "../lib/metrics/store";
+import { advanceDeploys, isWatched, watchDeployRuns } from "../lib/deploys/advance-deploys";
 
 // The metrics sampler: its own process (never the web process). Every SAMPLE_INTERVAL_MS it
 // measures each target, stores the reading in Postgres and publishes it for live viewers.
@@ -26,6 +27,16 @@ async function sampleAll() {
     } catch (e) {
       log.warn({ target: target.name, err: (e as Error).message }, "sample failed");
     }
+    // A deploy is judged on every new reading (issue 16); Backout's own deploy runs are deploys too.
+    try {
+      await watchDeployRuns(db, target);
+      await advanceDeploys({ db, redis, target });
+    } catch (e) {
+      log.warn(
+        { target: target.name, err: (e as Error).message },
+        "deploy watch failed; tried again on the next reading",
+      );
+    }
   }
   if (tick++ % 60 === 0) await pruneSamples(db, env.METRICS_RETENTION_HOURS).catch(() => {});
 }
@@ -41,8 +52,12 @@ process.on("SIGTERM", () => void shutdown());
 process.on("SIGINT", () => void shutdown());
 
 log.info({ targets: targets.map((t) => t.name), intervalMs: env.SAMPLE_INTERVAL_MS }, "sampler ready");
+// While a deploy is watched, every second: a verdict within seconds of the deploy's end.
+const WATCH_INTERVAL_MS = 1000;
 while (!stopping) {
   const started = Date.now();
   await sampleAll();
-  await new Promise((r) => setTimeout(r, Math.max(0, env.SAMPLE_INTERVAL_MS - (Date.now() - started))));
+  const isWatching = (await Promise.all(targets.map((t) => isWatched(db, t.name).catch(() => false)))).some(Boolean);
+  const interval = isWatching ? Math.min(env.SAMPLE_INTERVAL_MS, WATCH_INTERVAL_MS) : env.SAMPLE_INTERVAL_MS;
+  await new Promise((r) => setTimeout(r, Math.max(0, interval - (Date.now() - started))));
 }

@@ -28,6 +28,11 @@ const dot: Record<string, string> = {
   "public.update": "bg-sky-400",
   "update.reminder": "bg-amber-400",
   "role.assigned": "bg-violet-400",
+  "deploy.judged": "bg-red-500",
+  "autopilot.scheduled": "bg-amber-400",
+  "autopilot.vetoed": "bg-zinc-400",
+  "autopilot.not_rolled_back": "bg-orange-500",
+  "autopilot.verified": "bg-emerald-500",
 };
 
 const str = (v: unknown) => (typeof v === "string" ? v : v == null ? "" : String(v));
@@ -37,6 +42,20 @@ function RunLink({ data, children }: { data: Record<string, unknown>; children: 
   return runId ? (
     <Link
       href={`/runs/${runId}`}
+      className="font-medium text-sky-300 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-400"
+    >
+      {children}
+    </Link>
+  ) : (
+    <>{children}</>
+  );
+}
+
+function DeployLink({ data, children }: { data: Record<string, unknown>; children: ReactNode }) {
+  const id = str(data.deployId);
+  return id ? (
+    <Link
+      href={`/deploys/${id}`}
       className="font-medium text-sky-300 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-400"
     >
       {children}
@@ -236,6 +255,41 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
       );
     case "flowchart.quick_fix_started":
       return <>started the 5-minute quick fix</>;
+    case "deploy.judged":
+      return (
+        <>
+          judged the deploy of <DeployLink data={d}>{str(d.release)}</DeployLink>:{" "}
+          <span className="font-medium text-red-300">{str(d.verdict)}</span>
+          {Array.isArray(d.why) && d.why.length ? (
+            <span className="block text-xs text-zinc-400">{str(d.why[0])}</span>
+          ) : null}
+        </>
+      );
+    case "autopilot.scheduled":
+      return (
+        <>
+          is rolling back <DeployLink data={d}>{str(d.release)}</DeployLink> to {str(d.previousRelease)} in{" "}
+          {str(d.vetoSeconds)} s unless someone vetoes it
+        </>
+      );
+    case "autopilot.vetoed":
+      return (
+        <>
+          vetoed the automatic rollback of <DeployLink data={d}>{str(d.release)}</DeployLink>
+          {reason}
+        </>
+      );
+    case "autopilot.not_rolled_back":
+      return <>did not roll back: {str(d.reason)}</>;
+    case "autopilot.verified":
+      return d.isRestored ? (
+        <>
+          verified health restored
+          {typeof d.tookMs === "number" ? ` ${formatDuration(d.tookMs)} after the deploy ended` : ""}
+        </>
+      ) : (
+        <span className="text-red-300">found the target still unhealthy after the rollback</span>
+      );
     default:
       return <>{e.type}</>;
   }

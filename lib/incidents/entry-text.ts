@@ -1,4 +1,5 @@
 import { findRunbook } from "../runbooks";
+import { formatDuration } from "../plan/format";
 
 // An incident timeline entry in plain words, for text that leaves the console (the post-mortem and
 // its Markdown export). The console's own timeline (components/incidents/timeline.tsx) says the
@@ -58,6 +59,18 @@ export function incidentEntryText(type: string, d: Record<string, unknown>): str
       return "posted an update to the status page";
     case "update.reminder":
       return "an update is owed to stakeholders";
+    case "deploy.judged":
+      return `judged the deploy of ${str(d.release)}: ${str(d.verdict)}${Array.isArray(d.why) && d.why.length ? ` (${str(d.why[0])})` : ""}`;
+    case "autopilot.scheduled":
+      return `is rolling back ${str(d.release)} to ${str(d.previousRelease)} in ${str(d.vetoSeconds)} s unless someone vetoes it`;
+    case "autopilot.vetoed":
+      return `vetoed the automatic rollback of ${str(d.release)}${quote(d.reason)}`;
+    case "autopilot.not_rolled_back":
+      return `did not roll back: ${str(d.reason)}`;
+    case "autopilot.verified":
+      return d.isRestored
+        ? `verified health restored${typeof d.tookMs === "number" ? ` ${formatDuration(d.tookMs)} after the deploy ended` : ""}`
+        : "found the target still unhealthy after the rollback";
     case "role.assigned":
       return `assigned ${str(d.role)} to ${str(d.name) || str(d.person) || "someone"}`;
     default:

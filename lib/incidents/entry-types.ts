@@ -31,5 +31,11 @@ export const INCIDENT_ENTRY_TYPES = [
   "public.update",
   "update.reminder",
   "role.assigned",
+  // Watch and act (issue 16): a deploy's verdict, and what the target's autopilot did about it.
+  "deploy.judged",
+  "autopilot.scheduled",
+  "autopilot.vetoed",
+  "autopilot.not_rolled_back",
+  "autopilot.verified",
 ] as const;
 export type IncidentEntryType = (typeof INCIDENT_ENTRY_TYPES)[number];

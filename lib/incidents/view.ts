@@ -50,6 +50,11 @@ const VIEWER_ENTRY_DATA: Record<IncidentEntryType, readonly string[]> = {
   "public.update": ["messageId", "body"],
   "update.reminder": ["minutesSinceUpdate", "msSinceUpdate", "lastUpdateAt", "intervalMinutes"],
   "role.assigned": ["role", "roleTitle", "person", "previous"],
+  "deploy.judged": ["deployId", "release", "previousRelease", "verdict", "why", "policy"],
+  "autopilot.scheduled": ["deployId", "release", "previousRelease", "actAt", "vetoSeconds"],
+  "autopilot.vetoed": ["deployId", "release", "reason"],
+  "autopilot.not_rolled_back": ["deployId", "reason"],
+  "autopilot.verified": ["deployId", "isRestored", "tookMs", "why"],
 };
 
 // Backout's own routes (a control used for the incident) are no location of the target's.

@@ -83,6 +83,19 @@ export const targetSchema = z
     // The runner pool that can act on this target (issue 12): only runners started with
     // \`npm run worker -- --pool NAME\` for it take its runs. "local": the runners beside Backout.
     runnerPool: poolName.default("local"),
+    // Watch and act (issue 16): each deploy is watched for watchMinutes and judged against the
+    // target's readings of the baselineMinutes before it. When one fails: "off" says so; "propose"
+    // opens an incident for a person to roll back from; "act" rolls back to the release before by
+    // itself once vetoSeconds pass without a veto.
+    autopilot: z
+      .object({
+        policy: z.enum(["off", "propose", "act"]).default("off"),
+        watchMinutes: z.number().min(0.1).max(120).default(5),
+        baselineMinutes: z.number().min(0.1).max(120).default(10),
+        vetoSeconds: z.number().int().min(0).max(3600).default(15),
+      })
+      .strict()
+      .default({ policy: "off", watchMinutes: 5, baselineMinutes: 10, vetoSeconds: 15 }),
     // Marked for rehearsal: drills may run against it (issue 10). badRelease is what "break it first"
     // deploys (the demo's v1.1.0, which fails ~20% of API requests).
     rehearsal: z

@@ -21,7 +21,7 @@ describe("the charts' window", () => {
     );
     const rows = (
       await backoutSql<{ id: string; at: Date }>(
-        `SELECT id::text, at FROM metric_samples WHERE target = $1 AND at >= now() - interval '30 minutes' ORDER BY id`,
+        `SELECT id::text, at FROM metric_samples WHERE target = $1 AND at >= now() - interval '30 minutes' ORDER BY metric_samples.id`,
         [STANDBY],
       )
     ).map((r) => ({ id: Number(r.id), at: new Date(r.at).getTime() }));

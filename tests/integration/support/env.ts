@@ -47,6 +47,7 @@ export function writeTestChannels(env: StackEnv): void {
 /** The real targets.json, keeping only 3 backups so retention is visible in a test. */
 export const STANDBY = "standby";
 export const REMOTE = "remote";
+export const AUTOPILOT_TARGET = "autopilot";
 
 export function writeTestTargets(env: StackEnv): void {
   const file = JSON.parse(fs.readFileSync(path.join(ROOT, "targets.json"), "utf8"));
@@ -72,6 +73,15 @@ export function writeTestTargets(env: StackEnv): void {
   delete remote.public;
   delete remote.rehearsal;
   file.targets.push(remote);
+  // The demo's configuration under autopilot "act" (tests/integration/deploys.test.ts): a 6 s veto
+  // window and a 30 s baseline, so that a bad deploy is rolled back within the test's time.
+  const autopilot = structuredClone(file.targets[0]);
+  autopilot.name = AUTOPILOT_TARGET;
+  autopilot.description = "The demo's configuration, rolled back by Backout when a deploy fails.";
+  autopilot.autopilot = { policy: "act", watchMinutes: 1, baselineMinutes: 0.5, vetoSeconds: 6 };
+  delete autopilot.public;
+  delete autopilot.rehearsal;
+  file.targets.push(autopilot);
   fs.writeFileSync(env.BACKOUT_TARGETS_FILE!, JSON.stringify(file, null, 2));
 }
 

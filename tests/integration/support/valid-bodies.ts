@@ -41,6 +41,8 @@ export const VALID: Record<string, Record<string, unknown> | null> = {
   "POST /api/queue/pause-all": null,
   "POST /api/queue/resume-all": null,
   "POST /api/runs": { runbook: "db-backup", target: STANDBY, params: {} },
+  "POST /api/deploys": { target: STANDBY, release: "v1.0.0" },
+  "POST /api/deploys/[id]/veto": {},
   "POST /api/runs/[id]/approve": { comment: "ok" },
   "POST /api/runs/[id]/cancel": {},
   "POST /api/runs/[id]/reject": { comment: "no" },

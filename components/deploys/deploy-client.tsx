@@ -1,0 +1,188 @@
+"use client";
+
+import Link from "next/link";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { DeployJson } from "@/lib/deploys/view";
+import type { Judgement, MetricJudgement } from "@/lib/deploys/judge";
+import { hasRole, type Role } from "@/lib/auth/roles";
+import { formatMs, formatPercent } from "@/lib/plan/format";
+import { api, ApiError } from "../api/client";
+import { Badge, type Tone } from "../ui/badge";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { useNow } from "../runs/use-now";
+
+const STATUS: Record<string, { words: string; tone: Tone }> = {
+  watching: { words: "Watching", tone: "sky" },
+  passed: { words: "Kept: passed", tone: "green" },
+  marginal: { words: "Kept: marginal", tone: "amber" },
+  failed: { words: "Failed", tone: "red" },
+  pending_rollback: { words: "Rolling back soon — veto?", tone: "orange" },
+  vetoed: { words: "Vetoed: kept", tone: "zinc" },
+  rolling_back: { words: "Rolling back", tone: "orange" },
+  restored: { words: "Rolled back: health restored", tone: "green" },
+  still_unhealthy: { words: "Rolled back: still unhealthy", tone: "red" },
+};
+const VERDICT_TONE: Record<string, Tone> = { pending: "zinc", pass: "green", marginal: "amber", fail: "red" };
+const isOpen = (s: string) => s === "watching" || s === "pending_rollback" || s === "rolling_back";
+
+const value = (m: MetricJudgement, v: number | null) =>
+  v === null ? "—" : m.metric === "errorRate" ? formatPercent(v) : formatMs(v);
+
+/** A deploy under watch, live: its verdict with the measured values behind it, and the veto while there is time. */
+export function DeployClient({ initial, role }: { initial: DeployJson; role: Role }) {
+  const queryClient = useQueryClient();
+  const key = ["deploy", initial.id];
+  const { data: d = initial } = useQuery({
+    queryKey: key,
+    queryFn: () => api<DeployJson>(`/api/deploys/${initial.id}`),
+    initialData: initial,
+    refetchInterval: (q) => (q.state.data && isOpen(q.state.data.status) ? 1_000 : false),
+  });
+  const veto = useMutation({
+    mutationFn: () => api<DeployJson>(`/api/deploys/${d.id}/veto`, { method: "POST", body: {} }),
+    onSuccess: (next) => queryClient.setQueryData(key, next),
+  });
+  const now = useNow(d.status === "pending_rollback", 250);
+  const judgement = d.verdict as Judgement | null;
+  const status = STATUS[d.status] ?? { words: d.status, tone: "zinc" as Tone };
+  const secondsLeft = d.actAt ? Math.max(0, Math.ceil((new Date(d.actAt).getTime() - now) / 1000)) : null;
+  const canVeto = hasRole(role, "engineer") && (d.status === "watching" || d.status === "pending_rollback");
+
+  return (
+    <main
+      className="mx-auto flex max-w-5xl flex-col gap-4 px-4 py-6 sm:px-6"
+      data-testid="deploy-page"
+      data-status={d.status}
+    >
+      <header className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <p className="text-xs tracking-wide text-zinc-500 uppercase">Deploy on {d.target}</p>
+          <h1 className="text-xl font-semibold text-zinc-50">
+            {d.release}
+            {d.previousRelease && <span className="text-zinc-400"> replacing {d.previousRelease}</span>}
+          </h1>
+          <p className="text-sm text-zinc-400">
+            Announced by {d.announcedBy} ({d.source}); autopilot policy <code className="font-mono">{d.policy}</code>;
+            watched until {new Date(d.watchUntil).toLocaleTimeString()}
+          </p>
+        </div>
+        <Badge tone={status.tone} size="lg" data-testid="deploy-status">
+          {status.words}
+        </Badge>
+      </header>
+
+      {d.status === "pending_rollback" && (
+        <Card
+          className="flex flex-wrap items-center justify-between gap-3 border-orange-800 bg-orange-950/40 p-4"
+          role="alert"
+        >
+          <p className="text-sm text-orange-100">
+            Backout rolls {d.release} back to {d.previousRelease} in{" "}
+            <strong className="tabular-nums" data-testid="veto-countdown">
+              {secondsLeft} s
+            </strong>{" "}
+            unless someone vetoes it.
+          </p>
+          {canVeto && (
+            <Button variant="warning" onClick={() => veto.mutate()} isLoading={veto.isPending} data-testid="veto">
+              Veto: keep {d.release}
+            </Button>
+          )}
+        </Card>
+      )}
+      {d.status === "watching" && canVeto && (
+        <div className="flex justify-end">
+          <Button variant="ghost" size="sm" onClick={() => veto.mutate()} isLoading={veto.isPending}>
+            Keep it whatever the verdict (veto any automatic rollback)
+          </Button>
+        </div>
+      )}
+      {veto.error && (
+        <p role="alert" className="text-sm text-red-300">
+          {veto.error instanceof ApiError ? veto.error.message : String(veto.error)}
+        </p>
+      )}
+
+      <Card className="p-4">
+        <div className="mb-3 flex items-center justify-between gap-2">
+          <h2 className="text-sm font-medium text-zinc-200">Verdict against the readings before the deploy</h2>
+          {judgement && <Badge tone={VERDICT_TONE[judgement.verdict] ?? "zinc"}>{judgement.verdict}</Badge>}
+        </div>
+        {!judgement ? (
+          <p className="text-sm text-zinc-500">No reading after the deploy yet.</p>
+        ) : (
+          <>
+            {!judgement.isBaselineEnough && (
+              <p className="mb-2 text-sm text-amber-200">
+                Too few healthy readings before the deploy: judged by the plan&apos;s rows only.
+              </p>
+            )}
+            <table className="w-full text-left text-sm" data-testid="verdict-table">
+              <thead className="text-xs text-zinc-500">
+                <tr>
+                  <th className="py-1 font-medium">metric</th>
+                  <th className="font-medium">before (median)</th>
+                  <th className="font-medium">after (median)</th>
+                  <th className="font-medium">U · p</th>
+                  <th className="font-medium">worse after</th>
+                  <th className="font-medium">verdict</th>
+                </tr>
+              </thead>
+              <tbody className="tabular-nums text-zinc-200">
+                {judgement.metrics.map((m) => (
+                  <tr key={m.metric} className="border-t border-zinc-800">
+                    <td className="py-1.5">{m.metric === "errorRate" ? "error rate" : "response time p95"}</td>
+                    <td>
+                      {value(m, m.before.median)} <span className="text-zinc-500">({m.before.readings})</span>
+                    </td>
+                    <td>
+                      {value(m, m.after.median)} <span className="text-zinc-500">({m.after.readings})</span>
+                    </td>
+                    <td>{m.u === null ? "—" : `${m.u} · ${m.p! < 0.0001 ? "< 0.0001" : m.p!.toFixed(4)}`}</td>
+                    <td>{m.effect === null ? "—" : `${Math.round(m.effect * 100)}%`}</td>
+                    <td>
+                      <Badge tone={VERDICT_TONE[m.verdict] ?? "zinc"}>{m.verdict}</Badge>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {judgement.rows.length > 0 && (
+              <ul className="mt-3 flex flex-col gap-1 text-sm text-red-200">
+                {judgement.rows.map((r) => (
+                  <li key={r.id}>
+                    plan §2 “{r.issue}” ({r.severity}): {r.why}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        )}
+      </Card>
+
+      <Card className="flex flex-col gap-1 p-4 text-sm text-zinc-300">
+        <h2 className="text-sm font-medium text-zinc-200">What Backout did</h2>
+        {d.incidentId ? (
+          <Link className="text-sky-300 hover:underline" href={`/incidents/${d.incidentId}`}>
+            The incident it opened
+          </Link>
+        ) : (
+          <p className="text-zinc-500">No incident.</p>
+        )}
+        {d.rollbackRunId && (
+          <Link className="text-sky-300 hover:underline" href={`/runs/${d.rollbackRunId}`}>
+            The rollback run
+          </Link>
+        )}
+        {d.vetoedBy && (
+          <p>
+            Vetoed by {d.vetoedBy} at {new Date(d.vetoedAt!).toLocaleTimeString()}
+          </p>
+        )}
+        {d.restoredAt && <p>Health restored at {new Date(d.restoredAt).toLocaleTimeString()}</p>}
+        {d.note && <p className="text-amber-200">{d.note}</p>}
+      </Card>
+    </main>
+  );
+}

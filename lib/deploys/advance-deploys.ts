@@ -1,0 +1,274 @@
+import "server-only";
+import type { Redis } from "ioredis";
+import type { Prisma } from "../../generated/prisma/client";
+import type { Db } from "../db/client";
+import type { Actor } from "../auth/roles";
+import { AppError } from "../errors";
+import { log } from "../log";
+import type { Target } from "../targets/schema";
+import { listSamples, type SampleRecord } from "../metrics/store";
+import type { Sample, SeverityLevel } from "../plan";
+import { declareIncident } from "../incidents/declare-incident";
+import { appendTimeline, publishTimeline } from "../incidents/timeline";
+import { startRun } from "../runs/start-run";
+import { ACTIVE_DEPLOY_STATUSES, announceDeploy } from "./announce-deploy";
+import { judgeDeploy, MIN_AFTER_READINGS, type Judgement } from "./judge";
+
+// The watch, step by step (issue 16). The sampler calls advanceDeploys after each reading of a
+// target, so a deploy is judged on every new reading. Every move is a conditional update of the
+// deploy's row (from the status it was read in): with two samplers, one makes each move and the
+// other sees it made. What a move does beyond its row (an incident, a run) is done by its winner.
+
+/** After a rollback: how long health may take to come back before Backout says it did not. */
+export const RESTORE_WITHIN_MS = 60_000;
+
+/** Who acts for a target's autopilot policy: on the timeline, the runs and the audit as "Backout autopilot". */
+export const AUTOPILOT: Actor = {
+  kind: "token",
+  id: "autopilot",
+  label: "Backout autopilot",
+  role: "commander",
+  createdById: null,
+};
+
+type Deploy = NonNullable<Awaited<ReturnType<Db["deploy"]["findFirst"]>>>;
+const asSample = (r: SampleRecord): Sample => ({ at: new Date(r.at), values: r.values });
+const json = (v: unknown) => v as Prisma.InputJsonValue;
+
+async function readings(db: Db, target: string, from: Date, until: Date | null): Promise<Sample[]> {
+  const rows = await listSamples(db, target, { sinceMs: Date.now() - from.getTime() });
+  return rows.map(asSample).filter((s) => s.at >= from && (!until || s.at < until));
+}
+
+/** The target's readings before the deploy began (its baseline): the target's baselineMinutes before `baselineUntil`. */
+const baselineReadings = (db: Db, d: Deploy, target: Target) =>
+  readings(
+    db,
+    d.target,
+    new Date(d.baselineUntil.getTime() - target.autopilot.baselineMinutes * 60_000),
+    d.baselineUntil,
+  );
+
+/** Moves `d` from `from` to what `data` says, if no one else has moved it first. */
+async function move(db: Db, d: Deploy, from: Deploy["status"], data: Prisma.DeployUpdateManyMutationInput) {
+  const { count } = await db.deploy.updateMany({ where: { id: d.id, status: from }, data });
+  return count === 1;
+}
+
+async function onTimeline(
+  db: Db,
+  redis: Redis,
+  incidentId: string | null,
+  type: string,
+  data: Record<string, unknown>,
+) {
+  if (!incidentId) return;
+  const entry = await appendTimeline(db, incidentId, type, AUTOPILOT.label, data);
+  publishTimeline(redis, [entry]);
+}
+
+const severityOf = (j: Judgement): SeverityLevel =>
+  j.rows.some((r) => r.severity === "P0") ? "P0" : j.rows.some((r) => r.severity === "P1") ? "P1" : "P2";
+
+/** The deploy failed its watch: say so, and under `propose` or `act` open an incident for it. */
+async function onFailed(db: Db, redis: Redis, target: Target, d: Deploy, j: Judgement, now: Date) {
+  const isActing = d.policy === "act" && !!d.previousRelease;
+  const actAt = new Date(now.getTime() + target.autopilot.vetoSeconds * 1000);
+  const moved = await move(db, d, "watching", {
+    status: isActing ? "pending_rollback" : "failed",
+    verdict: json(j),
+    decidedAt: now,
+    ...(isActing ? { actAt } : {}),
+    ...(d.policy === "act" && !d.previousRelease
+      ? { note: "no release to roll back to: the deploy named none and none comes before it" }
+      : {}),
+  });
+  if (!moved || d.policy === "off") return;
+  const incident = await declareIncident({
+    db,
+    redis,
+    actor: AUTOPILOT,
+    input: {
+      title: `${d.release} failed its deploy watch on ${target.name}`,
+      symptoms: j.why.join("\n"),
+      severity: severityOf(j),
+      target: target.name,
+      detectedAt: now,
+      components: ["app-code"],
+    },
+  }).catch((e: unknown) => {
+    log.warn({ deploy: d.id, err: (e as Error).message }, "autopilot: declaring the incident failed");
+    return null;
+  });
+  if (!incident) return;
+  await db.deploy.update({ where: { id: d.id }, data: { incidentId: incident.id } });
+  await onTimeline(db, redis, incident.id, "deploy.judged", {
+    deployId: d.id,
+    release: d.release,
+    previousRelease: d.previousRelease,
+    verdict: j.verdict,
+    why: j.why,
+    policy: d.policy,
+  });
+  if (isActing)
+    await onTimeline(db, redis, incident.id, "autopilot.scheduled", {
+      deployId: d.id,
+      release: d.release,
+      previousRelease: d.previousRelease,
+      actAt: actAt.toISOString(),
+      vetoSeconds: target.autopilot.vetoSeconds,
+    });
+}
+
+/** The veto window is over: roll back to the release before, unless something says not to. */
+async function rollBack(db: Db, redis: Redis, target: Target, d: Deploy) {
+  if (!(await move(db, d, "pending_rollback", { status: "rolling_back" }))) return;
+  try {
+    const started = await startRun({
+      db,
+      redis,
+      actor: AUTOPILOT,
+      input: {
+        runbook: "app-code",
+        target: target.name,
+        params: { release: d.previousRelease! },
+        ...(d.incidentId
+          ? {
+              incidentId: d.incidentId,
+              checkpointOverride: {
+                reason: `Waived by ${target.name}'s autopilot policy "act" (targets.json): ${d.release} failed its deploy watch`,
+              },
+            }
+          : {}),
+      },
+    });
+    await db.deploy.update({ where: { id: d.id }, data: { rollbackRunId: started.id } });
+  } catch (e) {
+    // A run already active on the target, a release gone: people decide from here.
+    const why = e instanceof AppError ? e.message : `could not start the rollback: ${(e as Error).message}`;
+    await db.deploy.update({ where: { id: d.id }, data: { status: "failed", note: why } });
+    await onTimeline(db, redis, d.incidentId, "autopilot.not_rolled_back", { deployId: d.id, reason: why });
+  }
+}
+
+/** After the rollback: judged again against the same baseline; restored, or still unhealthy. */
+async function verifyRollback(db: Db, redis: Redis, target: Target, d: Deploy, now: Date) {
+  if (!d.rollbackRunId) return;
+  const run = await db.run.findUnique({ where: { id: d.rollbackRunId }, select: { status: true, finishedAt: true } });
+  if (!run || !run.finishedAt) return;
+  const base = await baselineReadings(db, d, target);
+  if (run.status !== "succeeded") {
+    await move(db, d, "rolling_back", {
+      status: "still_unhealthy",
+      note: `the rollback run ${run.status.replaceAll("_", " ")}`,
+    });
+    await onTimeline(db, redis, d.incidentId, "autopilot.verified", {
+      deployId: d.id,
+      isRestored: false,
+      why: [`the rollback run ${run.status.replaceAll("_", " ")}`],
+    });
+    return;
+  }
+  const after = await readings(db, d.target, run.finishedAt, null);
+  const j = judgeDeploy({ before: base, after });
+  const isLate = now.getTime() - run.finishedAt.getTime() > RESTORE_WITHIN_MS;
+  // Back to the pre-deploy health: the judge passes it (or, with too short a baseline, no plan row fires).
+  const isRestored =
+    after.length >= MIN_AFTER_READINGS && (j.verdict === "pass" || (!j.isBaselineEnough && j.verdict === "pending"));
+  // Not yet, and inside the minute it has: keep reading.
+  if (!isRestored && !isLate) return;
+  const tookMs = now.getTime() - d.watchFrom.getTime();
+  if (
+    !(await move(db, d, "rolling_back", {
+      status: isRestored ? "restored" : "still_unhealthy",
+      afterRollback: json(j),
+      ...(isRestored ? { restoredAt: now } : {}),
+    }))
+  )
+    return;
+  await onTimeline(db, redis, d.incidentId, "autopilot.verified", {
+    deployId: d.id,
+    isRestored,
+    tookMs,
+    why: j.why,
+  });
+}
+
+async function advanceOne(db: Db, redis: Redis, target: Target, d: Deploy, now: Date) {
+  if (d.status === "watching") {
+    const [before, after] = await Promise.all([
+      baselineReadings(db, d, target),
+      readings(db, d.target, d.watchFrom, null),
+    ]);
+    const j = judgeDeploy({ before, after });
+    if (j.verdict === "fail") return onFailed(db, redis, target, d, j, now);
+    if (now >= d.watchUntil)
+      return void (await move(db, d, "watching", {
+        status: j.verdict === "marginal" ? "marginal" : "passed",
+        verdict: json(j),
+        decidedAt: now,
+      }));
+    await db.deploy.updateMany({ where: { id: d.id, status: "watching" }, data: { verdict: json(j) } });
+    return;
+  }
+  if (d.status === "pending_rollback" && d.actAt && now >= d.actAt) return rollBack(db, redis, target, d);
+  if (d.status === "rolling_back") return verifyRollback(db, redis, target, d, now);
+}
+
+/** Every deploy of `target` not yet over, one step on. */
+export async function advanceDeploys(opts: { db: Db; redis: Redis; target: Target; now?: Date }): Promise<void> {
+  const deploys = await opts.db.deploy.findMany({
+    where: { target: opts.target.name, status: { in: [...ACTIVE_DEPLOY_STATUSES] } },
+  });
+  for (const d of deploys)
+    await advanceOne(opts.db, opts.redis, opts.target, d, opts.now ?? new Date()).catch((e: unknown) =>
+      log.warn(
+        { deploy: d.id, err: (e as Error).message },
+        "deploy watch: a step failed; tried again on the next reading",
+      ),
+    );
+}
+
+/**
+ * A deploy run of Backout's own is a deploy too: once it succeeds it is watched like an announced
+ * one, its baseline the readings before the run began. Each run once (deployRunId is unique).
+ */
+export async function watchDeployRuns(db: Db, target: Target): Promise<void> {
+  const runs = await db.run.findMany({
+    where: {
+      runbook: "deploy",
+      target: target.name,
+      status: "succeeded",
+      isDryRun: false,
+      finishedAt: { gte: new Date(Date.now() - 10 * 60_000) },
+    },
+    select: { id: true, params: true, requestedBy: true, startedAt: true, finishedAt: true },
+  });
+  if (!runs.length) return;
+  const seen = new Set(
+    (
+      await db.deploy.findMany({ where: { deployRunId: { in: runs.map((r) => r.id) } }, select: { deployRunId: true } })
+    ).map((d) => d.deployRunId),
+  );
+  for (const run of runs) {
+    const release = (run.params as { release?: unknown }).release;
+    if (seen.has(run.id) || typeof release !== "string") continue;
+    await announceDeploy({
+      db,
+      actor: { label: run.requestedBy },
+      input: { target: target.name, release },
+      source: "backout",
+      deployRunId: run.id,
+      now: run.finishedAt!,
+      baselineUntil: run.startedAt ?? run.finishedAt!,
+    }).catch((e: unknown) => {
+      // Two samplers: the other announced it. A deploy already under watch: this one is not watched.
+      if (!(e instanceof AppError) && !/Unique constraint/.test(String(e))) throw e;
+    });
+  }
+}
+
+/** Whether a target has a deploy under watch: the sampler reads it every second meanwhile. */
+export async function isWatched(db: Db, target: string): Promise<boolean> {
+  return (await db.deploy.count({ where: { target, status: { in: [...ACTIVE_DEPLOY_STATUSES] } } })) > 0;
+}

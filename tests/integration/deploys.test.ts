@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { api, backoutSql, bearer, demoVersion, restoreDemo, startRun, waitForRun } from "./support/api";
+import { AUTOPILOT_TARGET, STANDBY } from "./support/env";
+
+// Watch and act (issue 16) on the real services: a deploy is judged against the target's own readings
+// before it, and under "act" rolled back by Backout after the veto window. The "autopilot" target is
+// the demo's configuration with policy act, a 6 s veto window and a 30 s baseline (support/env.ts).
+
+// Other files announce deploys too (the route matrix, the fuzz): none of theirs is left in the way.
+beforeAll(() =>
+  backoutSql(
+    `UPDATE deploys SET status = 'vetoed', note = 'cleared by deploys.test' WHERE status IN ('watching', 'pending_rollback')`,
+  ),
+);
+
+afterAll(async () => {
+  await backoutSql(
+    `UPDATE incidents SET status = 'resolved', "resolvedAt" = now() WHERE target = $1 AND status <> 'resolved'`,
+    [AUTOPILOT_TARGET],
+  );
+  await restoreDemo();
+});
+
+const deploysCount = async () => (await backoutSql<{ n: number }>(`SELECT count(*)::int AS n FROM deploys`))[0]!.n;
+
+async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The deploy Backout made of a deploy run, once it has. */
+const deployOfRun = (runId: string) =>
+  until(`the deploy of run ${runId}`, async () => {
+    const { deploys } = (await api("GET", `/api/deploys?target=${AUTOPILOT_TARGET}`)).body;
+    return deploys.find((d: any) => d.deployRunId === runId);
+  });
+
+const deployIn = (id: string, statuses: string[], timeoutMs?: number) =>
+  until(
+    `deploy ${id} to be ${statuses.join(" or ")}`,
+    async () => {
+      const d = (await api("GET", `/api/deploys/${id}`)).body;
+      return statuses.includes(d.status) ? d : undefined;
+    },
+    timeoutMs,
+  );
+
+/** Healthy readings of the autopilot target for its whole baseline window: what a fair judgement needs. */
+async function healthyBaseline() {
+  await restoreDemo();
+  await until(
+    "12 healthy readings in a row",
+    async () => {
+      const { samples } = (await api("GET", `/api/metrics?target=${AUTOPILOT_TARGET}&minutes=1`)).body;
+      const last = samples.slice(-12);
+      return last.length === 12 && last.every((s: any) => s.values.healthUp && (s.values.errorRate ?? 0) < 1)
+        ? true
+        : undefined;
+    },
+    60_000,
+  );
+}
+
+async function deployBadRelease(): Promise<{ runId: string; deploy: any }> {
+  const runId = await startRun("deploy", { release: "v1.1.0" }, { target: AUTOPILOT_TARGET });
+  expect((await waitForRun(runId)).status).toBe("succeeded");
+  return { runId, deploy: await deployOfRun(runId) };
+}
+
+const timelineOf = async (incidentId: string) =>
+  (await api("GET", `/api/incidents/${incidentId}`)).body.timeline as { type: string; actorLabel: string; data: any }[];
+
+describe("deploys Backout knows about", () => {
+  it("bad input is a 4xx naming the field and records nothing; a viewer may not announce", async () => {
+    const before = await deploysCount();
+    for (const [body, status, path] of [
+      [{ target: "prod", release: "v1.1.0" }, 404, "target"],
+      [{ target: STANDBY, release: "v9.9.9" }, 422, "release"],
+      [{ target: STANDBY, release: "v1.1.0", previousRelease: "v0.0.1" }, 422, "previousRelease"],
+      [{ target: STANDBY, release: "v1.1.0", previousRelease: "v1.1.0" }, 400, "previousRelease"],
+      [{ target: STANDBY, release: "v1.1.0", url: "javascript:alert(1)" }, 400, "url"],
+      [{ target: STANDBY, release: "v1.1.0", commit: "not-a-sha" }, 400, "commit"],
+      [{ target: STANDBY, release: "v1.1.0; rm -rf /" }, 400, "release"],
+      [{ target: STANDBY }, 400, "release"],
+    ] as const) {
+      const res = await api("POST", "/api/deploys", body, bearer("engineer"));
+      expect(res.status, JSON.stringify(body)).toBe(status);
+      expect(res.body.issues[0].path, JSON.stringify(res.body)).toBe(path);
+    }
+    expect((await api("POST", "/api/deploys", { target: STANDBY, release: "v1.1.0" }, bearer("viewer"))).status).toBe(
+      403,
+    );
+    expect(await deploysCount()).toBe(before);
+  });
+
+  it("announces a deploy (201 with its page); a second on the same target while it is watched is a 409 naming it", async () => {
+    const first = await api(
+      "POST",
+      "/api/deploys",
+      { target: STANDBY, release: "v1.1.0", commit: "0123abc", source: "ci", url: "https://ci.example.com/job/1" },
+      bearer("engineer"),
+    );
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body).toMatchObject({
+      page: `/deploys/${first.body.id}`,
+      target: STANDBY,
+      release: "v1.1.0",
+      previousRelease: "v1.0.0",
+      status: "watching",
+      source: "ci",
+    });
+    const second = await api("POST", "/api/deploys", { target: STANDBY, release: "v1.0.0" }, bearer("engineer"));
+    expect(second.status).toBe(409);
+    expect(second.body.error).toContain(first.body.id);
+    // A viewer reads the verdict, not the CI job's address.
+    const asViewer = (await api("GET", `/api/deploys/${first.body.id}`, undefined, bearer("viewer"))).body;
+    expect(asViewer).not.toHaveProperty("url");
+    expect((await api("POST", `/api/deploys/${first.body.id}/veto`, {}, bearer("engineer"))).body.status).toBe(
+      "vetoed",
+    );
+  });
+
+  it("a bad deploy under act: judged, an incident, a veto window, the rollback, health verified — in order on the timeline", async () => {
+    await healthyBaseline();
+    const { deploy } = await deployBadRelease();
+    expect(deploy).toMatchObject({ source: "backout", release: "v1.1.0", previousRelease: "v1.0.0", policy: "act" });
+    const pending = await deployIn(deploy.id, ["pending_rollback", "rolling_back", "restored"], 60_000);
+    expect(pending.verdict.verdict).toBe("fail");
+    expect(pending.verdict.rows.map((r: any) => r.id)).toContain("error-rate-over-10");
+    expect(new Date(pending.actAt).getTime() - new Date(pending.decidedAt).getTime()).toBe(6_000);
+    expect(pending.incidentId).toBeTruthy();
+
+    const done = await deployIn(deploy.id, ["restored", "still_unhealthy"], 150_000);
+    expect(done.status, JSON.stringify(done.afterRollback?.why)).toBe("restored");
+    const rollback = await waitForRun(done.rollbackRunId);
+    expect(rollback).toMatchObject({ runbook: "app-code", status: "succeeded", requestedBy: "Backout autopilot" });
+    expect(new Date(rollback.createdAt).getTime()).toBeGreaterThanOrEqual(new Date(pending.actAt).getTime());
+    expect(await demoVersion()).toBe("1.0.0");
+
+    const types = (await timelineOf(done.incidentId)).map((e) => e.type);
+    const order = [
+      "incident.declared",
+      "deploy.judged",
+      "autopilot.scheduled",
+      "run.started",
+      "run.succeeded",
+      "autopilot.verified",
+    ];
+    const at = order.map((t) => types.indexOf(t));
+    expect(
+      at.every((i) => i >= 0),
+      types.join(", "),
+    ).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    const timeline = await timelineOf(done.incidentId);
+    expect(timeline.find((e) => e.type === "checkpoint.overridden")?.data.reason).toMatch(/autopilot policy "act"/);
+    expect(timeline.find((e) => e.type === "autopilot.verified")?.data.isRestored).toBe(true);
+    await api("PATCH", `/api/incidents/${done.incidentId}`, {
+      status: "resolved",
+      summary: "Rolled back by the autopilot",
+      confirmUnticked: true,
+    });
+  });
+
+  it("a veto inside the window: nothing is rolled back, and the timeline says who vetoed", async () => {
+    await healthyBaseline();
+    const { deploy } = await deployBadRelease();
+    const pending = await deployIn(deploy.id, ["pending_rollback"], 60_000);
+    const vetoed = await api(
+      "POST",
+      `/api/deploys/${deploy.id}/veto`,
+      { reason: "a known blip, watching it" },
+      bearer("engineer"),
+    );
+    expect(vetoed.status, JSON.stringify(vetoed.body)).toBe(200);
+    expect(vetoed.body).toMatchObject({ status: "vetoed", note: "a known blip, watching it" });
+    // Past the veto window, nothing has started, and the bad release is still live.
+    await new Promise((r) => setTimeout(r, Math.max(0, new Date(pending.actAt).getTime() - Date.now()) + 3_000));
+    const after = (await api("GET", `/api/deploys/${deploy.id}`)).body;
+    expect(after).toMatchObject({ status: "vetoed", rollbackRunId: null });
+    expect(await demoVersion()).toBe("1.1.0");
+    const vetoEntry = (await timelineOf(pending.incidentId)).find((e) => e.type === "autopilot.vetoed");
+    expect(vetoEntry).toMatchObject({
+      actorLabel: "token:test-engineer",
+      data: { reason: "a known blip, watching it" },
+    });
+    // Once is enough: a second veto is a 409 that says why.
+    const again = await api("POST", `/api/deploys/${deploy.id}/veto`, {}, bearer("engineer"));
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatch(/Nothing to veto: the deploy is vetoed/);
+  });
+});
