@@ -231,7 +231,8 @@ export async function advanceDeploys(opts: { db: Db; redis: Redis; target: Targe
 
 /**
  * A deploy run of Backout's own is a deploy too: once it succeeds it is watched like an announced
- * one, its baseline the readings before the run began. Each run once (deployRunId is unique).
+ * one, its baseline the readings before the run began. Each run once (deployRunId is unique); never
+ * a drill's.
  */
 export async function watchDeployRuns(db: Db, target: Target): Promise<void> {
   const runs = await db.run.findMany({
@@ -241,6 +242,8 @@ export async function watchDeployRuns(db: Db, target: Target): Promise<void> {
       status: "succeeded",
       isDryRun: false,
       finishedAt: { gte: new Date(Date.now() - 10 * 60_000) },
+      // A drill breaks things on purpose: its deploys are the drill's to undo, not the autopilot's.
+      NOT: { incident: { isDrill: true } },
     },
     select: { id: true, params: true, requestedBy: true, startedAt: true, finishedAt: true },
   });

@@ -1,5 +1,8 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, backoutSql, bearer, demoVersion, restoreDemo, startRun, waitForRun } from "./support/api";
+import { ROOT } from "../../scripts/stack";
+import { api, BASE, backoutSql, bearer, demoVersion, restoreDemo, startRun, tokens, waitForRun } from "./support/api";
 import { AUTOPILOT_TARGET, STANDBY } from "./support/env";
 
 // Watch and act (issue 16) on the real services: a deploy is judged against the target's own readings
@@ -123,6 +126,41 @@ describe("deploys Backout knows about", () => {
     expect((await api("POST", `/api/deploys/${first.body.id}/veto`, {}, bearer("engineer"))).body.status).toBe(
       "vetoed",
     );
+  });
+
+  it("the CI gate: 2 on bad input, 1 when the release fails its watch, 0 when it is kept", async () => {
+    const gate = (...args: string[]) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, [path.join(ROOT, "scripts", "deploy-gate.mjs"), ...args], {
+          env: { ...process.env, BACKOUT_URL: BASE, BACKOUT_TOKEN: tokens().engineer },
+        });
+        let out = "";
+        child.stdout.on("data", (b) => (out += b));
+        child.stderr.on("data", (b) => (out += b));
+        child.on("close", (code) => resolve({ code, out }));
+      });
+    const bad = await gate("v1.1.0", "--target", "prod");
+    expect(bad.code, bad.out).toBe(2);
+    expect(bad.out).toMatch(/404.*\n\s+target: unknown target/);
+
+    // The standby target's service is down: the plan's "API completely down" row fails it at once.
+    const failed = await gate("v1.1.0", "--target", STANDBY, "--commit", "0123abc");
+    expect(failed.code, failed.out).toBe(1);
+    expect(failed.out).toMatch(/under watch \(policy off\)/);
+    expect(failed.out).toMatch(/API completely down/);
+    expect(failed.out).toMatch(/❌ v1.1.0 failed its watch/);
+
+    await healthyBaseline();
+    const kept = gate("v1.0.0", "--target", AUTOPILOT_TARGET);
+    const watching = await until("the gate's deploy", async () => {
+      const { deploys } = (await api("GET", `/api/deploys?target=${AUTOPILOT_TARGET}`)).body;
+      return deploys.find((d: any) => d.status === "watching" && d.source === "ci");
+    });
+    expect((await api("POST", `/api/deploys/${watching.id}/veto`, {}, bearer("engineer"))).status).toBe(200);
+    const { code, out } = await kept;
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/watching \d+\/60 s/);
+    expect(out).toMatch(/✅ v1.0.0 is kept \(vetoed by token:test-engineer\)/);
   });
 
   it("a bad deploy under act: judged, an incident, a veto window, the rollback, health verified — in order on the timeline", async () => {

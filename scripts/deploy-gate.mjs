@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// A gate for a CI job (issue 16): tells Backout a deploy has just ended, follows its watch with a
+// progress line, and exits 0 when the release is kept (passed, marginal, or vetoed by a person),
+// 1 when it failed its watch (and Backout rolled it back, or proposes to), 2 on an error.
+// Usage: deploy-gate.mjs <release> [--target NAME] [--previous RELEASE] [--commit SHA] [--url URL] [--source NAME]
+// Env: BACKOUT_URL (default http://localhost:3001), BACKOUT_TOKEN (an engineer's token, sent as a Bearer token).
+
+const base = (process.env.BACKOUT_URL ?? "http://localhost:3001").replace(/\/$/, "");
+const headers = {
+  "content-type": "application/json",
+  ...(process.env.BACKOUT_TOKEN ? { authorization: `Bearer ${process.env.BACKOUT_TOKEN}` } : {}),
+};
+const KEPT = ["passed", "marginal", "vetoed"];
+const FAILED = ["failed", "restored", "still_unhealthy"];
+
+function die(msg) {
+  console.error(`❌ ${msg}`);
+  process.exit(2);
+}
+
+async function api(method, path, body) {
+  let res;
+  try {
+    res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    die(`cannot reach Backout at ${base} (${e.cause?.code ?? e.message}); is it running? (npm start)`);
+  }
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const issues = (json.issues ?? []).map((i) => `\n   ${i.path}: ${i.message}`).join("");
+    die(`${method} ${path} → ${res.status}: ${json.error ?? res.statusText}${issues}`);
+  }
+  return json;
+}
+
+const args = process.argv.slice(2);
+const flags = {
+  "--target": "target",
+  "--previous": "previousRelease",
+  "--commit": "commit",
+  "--url": "url",
+  "--source": "source",
+};
+const input = { source: "ci" };
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a in flags) {
+    if (args[i + 1] === undefined) die(`${a} needs a value`);
+    input[flags[a]] = args[++i];
+  } else if (a.startsWith("--"))
+    die(
+      `unknown option ${a}; usage: deploy-gate.mjs <release> [--target NAME] [--previous RELEASE] [--commit SHA] [--url URL] [--source NAME]`,
+    );
+  else if (!input.release) input.release = a;
+  else die(`one release only, got "${input.release}" and "${a}"`);
+}
+if (!input.release)
+  die(
+    "usage: deploy-gate.mjs <release> [--target NAME] [--previous RELEASE] [--commit SHA] [--url URL] [--source NAME]",
+  );
+
+const deploy = await api("POST", "/api/deploys", input);
+console.log(`› ${deploy.release} on ${deploy.target} is under watch (policy ${deploy.policy}): ${base}${deploy.page}`);
+const until = new Date(deploy.watchUntil).getTime();
+const from = new Date(deploy.watchFrom).getTime();
+let last = "";
+for (;;) {
+  const d = await api("GET", `/api/deploys/${deploy.id}`);
+  const verdict = d.verdict?.verdict ?? "pending";
+  const elapsed = Math.max(0, Math.round((Date.now() - from) / 1000));
+  const total = Math.round((until - from) / 1000);
+  const line =
+    d.status === "watching"
+      ? `watching ${Math.min(elapsed, total)}/${total} s — ${verdict === "pending" ? "no verdict yet" : `${verdict} so far`}`
+      : d.status === "pending_rollback"
+        ? `failed: rolling back to ${d.previousRelease} at ${new Date(d.actAt).toLocaleTimeString()} unless someone vetoes`
+        : d.status.replaceAll("_", " ");
+  if (line !== last) console.log(`  ${line}`);
+  last = line;
+  if (KEPT.includes(d.status)) {
+    console.log(`✅ ${d.release} is kept (${d.status}${d.vetoedBy ? ` by ${d.vetoedBy}` : ""})`);
+    process.exit(0);
+  }
+  if (FAILED.includes(d.status)) {
+    for (const why of d.verdict?.why ?? []) console.log(`   ${why}`);
+    console.log(
+      `❌ ${d.release} failed its watch${d.status === "restored" ? `; Backout rolled it back to ${d.previousRelease} and health is restored` : d.status === "still_unhealthy" ? "; rolled back, and still unhealthy" : d.incidentId ? "; an incident is open for it" : ""}`,
+    );
+    process.exit(1);
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+}
