@@ -10,7 +10,9 @@ import { api, ApiError } from "../api/client";
 import { Badge, type Tone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
+import { ProgressBar } from "../ui/progress-bar";
 import { useNow } from "../runs/use-now";
+import { BeforeAfterCharts } from "./before-after-chart";
 
 const STATUS: Record<string, { words: string; tone: Tone }> = {
   watching: { words: "Watching", tone: "sky" },
@@ -43,11 +45,14 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
     mutationFn: () => api<DeployJson>(`/api/deploys/${d.id}/veto`, { method: "POST", body: {} }),
     onSuccess: (next) => queryClient.setQueryData(key, next),
   });
-  const now = useNow(d.status === "pending_rollback", 250);
+  const now = useNow(d.status === "pending_rollback" || d.status === "watching", 250);
   const judgement = d.verdict as Judgement | null;
   const status = STATUS[d.status] ?? { words: d.status, tone: "zinc" as Tone };
   const secondsLeft = d.actAt ? Math.max(0, Math.ceil((new Date(d.actAt).getTime() - now) / 1000)) : null;
   const canVeto = hasRole(role, "engineer") && (d.status === "watching" || d.status === "pending_rollback");
+  const [from, until] = [new Date(d.watchFrom).getTime(), new Date(d.watchUntil).getTime()];
+  const watched = Math.min(100, ((now - from) / Math.max(1, until - from)) * 100);
+  const vetoTotal = d.actAt && d.decidedAt ? new Date(d.actAt).getTime() - new Date(d.decidedAt).getTime() : 0;
 
   return (
     <main
@@ -72,23 +77,36 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
         </Badge>
       </header>
 
+      {d.status === "watching" && (
+        <ProgressBar
+          value={watched}
+          isActive
+          label={`Watched ${Math.round(watched)}% of the watch`}
+          data-testid="watch-progress"
+        />
+      )}
       {d.status === "pending_rollback" && (
-        <Card
-          className="flex flex-wrap items-center justify-between gap-3 border-orange-800 bg-orange-950/40 p-4"
-          role="alert"
-        >
-          <p className="text-sm text-orange-100">
-            Backout rolls {d.release} back to {d.previousRelease} in{" "}
-            <strong className="tabular-nums" data-testid="veto-countdown">
-              {secondsLeft} s
-            </strong>{" "}
-            unless someone vetoes it.
-          </p>
-          {canVeto && (
-            <Button variant="warning" onClick={() => veto.mutate()} isLoading={veto.isPending} data-testid="veto">
-              Veto: keep {d.release}
-            </Button>
-          )}
+        <Card className="flex flex-col gap-3 border-orange-800 bg-orange-950/40 p-4" role="alert">
+          <ProgressBar
+            value={vetoTotal && secondsLeft !== null ? 100 - ((secondsLeft * 1000) / vetoTotal) * 100 : 100}
+            tone="orange"
+            isActive
+            label="The veto window"
+          />
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <p className="text-sm text-orange-100">
+              Backout rolls {d.release} back to {d.previousRelease} in{" "}
+              <strong className="tabular-nums" data-testid="veto-countdown">
+                {secondsLeft} s
+              </strong>{" "}
+              unless someone vetoes it.
+            </p>
+            {canVeto && (
+              <Button variant="warning" onClick={() => veto.mutate()} isLoading={veto.isPending} data-testid="veto">
+                Veto: keep {d.release}
+              </Button>
+            )}
+          </div>
         </Card>
       )}
       {d.status === "watching" && canVeto && (
@@ -159,6 +177,17 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
             )}
           </>
         )}
+      </Card>
+
+      <Card className="p-4">
+        <BeforeAfterCharts
+          target={d.target}
+          from={new Date(d.baselineUntil).getTime() - 10 * 60_000}
+          deployedAt={from}
+          watchUntil={until}
+          isLive={isOpen(d.status)}
+          now={now}
+        />
       </Card>
 
       <Card className="flex flex-col gap-1 p-4 text-sm text-zinc-300">

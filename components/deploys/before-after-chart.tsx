@@ -1,0 +1,70 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { metricNumber } from "@/lib/plan";
+import { formatMs, formatPercent } from "@/lib/plan/format";
+import { api } from "../api/client";
+import type { MetricsResponse } from "../metrics/use-metric-samples";
+import { Sparkline } from "../metrics/sparkline";
+
+/**
+ * A watched metric over the deploy: the baseline's readings, a line where the deploy ended, and the
+ * readings after it, refreshed while the deploy is watched or rolled back.
+ */
+export function BeforeAfterCharts({
+  target,
+  from,
+  deployedAt,
+  watchUntil,
+  isLive,
+  now,
+}: {
+  target: string;
+  from: number;
+  deployedAt: number;
+  /** The end of the watch: the chart spans it, so "after" has its room from the start. */
+  watchUntil: number;
+  isLive: boolean;
+  now: number;
+}) {
+  const minutes = Math.min(24 * 60, Math.max(1, Math.ceil((now - from) / 60_000) + 1));
+  const { data } = useQuery({
+    queryKey: ["deploy-metrics", target, from],
+    queryFn: () => api<MetricsResponse>(`/api/metrics?target=${encodeURIComponent(target)}&minutes=${minutes}`),
+    refetchInterval: isLive ? 2_000 : false,
+  });
+  const samples = (data?.samples ?? []).map((s) => ({ t: Date.parse(s.at), values: s.values }));
+  const to = Math.max(watchUntil, samples.at(-1)?.t ?? deployedAt);
+  const at = ((deployedAt - from) / Math.max(1, to - from)) * 100;
+  return (
+    <div className="grid gap-4 sm:grid-cols-2" data-testid="before-after">
+      {(
+        [
+          ["errorRate", "Error rate", formatPercent],
+          ["responseTimeP95Ms", "Response time p95", formatMs],
+        ] as const
+      ).map(([metric, label, format]) => (
+        <div key={metric} className="relative">
+          <p className="mb-1 text-xs text-zinc-400">{label}: before the deploy | after</p>
+          <Sparkline
+            points={samples.flatMap((s) => {
+              const v = metricNumber(s.values, metric);
+              return v === undefined || s.t < from ? [] : [{ t: s.t, v }];
+            })}
+            from={from}
+            to={to}
+            tone="zinc"
+            label={`${label} before and after the deploy`}
+            format={format}
+          />
+          <span
+            aria-hidden
+            className="absolute top-5 bottom-0 w-px bg-amber-400/80"
+            style={{ left: `${Math.max(0, Math.min(100, at))}%` }}
+            title="the deploy ended"
+          />
+        </div>
+      ))}
+    </div>
+  );
+}
