@@ -77,6 +77,11 @@ const EnvSchema = z.object({
   // The public status page: its name, and the address it is reached at (links in its feeds and JSON).
   STATUS_PAGE_NAME: z.string().min(1).max(100).default("Service status"),
   BACKOUT_PUBLIC_URL: z.string().url().optional(),
+  // GitHub's deployment_status webhook (POST /api/deploys/github) is taken only when signed with it.
+  GITHUB_WEBHOOK_SECRET: z
+    .string()
+    .min(16, "GITHUB_WEBHOOK_SECRET: at least 16 characters, e.g. from openssl rand -hex 32")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

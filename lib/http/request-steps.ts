@@ -26,12 +26,13 @@ export function identify(req: NextRequest): Promise<Actor | null> {
 export function authorizeRequest(
   req: NextRequest,
   actor: Actor | null,
-  opts: { role: Role | "public"; pendingPassword?: "allow" },
+  opts: { role: Role | "public"; pendingPassword?: "allow"; isWebhook?: true },
 ): void {
-  // Cookie-borne changes only from Backout's own pages (CSRF); sign-in and sign-out included.
+  // Cookie-borne changes only from Backout's own pages (CSRF); sign-in and sign-out included. A
+  // webhook is another server's signed call, with no browser's credential to ride (unless it brings one).
   const refusal = crossSiteRefusal(req, {
     hasSessionCookie: !!req.cookies.get(SESSION_COOKIE)?.value,
-    isPublicRoute: opts.role === "public",
+    isPublicRoute: opts.role === "public" && !opts.isWebhook,
   });
   if (refusal) throw new AppError("FORBIDDEN", refusal, { details: { code: "CROSS_SITE_REFUSED" } });
   if (opts.role !== "public") assertAllowed(actor, opts.role, { pendingPassword: opts.pendingPassword });

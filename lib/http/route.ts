@@ -55,6 +55,10 @@ export function route<
     target?: T;
     /** The largest body this route reads (64 KiB unless it says); a larger one is a 413, refused unread. */
     maxBodyBytes?: number;
+    /** Another server's call authenticated by its own signature (the handler verifies it): not asked for our Origin. */
+    isWebhook?: true;
+    /** For /api/openapi.json only: the body a handler reads itself (a webhook's, verified over its raw bytes). */
+    documentedBody?: ZodType;
     /** A page for browsers: an anonymous GET asking for HTML is sent to /sign-in instead of a 401. */
     signInPage?: true;
     /** For /api/openapi.json: what a success answers with when it is not JSON, and a one-line summary. */
@@ -120,10 +124,10 @@ export function route<
   // What /api/openapi.json says of this route comes from the very schemas it parses with.
   return describedAs(handle, {
     role: opts.role,
-    body: opts.body,
+    body: opts.body ?? opts.documentedBody,
     params: opts.params,
     query: opts.query,
-    maxBodyBytes: opts.body ? (opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : undefined,
+    maxBodyBytes: opts.body || opts.documentedBody ? (opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : undefined,
     actsOnTarget: opts.target === "of-request",
     produces: opts.produces,
     summary: opts.summary,

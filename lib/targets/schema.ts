@@ -93,9 +93,11 @@ export const targetSchema = z
         watchMinutes: z.number().min(0.1).max(120).default(5),
         baselineMinutes: z.number().min(0.1).max(120).default(10),
         vetoSeconds: z.number().int().min(0).max(3600).default(15),
+        // GitHub deployment environments that are this target (POST /api/deploys/github).
+        githubEnvironments: z.array(z.string().min(1).max(100)).default([]),
       })
       .strict()
-      .default({ policy: "off", watchMinutes: 5, baselineMinutes: 10, vetoSeconds: 15 }),
+      .default({ policy: "off", watchMinutes: 5, baselineMinutes: 10, vetoSeconds: 15, githubEnvironments: [] }),
     // Marked for rehearsal: drills may run against it (issue 10). badRelease is what "break it first"
     // deploys (the demo's v1.1.0, which fails ~20% of API requests).
     rehearsal: z

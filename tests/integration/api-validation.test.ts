@@ -130,8 +130,11 @@ describe("one active run per target", () => {
     const [won, lost] = a.status === 201 ? [a, b] : [b, a];
     expect(lost.body.activeRunId).toBe(won.body.id);
     expect(lost.body.error).toContain(won.body.id);
+    // One lock, the winner's, while it runs; a quick run may already have ended and taken its lock with it.
     const n = await lockCount();
-    expect(n).toBe(1);
+    const [row] = await backoutSql<{ status: string }>(`SELECT status FROM runs WHERE id = $1`, [won.body.id]);
+    expect(n === 1 || ["succeeded", "failed"].includes(row!.status), `${n} locks, the run ${row!.status}`).toBe(true);
+    expect(n).toBeLessThanOrEqual(1);
     await waitForRun(won.body.id);
     // The lock goes with the run: the next start is accepted.
     const next = await startRun("db-backup");

@@ -3,7 +3,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/stack";
 import { api, BASE, backoutSql, bearer, demoVersion, restoreDemo, startRun, tokens, waitForRun } from "./support/api";
-import { AUTOPILOT_TARGET, STANDBY } from "./support/env";
+import { sign } from "@octokit/webhooks-methods";
+import examples from "@octokit/webhooks-examples";
+import { AUTOPILOT_TARGET, GITHUB_ENVIRONMENT, GITHUB_WEBHOOK_SECRET, STANDBY } from "./support/env";
 
 // Watch and act (issue 16) on the real services: a deploy is judged against the target's own readings
 // before it, and under "act" rolled back by Backout after the veto window. The "autopilot" target is
@@ -161,6 +163,57 @@ describe("deploys Backout knows about", () => {
     expect(code, out).toBe(0);
     expect(out).toMatch(/watching \d+\/60 s/);
     expect(out).toMatch(/✅ v1.0.0 is kept \(vetoed by token:test-engineer\)/);
+  });
+
+  it("GitHub's deployment_status webhook: a signed success is a deploy of the environment's target; a bad or missing signature records nothing", async () => {
+    const example = structuredClone(
+      (examples as { name: string; examples: any[] }[]).find((e) => e.name === "deployment_status")!.examples[0],
+    );
+    const send = async (payload: unknown, opts: { secret?: string | null; event?: string } = {}) => {
+      const body = JSON.stringify(payload);
+      const secret = opts.secret === undefined ? GITHUB_WEBHOOK_SECRET : opts.secret;
+      return api("POST", "/api/deploys/github", body, {
+        "content-type": "application/json",
+        "x-github-event": opts.event ?? "deployment_status",
+        ...(secret ? { "x-hub-signature-256": await sign(secret, body) } : {}),
+      });
+    };
+    const before = await deploysCount();
+    // GitHub's own example, as sent: its environment is no target here.
+    const asIs = await send(example);
+    expect(asIs.status, JSON.stringify(asIs.body)).toBe(422);
+    expect(asIs.body.issues[0].path).toBe("deployment.environment");
+    const ours = { ...example, deployment: { ...example.deployment, environment: GITHUB_ENVIRONMENT, ref: "v1.1.0" } };
+    for (const [what, res] of [
+      ["signed with another secret", await send(ours, { secret: "not-the-webhook-secret-at-all" })],
+      ["unsigned", await send(ours, { secret: null })],
+    ] as const) {
+      expect(res.status, what).toBe(401);
+      expect(res.body.error, what).toMatch(/X-Hub-Signature-256/);
+    }
+    const branch = await send({ ...ours, deployment: { ...ours.deployment, ref: "master" } });
+    expect(branch.status).toBe(422);
+    expect(branch.body.issues[0]).toMatchObject({
+      path: "deployment.ref",
+      message: expect.stringMatching(/v1\.0\.0, v1\.1\.0/),
+    });
+    expect((await send(ours, { event: "ping" })).status).toBe(200);
+    const pending = await send({ ...ours, deployment_status: { ...ours.deployment_status, state: "pending" } });
+    expect(pending.status).toBe(202);
+    expect(await deploysCount()).toBe(before);
+
+    const taken = await send(ours);
+    expect(taken.status, JSON.stringify(taken.body)).toBe(201);
+    const d = (await api("GET", `/api/deploys/${taken.body.id}`)).body;
+    expect(d).toMatchObject({
+      target: STANDBY,
+      release: "v1.1.0",
+      source: "github",
+      announcedBy: "github",
+      commit: example.deployment.sha,
+    });
+    expect(await deploysCount()).toBe(before + 1);
+    await api("POST", `/api/deploys/${taken.body.id}/veto`, {}, bearer("engineer"));
   });
 
   it("a bad deploy under act: judged, an incident, a veto window, the rollback, health verified — in order on the timeline", async () => {

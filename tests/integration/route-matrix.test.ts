@@ -9,7 +9,7 @@ import { discoverRoutes, fillPath, type RouteKey } from "./support/routes";
  * "public" routes answer anyone; the others answer their role and above, refuse lower roles with
  * 403, and anyone without a live credential (none, a revoked token, an expired one) with 401.
  */
-const WHO_MAY: Record<RouteKey, "public" | "viewer" | "engineer" | "commander" | "admin"> = {
+const WHO_MAY: Record<RouteKey, "public" | "signed" | "viewer" | "engineer" | "commander" | "admin"> = {
   "GET /api/analysis": "viewer",
   "GET /api/auth/me": "viewer",
   "POST /api/auth/password": "viewer",
@@ -67,6 +67,8 @@ const WHO_MAY: Record<RouteKey, "public" | "viewer" | "engineer" | "commander" |
   "POST /api/deploys": "engineer",
   "GET /api/deploys/[id]": "viewer",
   "POST /api/deploys/[id]/veto": "engineer",
+  // No sign-in: GitHub's signature is the credential, and the probes carry none.
+  "POST /api/deploys/github": "signed",
   "GET /api/runs/[id]": "viewer",
   "POST /api/runs/[id]/approve": "commander",
   "POST /api/runs/[id]/cancel": "engineer",
@@ -187,6 +189,10 @@ describe("route × role matrix", () => {
         if (need === "public") {
           expected = "let in (not 401/403)";
           ok = status !== 401 && status !== 403;
+        } else if (need === "signed") {
+          // A webhook: whatever the caller's role, no signature is a 401.
+          expected = "401 (unsigned)";
+          ok = status === 401;
         } else if (!live) {
           expected = "401";
           ok = status === 401;

@@ -21,56 +21,57 @@ import * as r17 from "@/app/api/deliveries/[id]/retry/route";
 import * as r18 from "@/app/api/deploys/route";
 import * as r19 from "@/app/api/deploys/[id]/route";
 import * as r20 from "@/app/api/deploys/[id]/veto/route";
-import * as r21 from "@/app/api/drills/route";
-import * as r22 from "@/app/api/incidents/route";
-import * as r23 from "@/app/api/incidents/[id]/route";
-import * as r24 from "@/app/api/incidents/[id]/action-items/route";
-import * as r25 from "@/app/api/incidents/[id]/checklist/route";
-import * as r26 from "@/app/api/incidents/[id]/decision/route";
-import * as r27 from "@/app/api/incidents/[id]/drill-report/route";
-import * as r28 from "@/app/api/incidents/[id]/events/route";
-import * as r29 from "@/app/api/incidents/[id]/information/route";
-import * as r30 from "@/app/api/incidents/[id]/messages/route";
-import * as r31 from "@/app/api/incidents/[id]/messages/draft/route";
-import * as r32 from "@/app/api/incidents/[id]/postmortem/route";
-import * as r33 from "@/app/api/incidents/[id]/postmortem.md/route";
-import * as r34 from "@/app/api/incidents/[id]/roles/route";
-import * as r35 from "@/app/api/incidents/events/route";
-import * as r36 from "@/app/api/information/route";
-import * as r37 from "@/app/api/maintenance/[action]/route";
-import * as r38 from "@/app/api/metrics/route";
-import * as r39 from "@/app/api/metrics/events/route";
-import * as r40 from "@/app/api/openapi.json/route";
-import * as r41 from "@/app/api/projects/route";
-import * as r42 from "@/app/api/public/events/route";
-import * as r43 from "@/app/api/queue/[name]/pause/route";
-import * as r44 from "@/app/api/queue/[name]/resume/route";
-import * as r45 from "@/app/api/queue/clean-all/route";
-import * as r46 from "@/app/api/queue/pause-all/route";
-import * as r47 from "@/app/api/queue/resume-all/route";
-import * as r48 from "@/app/api/queue/stats/route";
-import * as r49 from "@/app/api/runbooks/route";
-import * as r50 from "@/app/api/runs/route";
-import * as r51 from "@/app/api/runs/[id]/route";
-import * as r52 from "@/app/api/runs/[id]/approve/route";
-import * as r53 from "@/app/api/runs/[id]/cancel/route";
-import * as r54 from "@/app/api/runs/[id]/events/route";
-import * as r55 from "@/app/api/runs/[id]/reject/route";
-import * as r56 from "@/app/api/targets/route";
-import * as r57 from "@/app/api/tokens/route";
-import * as r58 from "@/app/api/tokens/[id]/route";
-import * as r59 from "@/app/api/users/route";
-import * as r60 from "@/app/api/users/[id]/route";
-import * as r61 from "@/app/api/users/[id]/reset-password/route";
-import * as r62 from "@/app/api/v2/components.json/route";
-import * as r63 from "@/app/api/v2/incidents.json/route";
-import * as r64 from "@/app/api/v2/incidents/unresolved.json/route";
-import * as r65 from "@/app/api/v2/status.json/route";
-import * as r66 from "@/app/api/v2/summary.json/route";
-import * as r67 from "@/app/api/version/route";
-import * as r68 from "@/app/health/route";
-import * as r69 from "@/app/metrics/route";
-import * as r70 from "@/app/status/history.atom/route";
+import * as r21 from "@/app/api/deploys/github/route";
+import * as r22 from "@/app/api/drills/route";
+import * as r23 from "@/app/api/incidents/route";
+import * as r24 from "@/app/api/incidents/[id]/route";
+import * as r25 from "@/app/api/incidents/[id]/action-items/route";
+import * as r26 from "@/app/api/incidents/[id]/checklist/route";
+import * as r27 from "@/app/api/incidents/[id]/decision/route";
+import * as r28 from "@/app/api/incidents/[id]/drill-report/route";
+import * as r29 from "@/app/api/incidents/[id]/events/route";
+import * as r30 from "@/app/api/incidents/[id]/information/route";
+import * as r31 from "@/app/api/incidents/[id]/messages/route";
+import * as r32 from "@/app/api/incidents/[id]/messages/draft/route";
+import * as r33 from "@/app/api/incidents/[id]/postmortem/route";
+import * as r34 from "@/app/api/incidents/[id]/postmortem.md/route";
+import * as r35 from "@/app/api/incidents/[id]/roles/route";
+import * as r36 from "@/app/api/incidents/events/route";
+import * as r37 from "@/app/api/information/route";
+import * as r38 from "@/app/api/maintenance/[action]/route";
+import * as r39 from "@/app/api/metrics/route";
+import * as r40 from "@/app/api/metrics/events/route";
+import * as r41 from "@/app/api/openapi.json/route";
+import * as r42 from "@/app/api/projects/route";
+import * as r43 from "@/app/api/public/events/route";
+import * as r44 from "@/app/api/queue/[name]/pause/route";
+import * as r45 from "@/app/api/queue/[name]/resume/route";
+import * as r46 from "@/app/api/queue/clean-all/route";
+import * as r47 from "@/app/api/queue/pause-all/route";
+import * as r48 from "@/app/api/queue/resume-all/route";
+import * as r49 from "@/app/api/queue/stats/route";
+import * as r50 from "@/app/api/runbooks/route";
+import * as r51 from "@/app/api/runs/route";
+import * as r52 from "@/app/api/runs/[id]/route";
+import * as r53 from "@/app/api/runs/[id]/approve/route";
+import * as r54 from "@/app/api/runs/[id]/cancel/route";
+import * as r55 from "@/app/api/runs/[id]/events/route";
+import * as r56 from "@/app/api/runs/[id]/reject/route";
+import * as r57 from "@/app/api/targets/route";
+import * as r58 from "@/app/api/tokens/route";
+import * as r59 from "@/app/api/tokens/[id]/route";
+import * as r60 from "@/app/api/users/route";
+import * as r61 from "@/app/api/users/[id]/route";
+import * as r62 from "@/app/api/users/[id]/reset-password/route";
+import * as r63 from "@/app/api/v2/components.json/route";
+import * as r64 from "@/app/api/v2/incidents.json/route";
+import * as r65 from "@/app/api/v2/incidents/unresolved.json/route";
+import * as r66 from "@/app/api/v2/status.json/route";
+import * as r67 from "@/app/api/v2/summary.json/route";
+import * as r68 from "@/app/api/version/route";
+import * as r69 from "@/app/health/route";
+import * as r70 from "@/app/metrics/route";
+import * as r71 from "@/app/status/history.atom/route";
 
 export const ROUTE_MODULES: { path: string; module: Record<string, unknown> }[] = [
   { path: "/admin/queues", module: r0 },
@@ -94,54 +95,55 @@ export const ROUTE_MODULES: { path: string; module: Record<string, unknown> }[] 
   { path: "/api/deploys", module: r18 },
   { path: "/api/deploys/{id}", module: r19 },
   { path: "/api/deploys/{id}/veto", module: r20 },
-  { path: "/api/drills", module: r21 },
-  { path: "/api/incidents", module: r22 },
-  { path: "/api/incidents/{id}", module: r23 },
-  { path: "/api/incidents/{id}/action-items", module: r24 },
-  { path: "/api/incidents/{id}/checklist", module: r25 },
-  { path: "/api/incidents/{id}/decision", module: r26 },
-  { path: "/api/incidents/{id}/drill-report", module: r27 },
-  { path: "/api/incidents/{id}/events", module: r28 },
-  { path: "/api/incidents/{id}/information", module: r29 },
-  { path: "/api/incidents/{id}/messages", module: r30 },
-  { path: "/api/incidents/{id}/messages/draft", module: r31 },
-  { path: "/api/incidents/{id}/postmortem", module: r32 },
-  { path: "/api/incidents/{id}/postmortem.md", module: r33 },
-  { path: "/api/incidents/{id}/roles", module: r34 },
-  { path: "/api/incidents/events", module: r35 },
-  { path: "/api/information", module: r36 },
-  { path: "/api/maintenance/{action}", module: r37 },
-  { path: "/api/metrics", module: r38 },
-  { path: "/api/metrics/events", module: r39 },
-  { path: "/api/openapi.json", module: r40 },
-  { path: "/api/projects", module: r41 },
-  { path: "/api/public/events", module: r42 },
-  { path: "/api/queue/{name}/pause", module: r43 },
-  { path: "/api/queue/{name}/resume", module: r44 },
-  { path: "/api/queue/clean-all", module: r45 },
-  { path: "/api/queue/pause-all", module: r46 },
-  { path: "/api/queue/resume-all", module: r47 },
-  { path: "/api/queue/stats", module: r48 },
-  { path: "/api/runbooks", module: r49 },
-  { path: "/api/runs", module: r50 },
-  { path: "/api/runs/{id}", module: r51 },
-  { path: "/api/runs/{id}/approve", module: r52 },
-  { path: "/api/runs/{id}/cancel", module: r53 },
-  { path: "/api/runs/{id}/events", module: r54 },
-  { path: "/api/runs/{id}/reject", module: r55 },
-  { path: "/api/targets", module: r56 },
-  { path: "/api/tokens", module: r57 },
-  { path: "/api/tokens/{id}", module: r58 },
-  { path: "/api/users", module: r59 },
-  { path: "/api/users/{id}", module: r60 },
-  { path: "/api/users/{id}/reset-password", module: r61 },
-  { path: "/api/v2/components.json", module: r62 },
-  { path: "/api/v2/incidents.json", module: r63 },
-  { path: "/api/v2/incidents/unresolved.json", module: r64 },
-  { path: "/api/v2/status.json", module: r65 },
-  { path: "/api/v2/summary.json", module: r66 },
-  { path: "/api/version", module: r67 },
-  { path: "/health", module: r68 },
-  { path: "/metrics", module: r69 },
-  { path: "/status/history.atom", module: r70 },
+  { path: "/api/deploys/github", module: r21 },
+  { path: "/api/drills", module: r22 },
+  { path: "/api/incidents", module: r23 },
+  { path: "/api/incidents/{id}", module: r24 },
+  { path: "/api/incidents/{id}/action-items", module: r25 },
+  { path: "/api/incidents/{id}/checklist", module: r26 },
+  { path: "/api/incidents/{id}/decision", module: r27 },
+  { path: "/api/incidents/{id}/drill-report", module: r28 },
+  { path: "/api/incidents/{id}/events", module: r29 },
+  { path: "/api/incidents/{id}/information", module: r30 },
+  { path: "/api/incidents/{id}/messages", module: r31 },
+  { path: "/api/incidents/{id}/messages/draft", module: r32 },
+  { path: "/api/incidents/{id}/postmortem", module: r33 },
+  { path: "/api/incidents/{id}/postmortem.md", module: r34 },
+  { path: "/api/incidents/{id}/roles", module: r35 },
+  { path: "/api/incidents/events", module: r36 },
+  { path: "/api/information", module: r37 },
+  { path: "/api/maintenance/{action}", module: r38 },
+  { path: "/api/metrics", module: r39 },
+  { path: "/api/metrics/events", module: r40 },
+  { path: "/api/openapi.json", module: r41 },
+  { path: "/api/projects", module: r42 },
+  { path: "/api/public/events", module: r43 },
+  { path: "/api/queue/{name}/pause", module: r44 },
+  { path: "/api/queue/{name}/resume", module: r45 },
+  { path: "/api/queue/clean-all", module: r46 },
+  { path: "/api/queue/pause-all", module: r47 },
+  { path: "/api/queue/resume-all", module: r48 },
+  { path: "/api/queue/stats", module: r49 },
+  { path: "/api/runbooks", module: r50 },
+  { path: "/api/runs", module: r51 },
+  { path: "/api/runs/{id}", module: r52 },
+  { path: "/api/runs/{id}/approve", module: r53 },
+  { path: "/api/runs/{id}/cancel", module: r54 },
+  { path: "/api/runs/{id}/events", module: r55 },
+  { path: "/api/runs/{id}/reject", module: r56 },
+  { path: "/api/targets", module: r57 },
+  { path: "/api/tokens", module: r58 },
+  { path: "/api/tokens/{id}", module: r59 },
+  { path: "/api/users", module: r60 },
+  { path: "/api/users/{id}", module: r61 },
+  { path: "/api/users/{id}/reset-password", module: r62 },
+  { path: "/api/v2/components.json", module: r63 },
+  { path: "/api/v2/incidents.json", module: r64 },
+  { path: "/api/v2/incidents/unresolved.json", module: r65 },
+  { path: "/api/v2/status.json", module: r66 },
+  { path: "/api/v2/summary.json", module: r67 },
+  { path: "/api/version", module: r68 },
+  { path: "/health", module: r69 },
+  { path: "/metrics", module: r70 },
+  { path: "/status/history.atom", module: r71 },
 ];

@@ -13,6 +13,7 @@ export function testEnv(): StackEnv {
     // Delivery retries in well under a second each, so a test sees every attempt; reminders checked every second.
     DELIVERY_BACKOFF_MS: "300,600,900",
     REMINDER_CHECK_MS: "1000",
+    GITHUB_WEBHOOK_SECRET,
   };
 }
 
@@ -48,6 +49,8 @@ export function writeTestChannels(env: StackEnv): void {
 export const STANDBY = "standby";
 export const REMOTE = "remote";
 export const AUTOPILOT_TARGET = "autopilot";
+export const GITHUB_ENVIRONMENT = "standby-production";
+export const GITHUB_WEBHOOK_SECRET = "test-github-webhook-secret-0001";
 
 export function writeTestTargets(env: StackEnv): void {
   const file = JSON.parse(fs.readFileSync(path.join(ROOT, "targets.json"), "utf8"));
@@ -61,6 +64,8 @@ export function writeTestTargets(env: StackEnv): void {
   standby.public = { name: "Standby service" };
   // A one-person team's target: its high-risk gates may be approved by whoever started the run.
   standby.allowSoloApproval = true;
+  // GitHub's deployment_status webhook names it by this environment (tests/integration/deploys.test.ts).
+  standby.autopilot = { githubEnvironments: [GITHUB_ENVIRONMENT] };
   // Not for drills: its service is down.
   delete standby.rehearsal;
   file.targets.push(standby);

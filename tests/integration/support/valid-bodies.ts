@@ -43,6 +43,11 @@ export const VALID: Record<string, Record<string, unknown> | null> = {
   "POST /api/runs": { runbook: "db-backup", target: STANDBY, params: {} },
   "POST /api/deploys": { target: STANDBY, release: "v1.0.0" },
   "POST /api/deploys/[id]/veto": {},
+  // GitHub's payload, unsigned here: every case is a 401 (deploys.test.ts sends signed ones).
+  "POST /api/deploys/github": {
+    deployment: { environment: "standby-production", ref: "v1.0.0" },
+    deployment_status: { state: "success" },
+  },
   "POST /api/runs/[id]/approve": { comment: "ok" },
   "POST /api/runs/[id]/cancel": {},
   "POST /api/runs/[id]/reject": { comment: "no" },
