@@ -5,37 +5,10 @@
 // Usage: deploy-gate.mjs <release> [--target NAME] [--previous RELEASE] [--commit SHA] [--url URL] [--source NAME]
 // Env: BACKOUT_URL (default http://localhost:3001), BACKOUT_TOKEN (an engineer's token, sent as a Bearer token).
 
-const base = (process.env.BACKOUT_URL ?? "http://localhost:3001").replace(/\/$/, "");
-const headers = {
-  "content-type": "application/json",
-  ...(process.env.BACKOUT_TOKEN ? { authorization: `Bearer ${process.env.BACKOUT_TOKEN}` } : {}),
-};
+import { api, base, die } from "./backout-api.mjs";
+
 const KEPT = ["passed", "marginal", "vetoed"];
 const FAILED = ["failed", "restored", "still_unhealthy"];
-
-function die(msg) {
-  console.error(`❌ ${msg}`);
-  process.exit(2);
-}
-
-async function api(method, path, body) {
-  let res;
-  try {
-    res = await fetch(`${base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (e) {
-    die(`cannot reach Backout at ${base} (${e.cause?.code ?? e.message}); is it running? (npm start)`);
-  }
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    const issues = (json.issues ?? []).map((i) => `\n   ${i.path}: ${i.message}`).join("");
-    die(`${method} ${path} → ${res.status}: ${json.error ?? res.statusText}${issues}`);
-  }
-  return json;
-}
 
 const args = process.argv.slice(2);
 const flags = {

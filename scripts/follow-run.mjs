@@ -4,39 +4,12 @@
 // Usage: follow-run.mjs <runbook> [key=value ...]    or    follow-run.mjs --run <id>
 // Env: BACKOUT_URL (default http://localhost:3001), BACKOUT_TOKEN (sent as a Bearer token), NO_COLOR.
 
-const base = (process.env.BACKOUT_URL ?? "http://localhost:3001").replace(/\/$/, "");
-const headers = {
-  "content-type": "application/json",
-  ...(process.env.BACKOUT_TOKEN ? { authorization: `Bearer ${process.env.BACKOUT_TOKEN}` } : {}),
-};
+import { api, base, die, headers } from "./backout-api.mjs";
+
 // A wrapper that tees our output to a log (scripts/emergency-rollback.sh) says the terminal is there.
 const tty = process.stdout.isTTY || process.env.BACKOUT_FOLLOW_TTY === "1";
 const color = !process.env.NO_COLOR && tty;
 const c = (code, s) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
-
-function die(msg, code = 2) {
-  console.error(`❌ ${msg}`);
-  process.exit(code);
-}
-
-async function api(method, path, body) {
-  let res;
-  try {
-    res = await fetch(`${base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (e) {
-    die(`cannot reach Backout at ${base} (${e.cause?.code ?? e.message}); is it running? (npm start)`);
-  }
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    const issues = (json.issues ?? []).map((i) => `\n   ${i.path}: ${i.message}`).join("");
-    die(`${method} ${path} → ${res.status}: ${json.error ?? res.statusText}${issues}`);
-  }
-  return json;
-}
 
 function bar(done, total, width = 28) {
   const filled = total ? Math.round((done / total) * width) : 0;

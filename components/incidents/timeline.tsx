@@ -37,11 +37,11 @@ const dot: Record<string, string> = {
 
 const str = (v: unknown) => (typeof v === "string" ? v : v == null ? "" : String(v));
 
-function RunLink({ data, children }: { data: Record<string, unknown>; children: ReactNode }) {
-  const runId = str(data.runId);
-  return runId ? (
+/** A link to what an entry names (its run, its deploy), or its words alone when it names none. */
+function EntityLink({ href, children }: { href: string | null; children: ReactNode }) {
+  return href ? (
     <Link
-      href={`/runs/${runId}`}
+      href={href}
       className="font-medium text-sky-300 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-400"
     >
       {children}
@@ -51,19 +51,12 @@ function RunLink({ data, children }: { data: Record<string, unknown>; children: 
   );
 }
 
-function DeployLink({ data, children }: { data: Record<string, unknown>; children: ReactNode }) {
-  const id = str(data.deployId);
-  return id ? (
-    <Link
-      href={`/deploys/${id}`}
-      className="font-medium text-sky-300 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-400"
-    >
-      {children}
-    </Link>
-  ) : (
-    <>{children}</>
-  );
-}
+const RunLink = ({ data, children }: { data: Record<string, unknown>; children: ReactNode }) => (
+  <EntityLink href={str(data.runId) ? `/runs/${str(data.runId)}` : null}>{children}</EntityLink>
+);
+const DeployLink = ({ data, children }: { data: Record<string, unknown>; children: ReactNode }) => (
+  <EntityLink href={str(data.deployId) ? `/deploys/${str(data.deployId)}` : null}>{children}</EntityLink>
+);
 
 /** What happened, in plain words; the actor is printed before it. */
 function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
