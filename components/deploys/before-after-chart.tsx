@@ -1,8 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { metricNumber } from "@/lib/plan";
-import { formatMs, formatPercent } from "@/lib/plan/format";
+import { formatMetric, metricInfo, metricNumber } from "@/lib/plan";
 import { api } from "../api/client";
 import type { MetricsResponse } from "../metrics/use-metric-samples";
 import { Sparkline } from "../metrics/sparkline";
@@ -38,14 +37,11 @@ export function BeforeAfterCharts({
   const at = ((deployedAt - from) / Math.max(1, to - from)) * 100;
   return (
     <div className="grid gap-4 sm:grid-cols-2" data-testid="before-after">
-      {(
-        [
-          ["errorRate", "Error rate", formatPercent],
-          ["responseTimeP95Ms", "Response time p95", formatMs],
-        ] as const
-      ).map(([metric, label, format]) => (
+      {(["errorRate", "responseTimeP95Ms"] as const).map((metric) => (
         <div key={metric} className="relative">
-          <p className="mb-1 text-xs text-zinc-400">{label}: before the deploy | after</p>
+          <p className="mb-1 text-xs text-zinc-400 first-letter:uppercase">
+            {metricInfo[metric].label}: before the deploy | after
+          </p>
           <Sparkline
             points={samples.flatMap((s) => {
               const v = metricNumber(s.values, metric);
@@ -54,8 +50,8 @@ export function BeforeAfterCharts({
             from={from}
             to={to}
             tone="zinc"
-            label={`${label} before and after the deploy`}
-            format={format}
+            label={`${metricInfo[metric].label} before and after the deploy`}
+            format={(v) => formatMetric(metric, v)}
           />
           <span
             aria-hidden

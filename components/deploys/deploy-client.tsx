@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { DeployJson } from "@/lib/deploys/view";
 import type { Judgement, MetricJudgement } from "@/lib/deploys/judge";
 import { hasRole, type Role } from "@/lib/auth/roles";
-import { formatMs, formatPercent } from "@/lib/plan/format";
+import { formatMetric, metricInfo } from "@/lib/plan";
 import { api, ApiError } from "../api/client";
 import { Badge, type Tone } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -28,8 +28,7 @@ const STATUS: Record<string, { words: string; tone: Tone }> = {
 const VERDICT_TONE: Record<string, Tone> = { pending: "zinc", pass: "green", marginal: "amber", fail: "red" };
 const isOpen = (s: string) => s === "watching" || s === "pending_rollback" || s === "rolling_back";
 
-const value = (m: MetricJudgement, v: number | null) =>
-  v === null ? "—" : m.metric === "errorRate" ? formatPercent(v) : formatMs(v);
+const value = (m: MetricJudgement, v: number | null) => (v === null ? "—" : formatMetric(m.metric, v));
 
 /** A deploy under watch, live: its verdict with the measured values behind it, and the veto while there is time. */
 export function DeployClient({ initial, role }: { initial: DeployJson; role: Role }) {
@@ -150,7 +149,7 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
               <tbody className="tabular-nums text-zinc-200">
                 {judgement.metrics.map((m) => (
                   <tr key={m.metric} className="border-t border-zinc-800">
-                    <td className="py-1.5">{m.metric === "errorRate" ? "error rate" : "response time p95"}</td>
+                    <td className="py-1.5">{metricInfo[m.metric].label}</td>
                     <td>
                       {value(m, m.before.median)} <span className="text-zinc-500">({m.before.readings})</span>
                     </td>

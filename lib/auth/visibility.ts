@@ -76,6 +76,9 @@ export function maskText(text: string): string {
     .replace(PATHS, (_m, before: string, p: string) => `${before}${basename(p) || p}`);
 }
 
+/** Optional free text as a viewer may read it (maskText); null stays null. */
+export const maskNullable = (text: string | null): string | null => (text === null ? null : maskText(text));
+
 /** Any value with every string in it as a viewer may read it (maskText); numbers, booleans and nulls as they are. */
 export const maskDeep = (v: unknown, depth = 0): unknown =>
   typeof v === "string"

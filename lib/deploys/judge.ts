@@ -6,8 +6,8 @@ import { errorFunction, median, wilcoxonRankSum } from "simple-statistics";
 import {
   computeBaseline,
   evaluateDecision,
-  formatMs,
-  formatPercent,
+  formatMetric,
+  metricInfo,
   metricNumber,
   type Sample,
   type SeverityLevel,
@@ -57,8 +57,6 @@ export type Judgement = {
   why: string[];
 };
 
-const format = (metric: JudgedMetric, v: number) => (metric === "errorRate" ? formatPercent(v) : formatMs(v));
-
 function judgeMetric(
   metric: JudgedMetric,
   before: number[],
@@ -96,8 +94,8 @@ function judgeMetric(
   const verdict: Verdict = isWorse && shift >= t.fail ? "fail" : isWorse && shift >= t.marginal ? "marginal" : "pass";
   const moved =
     t.kind === "points"
-      ? `${format(metric, b)} → ${format(metric, a)} (${shift >= 0 ? "+" : ""}${shift.toFixed(1)} points)`
-      : `${format(metric, b)} → ${format(metric, a)} (${Number.isFinite(shift) ? `${shift.toFixed(2)}×` : "from 0"})`;
+      ? `${formatMetric(metric, b)} → ${formatMetric(metric, a)} (${shift >= 0 ? "+" : ""}${shift.toFixed(1)} points)`
+      : `${formatMetric(metric, b)} → ${formatMetric(metric, a)} (${Number.isFinite(shift) ? `${shift.toFixed(2)}×` : "from 0"})`;
   return {
     ...base,
     u,
@@ -148,7 +146,7 @@ export function judgeDeploy(input: { before: readonly Sample[]; after: readonly 
     isBaselineEnough,
     why: [
       ...rows.map((r) => `plan §2 "${r.issue}": ${r.why}`),
-      ...metrics.map((m) => `${m.metric === "errorRate" ? "error rate" : "response time p95"}: ${m.why}`),
+      ...metrics.map((m) => `${metricInfo[m.metric].label}: ${m.why}`),
     ],
   };
 }

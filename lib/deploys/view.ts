@@ -1,32 +1,5 @@
+import type { Deploy as DeployRow } from "../../generated/prisma/client";
 import { hasRole, type Role } from "../auth/roles";
-
-type DeployRow = {
-  id: string;
-  target: string;
-  release: string;
-  previousRelease: string | null;
-  commit: string | null;
-  url: string | null;
-  source: string;
-  announcedBy: string;
-  deployRunId: string | null;
-  policy: string;
-  baselineUntil: Date;
-  watchFrom: Date;
-  watchUntil: Date;
-  status: string;
-  verdict: unknown;
-  decidedAt: Date | null;
-  incidentId: string | null;
-  actAt: Date | null;
-  vetoedBy: string | null;
-  vetoedAt: Date | null;
-  rollbackRunId: string | null;
-  afterRollback: unknown;
-  restoredAt: Date | null;
-  note: string | null;
-  createdAt: Date;
-};
 
 /**
  * A deploy as `role` reads it, built field by field: its verdict with the measured values behind it

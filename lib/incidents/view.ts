@@ -1,5 +1,15 @@
 import { hasRole, type Role } from "../auth/roles";
-import { maskDeep, maskText } from "../auth/visibility";
+import { maskDeep, maskNullable, maskText } from "../auth/visibility";
+import type {
+  DeliveryAttempt as AttemptRow,
+  Incident as IncidentRow,
+  Message as MessageRow,
+  MessageDelivery as DeliveryRow,
+  Run as RunRow,
+} from "../../generated/prisma/client";
+import type { ProbeResult } from "../plan";
+import type { Assignment } from "./assignments";
+import type { ItemState } from "./checklist";
 import type { IncidentEntryType } from "./entry-types";
 
 // What each role may read of an incident's record, on every surface that shows it: the incident
@@ -79,38 +89,15 @@ export function timelineEntryFor<E extends Entry>(role: Role, entry: E): E {
   return { ...entry, data: viewerData(entry.type, (entry.data ?? {}) as Record<string, unknown>) };
 }
 
-type Incident = {
-  id: string;
-  title: string;
-  symptoms: string;
-  severity: string;
-  status: string;
-  target: string;
-  components: string[];
-  detectedAt: Date;
-  declaredBy: string;
-  createdAt: Date;
-  rollbackCompletedAt: Date | null;
-  resolvedAt: Date | null;
-  publicTitle: string | null;
-  isReleasePublic: boolean;
-  isDrill: boolean;
-  drillRunbook: string | null;
-  lastSeq: number;
+/** What getIncident assembles: the incident's row, its timeline and runs, and what is worked out from them. */
+type Incident = IncidentRow & {
   timeline: (Entry & { seq: number; actorLabel: string; at: Date })[];
-  runs: {
-    id: string;
-    runbook: string;
-    status: string;
-    isDryRun: boolean;
-    params: unknown;
-    createdAt: Date;
-    finishedAt: Date | null;
-    requestedBy: string;
-    error: string | null;
-  }[];
-  checklist: Record<string, { isTicked: boolean; isOverride: boolean; reason: string | null; by: string; at: string }>;
-  verification: Record<string, { verified: boolean; value: unknown; why: string; at: string | null }>;
+  runs: Pick<
+    RunRow,
+    "id" | "runbook" | "status" | "isDryRun" | "params" | "createdAt" | "finishedAt" | "requestedBy" | "error"
+  >[];
+  checklist: Record<string, ItemState>;
+  verification: Record<string, ProbeResult & { at: string | null }>;
   resolution: {
     by: string;
     at: string;
@@ -118,14 +105,14 @@ type Incident = {
     finalDecision: unknown;
     untickedAtResolve: unknown;
   } | null;
-  assignments: Record<string, { person: string; by: string; at: string }>;
+  assignments: Record<string, Assignment>;
   updateReminderMinutes: number;
 };
 
 /** An incident page's record (lib/incidents/get-incident.ts) as `role` may read it. */
 export function incidentFor<I extends Incident>(role: Role, i: I): I | ViewerIncident {
   if (hasRole(role, "engineer")) return i;
-  const text = (v: string | null) => (v === null ? null : maskText(v));
+  const text = maskNullable;
   return {
     id: i.id,
     title: i.title,
@@ -156,7 +143,7 @@ export function incidentFor<I extends Incident>(role: Role, i: I): I | ViewerInc
       runbook: r.runbook,
       status: r.status,
       isDryRun: r.isDryRun,
-      params: maskDeep(r.params),
+      params: maskDeep(r.params) as RunRow["params"],
       createdAt: r.createdAt,
       finishedAt: r.finishedAt,
       requestedBy: r.requestedBy,
@@ -171,7 +158,7 @@ export function incidentFor<I extends Incident>(role: Role, i: I): I | ViewerInc
     verification: Object.fromEntries(
       Object.entries(i.verification).map(([id, v]) => [
         id,
-        { verified: v.verified, value: maskDeep(v.value), why: maskText(v.why), at: v.at },
+        { verified: v.verified, value: maskDeep(v.value) as ProbeResult["value"], why: maskText(v.why), at: v.at },
       ]),
     ),
     resolution: i.resolution && {
@@ -189,42 +176,15 @@ export type ViewerIncident = Omit<Incident, "timeline"> & {
   timeline: { seq: number; type: string; actorLabel: string; at: Date; data: Record<string, unknown> }[];
 };
 
-type Message = {
-  id: string;
-  incidentId: string;
-  template: string;
-  subject: string | null;
-  body: string;
-  publicBody: string | null;
-  channels: string[];
-  sentBy: string;
-  createdAt: Date;
-  deliveries: {
-    id: string;
-    messageId: string;
-    channel: string;
-    status: string;
-    attempts: number;
-    lastStatusCode: number | null;
-    lastError: string | null;
-    nextAttemptAt: Date | null;
-    deliveredAt: Date | null;
-    createdAt: Date;
-    attemptLog: {
-      number: number;
-      at: Date;
-      statusCode: number | null;
-      durationMs: number;
-      error: string | null;
-      retryAfterMs: number | null;
-    }[];
-  }[];
+/** A message as lib/messages/list.ts reads it: its deliveries, and their attempts without their own ids. */
+type Message = MessageRow & {
+  deliveries: (DeliveryRow & { attemptLog: Omit<AttemptRow, "id" | "deliveryId">[] })[];
 };
 
 /** An incident's messages as `role` may read them: a viewer reads their words, and every delivery's errors, masked (what was posted publicly, as the public reads it). */
 export function messagesFor(role: Role, messages: Message[]): Message[] {
   if (hasRole(role, "engineer")) return messages;
-  const text = (v: string | null) => (v === null ? null : maskText(v));
+  const text = maskNullable;
   return messages.map((m) => ({
     id: m.id,
     incidentId: m.incidentId,

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { hasRole, type Actor, type Role } from "../auth/roles";
-import { maskDeep, maskText } from "../auth/visibility";
+import { maskDeep, maskNullable, maskText } from "../auth/visibility";
 import { AppError } from "../errors";
 import { canMovePostmortem, postmortemStatusLabel, type PostmortemStatus } from "../plan";
 import type { UpdatePostmortemInput } from "../schemas/postmortem";
@@ -27,8 +27,6 @@ const itemView = (a: {
   dueDate: a.dueDate ? a.dueDate.toISOString().slice(0, 10) : null,
 });
 
-const masked = (v: string | null) => (v === null ? null : maskText(v));
-
 /** The facts with every free text in them (reasons, summaries, subjects, step errors) read as a viewer reads run output. */
 function factsForViewer(f: PostmortemFacts): PostmortemFacts {
   return {
@@ -36,8 +34,8 @@ function factsForViewer(f: PostmortemFacts): PostmortemFacts {
     incident: { ...f.incident, impact: maskText(f.incident.impact) },
     timeline: f.timeline.map((l) => ({ ...l, text: maskText(l.text) })),
     decision: f.decision && (maskDeep(f.decision) as PostmortemFacts["decision"]),
-    checkpoints: f.checkpoints.map((c) => ({ ...c, reason: masked(c.reason) })),
-    communications: f.communications.map((c) => ({ ...c, subject: masked(c.subject) })),
+    checkpoints: f.checkpoints.map((c) => ({ ...c, reason: maskNullable(c.reason) })),
+    communications: f.communications.map((c) => ({ ...c, subject: maskNullable(c.subject) })),
   };
 }
 
