@@ -5,7 +5,7 @@ import { createRedis } from "../lib/redis";
 import { loadTargets } from "../lib/targets/load-targets";
 import { sampleTarget, type SamplerMemory } from "../lib/metrics/sample-target";
 import { countHealthDay, pruneSamples, recordSample } from "../lib/metrics/store";
-import { advanceDeploys, isWatched, watchDeployRuns } from "../lib/deploys/advance-deploys";
+import { advanceDeploys, watchDeployRuns } from "../lib/deploys/advance-deploys";
 
 // The metrics sampler: its own process (never the web process). Every SAMPLE_INTERVAL_MS it
 // measures each target, stores the reading in Postgres and publishes it for live viewers.
@@ -17,7 +17,9 @@ const memory = new Map<string, SamplerMemory>(targets.map((t) => [t.name, {}]));
 let stopping = false;
 let tick = 0;
 
-async function sampleAll() {
+/** Reads every target once; true when a deploy is under watch on any (read every second then). */
+async function sampleAll(): Promise<boolean> {
+  let isWatching = false;
   for (const target of targets) {
     const started = performance.now();
     try {
@@ -30,7 +32,7 @@ async function sampleAll() {
     // A deploy is judged on every new reading (issue 16); Backout's own deploy runs are deploys too.
     try {
       await watchDeployRuns(db, target);
-      await advanceDeploys({ db, redis, target });
+      if ((await advanceDeploys({ db, redis, target })) > 0) isWatching = true;
     } catch (e) {
       log.warn(
         { target: target.name, err: (e as Error).message },
@@ -39,6 +41,7 @@ async function sampleAll() {
     }
   }
   if (tick++ % 60 === 0) await pruneSamples(db, env.METRICS_RETENTION_HOURS).catch(() => {});
+  return isWatching;
 }
 
 async function shutdown() {
@@ -56,8 +59,7 @@ log.info({ targets: targets.map((t) => t.name), intervalMs: env.SAMPLE_INTERVAL_
 const WATCH_INTERVAL_MS = 1000;
 while (!stopping) {
   const started = Date.now();
-  await sampleAll();
-  const isWatching = (await Promise.all(targets.map((t) => isWatched(db, t.name).catch(() => false)))).some(Boolean);
+  const isWatching = await sampleAll();
   const interval = isWatching ? Math.min(env.SAMPLE_INTERVAL_MS, WATCH_INTERVAL_MS) : env.SAMPLE_INTERVAL_MS;
   await new Promise((r) => setTimeout(r, Math.max(0, interval - (Date.now() - started))));
 }

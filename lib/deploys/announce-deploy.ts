@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import type { Actor } from "../auth/roles";
 import { getTarget } from "../targets/load-targets";
-import { getTargetFacts } from "../target-ops/facts";
+import { listReleases } from "../target-ops/facts";
 import type { AnnounceDeployInput } from "../schemas/deploy";
 
 /** A deploy whose watch or rollback is not over: one per target at a time. */
@@ -29,14 +29,13 @@ export async function announceDeploy(opts: {
 }) {
   const { db, input } = opts;
   const target = getTarget(input.target);
-  const { releases } = await getTargetFacts(target);
-  const pattern = new RegExp(target.releasePattern);
+  const releases = await listReleases(target);
   for (const [field, value] of [
     ["release", input.release],
     ["previousRelease", input.previousRelease],
   ] as const) {
     if (value === undefined) continue;
-    if (!pattern.test(value) || !releases.includes(value))
+    if (!releases.includes(value))
       throw new AppError("UNPROCESSABLE", `${field} "${value}" is not a release of ${target.name}`, {
         issues: [{ path: field, message: `a release of ${target.name}: one of ${list(releases)}` }],
       });

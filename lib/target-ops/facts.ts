@@ -42,14 +42,18 @@ export async function getCheckedOut(target: Target): Promise<{ release: string |
   return { release: current && new RegExp(target.releasePattern).test(current) ? current : null, sha };
 }
 
-/** Reads what the target has now: its release tags, what is checked out, its backups. */
-export async function getTargetFacts(target: Target): Promise<TargetFacts> {
+/** The target's release tags (those matching its releasePattern), oldest first. One git process. */
+export async function listReleases(target: Target): Promise<string[]> {
   const pattern = new RegExp(target.releasePattern);
-  const [tags, checkedOut] = await Promise.all([git(target.repoPath, ["tag", "-l"]), getCheckedOut(target)]);
-  const releases = (tags ?? "")
+  return ((await git(target.repoPath, ["tag", "-l"])) ?? "")
     .split("\n")
     .filter((t) => t && pattern.test(t))
     .sort(compareReleases);
+}
+
+/** Reads what the target has now: its release tags, what is checked out, its backups. */
+export async function getTargetFacts(target: Target): Promise<TargetFacts> {
+  const [releases, checkedOut] = await Promise.all([listReleases(target), getCheckedOut(target)]);
   return {
     releases,
     currentRelease: checkedOut.release,
