@@ -70,38 +70,60 @@ async function onTimeline(
 const severityOf = (j: Judgement): SeverityLevel =>
   j.rows.some((r) => r.severity === "P0") ? "P0" : j.rows.some((r) => r.severity === "P1") ? "P1" : "P2";
 
-/** The deploy failed its watch: say so, and under `propose` or `act` open an incident for it. */
+/** How long a sampler's claim on deciding a deploy holds: past it (that sampler died), another decides. */
+const CLAIM_MS = 30_000;
+
+/**
+ * The deploy failed its watch: say so, and under `propose` or `act` open an incident for it. The
+ * decision is claimed first without changing what anyone reads (the deploy stays "watching"), so
+ * that when it moves on, its incident is already there to veto it on.
+ */
 async function onFailed(db: Db, redis: Redis, target: Target, d: Deploy, j: Judgement, now: Date) {
-  const isActing = d.policy === "act" && !!d.previousRelease;
-  const actAt = new Date(now.getTime() + target.autopilot.vetoSeconds * 1000);
-  const moved = await move(db, d, "watching", {
-    status: isActing ? "pending_rollback" : "failed",
-    verdict: json(j),
-    decidedAt: now,
-    ...(isActing ? { actAt } : {}),
-    ...(d.policy === "act" && !d.previousRelease
-      ? { note: "no release to roll back to: the deploy named none and none comes before it" }
-      : {}),
-  });
-  if (!moved || d.policy === "off") return;
-  const incident = await declareIncident({
-    db,
-    redis,
-    actor: AUTOPILOT,
-    input: {
-      title: `${d.release} failed its deploy watch on ${target.name}`,
-      symptoms: j.why.join("\n"),
-      severity: severityOf(j),
-      target: target.name,
-      detectedAt: now,
-      components: ["app-code"],
+  const { count } = await db.deploy.updateMany({
+    where: {
+      id: d.id,
+      status: "watching",
+      OR: [{ decidedAt: null }, { decidedAt: { lt: new Date(now.getTime() - CLAIM_MS) } }],
     },
-  }).catch((e: unknown) => {
-    log.warn({ deploy: d.id, err: (e as Error).message }, "autopilot: declaring the incident failed");
-    return null;
+    data: { decidedAt: now, verdict: json(j) },
+  });
+  if (!count) return;
+  const isActing = d.policy === "act" && !!d.previousRelease;
+  const incident =
+    d.policy === "off"
+      ? null
+      : await declareIncident({
+          db,
+          redis,
+          actor: AUTOPILOT,
+          input: {
+            title: `${d.release} failed its deploy watch on ${target.name}`,
+            symptoms: j.why.join("\n"),
+            severity: severityOf(j),
+            target: target.name,
+            detectedAt: now,
+            components: ["app-code"],
+          },
+        }).catch((e: unknown) => {
+          log.warn({ deploy: d.id, err: (e as Error).message }, "autopilot: declaring the incident failed");
+          return null;
+        });
+  // The veto window starts now, with the incident in place.
+  const decidedAt = new Date();
+  const actAt = new Date(decidedAt.getTime() + target.autopilot.vetoSeconds * 1000);
+  await db.deploy.update({
+    where: { id: d.id },
+    data: {
+      status: isActing ? "pending_rollback" : "failed",
+      decidedAt,
+      incidentId: incident?.id ?? null,
+      ...(isActing ? { actAt } : {}),
+      ...(d.policy === "act" && !d.previousRelease
+        ? { note: "no release to roll back to: the deploy named none and none comes before it" }
+        : {}),
+    },
   });
   if (!incident) return;
-  await db.deploy.update({ where: { id: d.id }, data: { incidentId: incident.id } });
   await onTimeline(db, redis, incident.id, "deploy.judged", {
     deployId: d.id,
     release: d.release,
@@ -202,13 +224,14 @@ async function advanceOne(db: Db, redis: Redis, target: Target, d: Deploy, now: 
     ]);
     const j = judgeDeploy({ before, after });
     if (j.verdict === "fail") return onFailed(db, redis, target, d, j, now);
+    // Not while another sampler's decision is claimed (decidedAt set): its verdict stands.
+    const undecided = { id: d.id, status: "watching" as const, decidedAt: null };
     if (now >= d.watchUntil)
-      return void (await move(db, d, "watching", {
-        status: j.verdict === "marginal" ? "marginal" : "passed",
-        verdict: json(j),
-        decidedAt: now,
+      return void (await db.deploy.updateMany({
+        where: undecided,
+        data: { status: j.verdict === "marginal" ? "marginal" : "passed", verdict: json(j), decidedAt: now },
       }));
-    await db.deploy.updateMany({ where: { id: d.id, status: "watching" }, data: { verdict: json(j) } });
+    await db.deploy.updateMany({ where: undecided, data: { verdict: json(j) } });
     return;
   }
   if (d.status === "pending_rollback" && d.actAt && now >= d.actAt) return rollBack(db, redis, target, d);
