@@ -6,7 +6,7 @@ import { stackEnv } from "./stack-env";
 Object.assign(process.env, stackEnv("dev"));
 const { createDb } = await import("../lib/db/client");
 const { createApiToken } = await import("../lib/auth/tokens");
-const { ROLES } = await import("../lib/auth/roles");
+const { TOKEN_ROLES: ROLES } = await import("../lib/auth/roles");
 
 const [name = "cli", role = "engineer"] = process.argv.slice(2);
 if (!(ROLES as readonly string[]).includes(role)) {

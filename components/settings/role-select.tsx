@@ -1,7 +1,7 @@
 "use client";
 
 import type { Role } from "../api/types";
-import { ROLE_POWERS, ROLES } from "../auth/roles";
+import { ROLE_POWERS, ROLES, TOKEN_ROLES } from "../auth/roles";
 import { Field, Select } from "../ui/field";
 
 /** The role picker of the create forms (users, tokens), with what each role may do as its hint. */
@@ -9,7 +9,10 @@ export function RoleSelect({
   value,
   onChange,
   testId,
+  forToken,
 }: {
+  /** A token's picker also offers the deployer, which no person signs in as. */
+  forToken?: boolean;
   value: Role;
   onChange: (role: Role) => void;
   testId: string;
@@ -22,7 +25,7 @@ export function RoleSelect({
         data-testid={testId}
         title={ROLE_POWERS[value]}
       >
-        {ROLES.map((r) => (
+        {(forToken ? TOKEN_ROLES : ROLES).map((r) => (
           <option key={r}>{r}</option>
         ))}
       </Select>

@@ -162,7 +162,7 @@ function CreateTokenForm() {
             placeholder="ci-deploy"
           />
         </Field>
-        <RoleSelect value={role} onChange={setRole} testId="token-role" />
+        <RoleSelect value={role} onChange={setRole} testId="token-role" forToken />
         <Field label="Expires">
           <Select value={days} onChange={(e) => setDays(e.target.value)} data-testid="token-expires">
             <option value="7">in 7 days</option>

@@ -9,14 +9,19 @@ import { hasRole, type Actor, type Role } from "../auth/roles";
 export function assertAllowed(
   actor: Actor | null,
   role: Role,
-  opts: { pendingPassword?: "allow" } = {},
+  opts: { pendingPassword?: "allow"; deployers?: true } = {},
 ): asserts actor is Actor {
   if (!actor)
     throw new AppError(
       "UNAUTHORIZED",
       'Sign in first, or send an API token: -H "Authorization: Bearer $BACKOUT_TOKEN" (an admin creates tokens under Settings → API tokens)',
     );
-  if (!hasRole(actor.role, role))
+  if (actor.role === "deployer" && !opts.deployers)
+    throw new AppError(
+      "FORBIDDEN",
+      `A deployer token (${actor.label}) may only announce deploys and read their verdicts (POST and GET /api/deploys). Use a token with the ${role} role for this.`,
+    );
+  if (actor.role !== "deployer" && !hasRole(actor.role, role))
     throw new AppError(
       "FORBIDDEN",
       `This needs the ${role} role; you are ${actor.role} (${actor.label}). Ask an admin for the role, or a commander to do it.`,

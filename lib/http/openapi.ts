@@ -40,10 +40,11 @@ const operationId = (method: Method, path: string) =>
     .map((w) => w[0]!.toUpperCase() + w.slice(1))
     .join("");
 
-function whoMay(role: RouteSpec["role"]): string {
+function whoMay(role: RouteSpec["role"], deployers?: true): string {
   if (role === "public") return "Public: no sign-in.";
-  const from = ROLES.indexOf(role);
-  return `Role: ${ROLES.slice(from).join(", ")} (an API token as Bearer, or a signed-in session).`;
+  const from = ROLES.indexOf(role as (typeof ROLES)[number]);
+  const who = [...ROLES.slice(Math.max(from, 0)), ...(deployers ? ["deployer (token)"] : [])];
+  return `Role: ${who.join(", ")} (an API token as Bearer, or a signed-in session).`;
 }
 
 function operation(method: Method, path: string, spec: RouteSpec): JsonSchema {
@@ -73,7 +74,7 @@ function operation(method: Method, path: string, spec: RouteSpec): JsonSchema {
   return {
     operationId: operationId(method, path),
     summary: spec.summary ?? `${method} ${path}`,
-    description: whoMay(spec.role),
+    description: whoMay(spec.role, spec.deployers),
     "x-backout-role": spec.role,
     security: spec.role === "public" ? [] : [{ bearerToken: [] }, { sessionCookie: [] }],
     ...(parameters.length ? { parameters } : {}),

@@ -26,7 +26,7 @@ export function identify(req: NextRequest): Promise<Actor | null> {
 export function authorizeRequest(
   req: NextRequest,
   actor: Actor | null,
-  opts: { role: Role | "public"; pendingPassword?: "allow"; isWebhook?: true },
+  opts: { role: Role | "public"; pendingPassword?: "allow"; isWebhook?: true; deployers?: true },
 ): void {
   // Cookie-borne changes only from Backout's own pages (CSRF); sign-in and sign-out included. A
   // webhook is another server's signed call, with no browser's credential to ride (unless it brings one).
@@ -35,7 +35,8 @@ export function authorizeRequest(
     isPublicRoute: opts.role === "public" && !opts.isWebhook,
   });
   if (refusal) throw new AppError("FORBIDDEN", refusal, { details: { code: "CROSS_SITE_REFUSED" } });
-  if (opts.role !== "public") assertAllowed(actor, opts.role, { pendingPassword: opts.pendingPassword });
+  if (opts.role !== "public")
+    assertAllowed(actor, opts.role, { pendingPassword: opts.pendingPassword, deployers: opts.deployers });
 }
 
 /** The JSON object body, read no further than `max` bytes and parsed with `schema` (a 400 naming the field). */

@@ -8,6 +8,8 @@ import type { Role } from "../auth/roles";
  */
 export type RouteSpec = {
   role: Role | "public";
+  /** Deployer tokens are let in too. */
+  deployers?: true;
   body?: ZodType;
   params?: ZodType;
   query?: ZodType;

@@ -57,6 +57,8 @@ export function route<
     maxBodyBytes?: number;
     /** Another server's call authenticated by its own signature (the handler verifies it): not asked for our Origin. */
     isWebhook?: true;
+    /** Deployer tokens (CI announcing a deploy, reading its verdict) are let in too; every other route refuses them. */
+    deployers?: true;
     /** For /api/openapi.json only: the body a handler reads itself (a webhook's, verified over its raw bytes). */
     documentedBody?: ZodType;
     /** A page for browsers: an anonymous GET asking for HTML is sent to /sign-in instead of a 401. */
@@ -124,6 +126,7 @@ export function route<
   // What /api/openapi.json says of this route comes from the very schemas it parses with.
   return describedAs(handle, {
     role: opts.role,
+    deployers: opts.deployers,
     body: opts.body ?? opts.documentedBody,
     params: opts.params,
     query: opts.query,

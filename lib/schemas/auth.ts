@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLES } from "../auth/roles";
+import { ROLES, TOKEN_ROLES } from "../auth/roles";
 import { humanText } from "./text";
 
 const email = z
@@ -9,6 +9,9 @@ const email = z
 const password = z.string({ error: "password: required" }).min(1, "password: required").max(500);
 const newPassword = z.string().min(12, "at least 12 characters").max(500);
 const role = z.enum(ROLES, { error: `role: one of ${ROLES.join(", ")}` });
+const tokenRole = z.enum(TOKEN_ROLES, {
+  error: `role: one of ${TOKEN_ROLES.join(", ")} (a deployer token only announces deploys and reads their verdicts)`,
+});
 
 export const signInInput = z.object({ email, password }).strict();
 export const changePasswordInput = z.object({ current: password, next: newPassword }).strict();
@@ -18,7 +21,7 @@ export const createUserInput = z
 export const createTokenInput = z
   .object({
     name: humanText("name", { min: 1, max: 100, example: "ci-rollback" }),
-    role,
+    role: tokenRole,
     // Left out: lasts until revoked.
     expiresInDays: z
       .number({ error: "expiresInDays: a number of days from 1 to 3650" })

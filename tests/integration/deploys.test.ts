@@ -130,6 +130,33 @@ describe("deploys Backout knows about", () => {
     );
   });
 
+  it("a deployer token announces deploys and reads their verdicts, and nothing else", async () => {
+    const made = await api("POST", "/api/tokens", { name: `ci-deployer-${Date.now()}`, role: "deployer" });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const ci = { authorization: `Bearer ${made.body.token}` };
+    const announced = await api("POST", "/api/deploys", { target: STANDBY, release: "v1.1.0", source: "ci" }, ci);
+    expect(announced.status, JSON.stringify(announced.body)).toBe(201);
+    expect((await api("GET", `/api/deploys/${announced.body.id}`, undefined, ci)).body.status).toBe("watching");
+    expect((await api("GET", `/api/deploys?target=${STANDBY}`, undefined, ci)).status).toBe(200);
+    // Not a viewer: it reads no incident, run or target, and may not veto what it announced.
+    for (const [method, p] of [
+      ["GET", "/api/incidents"],
+      ["GET", "/api/targets"],
+      ["GET", "/api/auth/me"],
+      ["POST", `/api/deploys/${announced.body.id}/veto`],
+      ["POST", "/api/runs"],
+    ] as const) {
+      const res = await api(method, p, method === "POST" ? {} : undefined, ci);
+      expect(res.status, `${method} ${p}`).toBe(403);
+      expect(res.body.error).toMatch(/deployer token/);
+    }
+    // A person is never a deployer.
+    const user = await api("POST", "/api/users", { email: `deployer-${Date.now()}@example.com`, role: "deployer" });
+    expect(user.status).toBe(400);
+    expect(user.body.issues[0].path).toBe("role");
+    expect((await api("POST", `/api/deploys/${announced.body.id}/veto`, {}, bearer("engineer"))).status).toBe(200);
+  });
+
   it("the CI gate: 2 on bad input, 1 when the release fails its watch, 0 when it is kept", async () => {
     const gate = (...args: string[]) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {

@@ -99,10 +99,17 @@ const WHO_MAY: Record<RouteKey, "public" | "signed" | "viewer" | "engineer" | "c
   "GET /status/history.atom": "public",
 };
 
+/** The routes a deployer token (CI) may call besides public ones: announcing deploys and reading verdicts. */
+const DEPLOYER_MAY: ReadonlySet<RouteKey> = new Set<RouteKey>([
+  "POST /api/deploys",
+  "GET /api/deploys",
+  "GET /api/deploys/[id]",
+]);
+
 const ROLES = ["viewer", "engineer", "commander", "admin"] as const;
 const RANK = { public: -1, viewer: 0, engineer: 1, commander: 2, admin: 3 } as const;
-type Caller = "anonymous" | (typeof ROLES)[number] | "revoked admin token" | "expired admin token";
-const CALLERS: Caller[] = ["anonymous", ...ROLES, "revoked admin token", "expired admin token"];
+type Caller = "anonymous" | "deployer" | (typeof ROLES)[number] | "revoked admin token" | "expired admin token";
+const CALLERS: Caller[] = ["anonymous", "deployer", ...ROLES, "revoked admin token", "expired admin token"];
 
 const routes = discoverRoutes();
 let credential: Record<Caller, string | null>;
@@ -110,8 +117,9 @@ let auditBefore = 0;
 let tableCounts: Record<string, number> = {};
 
 beforeAll(async () => {
-  const made = async (name: string) =>
-    (await api("POST", "/api/tokens", { name, role: "admin" })).body as { id: string; token: string };
+  const made = async (name: string, role = "admin") =>
+    (await api("POST", "/api/tokens", { name, role })).body as { id: string; token: string };
+  const deployer = await made(`matrix-deployer-${Date.now()}`, "deployer");
   const revoked = await made(`matrix-revoked-${Date.now()}`);
   expect((await api("DELETE", `/api/tokens/${revoked.id}`)).status).toBe(200);
   const expired = await made(`matrix-expired-${Date.now()}`);
@@ -119,6 +127,7 @@ beforeAll(async () => {
   const t = tokens();
   credential = {
     anonymous: null,
+    deployer: deployer.token,
     viewer: t.viewer,
     engineer: t.engineer,
     commander: t.commander,
@@ -193,6 +202,10 @@ describe("route × role matrix", () => {
           // A webhook: whatever the caller's role, no signature is a 401.
           expected = "401 (unsigned)";
           ok = status === 401;
+        } else if (caller === "deployer") {
+          const may = DEPLOYER_MAY.has(r.key);
+          expected = may ? "let in (not 401/403)" : "403";
+          ok = may ? status !== 401 && status !== 403 : status === 403;
         } else if (!live) {
           expected = "401";
           ok = status === 401;

@@ -13,6 +13,7 @@ export const dynamic = "force-dynamic";
 export const POST = route(
   {
     role: "engineer",
+    deployers: true,
     body: announceDeployInput,
     summary: "Announce a deploy that has ended: it is watched and judged",
   },
@@ -22,6 +23,7 @@ export const POST = route(
 export const GET = route(
   {
     role: "viewer",
+    deployers: true,
     query: z.object({
       target: targetName.optional(),
       limit: z.coerce.number({ error: "limit: a number from 1 to 200" }).int().min(1).max(200).default(50),
