@@ -27,6 +27,7 @@ const {
   flushRedisDb,
   migrateDatabase,
   startBackout,
+  writeStackTargets,
   stopDemo,
   waitForHttp,
 } = await import("../scripts/stack");
@@ -58,6 +59,7 @@ const redis = createRedis(env.REDIS_URL!);
 const logDir = path.join(env.BACKOUT_DATA_DIR!, "logs");
 fs.mkdirSync(logDir, { recursive: true });
 // The whole stack, as in production, for every section: figures measured on a quiet machine do not hold.
+writeStackTargets(env);
 const demo = await ensureDemo(env);
 const stack = startBackout(env, { logDir });
 const BASE = `http://127.0.0.1:${env.PORT}`;

@@ -86,6 +86,9 @@ export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.Pr
     DEMO_DATABASE_URL: `${pgBaseFor}/${p.demoDb}`,
     DEMO_REDIS_URL: `${redisBaseFor}/${p.demoRedisDb}`,
     ...(mode === "test" ? { BACKOUT_PG_DIR: serviceDirPath("postgres-test") } : {}),
+    // The real targets.json with the demo's autopilot off (writeStackTargets): the browser tier and
+    // the bench roll the demo back themselves, and turn the autopilot on where they measure it.
+    ...(mode === "e2e" || mode === "bench" ? { BACKOUT_TARGETS_FILE: path.join(dataDir, "targets.json") } : {}),
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production",
     ...(mode === "dev" ? {} : { WORKER_LOCK_MS: "3000", LOG_LEVEL: "warn", SAMPLE_INTERVAL_MS: "1000" }),

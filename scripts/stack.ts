@@ -204,6 +204,23 @@ export async function flushRedisDb(url: string): Promise<void> {
 }
 
 /** The demo target: its git repo with two releases, its database, a build, and pm2 running it. */
+/**
+ * The stack's own targets file (BACKOUT_TARGETS_FILE): the real targets.json with every target's
+ * autopilot off, so that nothing rolls back by itself unless the stack turns it on (an admin's PUT
+ * /api/targets/{name}/autopilot). `edit` changes it further.
+ */
+export function writeStackTargets(
+  env: StackEnv,
+  edit: (file: { targets: Record<string, unknown>[] }) => void = () => {},
+) {
+  if (!env.BACKOUT_TARGETS_FILE) throw new Error("writeStackTargets: the stack has no BACKOUT_TARGETS_FILE of its own");
+  const file = JSON.parse(fs.readFileSync(path.join(ROOT, "targets.json"), "utf8"));
+  for (const t of file.targets) t.autopilot = { ...t.autopilot, policy: "off" };
+  edit(file);
+  fs.mkdirSync(path.dirname(env.BACKOUT_TARGETS_FILE), { recursive: true });
+  fs.writeFileSync(env.BACKOUT_TARGETS_FILE, JSON.stringify(file, null, 2));
+}
+
 export async function ensureDemo(env: StackEnv, opts: { fresh?: boolean } = {}): Promise<DemoOptions> {
   const o = demoOptions(env);
   if (opts.fresh) {

@@ -169,6 +169,8 @@ export type IncidentSummary = {
   isReleasePublic: boolean;
   /** A drill: practice, never public, never sent. drillRunbook: what it rehearses. */
   isDrill?: boolean;
+  /** Declared by the autopilot with no public words approved in advance: off the status page until a public update. */
+  isPublicHeld?: boolean;
   drillRunbook?: string | null;
   _count?: { runs: number };
 };

@@ -1,6 +1,8 @@
 "use client";
 
 import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { DeployJson } from "@/lib/deploys/view";
 import type { Judgement, MetricJudgement } from "@/lib/deploys/judge";
@@ -10,23 +12,13 @@ import { api, ApiError } from "../api/client";
 import { Badge, type Tone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
+import { Dialog } from "../ui/dialog";
 import { ProgressBar } from "../ui/progress-bar";
 import { useNow } from "../runs/use-now";
 import { BeforeAfterCharts } from "./before-after-chart";
+import { deployStatus, isDeployOpen } from "./status";
 
-const STATUS: Record<string, { words: string; tone: Tone }> = {
-  watching: { words: "Watching", tone: "sky" },
-  passed: { words: "Kept: passed", tone: "green" },
-  marginal: { words: "Kept: marginal", tone: "amber" },
-  failed: { words: "Failed", tone: "red" },
-  pending_rollback: { words: "Rolling back soon — veto?", tone: "orange" },
-  vetoed: { words: "Vetoed: kept", tone: "zinc" },
-  rolling_back: { words: "Rolling back", tone: "orange" },
-  restored: { words: "Rolled back: health restored", tone: "green" },
-  still_unhealthy: { words: "Rolled back: still unhealthy", tone: "red" },
-};
 const VERDICT_TONE: Record<string, Tone> = { pending: "zinc", pass: "green", marginal: "amber", fail: "red" };
-const isOpen = (s: string) => s === "watching" || s === "pending_rollback" || s === "rolling_back";
 
 const value = (m: MetricJudgement, v: number | null) => (v === null ? "—" : formatMetric(m.metric, v));
 
@@ -38,7 +30,7 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
     queryKey: key,
     queryFn: () => api<DeployJson>(`/api/deploys/${initial.id}`),
     initialData: initial,
-    refetchInterval: (q) => (q.state.data && isOpen(q.state.data.status) ? 1_000 : false),
+    refetchInterval: (q) => (q.state.data && isDeployOpen(q.state.data.status) ? 1_000 : false),
   });
   const veto = useMutation({
     mutationFn: () => api<DeployJson>(`/api/deploys/${d.id}/veto`, { method: "POST", body: {} }),
@@ -46,7 +38,7 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
   });
   const now = useNow(d.status === "pending_rollback" || d.status === "watching", 250);
   const judgement = d.verdict as Judgement | null;
-  const status = STATUS[d.status] ?? { words: d.status, tone: "zinc" as Tone };
+  const status = deployStatus(d.status);
   const secondsLeft = d.actAt ? Math.max(0, Math.ceil((new Date(d.actAt).getTime() - now) / 1000)) : null;
   const canVeto = hasRole(role, "engineer") && (d.status === "watching" || d.status === "pending_rollback");
   const [from, until] = [new Date(d.watchFrom).getTime(), new Date(d.watchUntil).getTime()];
@@ -114,6 +106,9 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
             Keep it whatever the verdict (veto any automatic rollback)
           </Button>
         </div>
+      )}
+      {d.status === "failed" && d.previousRelease && d.incidentId && !d.rollbackRunId && hasRole(role, "commander") && (
+        <ProposedRollback deploy={d} />
       )}
       {veto.error && (
         <p role="alert" className="text-sm text-red-300">
@@ -184,7 +179,7 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
           from={new Date(d.baselineUntil).getTime() - 10 * 60_000}
           deployedAt={from}
           watchUntil={until}
-          isLive={isOpen(d.status)}
+          isLive={isDeployOpen(d.status)}
           now={now}
         />
       </Card>
@@ -212,5 +207,71 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
         {d.note && <p className="text-amber-200">{d.note}</p>}
       </Card>
     </main>
+  );
+}
+
+/**
+ * The autopilot proposed (policy "propose", or "act" held back): the rollback to the release before,
+ * for a commander in one click, on the incident it opened, Checkpoint 1 waived with who accepted it.
+ */
+function ProposedRollback({ deploy: d }: { deploy: DeployJson }) {
+  const router = useRouter();
+  const [isConfirming, setConfirming] = useState(false);
+  const start = useMutation({
+    mutationFn: () =>
+      api<{ id: string }>("/api/runs", {
+        method: "POST",
+        body: {
+          runbook: "app-code",
+          target: d.target,
+          params: { release: d.previousRelease },
+          incidentId: d.incidentId,
+          checkpointOverride: {
+            reason: `Proposed by ${d.target}'s autopilot: ${d.release} failed its deploy watch; accepted from the deploy page`,
+          },
+        },
+      }),
+    onSuccess: (run) => router.push(`/runs/${run.id}`),
+  });
+  return (
+    <Card className="flex flex-wrap items-center justify-between gap-3 border-red-900 bg-red-950/30 p-4">
+      <p className="text-sm text-red-100">
+        {d.release} failed its watch. Backout proposes rolling back to <strong>{d.previousRelease}</strong>.
+      </p>
+      <Button variant="danger" onClick={() => setConfirming(true)} data-testid="proposed-rollback">
+        Roll back to {d.previousRelease}
+      </Button>
+      <Dialog
+        open={isConfirming}
+        onClose={() => setConfirming(false)}
+        tone="danger"
+        title={`Roll ${d.target} back to ${d.previousRelease}?`}
+        footer={
+          <>
+            <Button variant="ghost" onClick={() => setConfirming(false)} data-autofocus>
+              Not now
+            </Button>
+            <Button
+              variant="danger"
+              onClick={() => start.mutate()}
+              isLoading={start.isPending}
+              data-testid="proposed-rollback-confirm"
+            >
+              Roll back now
+            </Button>
+          </>
+        }
+      >
+        <p>
+          The application-code rollback runs on the incident, with Checkpoint 1 recorded as waived by you on the
+          autopilot&apos;s verdict.
+        </p>
+        {start.error && (
+          <p role="alert" className="mt-2 text-red-300">
+            {start.error instanceof ApiError ? start.error.message : String(start.error)}
+          </p>
+        )}
+      </Dialog>
+    </Card>
   );
 }

@@ -9,10 +9,16 @@ import type { Target } from "../targets/schema";
 import { listSamples, type SampleRecord } from "../metrics/store";
 import type { Sample, SeverityLevel } from "../plan";
 import { declareIncident } from "../incidents/declare-incident";
+import { AUTOPILOT_LABEL, onRollbackVerified } from "../incidents/lifecycle";
 import { appendTimeline, publishTimeline } from "../incidents/timeline";
+import { loadChannels } from "../channels/config";
+import { sendMessage } from "../messages/send-message";
+import { publicUrl } from "../env";
+import { isInMaintenance } from "../target-ops/http";
 import { startRun } from "../runs/start-run";
 import { ACTIVE_DEPLOY_STATUSES, announceDeploy } from "./announce-deploy";
 import { judgeDeploy, MIN_AFTER_READINGS, type Judgement } from "./judge";
+import { autopilotOf } from "./settings";
 
 // The watch, step by step (issue 16). The sampler calls advanceDeploys after each reading of a
 // target, so a deploy is judged on every new reading. Every move is a conditional update of the
@@ -26,7 +32,7 @@ export const RESTORE_WITHIN_MS = 60_000;
 export const AUTOPILOT: Actor = {
   kind: "token",
   id: "autopilot",
-  label: "Backout autopilot",
+  label: AUTOPILOT_LABEL,
   role: "commander",
   createdById: null,
 };
@@ -67,6 +73,40 @@ async function onTimeline(
   publishTimeline(redis, [entry]);
 }
 
+/**
+ * Says `body` in the team's own channels (channels.json, audience internal) as a plan §7 internal
+ * message on the incident, so it is recorded and delivered like any other. Never fails the watch.
+ */
+async function tellTeam(db: Db, redis: Redis, incidentId: string | null, subject: string, body: string) {
+  if (!incidentId) return;
+  const channels = loadChannels()
+    .filter((c) => c.audience === "internal")
+    .map((c) => c.name);
+  const disabled = new Set(
+    (await db.channelState.findMany({ where: { name: { in: channels }, disabledAt: { not: null } } })).map(
+      (c) => c.name,
+    ),
+  );
+  const to = channels.filter((c) => !disabled.has(c));
+  if (!to.length) return;
+  await sendMessage({
+    db,
+    redis,
+    actor: AUTOPILOT,
+    incidentId,
+    input: { template: "internal", subject, body, channels: to },
+  }).catch((e: unknown) => log.warn({ incidentId, err: (e as Error).message }, "autopilot: telling the team failed"));
+}
+
+const link = (p: string) => `${publicUrl()}${p}`;
+
+/** Why the autopilot must not act on `target` now, if it must not: maintenance mode. */
+async function reasonNotToAct(target: Target): Promise<string | null> {
+  if (await isInMaintenance(target))
+    return `${target.name} is in maintenance mode: Backout does not roll back by itself during maintenance; left to people`;
+  return null;
+}
+
 const severityOf = (j: Judgement): SeverityLevel =>
   j.rows.some((r) => r.severity === "P0") ? "P0" : j.rows.some((r) => r.severity === "P1") ? "P1" : "P2";
 
@@ -88,7 +128,9 @@ async function onFailed(db: Db, redis: Redis, target: Target, d: Deploy, j: Judg
     data: { decidedAt: now, verdict: json(j) },
   });
   if (!count) return;
-  const isActing = d.policy === "act" && !!d.previousRelease;
+  const notNow = d.policy === "act" && d.previousRelease ? await reasonNotToAct(target) : null;
+  const isActing = d.policy === "act" && !!d.previousRelease && !notNow;
+  const approved = d.policy === "off" ? null : (await autopilotOf(db, target)).publicMessage;
   const incident =
     d.policy === "off"
       ? null
@@ -96,6 +138,10 @@ async function onFailed(db: Db, redis: Redis, target: Target, d: Deploy, j: Judg
           db,
           redis,
           actor: AUTOPILOT,
+          // The status page says only what a commander approved in advance, or nothing.
+          ...(approved
+            ? { publicUpdate: { body: approved.text, approvedBy: approved.approvedBy } }
+            : { isPublicHeld: true }),
           input: {
             title: `${d.release} failed its deploy watch on ${target.name}`,
             symptoms: j.why.join("\n"),
@@ -120,7 +166,9 @@ async function onFailed(db: Db, redis: Redis, target: Target, d: Deploy, j: Judg
       ...(isActing ? { actAt } : {}),
       ...(d.policy === "act" && !d.previousRelease
         ? { note: "no release to roll back to: the deploy named none and none comes before it" }
-        : {}),
+        : notNow
+          ? { note: notNow }
+          : {}),
     },
   });
   if (!incident) return;
@@ -132,7 +180,8 @@ async function onFailed(db: Db, redis: Redis, target: Target, d: Deploy, j: Judg
     why: j.why,
     policy: d.policy,
   });
-  if (isActing)
+  const why = j.why.join("; ");
+  if (isActing) {
     await onTimeline(db, redis, incident.id, "autopilot.scheduled", {
       deployId: d.id,
       release: d.release,
@@ -140,10 +189,39 @@ async function onFailed(db: Db, redis: Redis, target: Target, d: Deploy, j: Judg
       actAt: actAt.toISOString(),
       vetoSeconds: target.autopilot.vetoSeconds,
     });
+    await tellTeam(
+      db,
+      redis,
+      incident.id,
+      `Rolling back ${d.release} to ${d.previousRelease} in ${target.autopilot.vetoSeconds} s — veto`,
+      `${d.release} failed its deploy watch on ${target.name} (${why}). Backout rolls it back to ${d.previousRelease} in ${target.autopilot.vetoSeconds} s unless someone vetoes: ${link(`/deploys/${d.id}`)}`,
+    );
+    return;
+  }
+  if (notNow) await onTimeline(db, redis, incident.id, "autopilot.not_rolled_back", { deployId: d.id, reason: notNow });
+  await tellTeam(
+    db,
+    redis,
+    incident.id,
+    `${d.release} failed its deploy watch on ${target.name}`,
+    `${d.release} failed its deploy watch on ${target.name} (${why}).` +
+      (notNow ? ` ${notNow}.` : "") +
+      (d.previousRelease
+        ? ` Roll back to ${d.previousRelease} in one click: ${link(`/incidents/${incident.id}`)}`
+        : ` No release to roll back to: ${link(`/incidents/${incident.id}`)}`),
+  );
 }
 
 /** The veto window is over: roll back to the release before, unless something says not to. */
 async function rollBack(db: Db, redis: Redis, target: Target, d: Deploy) {
+  const notNow = await reasonNotToAct(target);
+  if (notNow) {
+    if (await move(db, d, "pending_rollback", { status: "failed", note: notNow })) {
+      await onTimeline(db, redis, d.incidentId, "autopilot.not_rolled_back", { deployId: d.id, reason: notNow });
+      await tellTeam(db, redis, d.incidentId, `Not rolling back ${d.release}`, `${notNow}.`);
+    }
+    return;
+  }
   if (!(await move(db, d, "pending_rollback", { status: "rolling_back" }))) return;
   try {
     const started = await startRun({
@@ -170,7 +248,36 @@ async function rollBack(db: Db, redis: Redis, target: Target, d: Deploy) {
     const why = e instanceof AppError ? e.message : `could not start the rollback: ${(e as Error).message}`;
     await db.deploy.update({ where: { id: d.id }, data: { status: "failed", note: why } });
     await onTimeline(db, redis, d.incidentId, "autopilot.not_rolled_back", { deployId: d.id, reason: why });
+    await tellTeam(db, redis, d.incidentId, `Not rolling back ${d.release}`, `${why}; left to people.`);
   }
+}
+
+/** The verification's outcome: on the incident's status (monitoring, or back to investigating) and in the team's channels. */
+async function onVerified(
+  db: Db,
+  redis: Redis,
+  d: Deploy,
+  outcome: { isRestored: boolean; tookMs?: number; why: string[] },
+) {
+  await onTimeline(db, redis, d.incidentId, "autopilot.verified", { deployId: d.id, ...outcome });
+  if (!d.incidentId) return;
+  const incidentId = d.incidentId;
+  const said = outcome.isRestored
+    ? `health restored in ${Math.round((outcome.tookMs ?? 0) / 1000)} s, verified against the readings before ${d.release}`
+    : `still unhealthy after rolling ${d.release} back to ${d.previousRelease}: ${outcome.why.join("; ")}`;
+  const entries = await db.$transaction((tx) =>
+    onRollbackVerified(tx, { incidentId, runId: d.rollbackRunId, isRestored: outcome.isRestored, reason: said }),
+  );
+  publishTimeline(redis, entries);
+  await tellTeam(
+    db,
+    redis,
+    incidentId,
+    outcome.isRestored ? `${d.release} rolled back: health restored` : `${d.release} rolled back: still unhealthy`,
+    outcome.isRestored
+      ? `Backout rolled ${d.release} back to ${d.previousRelease}: ${said}. The incident is monitoring: ${link(`/incidents/${incidentId}`)}`
+      : `Backout rolled ${d.release} back to ${d.previousRelease}, but the target is ${said}. The incident is back to investigating: ${link(`/incidents/${incidentId}`)}`,
+  );
 }
 
 /** After the rollback: judged again against the same baseline; restored, or still unhealthy. */
@@ -180,15 +287,9 @@ async function verifyRollback(db: Db, redis: Redis, target: Target, d: Deploy, n
   if (!run || !run.finishedAt) return;
   const base = await baselineReadings(db, d, target);
   if (run.status !== "succeeded") {
-    await move(db, d, "rolling_back", {
-      status: "still_unhealthy",
-      note: `the rollback run ${run.status.replaceAll("_", " ")}`,
-    });
-    await onTimeline(db, redis, d.incidentId, "autopilot.verified", {
-      deployId: d.id,
-      isRestored: false,
-      why: [`the rollback run ${run.status.replaceAll("_", " ")}`],
-    });
+    const why = `the rollback run ${run.status.replaceAll("_", " ")}`;
+    if (await move(db, d, "rolling_back", { status: "still_unhealthy", note: why }))
+      await onVerified(db, redis, d, { isRestored: false, why: [why] });
     return;
   }
   const after = await readings(db, d.target, run.finishedAt, null);
@@ -208,12 +309,7 @@ async function verifyRollback(db: Db, redis: Redis, target: Target, d: Deploy, n
     }))
   )
     return;
-  await onTimeline(db, redis, d.incidentId, "autopilot.verified", {
-    deployId: d.id,
-    isRestored,
-    tookMs,
-    why: j.why,
-  });
+  await onVerified(db, redis, d, { isRestored, tookMs, why: j.why });
 }
 
 async function advanceOne(db: Db, redis: Redis, target: Target, d: Deploy, now: Date) {
@@ -278,12 +374,17 @@ export async function watchDeployRuns(db: Db, target: Target): Promise<void> {
     ).map((d) => d.deployRunId),
   );
   for (const run of runs) {
-    const release = (run.params as { release?: unknown }).release;
+    const { release, replaces } = run.params as { release?: unknown; replaces?: unknown };
     if (seen.has(run.id) || typeof release !== "string") continue;
     await announceDeploy({
       db,
       actor: { label: run.requestedBy },
-      input: { target: target.name, release },
+      input: {
+        target: target.name,
+        release,
+        // What the run replaced is what a rollback goes back to (not merely the tag before it).
+        ...(typeof replaces === "string" && replaces !== release ? { previousRelease: replaces } : {}),
+      },
       source: "backout",
       deployRunId: run.id,
       now: run.finishedAt!,

@@ -4,6 +4,7 @@ import { AppError } from "../errors";
 import type { Actor } from "../auth/roles";
 import { getTarget } from "../targets/load-targets";
 import { listReleases } from "../target-ops/facts";
+import { policyOf } from "./settings";
 import type { AnnounceDeployInput } from "../schemas/deploy";
 
 /** A deploy whose watch or rollback is not over: one per target at a time. */
@@ -48,6 +49,7 @@ export async function announceDeploy(opts: {
   const previousRelease = input.previousRelease ?? releases[releases.indexOf(input.release) - 1] ?? null;
   const now = opts.now ?? new Date();
   const { autopilot } = target;
+  const policy = await policyOf(db, target);
   return db.$transaction(async (tx) => {
     // Two announcements at once for one target: one waits for the other, then sees it.
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('backout:deploy:' || $1))`, target.name);
@@ -71,7 +73,7 @@ export async function announceDeploy(opts: {
         source: input.source ?? opts.source ?? "api",
         announcedBy: opts.actor.label,
         deployRunId: opts.deployRunId ?? null,
-        policy: autopilot.policy,
+        policy,
         baselineUntil: opts.baselineUntil ?? now,
         watchFrom: now,
         watchUntil: new Date(now.getTime() + autopilot.watchMinutes * 60_000),

@@ -13,6 +13,10 @@ export async function declareIncident(opts: {
   actor: Actor;
   input: DeclareIncidentInput;
   drill?: { runbook: string };
+  /** Off the public status page until a commander posts a public update (the autopilot's, unapproved). */
+  isPublicHeld?: boolean;
+  /** Public words approved in advance, posted as the incident's first public update. */
+  publicUpdate?: { body: string; approvedBy: string | null };
 }) {
   const { db, actor, input } = opts;
   const known = loadTargets();
@@ -25,7 +29,7 @@ export async function declareIncident(opts: {
         issues: [{ path: "target", message: `one of: ${known.targets.map((t) => t.name).join(", ")}` }],
       },
     );
-  const { incident, entry } = await db.$transaction(async (tx) => {
+  const { incident, entries } = await db.$transaction(async (tx) => {
     const incident = await tx.incident.create({
       data: {
         title: input.title,
@@ -37,6 +41,7 @@ export async function declareIncident(opts: {
         target,
         publicTitle: input.publicTitle ?? null,
         ...(opts.drill ? { isDrill: true, drillRunbook: opts.drill.runbook } : {}),
+        ...(opts.isPublicHeld ? { isPublicHeld: true } : {}),
       },
     });
     const entry = await appendTimeline(tx, incident.id, "incident.declared", actor.label, {
@@ -47,8 +52,17 @@ export async function declareIncident(opts: {
       detectedAt: incident.detectedAt.toISOString(),
       ...(opts.drill ? { isDrill: true, drillRunbook: opts.drill.runbook } : {}),
     });
-    return { incident, entry };
+    const entries = [entry];
+    if (opts.publicUpdate && !opts.drill)
+      entries.push(
+        await appendTimeline(tx, incident.id, "public.update", actor.label, {
+          messageId: null,
+          body: opts.publicUpdate.body,
+          approvedBy: opts.publicUpdate.approvedBy,
+        }),
+      );
+    return { incident, entries };
   });
-  publishTimeline(opts.redis, [entry]);
+  publishTimeline(opts.redis, entries);
   return incident;
 }

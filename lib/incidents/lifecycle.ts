@@ -10,6 +10,9 @@ type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 /** Who moved the status when a fact did, not a person. */
 export const SYSTEM_ACTOR = "Backout";
 
+/** Who rolls a failed deploy back under a target's autopilot policy (lib/deploys). */
+export const AUTOPILOT_LABEL = "Backout autopilot";
+
 type Locked = { status: IncidentStatus; severity: SeverityLevel; detectedAt: Date; rollbackCompletedAt: Date | null };
 
 async function lockIncident(tx: Tx, incidentId: string): Promise<Locked | undefined> {
@@ -101,6 +104,9 @@ export async function onRunFinished(
     if (!incident.rollbackCompletedAt)
       await tx.incident.update({ where: { id: opts.incidentId }, data: { rollbackCompletedAt: completedAt } });
     if (incident.status === "monitoring") return entries;
+    // The autopilot's rollback of a failed deploy: monitoring only once health is verified against
+    // the deploy's baseline (onRollbackVerified), not because the run's steps passed.
+    if (incident.status === "rolling_back" && (await isAutopilotRun(tx, opts.runId))) return entries;
     const tookMs = completedAt.getTime() - incident.detectedAt.getTime();
     const s = severityOf(incident.severity);
     const verdict = tookMs < s.timelineMinutes * 60_000 ? "met" : "missed";
@@ -135,4 +141,47 @@ export async function onRunFinished(
     }),
   );
   return entries;
+}
+
+async function isAutopilotRun(tx: Tx, runId: string): Promise<boolean> {
+  const run = await tx.run.findUnique({ where: { id: runId }, select: { requestedBy: true } });
+  return run?.requestedBy === AUTOPILOT_LABEL;
+}
+
+/**
+ * Issue 16: the autopilot judged the target again after its rollback. Restored: the incident moves
+ * to monitoring (timed as any rollback is); still unhealthy: back to investigating, for people.
+ */
+export async function onRollbackVerified(
+  tx: Tx,
+  opts: { incidentId: string; runId: string | null; isRestored: boolean; reason: string },
+): Promise<TimelineEntry[]> {
+  const incident = await lockIncident(tx, opts.incidentId);
+  if (!incident || incident.status === "resolved") return [];
+  if (opts.isRestored) {
+    if (incident.status === "monitoring") return [];
+    const completedAt = incident.rollbackCompletedAt ?? new Date();
+    if (!incident.rollbackCompletedAt)
+      await tx.incident.update({ where: { id: opts.incidentId }, data: { rollbackCompletedAt: completedAt } });
+    const tookMs = completedAt.getTime() - incident.detectedAt.getTime();
+    const s = severityOf(incident.severity);
+    const verdict = tookMs < s.timelineMinutes * 60_000 ? "met" : "missed";
+    return [
+      await moveStatus(
+        tx,
+        opts.incidentId,
+        incident.status,
+        "monitoring",
+        `${opts.reason}: rolled back in ${formatClock(tookMs)}, target ${s.timeline}: ${verdict}`,
+        { runId: opts.runId, runbook: "app-code" },
+      ),
+    ];
+  }
+  if (incident.status !== "rolling_back") return [];
+  return [
+    await moveStatus(tx, opts.incidentId, "rolling_back", "investigating", `${opts.reason}: back to investigating`, {
+      runId: opts.runId,
+      runbook: "app-code",
+    }),
+  ];
 }

@@ -57,7 +57,7 @@ const VIEWER_ENTRY_DATA: Record<IncidentEntryType, readonly string[]> = {
   "message.sent": ["messageId", "template", "subject", "channels", "isPublic", "isHeldBack"],
   "message.delivered": ["messageId", "deliveryId", "channel", "template", "attempts"],
   "message.failed": ["messageId", "deliveryId", "channel", "template", "attempts", "error", "isChannelDisabled"],
-  "public.update": ["messageId", "body"],
+  "public.update": ["messageId", "body", "approvedBy"],
   "update.reminder": ["minutesSinceUpdate", "msSinceUpdate", "lastUpdateAt", "intervalMinutes"],
   "role.assigned": ["role", "roleTitle", "person", "previous"],
   "deploy.judged": ["deployId", "release", "previousRelease", "verdict", "why", "policy"],
@@ -129,6 +129,7 @@ export function incidentFor<I extends Incident>(role: Role, i: I): I | ViewerInc
     publicTitle: i.publicTitle,
     isReleasePublic: i.isReleasePublic,
     isDrill: i.isDrill,
+    isPublicHeld: i.isPublicHeld,
     drillRunbook: i.drillRunbook,
     lastSeq: i.lastSeq,
     timeline: i.timeline.map((e) => ({

@@ -96,6 +96,9 @@ export async function sendMessage(opts: {
         ...(isHeldBack ? { isHeldBack: true } : {}),
       }),
     ];
+    // A commander's own public words put an incident the autopilot held back on the page.
+    if (input.publicBody && !isHeldBack)
+      await tx.incident.updateMany({ where: { id: incidentId, isPublicHeld: true }, data: { isPublicHeld: false } });
     if (input.publicBody && !isHeldBack)
       entries.push(
         await appendTimeline(tx, incidentId, "public.update", actor.label, {

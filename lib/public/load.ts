@@ -127,15 +127,16 @@ export async function loadPublicState(db: Db, now = new Date()): Promise<PublicS
   const since = new Date(now.getTime() - RECENTLY_RESOLVED_DAYS * 86_400_000);
   const [open, resolved, latest, days] = await Promise.all([
     // Every open incident, however many newer ones were resolved since.
-    // Drills are practice: never on the public page.
+    // Drills are practice: never on the public page; nor the autopilot's incidents a commander
+    // approved no public words for (until one posts an update).
     db.incident.findMany({
-      where: { status: { not: "resolved" }, isDrill: false },
+      where: { status: { not: "resolved" }, isDrill: false, isPublicHeld: false },
       orderBy: { createdAt: "desc" },
       take: 200,
       select: INCIDENT_SELECT,
     }),
     db.incident.findMany({
-      where: { status: "resolved", resolvedAt: { gte: since }, isDrill: false },
+      where: { status: "resolved", resolvedAt: { gte: since }, isDrill: false, isPublicHeld: false },
       orderBy: { resolvedAt: "desc" },
       take: 10,
       select: INCIDENT_SELECT,
@@ -173,7 +174,10 @@ export async function loadPublicState(db: Db, now = new Date()): Promise<PublicS
 
 /** One incident for its shareable page, when it is no longer among the recent ones kept live. */
 export async function loadPublicIncident(db: Db, id: string, now = new Date()): Promise<PublicIncident | null> {
-  const row = await db.incident.findFirst({ where: { id, isDrill: false }, select: INCIDENT_SELECT });
+  const row = await db.incident.findFirst({
+    where: { id, isDrill: false, isPublicHeld: false },
+    select: INCIDENT_SELECT,
+  });
   if (!row) return null;
   const state = projectPublicState({
     ...baseInput(now),

@@ -39,3 +39,27 @@ export const deployIdParam = z.object({
 export const vetoDeployInput = z
   .object({ reason: humanText("reason", { max: 500, example: '"a known blip, watching it"' }).optional() })
   .strict();
+
+export const AUTOPILOT_POLICIES = ["off", "propose", "act"] as const;
+
+/** An admin's change of a target's autopilot policy; null puts targets.json's back. */
+export const setAutopilotPolicyInput = z
+  .object({
+    policy: z
+      .enum(AUTOPILOT_POLICIES, { error: `policy: one of ${AUTOPILOT_POLICIES.join(", ")}, or null` })
+      .nullable(),
+  })
+  .strict();
+
+/** The status page's words for the incidents the autopilot declares, approved by a commander; null: say nothing. */
+export const autopilotPublicMessageInput = z
+  .object({
+    text: humanText("text", {
+      min: 1,
+      max: 500,
+      example: '"We noticed a problem with a change we made and are undoing it automatically."',
+    }).nullable(),
+  })
+  .strict();
+
+export const targetNameParam = z.object({ name: targetName });

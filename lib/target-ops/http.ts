@@ -28,3 +28,17 @@ export async function callTarget(target: Target, method: string, path: string | 
   }
   return { status: res.status, body };
 }
+
+/**
+ * Whether the target says it is in maintenance mode: its health endpoint's JSON has
+ * `"maintenance": true` (as the demo's does). null when it does not answer or does not say.
+ */
+export async function isInMaintenance(target: Target): Promise<boolean | null> {
+  try {
+    const res = await fetch(targetUrl(target, target.http.healthPath), { signal: AbortSignal.timeout(3000) });
+    const body = (await res.json().catch(() => null)) as { maintenance?: unknown } | null;
+    return typeof body?.maintenance === "boolean" ? body.maintenance : null;
+  } catch {
+    return null;
+  }
+}

@@ -10,6 +10,7 @@ import {
   startDemoInbox,
   stopDemo,
   waitForHttp,
+  writeStackTargets,
 } from "../../scripts/stack";
 import { stackEnv } from "../../scripts/stack-env";
 import { E2E_ADMIN, E2E_USER, E2E_VIEWER } from "./users";
@@ -22,6 +23,7 @@ export default async function globalSetup() {
     if (!["127.0.0.1", "localhost"].includes(new URL(url).hostname))
       throw new Error(`e2e tests only run against a local database, not ${url}`);
   fs.mkdirSync(env.BACKOUT_DATA_DIR!, { recursive: true });
+  writeStackTargets(env);
   const services = await ensureServices(env);
   await migrateDatabase(env, { fresh: true });
   await flushRedisDb(env.REDIS_URL!);

@@ -278,6 +278,22 @@ describe("deploys Backout knows about", () => {
     const timeline = await timelineOf(done.incidentId);
     expect(timeline.find((e) => e.type === "checkpoint.overridden")?.data.reason).toMatch(/autopilot policy "act"/);
     expect(timeline.find((e) => e.type === "autopilot.verified")?.data.isRestored).toBe(true);
+    // Monitoring only once health was verified, not when the run's steps passed.
+    const moves = timeline.filter((e) => e.type === "incident.status_changed").map((e) => e.data.to);
+    expect(moves).toEqual(["rolling_back", "monitoring"]);
+    const toMonitoring = types.lastIndexOf("incident.status_changed");
+    expect(toMonitoring).toBeGreaterThan(types.indexOf("autopilot.verified"));
+    expect(timeline[toMonitoring]!.data.reason).toMatch(/health restored in \d+ s/);
+    expect((await api("GET", `/api/incidents/${done.incidentId}`)).body.status).toBe("monitoring");
+    // Said in the team's channel, as the plan's internal message: first the veto window, then the outcome.
+    const said = timeline.filter((e) => e.type === "message.sent").map((e) => e.data.subject);
+    expect(said).toEqual(["Rolling back v1.1.0 to v1.0.0 in 6 s — veto", "v1.1.0 rolled back: health restored"]);
+    expect(timeline.find((e) => e.type === "message.sent")?.data.channels).toEqual(["chat"]);
+    // No public words approved for this target: the incident is off the status page.
+    expect((await api("GET", `/api/incidents/${done.incidentId}`)).body.isPublicHeld).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_500)); // past the page's recompute
+    const summary = (await api("GET", "/api/v2/summary.json", undefined, {})).body;
+    expect(JSON.stringify(summary)).not.toContain(done.incidentId);
     await api("PATCH", `/api/incidents/${done.incidentId}`, {
       status: "resolved",
       summary: "Rolled back by the autopilot",
@@ -286,9 +302,30 @@ describe("deploys Backout knows about", () => {
   });
 
   it("a veto inside the window: nothing is rolled back, and the timeline says who vetoed", async () => {
+    // Words a commander approved in advance are what the status page says of it.
+    const words = "We noticed a problem with a change we just made and are undoing it.";
+    const approved = await api(
+      "PUT",
+      `/api/targets/${AUTOPILOT_TARGET}/autopilot/public-message`,
+      { text: words },
+      bearer("commander"),
+    );
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     await healthyBaseline();
     const { deploy } = await deployBadRelease();
     const pending = await deployIn(deploy.id, ["pending_rollback"], 60_000);
+    const incident = (await api("GET", `/api/incidents/${pending.incidentId}`)).body;
+    expect(incident.isPublicHeld).toBe(false);
+    // The page serves what it has while it recomputes: within a moment it is there.
+    const publicIncident = await until(
+      "the incident on the status page",
+      async () =>
+        (await api("GET", "/api/v2/incidents/unresolved.json", undefined, {})).body.incidents.find(
+          (i: any) => i.id === pending.incidentId,
+        ),
+      10_000,
+    );
+    expect(publicIncident.incident_updates.map((u: any) => u.body)).toContain(words);
     const vetoed = await api(
       "POST",
       `/api/deploys/${deploy.id}/veto`,
@@ -311,5 +348,31 @@ describe("deploys Backout knows about", () => {
     const again = await api("POST", `/api/deploys/${deploy.id}/veto`, {}, bearer("engineer"));
     expect(again.status).toBe(409);
     expect(again.body.error).toMatch(/Nothing to veto: the deploy is vetoed/);
+    await api("PUT", `/api/targets/${AUTOPILOT_TARGET}/autopilot/public-message`, { text: null }, bearer("commander"));
+  });
+
+  it("an admin changes a target's policy (audited); a commander may not; null puts targets.json's back", async () => {
+    const at = `/api/targets/${STANDBY}/autopilot`;
+    expect((await api("GET", at, undefined, bearer("viewer"))).body).toMatchObject({
+      policy: "off",
+      filePolicy: "off",
+    });
+    expect((await api("PUT", at, { policy: "act" }, bearer("commander"))).status).toBe(403);
+    const bad = await api("PUT", at, { policy: "always" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toBe("policy");
+    const set = await api("PUT", at, { policy: "propose" });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body).toMatchObject({ policy: "propose", filePolicy: "off", policySetBy: "token:test-admin" });
+    const [audit] = await backoutSql<{ detail: any; status: number }>(
+      `SELECT detail, status FROM audit_entries WHERE method = 'PUT' AND path = $1 ORDER BY id DESC LIMIT 1`,
+      [at],
+    );
+    expect(audit).toMatchObject({ status: 200, detail: { body: { policy: "propose" } } });
+    // A deploy announced now is watched under the policy as it is now.
+    const d = await api("POST", "/api/deploys", { target: STANDBY, release: "v1.1.0" }, bearer("engineer"));
+    expect(d.body.policy).toBe("propose");
+    await api("POST", `/api/deploys/${d.body.id}/veto`, {}, bearer("engineer"));
+    expect((await api("PUT", at, { policy: null })).body).toMatchObject({ policy: "off", policySetBy: null });
   });
 });

@@ -12,7 +12,14 @@ import {
   stopDemo,
   waitForHttp,
 } from "../../scripts/stack";
-import { testEnv, writeTestChannels, writeTestTargets, writeTestTokens, WORKER_PID_FILE } from "./support/env";
+import {
+  SAMPLER_PID_FILE,
+  testEnv,
+  writeTestChannels,
+  writeTestTargets,
+  writeTestTokens,
+  WORKER_PID_FILE,
+} from "./support/env";
 
 const MACHINE_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres";
 
@@ -51,6 +58,7 @@ export default async function setup(_project: TestProject) {
   fs.mkdirSync(logDir, { recursive: true });
   const { web, worker, sampler, notifier, all } = startBackout(env, { logDir });
   fs.writeFileSync(WORKER_PID_FILE(env), String(worker.child.pid));
+  fs.writeFileSync(SAMPLER_PID_FILE(env), String(sampler.child.pid));
   try {
     await waitForHttp(`http://127.0.0.1:${env.PORT}/health`, { timeoutMs: 60_000 });
   } catch (e) {
@@ -67,12 +75,13 @@ export default async function setup(_project: TestProject) {
     await worker.stop();
     await sampler.stop();
     await notifier.stop();
-    // Tests may have replaced the worker; stop whichever one the pid file names.
-    const pid = Number(fs.readFileSync(WORKER_PID_FILE(env), "utf8"));
-    try {
-      process.kill(pid, "SIGTERM");
-    } catch {
-      /* already gone */
+    // Tests may have replaced the worker or the sampler; stop whichever ones the pid files name.
+    for (const file of [WORKER_PID_FILE(env), SAMPLER_PID_FILE(env)]) {
+      try {
+        process.kill(Number(fs.readFileSync(file, "utf8")), "SIGTERM");
+      } catch {
+        /* already gone */
+      }
     }
     await stopDemo(demo).catch(() => {});
     await services.stop();

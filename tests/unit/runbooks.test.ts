@@ -500,7 +500,9 @@ describe("runbook params", () => {
     ["emergency", {}, facts, { release: "v1.0.0" }],
     ["frontend", {}, facts, { release: "v1.0.0" }],
     ["queue-system", {}, facts, { release: "v1.0.0" }],
-    ["deploy", { release: "v1.0.0" }, facts, { release: "v1.0.0" }],
+    // What the deploy replaces is recorded with it: the autopilot rolls back to it (lib/deploys).
+    ["deploy", { release: "v1.0.0" }, facts, { release: "v1.0.0", replaces: "v1.1.0" }],
+    ["deploy", { release: "v1.0.0" }, demoFacts({ currentRelease: null }), { release: "v1.0.0" }],
     ["db-schema", {}, facts, { migration: "0002_add_priority.down.sql" }],
     ["db-schema", { migration: "0001_init.down.sql" }, facts, { migration: "0001_init.down.sql" }],
     ["db-restore", { backup: BACKUPS[0] }, facts, { backup: BACKUPS[0] }],

@@ -10,6 +10,7 @@ import { DeclareIncidentButton } from "@/components/incidents/declare-incident-d
 import { StartDrillButton } from "@/components/incidents/start-drill-dialog";
 import { IncidentClockCompact } from "@/components/incidents/incident-clock";
 import { Card } from "@/components/ui/card";
+import { WatchesInProgress } from "@/components/deploys/deploy-list";
 import { useNow } from "@/components/runs/use-now";
 
 type Props = { initialIncidents: IncidentSummary[]; role: Role };
@@ -38,6 +39,7 @@ export function IncidentsClient({ initialIncidents, role }: Props) {
           Could not refresh incidents: {error.message}
         </p>
       )}
+      <WatchesInProgress />
       <IncidentGroup title="Open" incidents={open} now={now} empty="No open incidents." />
       {resolved.length > 0 && <IncidentGroup title="Resolved" incidents={resolved} now={now} />}
     </main>

@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { json, route } from "@/lib/http/route";
 import { announceDeployInput } from "@/lib/schemas/deploy";
 import { targetName } from "@/lib/schemas/target";
-import { announceDeploy } from "@/lib/deploys/announce-deploy";
+import { ACTIVE_DEPLOY_STATUSES, announceDeploy } from "@/lib/deploys/announce-deploy";
 import { deployFor } from "@/lib/deploys/view";
 
 export const dynamic = "force-dynamic";
@@ -27,12 +27,17 @@ export const GET = route(
     query: z.object({
       target: targetName.optional(),
       limit: z.coerce.number({ error: "limit: a number from 1 to 200" }).int().min(1).max(200).default(50),
+      // true: only the deploys still watched or rolled back.
+      active: z.enum(["true", "false"], { error: 'active: "true" or "false"' }).optional(),
     }),
   },
   async ({ query, actor }) => ({
     deploys: (
       await db().deploy.findMany({
-        where: query.target ? { target: query.target } : {},
+        where: {
+          ...(query.target ? { target: query.target } : {}),
+          ...(query.active === "true" ? { status: { in: [...ACTIVE_DEPLOY_STATUSES] } } : {}),
+        },
         orderBy: { createdAt: "desc" },
         take: query.limit,
       })

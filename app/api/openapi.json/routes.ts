@@ -58,20 +58,22 @@ import * as r54 from "@/app/api/runs/[id]/cancel/route";
 import * as r55 from "@/app/api/runs/[id]/events/route";
 import * as r56 from "@/app/api/runs/[id]/reject/route";
 import * as r57 from "@/app/api/targets/route";
-import * as r58 from "@/app/api/tokens/route";
-import * as r59 from "@/app/api/tokens/[id]/route";
-import * as r60 from "@/app/api/users/route";
-import * as r61 from "@/app/api/users/[id]/route";
-import * as r62 from "@/app/api/users/[id]/reset-password/route";
-import * as r63 from "@/app/api/v2/components.json/route";
-import * as r64 from "@/app/api/v2/incidents.json/route";
-import * as r65 from "@/app/api/v2/incidents/unresolved.json/route";
-import * as r66 from "@/app/api/v2/status.json/route";
-import * as r67 from "@/app/api/v2/summary.json/route";
-import * as r68 from "@/app/api/version/route";
-import * as r69 from "@/app/health/route";
-import * as r70 from "@/app/metrics/route";
-import * as r71 from "@/app/status/history.atom/route";
+import * as r58 from "@/app/api/targets/[name]/autopilot/route";
+import * as r59 from "@/app/api/targets/[name]/autopilot/public-message/route";
+import * as r60 from "@/app/api/tokens/route";
+import * as r61 from "@/app/api/tokens/[id]/route";
+import * as r62 from "@/app/api/users/route";
+import * as r63 from "@/app/api/users/[id]/route";
+import * as r64 from "@/app/api/users/[id]/reset-password/route";
+import * as r65 from "@/app/api/v2/components.json/route";
+import * as r66 from "@/app/api/v2/incidents.json/route";
+import * as r67 from "@/app/api/v2/incidents/unresolved.json/route";
+import * as r68 from "@/app/api/v2/status.json/route";
+import * as r69 from "@/app/api/v2/summary.json/route";
+import * as r70 from "@/app/api/version/route";
+import * as r71 from "@/app/health/route";
+import * as r72 from "@/app/metrics/route";
+import * as r73 from "@/app/status/history.atom/route";
 
 export const ROUTE_MODULES: { path: string; module: Record<string, unknown> }[] = [
   { path: "/admin/queues", module: r0 },
@@ -132,18 +134,20 @@ export const ROUTE_MODULES: { path: string; module: Record<string, unknown> }[] 
   { path: "/api/runs/{id}/events", module: r55 },
   { path: "/api/runs/{id}/reject", module: r56 },
   { path: "/api/targets", module: r57 },
-  { path: "/api/tokens", module: r58 },
-  { path: "/api/tokens/{id}", module: r59 },
-  { path: "/api/users", module: r60 },
-  { path: "/api/users/{id}", module: r61 },
-  { path: "/api/users/{id}/reset-password", module: r62 },
-  { path: "/api/v2/components.json", module: r63 },
-  { path: "/api/v2/incidents.json", module: r64 },
-  { path: "/api/v2/incidents/unresolved.json", module: r65 },
-  { path: "/api/v2/status.json", module: r66 },
-  { path: "/api/v2/summary.json", module: r67 },
-  { path: "/api/version", module: r68 },
-  { path: "/health", module: r69 },
-  { path: "/metrics", module: r70 },
-  { path: "/status/history.atom", module: r71 },
+  { path: "/api/targets/{name}/autopilot", module: r58 },
+  { path: "/api/targets/{name}/autopilot/public-message", module: r59 },
+  { path: "/api/tokens", module: r60 },
+  { path: "/api/tokens/{id}", module: r61 },
+  { path: "/api/users", module: r62 },
+  { path: "/api/users/{id}", module: r63 },
+  { path: "/api/users/{id}/reset-password", module: r64 },
+  { path: "/api/v2/components.json", module: r65 },
+  { path: "/api/v2/incidents.json", module: r66 },
+  { path: "/api/v2/incidents/unresolved.json", module: r67 },
+  { path: "/api/v2/status.json", module: r68 },
+  { path: "/api/v2/summary.json", module: r69 },
+  { path: "/api/version", module: r70 },
+  { path: "/health", module: r71 },
+  { path: "/metrics", module: r72 },
+  { path: "/status/history.atom", module: r73 },
 ];

@@ -12,7 +12,13 @@ export const deploy = defineRunbook({
   summary:
     "Check out a release, install, build, migrate, restart, verify health. Use it to put the demo's broken v1.1.0 live.",
   risk: "medium",
-  params: (facts) => z.object({ release: releaseParam(facts, { defaultToPrevious: false }) }).strict(),
+  // `replaces`: the release checked out when the run was asked for, recorded with the run, so that
+  // the deploy watch (lib/deploys) knows what to roll back to.
+  params: (facts) =>
+    z
+      .object({ release: releaseParam(facts, { defaultToPrevious: false }) })
+      .strict()
+      .transform((p) => ({ ...p, ...(facts.currentRelease ? { replaces: facts.currentRelease } : {}) })),
   steps: ({ target, params }) => [
     ...s.checkout(target, params.release),
     ...s.installAndBuild(target),

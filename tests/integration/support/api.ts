@@ -3,9 +3,9 @@ import path from "node:path";
 import pg from "pg";
 import { Redis } from "ioredis";
 import { expect } from "vitest";
-import { startProcess, workerArgv } from "../../../scripts/stack";
-import { testEnv, TOKENS_FILE, WORKER_PID_FILE, type Tokens } from "./env";
-export { WORKER_PID_FILE };
+import { samplerArgv, startProcess, workerArgv } from "../../../scripts/stack";
+import { SAMPLER_PID_FILE, testEnv, TOKENS_FILE, WORKER_PID_FILE, type Tokens } from "./env";
+export { SAMPLER_PID_FILE, WORKER_PID_FILE };
 
 export const env = testEnv();
 export const BASE = `http://127.0.0.1:${env.PORT}`;
@@ -150,6 +150,15 @@ export function startWorker(): number {
   const logDir = path.join(env.BACKOUT_DATA_DIR!, "logs");
   const proc = startProcess("worker", workerArgv(), env, { logFile: path.join(logDir, "worker.log") });
   fs.writeFileSync(WORKER_PID_FILE(env), String(proc.child.pid));
+  proc.child.unref();
+  return proc.child.pid!;
+}
+
+/** A sampler of the tier's own (it replaces the one on file, which the teardown stops): its pid. */
+export function startSampler(): number {
+  const logDir = path.join(env.BACKOUT_DATA_DIR!, "logs");
+  const proc = startProcess("sampler", samplerArgv(), env, { logFile: path.join(logDir, "sampler.log") });
+  fs.writeFileSync(SAMPLER_PID_FILE(env), String(proc.child.pid));
   proc.child.unref();
   return proc.child.pid!;
 }

@@ -3,6 +3,8 @@ import path from "node:path";
 import { ROOT, stackEnv, type StackEnv } from "../../../scripts/stack";
 
 export const WORKER_PID_FILE = (env: StackEnv) => path.join(env.BACKOUT_DATA_DIR!, "worker.pid");
+/** The sampler's pid, for the tests that kill it (tests/integration/deploys-faults.test.ts) and the teardown. */
+export const SAMPLER_PID_FILE = (env: StackEnv) => path.join(env.BACKOUT_DATA_DIR!, "sampler.pid");
 
 export function testEnv(): StackEnv {
   const env = stackEnv("test");
@@ -55,6 +57,9 @@ export const GITHUB_WEBHOOK_SECRET = "test-github-webhook-secret-0001";
 export function writeTestTargets(env: StackEnv): void {
   const file = JSON.parse(fs.readFileSync(path.join(ROOT, "targets.json"), "utf8"));
   file.targets[0].postgres.keepBackups = 3;
+  // The demo ships with autopilot "act"; here its own rollbacks are the tests' (the "autopilot"
+  // target below is the one Backout rolls back by itself).
+  file.targets[0].autopilot = { ...file.targets[0].autopilot, policy: "off" };
   // A second target whose service is down (nothing listens on port 1): incidents about it must
   // act on it, not on the default target, and its controls fail for real.
   const standby = structuredClone(file.targets[0]);

@@ -100,6 +100,11 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
             <dd>
               {incident.isDrill ? (
                 <span className="text-zinc-400">never shown: a drill</span>
+              ) : incident.isPublicHeld ? (
+                <span className="text-amber-200" data-testid="incident-public-held">
+                  not shown yet: the autopilot declared it with no public words approved in advance; post a public
+                  update to show it
+                </span>
               ) : (
                 <PublicPresence incident={incident} canChange={isCommander} />
               )}

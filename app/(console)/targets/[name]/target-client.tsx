@@ -9,6 +9,7 @@ import { DatabasePanel } from "@/components/controls/database-panel";
 import { InformationPanel } from "@/components/controls/information-panel";
 import { QueuesPanel } from "@/components/controls/queues-panel";
 import { OpenIncidentNotice } from "@/components/incidents/open-incident-notice";
+import { AutopilotPanel } from "@/components/deploys/autopilot-panel";
 
 /**
  * The plan's §3 and §4 controls on one target, without an incident: the same panels an incident
@@ -38,6 +39,7 @@ export function TargetClient({ initialCatalog, role }: { initialCatalog: Catalog
         </Link>
         .
       </p>
+      <AutopilotPanel target={name} role={role} />
       <InformationPanel scope={scope} />
       <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
         <QueuesPanel scope={scope} role={role} />
