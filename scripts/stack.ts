@@ -203,7 +203,7 @@ export async function flushRedisDb(url: string): Promise<void> {
   }
 }
 
-/** The demo target: its git repo with two releases, its database, a build, and pm2 running it. */
+/** The demo target: its git repo with its four releases, its database, a build, and pm2 running it. */
 export async function ensureDemo(env: StackEnv, opts: { fresh?: boolean } = {}): Promise<DemoOptions> {
   const o = demoOptions(env);
   if (opts.fresh) {
