@@ -1,7 +1,9 @@
 /**
  * Control module for the Backout demo target: a small service (API + queue
- * worker under pm2) kept in its own git repository with two releases,
- * v1.0.0 (healthy) and v1.1.0 (broken). See demo/README.md.
+ * worker under pm2) kept in its own git repository with four releases:
+ * v1.0.0 (healthy), v1.1.0 (fails ~20% of API requests), v1.2.0 (healthy,
+ * adds a message of the day) and v1.3.0 (about 3x slower, no errors). The
+ * last three are each built on v1.0.0. See demo/README.md.
  *
  * Every function takes an explicit DemoOptions object; nothing here reads
  * configuration from process.env. Child processes get a minimal environment:
@@ -25,7 +27,7 @@ export type DemoOptions = {
   pm2Bin: string;
 };
 
-export const DEMO_RELEASES = ["v1.0.0", "v1.1.0"] as const;
+export const DEMO_RELEASES = ["v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0"] as const;
 export const DEMO_APPS = ["demo-api", "demo-worker"] as const;
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -117,42 +119,136 @@ function pm2(o: DemoOptions, args: string[]): Promise<RunResult> {
 // ---------------------------------------------------------------------------
 // repository
 
-async function hasBothTags(repo: string): Promise<boolean> {
-  if (!existsSync(path.join(repo, ".git"))) return false;
+const AUTHOR = {
+  GIT_AUTHOR_NAME: "Backout Demo",
+  GIT_AUTHOR_EMAIL: "demo@backout.local",
+  GIT_COMMITTER_NAME: "Backout Demo",
+  GIT_COMMITTER_EMAIL: "demo@backout.local",
+};
+/** Fixed author, committer and tagger dates: every demo repository gets the same commits and tags. */
+const at = (iso: string) => ({ ...AUTHOR, GIT_AUTHOR_DATE: iso, GIT_COMMITTER_DATE: iso });
+
+type OverlayRelease = { tag: string; overlay: string; message: string; date: string };
+
+/**
+ * The releases added after v1.0.0 and v1.1.0: each its own commit on v1.0.0 (not on v1.1.0), made
+ * from an overlay folder of the files that differ, and tagged. No branch points at them.
+ */
+const OVERLAY_RELEASES: readonly OverlayRelease[] = [
+  {
+    tag: "v1.2.0",
+    overlay: path.join(HERE, "template-v1.2.0"),
+    message: "Release 1.2.0: message of the day",
+    date: "2025-01-20T10:00:00Z",
+  },
+  {
+    tag: "v1.3.0",
+    overlay: path.join(HERE, "template-v1.3.0"),
+    message: "Release 1.3.0: audit trail for data requests",
+    date: "2025-01-27T10:00:00Z",
+  },
+];
+const BASE_RELEASE = "v1.0.0";
+const NO_SIGN = ["-c", "commit.gpgSign=false", "-c", "tag.gpgSign=false"];
+
+/** The DEMO_RELEASES tags the repository lacks; null when it is not a git repository. */
+async function missingTags(repo: string): Promise<string[] | null> {
+  if (!existsSync(path.join(repo, ".git"))) return null;
   try {
     const { stdout } = await git(repo, ["tag", "--list", ...DEMO_RELEASES]);
     const tags = new Set(stdout.split("\n").map((t) => t.trim()));
-    return DEMO_RELEASES.every((t) => tags.has(t));
+    return DEMO_RELEASES.filter((t) => !tags.has(t));
   } catch {
-    return false;
+    return null;
   }
+}
+
+const isComplete = async (repo: string) => (await missingTags(repo))?.length === 0;
+
+function withVersion(text: string, version: string): string {
+  const json = JSON.parse(text);
+  json.version = version;
+  if (json.packages?.[""]) json.packages[""].version = version;
+  return JSON.stringify(json, null, 2) + "\n";
 }
 
 async function setPackageVersion(dir: string, version: string): Promise<void> {
   for (const file of ["package.json", "package-lock.json"]) {
     const p = path.join(dir, file);
-    const json = JSON.parse(await fs.readFile(p, "utf8"));
-    json.version = version;
-    if (json.packages?.[""]) json.packages[""].version = version;
-    await fs.writeFile(p, JSON.stringify(json, null, 2) + "\n");
+    await fs.writeFile(p, withVersion(await fs.readFile(p, "utf8"), version));
   }
 }
 
 const copyFilter = (src: string) => !/(^|[\\/])(node_modules|dist|\.git)$/.test(src);
 
+/** Files under dir (paths relative to it, with `/`), skipping what copyFilter skips. */
+async function listFiles(dir: string, prefix = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await fs.readdir(path.join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (!copyFilter(path.join(dir, rel))) continue;
+    if (entry.isDirectory()) out.push(...(await listFiles(dir, rel)));
+    else if (entry.isFile()) out.push(rel);
+  }
+  return out;
+}
+
 /**
- * Idempotent: creates the demo git repository (commits + tags v1.0.0 and
- * v1.1.0) and leaves it checked out (detached) at v1.0.0. Does nothing if the
- * repository already exists with both tags.
+ * Adds one overlay release: v1.0.0's tree with the overlay's files and the package version
+ * replaced, committed with v1.0.0 as its parent, then the annotated tag. It writes objects and the
+ * tag only, through a temporary index: the repository's checkout, index and branches are left as
+ * they are. Nothing is visible until the tag is written (at most unreachable objects), so a failed
+ * attempt is simply retried; a tag another caller wrote first counts as done.
+ */
+async function addOverlayRelease(repo: string, r: OverlayRelease): Promise<void> {
+  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), "backout-demo-release-"));
+  const env = { ...at(r.date), GIT_INDEX_FILE: path.join(scratch, "index") };
+  try {
+    const files = new Map<string, string>(); // path in the tree → file holding its content
+    for (const rel of await listFiles(r.overlay)) files.set(rel, path.join(r.overlay, rel));
+    for (const name of ["package.json", "package-lock.json"]) {
+      const { stdout } = await git(repo, ["cat-file", "blob", `${BASE_RELEASE}:${name}`]);
+      const file = path.join(scratch, name);
+      await fs.writeFile(file, withVersion(stdout, r.tag.replace(/^v/, "")));
+      files.set(name, file);
+    }
+    await git(repo, ["read-tree", `${BASE_RELEASE}^{tree}`], env);
+    for (const [rel, file] of files) {
+      const blob = (await git(repo, ["hash-object", "-w", "--no-filters", "--", file])).stdout.trim();
+      await git(repo, ["update-index", "--add", "--cacheinfo", `100644,${blob},${rel}`], env);
+    }
+    const tree = (await git(repo, ["write-tree"], env)).stdout.trim();
+    const parent = `${BASE_RELEASE}^{commit}`;
+    const commit = (await git(repo, [...NO_SIGN, "commit-tree", tree, "-p", parent, "-m", r.message], env)).stdout;
+    await git(repo, [...NO_SIGN, "tag", "-a", r.tag, "-m", r.tag, commit.trim()], env);
+  } catch (err) {
+    if (!(await missingTags(repo))?.includes(r.tag)) return;
+    throw err;
+  } finally {
+    await fs.rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Idempotent: creates the demo git repository (commits and tags DEMO_RELEASES: v1.0.0, v1.1.0 on
+ * top of it on `main`, and v1.2.0 and v1.3.0 each on v1.0.0) and leaves it checked out (detached)
+ * at v1.0.0. Does nothing if the repository already has every tag. A repository an older Backout
+ * made, with v1.0.0 and v1.1.0 only, gains the missing releases in place, its checkout untouched.
  */
 export async function ensureDemoRepo(o: DemoOptions): Promise<void> {
   const repo = path.resolve(o.repoPath);
-  if (await hasBothTags(repo)) return;
+  const missing = await missingTags(repo);
+  if (missing?.length === 0) return;
+  const overlayTags = OVERLAY_RELEASES.map((r) => r.tag);
+  if (missing && missing.every((t) => overlayTags.includes(t))) {
+    for (const r of OVERLAY_RELEASES) if (missing.includes(r.tag)) await addOverlayRelease(repo, r);
+    return;
+  }
   if (existsSync(repo)) {
     const entries = await fs.readdir(repo);
     if (entries.length > 0) {
       throw new Error(
-        `ensureDemoRepo: ${repo} exists but is not a complete demo repository (needs tags ${DEMO_RELEASES.join(", ")}); remove it and retry`,
+        `ensureDemoRepo: ${repo} exists but is not a complete demo repository (needs tags ${DEMO_RELEASES.join(", ")}, or at least v1.0.0 and v1.1.0 to add the others to); remove it and retry`,
       );
     }
     await fs.rmdir(repo);
@@ -162,13 +258,6 @@ export async function ensureDemoRepo(o: DemoOptions): Promise<void> {
   // Build next to the target and rename into place, so a crash never leaves a
   // half-made repository behind and concurrent callers cannot collide.
   const tmp = `${repo}.tmp-${process.pid}-${Date.now()}`;
-  const author = {
-    GIT_AUTHOR_NAME: "Backout Demo",
-    GIT_AUTHOR_EMAIL: "demo@backout.local",
-    GIT_COMMITTER_NAME: "Backout Demo",
-    GIT_COMMITTER_EMAIL: "demo@backout.local",
-  };
-  const at = (iso: string) => ({ ...author, GIT_AUTHOR_DATE: iso, GIT_COMMITTER_DATE: iso });
   try {
     await fs.cp(TEMPLATE_V1_0, tmp, { recursive: true, filter: copyFilter });
     await setPackageVersion(tmp, "1.0.0");
@@ -197,11 +286,13 @@ export async function ensureDemoRepo(o: DemoOptions): Promise<void> {
     );
     await git(tmp, ["tag", "-a", "v1.1.0", "-m", "v1.1.0"], at("2025-01-13T10:00:00Z"));
 
+    for (const r of OVERLAY_RELEASES) await addOverlayRelease(tmp, r);
+
     await git(tmp, ["checkout", "--quiet", "--detach", "v1.0.0"]);
     await fs.rename(tmp, repo);
   } catch (err) {
     await fs.rm(tmp, { recursive: true, force: true });
-    if (await hasBothTags(repo)) return; // somebody else won the race
+    if (await isComplete(repo)) return; // somebody else won the race
     throw err;
   }
 }

@@ -203,7 +203,6 @@ export async function flushRedisDb(url: string): Promise<void> {
   }
 }
 
-/** The demo target: its git repo with two releases, its database, a build, and pm2 running it. */
 /**
  * The stack's own targets file (BACKOUT_TARGETS_FILE): the real targets.json with every target's
  * autopilot off, so that nothing rolls back by itself unless the stack turns it on (an admin's PUT
@@ -221,6 +220,7 @@ export function writeStackTargets(
   fs.writeFileSync(env.BACKOUT_TARGETS_FILE, JSON.stringify(file, null, 2));
 }
 
+/** The demo target: its git repo with its four releases, its database, a build, and pm2 running it. */
 export async function ensureDemo(env: StackEnv, opts: { fresh?: boolean } = {}): Promise<DemoOptions> {
   const o = demoOptions(env);
   if (opts.fresh) {

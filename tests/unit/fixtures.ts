@@ -45,10 +45,10 @@ export const BACKUPS = [
   "backup_20251106_220000.sql.gz",
 ];
 
-/** v1.1.0 (the broken one) is live; v1.0.0 is the last stable release. */
+/** The demo's four releases; v1.1.0 (the broken one) is live; v1.0.0 is the last stable release before it. */
 export function demoFacts(patch: Partial<TargetFacts> = {}): TargetFacts {
   return {
-    releases: ["v1.0.0", "v1.1.0"],
+    releases: ["v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0"],
     currentRelease: "v1.1.0",
     currentSha: "0f3c2a1b9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a",
     backups: [...BACKUPS],
