@@ -6,6 +6,7 @@ import { loadTargets } from "../lib/targets/load-targets";
 import { sampleTarget, type SamplerMemory } from "../lib/metrics/sample-target";
 import { countHealthDay, pruneSamples, recordSample } from "../lib/metrics/store";
 import { advanceDeploys, watchDeployRuns } from "../lib/deploys/advance-deploys";
+import { advanceEmergencies } from "../lib/deploys/emergency";
 
 // The metrics sampler: its own process (never the web process). Every SAMPLE_INTERVAL_MS it
 // measures each target, stores the reading in Postgres and publishes it for live viewers.
@@ -33,6 +34,8 @@ async function sampleAll(): Promise<boolean> {
     try {
       await watchDeployRuns(db, target);
       if ((await advanceDeploys({ db, redis, target })) > 0) isWatching = true;
+      // plan §11.1 under "act": an open incident whose decision says roll back now.
+      await advanceEmergencies({ db, redis, target });
     } catch (e) {
       log.warn(
         { target: target.name, err: (e as Error).message },

@@ -259,6 +259,16 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
         </>
       );
     case "autopilot.scheduled":
+      if (d.emergencyId)
+        return (
+          <>
+            starts the <span className="font-medium text-red-300">EMERGENCY rollback</span> in {str(d.vetoSeconds)} s
+            unless someone vetoes it
+            {Array.isArray(d.why) && d.why.length ? (
+              <span className="block text-xs text-zinc-400">{str(d.why[0])}</span>
+            ) : null}
+          </>
+        );
       return (
         <>
           is rolling back <DeployLink data={d}>{str(d.release)}</DeployLink> to {str(d.previousRelease)} in{" "}
@@ -266,6 +276,7 @@ function describe(e: TimelineEntry, titles: Record<string, string>): ReactNode {
         </>
       );
     case "autopilot.vetoed":
+      if (d.emergencyId) return <>vetoed the automatic emergency rollback{reason}</>;
       return (
         <>
           vetoed the automatic rollback of <DeployLink data={d}>{str(d.release)}</DeployLink>

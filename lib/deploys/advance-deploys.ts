@@ -2,23 +2,19 @@ import "server-only";
 import type { Redis } from "ioredis";
 import type { Prisma } from "../../generated/prisma/client";
 import type { Db } from "../db/client";
-import type { Actor } from "../auth/roles";
 import { AppError } from "../errors";
 import { log } from "../log";
 import type { Target } from "../targets/schema";
 import { listSamples, type SampleRecord } from "../metrics/store";
 import type { Sample, SeverityLevel } from "../plan";
 import { declareIncident } from "../incidents/declare-incident";
-import { AUTOPILOT_LABEL, onRollbackVerified } from "../incidents/lifecycle";
-import { appendTimeline, publishTimeline } from "../incidents/timeline";
-import { loadChannels } from "../channels/config";
-import { sendMessage } from "../messages/send-message";
-import { publicUrl } from "../env";
-import { isInMaintenance } from "../target-ops/http";
+import { onRollbackVerified } from "../incidents/lifecycle";
+import { publishTimeline } from "../incidents/timeline";
 import { startRun } from "../runs/start-run";
 import { ACTIVE_DEPLOY_STATUSES, announceDeploy } from "./announce-deploy";
 import { judgeDeploy, MIN_AFTER_READINGS, type Judgement } from "./judge";
-import { autopilotOf } from "./settings";
+import { autopilotOf, waiverReason } from "./settings";
+import { AUTOPILOT, link, onTimeline, reasonNotToAct, tellTeam } from "./autopilot";
 
 // The watch, step by step (issue 16). The sampler calls advanceDeploys after each reading of a
 // target, so a deploy is judged on every new reading. Every move is a conditional update of the
@@ -27,15 +23,6 @@ import { autopilotOf } from "./settings";
 
 /** After a rollback: how long health may take to come back before Backout says it did not. */
 export const RESTORE_WITHIN_MS = 60_000;
-
-/** Who acts for a target's autopilot policy: on the timeline, the runs and the audit as "Backout autopilot". */
-export const AUTOPILOT: Actor = {
-  kind: "token",
-  id: "autopilot",
-  label: AUTOPILOT_LABEL,
-  role: "commander",
-  createdById: null,
-};
 
 type Deploy = NonNullable<Awaited<ReturnType<Db["deploy"]["findFirst"]>>>;
 const asSample = (r: SampleRecord): Sample => ({ at: new Date(r.at), values: r.values });
@@ -59,52 +46,6 @@ const baselineReadings = (db: Db, d: Deploy, target: Target) =>
 async function move(db: Db, d: Deploy, from: Deploy["status"], data: Prisma.DeployUpdateManyMutationInput) {
   const { count } = await db.deploy.updateMany({ where: { id: d.id, status: from }, data });
   return count === 1;
-}
-
-async function onTimeline(
-  db: Db,
-  redis: Redis,
-  incidentId: string | null,
-  type: string,
-  data: Record<string, unknown>,
-) {
-  if (!incidentId) return;
-  const entry = await appendTimeline(db, incidentId, type, AUTOPILOT.label, data);
-  publishTimeline(redis, [entry]);
-}
-
-/**
- * Says `body` in the team's own channels (channels.json, audience internal) as a plan §7 internal
- * message on the incident, so it is recorded and delivered like any other. Never fails the watch.
- */
-async function tellTeam(db: Db, redis: Redis, incidentId: string | null, subject: string, body: string) {
-  if (!incidentId) return;
-  const channels = loadChannels()
-    .filter((c) => c.audience === "internal")
-    .map((c) => c.name);
-  const disabled = new Set(
-    (await db.channelState.findMany({ where: { name: { in: channels }, disabledAt: { not: null } } })).map(
-      (c) => c.name,
-    ),
-  );
-  const to = channels.filter((c) => !disabled.has(c));
-  if (!to.length) return;
-  await sendMessage({
-    db,
-    redis,
-    actor: AUTOPILOT,
-    incidentId,
-    input: { template: "internal", subject, body, channels: to },
-  }).catch((e: unknown) => log.warn({ incidentId, err: (e as Error).message }, "autopilot: telling the team failed"));
-}
-
-const link = (p: string) => `${publicUrl()}${p}`;
-
-/** Why the autopilot must not act on `target` now, if it must not: maintenance mode. */
-async function reasonNotToAct(target: Target): Promise<string | null> {
-  if (await isInMaintenance(target))
-    return `${target.name} is in maintenance mode: Backout does not roll back by itself during maintenance; left to people`;
-  return null;
 }
 
 const severityOf = (j: Judgement): SeverityLevel =>
@@ -236,7 +177,7 @@ async function rollBack(db: Db, redis: Redis, target: Target, d: Deploy) {
           ? {
               incidentId: d.incidentId,
               checkpointOverride: {
-                reason: `Waived by ${target.name}'s autopilot policy "act" (targets.json): ${d.release} failed its deploy watch`,
+                reason: waiverReason(await autopilotOf(db, target), `${d.release} failed its deploy watch`),
               },
             }
           : {}),

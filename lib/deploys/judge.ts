@@ -25,12 +25,16 @@ export type Verdict = "pending" | "pass" | "marginal" | "fail";
 
 /**
  * How far a metric may move before the move matters, whatever the test says: an error rate up by
- * less than 1 point, a response time by less than 20%, is within tolerance; past the fail line
- * (3 points, 50%) with a significant test it fails.
+ * less than 1 point, a response time by less than 20% (or by less than 25 ms, however large the
+ * ratio: a fast service's few milliseconds double under any load), is within tolerance; past the
+ * fail line (3 points; 50% and 25 ms) with a significant test it fails.
  */
-export const TOLERANCE: Record<JudgedMetric, { marginal: number; fail: number; kind: "points" | "ratio" }> = {
+export const TOLERANCE: Record<
+  JudgedMetric,
+  { marginal: number; fail: number; kind: "points" | "ratio"; minDelta?: number }
+> = {
   errorRate: { kind: "points", marginal: 1, fail: 3 },
-  responseTimeP95Ms: { kind: "ratio", marginal: 1.2, fail: 1.5 },
+  responseTimeP95Ms: { kind: "ratio", marginal: 1.2, fail: 1.5, minDelta: 25 },
 };
 
 export type MetricJudgement = {
@@ -90,7 +94,7 @@ function judgeMetric(
   const t = TOLERANCE[metric];
   const [b, a] = [base.before.median!, base.after.median!];
   const shift = t.kind === "points" ? a - b : b > 0 ? a / b : a > 0 ? Number.POSITIVE_INFINITY : 1;
-  const isWorse = effect > 0.5 && p < SIGNIFICANCE;
+  const isWorse = effect > 0.5 && p < SIGNIFICANCE && a - b >= (t.minDelta ?? 0);
   const verdict: Verdict = isWorse && shift >= t.fail ? "fail" : isWorse && shift >= t.marginal ? "marginal" : "pass";
   const moved =
     t.kind === "points"
@@ -107,7 +111,9 @@ function judgeMetric(
       verdict === "pass"
         ? isWorse
           ? `a real shift, within tolerance (${t.kind === "points" ? `${t.marginal} point` : `${t.marginal}×`})`
-          : "no significant shift"
+          : effect > 0.5 && p < SIGNIFICANCE
+            ? `a real shift, under ${formatMetric(metric, t.minDelta ?? 0)}: within tolerance`
+            : "no significant shift"
         : verdict
     }`,
   };

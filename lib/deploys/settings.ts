@@ -57,3 +57,9 @@ export async function approvePublicMessage(db: Db, actor: Actor, name: string, t
   });
   return autopilotOf(db, target);
 }
+
+/** Checkpoint 1's waiver when the autopilot acts: the policy, and who set it. */
+export function waiverReason(a: AutopilotJson, what: string): string {
+  const who = a.policySetBy ? `set by ${a.policySetBy}` : "targets.json";
+  return `Waived by ${a.target}'s autopilot policy "act" (${who}): ${what}`;
+}

@@ -62,8 +62,11 @@ export function incidentEntryText(type: string, d: Record<string, unknown>): str
     case "deploy.judged":
       return `judged the deploy of ${str(d.release)}: ${str(d.verdict)}${Array.isArray(d.why) && d.why.length ? ` (${str(d.why[0])})` : ""}`;
     case "autopilot.scheduled":
+      if (d.emergencyId)
+        return `starts the EMERGENCY rollback in ${str(d.vetoSeconds)} s unless someone vetoes it${Array.isArray(d.why) && d.why.length ? ` (${str(d.why[0])})` : ""}`;
       return `is rolling back ${str(d.release)} to ${str(d.previousRelease)} in ${str(d.vetoSeconds)} s unless someone vetoes it`;
     case "autopilot.vetoed":
+      if (d.emergencyId) return `vetoed the automatic emergency rollback${quote(d.reason)}`;
       return `vetoed the automatic rollback of ${str(d.release)}${quote(d.reason)}`;
     case "autopilot.not_rolled_back":
       return `did not roll back: ${str(d.reason)}`;

@@ -104,9 +104,10 @@ export async function onRunFinished(
     if (!incident.rollbackCompletedAt)
       await tx.incident.update({ where: { id: opts.incidentId }, data: { rollbackCompletedAt: completedAt } });
     if (incident.status === "monitoring") return entries;
-    // The autopilot's rollback of a failed deploy: monitoring only once health is verified against
-    // the deploy's baseline (onRollbackVerified), not because the run's steps passed.
-    if (incident.status === "rolling_back" && (await isAutopilotRun(tx, opts.runId))) return entries;
+    // The autopilot's rollback of a failed deploy (app-code): monitoring only once health is verified
+    // against the deploy's baseline (onRollbackVerified), not because the run's steps passed.
+    if (incident.status === "rolling_back" && opts.runbook === "app-code" && (await isAutopilotRun(tx, opts.runId)))
+      return entries;
     const tookMs = completedAt.getTime() - incident.detectedAt.getTime();
     const s = severityOf(incident.severity);
     const verdict = tookMs < s.timelineMinutes * 60_000 ? "met" : "missed";

@@ -61,9 +61,18 @@ const VIEWER_ENTRY_DATA: Record<IncidentEntryType, readonly string[]> = {
   "update.reminder": ["minutesSinceUpdate", "msSinceUpdate", "lastUpdateAt", "intervalMinutes"],
   "role.assigned": ["role", "roleTitle", "person", "previous"],
   "deploy.judged": ["deployId", "release", "previousRelease", "verdict", "why", "policy"],
-  "autopilot.scheduled": ["deployId", "release", "previousRelease", "actAt", "vetoSeconds"],
-  "autopilot.vetoed": ["deployId", "release", "reason"],
-  "autopilot.not_rolled_back": ["deployId", "reason"],
+  "autopilot.scheduled": [
+    "deployId",
+    "emergencyId",
+    "runbook",
+    "release",
+    "previousRelease",
+    "why",
+    "actAt",
+    "vetoSeconds",
+  ],
+  "autopilot.vetoed": ["deployId", "emergencyId", "runbook", "release", "reason"],
+  "autopilot.not_rolled_back": ["deployId", "emergencyId", "reason"],
   "autopilot.verified": ["deployId", "isRestored", "tookMs", "why"],
 };
 

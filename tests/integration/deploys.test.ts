@@ -351,6 +351,64 @@ describe("deploys Backout knows about", () => {
     await api("PUT", `/api/targets/${AUTOPILOT_TARGET}/autopilot/public-message`, { text: null }, bearer("commander"));
   });
 
+  it("plan §11.1 under act: an open incident whose decision says roll back now gets the emergency rollback after the window; a veto stops it", async () => {
+    // The demo is at v1.1.0 (the veto above kept it), deployed from v1.0.0.
+    expect(await demoVersion()).toBe("1.1.0");
+    const declare = async (title: string) => {
+      const res = await api(
+        "POST",
+        "/api/incidents",
+        { title, severity: "P1", target: AUTOPILOT_TARGET, symptoms: "rows look wrong" },
+        bearer("commander"),
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      // plan §2 "Data corruption detected": P0, rollback yes.
+      await api(
+        "POST",
+        `/api/incidents/${res.body.id}/decision`,
+        { facts: { dataCorruption: true } },
+        bearer("commander"),
+      );
+      return res.body.id as string;
+    };
+    const scheduled = (id: string) =>
+      until(`the emergency scheduled on ${id}`, async () =>
+        (await timelineOf(id)).find((e) => e.type === "autopilot.scheduled" && e.data.emergencyId),
+      );
+
+    // Vetoed inside the window: nothing runs, and the timeline says who.
+    const first = await declare("Corrupted rows after the release");
+    const plan = await scheduled(first);
+    expect(plan.data).toMatchObject({ runbook: "emergency", vetoSeconds: 6 });
+    expect(plan.data.why[0]).toMatch(/Data corruption detected/);
+    const veto = await api("POST", `/api/incidents/${first}/emergency/veto`, {}, bearer("engineer"));
+    expect(veto.status, JSON.stringify(veto.body)).toBe(200);
+    expect((await api("POST", `/api/incidents/${first}/emergency/veto`, {}, bearer("engineer"))).status).toBe(409);
+    await new Promise((r) => setTimeout(r, Math.max(0, new Date(plan.data.actAt).getTime() - Date.now()) + 3_000));
+    expect((await api("GET", `/api/incidents/${first}`)).body.runs).toEqual([]);
+    expect((await timelineOf(first)).find((e) => e.type === "autopilot.vetoed")?.actorLabel).toBe(
+      "token:test-engineer",
+    );
+
+    // Not vetoed: the emergency rollback runs, to the release the live one replaced, once.
+    await api("PATCH", `/api/incidents/${first}`, { status: "resolved", summary: "vetoed", confirmUnticked: true });
+    const second = await declare("Corrupted rows, again");
+    await scheduled(second);
+    const runId = await until(
+      "the emergency run",
+      async () => (await api("GET", `/api/incidents/${second}`)).body.runs[0]?.id,
+    );
+    const run = await waitForRun(runId, undefined, 150_000);
+    expect(run).toMatchObject({ runbook: "emergency", status: "succeeded", requestedBy: "Backout autopilot" });
+    expect(run.params.release).toBe("v1.0.0");
+    expect(await demoVersion()).toBe("1.0.0");
+    const timeline = await timelineOf(second);
+    expect(timeline.find((e) => e.type === "checkpoint.overridden")?.data.reason).toMatch(/roll back immediately/);
+    expect(timeline.filter((e) => e.type === "autopilot.scheduled")).toHaveLength(1);
+    expect((await api("GET", `/api/incidents/${second}`)).body.status).toBe("monitoring");
+    await api("PATCH", `/api/incidents/${second}`, { status: "resolved", summary: "emergency", confirmUnticked: true });
+  });
+
   it("an admin changes a target's policy (audited); a commander may not; null puts targets.json's back", async () => {
     const at = `/api/targets/${STANDBY}/autopilot`;
     expect((await api("GET", at, undefined, bearer("viewer"))).body).toMatchObject({

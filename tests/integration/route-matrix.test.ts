@@ -67,6 +67,7 @@ const WHO_MAY: Record<RouteKey, "public" | "signed" | "viewer" | "engineer" | "c
   "POST /api/deploys": "engineer",
   "GET /api/deploys/[id]": "viewer",
   "POST /api/deploys/[id]/veto": "engineer",
+  "POST /api/incidents/[id]/emergency/veto": "engineer",
   // No sign-in: GitHub's signature is the credential, and the probes carry none.
   "POST /api/deploys/github": "signed",
   "GET /api/runs/[id]": "viewer",

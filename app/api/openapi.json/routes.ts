@@ -29,51 +29,52 @@ import * as r25 from "@/app/api/incidents/[id]/action-items/route";
 import * as r26 from "@/app/api/incidents/[id]/checklist/route";
 import * as r27 from "@/app/api/incidents/[id]/decision/route";
 import * as r28 from "@/app/api/incidents/[id]/drill-report/route";
-import * as r29 from "@/app/api/incidents/[id]/events/route";
-import * as r30 from "@/app/api/incidents/[id]/information/route";
-import * as r31 from "@/app/api/incidents/[id]/messages/route";
-import * as r32 from "@/app/api/incidents/[id]/messages/draft/route";
-import * as r33 from "@/app/api/incidents/[id]/postmortem/route";
-import * as r34 from "@/app/api/incidents/[id]/postmortem.md/route";
-import * as r35 from "@/app/api/incidents/[id]/roles/route";
-import * as r36 from "@/app/api/incidents/events/route";
-import * as r37 from "@/app/api/information/route";
-import * as r38 from "@/app/api/maintenance/[action]/route";
-import * as r39 from "@/app/api/metrics/route";
-import * as r40 from "@/app/api/metrics/events/route";
-import * as r41 from "@/app/api/openapi.json/route";
-import * as r42 from "@/app/api/projects/route";
-import * as r43 from "@/app/api/public/events/route";
-import * as r44 from "@/app/api/queue/[name]/pause/route";
-import * as r45 from "@/app/api/queue/[name]/resume/route";
-import * as r46 from "@/app/api/queue/clean-all/route";
-import * as r47 from "@/app/api/queue/pause-all/route";
-import * as r48 from "@/app/api/queue/resume-all/route";
-import * as r49 from "@/app/api/queue/stats/route";
-import * as r50 from "@/app/api/runbooks/route";
-import * as r51 from "@/app/api/runs/route";
-import * as r52 from "@/app/api/runs/[id]/route";
-import * as r53 from "@/app/api/runs/[id]/approve/route";
-import * as r54 from "@/app/api/runs/[id]/cancel/route";
-import * as r55 from "@/app/api/runs/[id]/events/route";
-import * as r56 from "@/app/api/runs/[id]/reject/route";
-import * as r57 from "@/app/api/targets/route";
-import * as r58 from "@/app/api/targets/[name]/autopilot/route";
-import * as r59 from "@/app/api/targets/[name]/autopilot/public-message/route";
-import * as r60 from "@/app/api/tokens/route";
-import * as r61 from "@/app/api/tokens/[id]/route";
-import * as r62 from "@/app/api/users/route";
-import * as r63 from "@/app/api/users/[id]/route";
-import * as r64 from "@/app/api/users/[id]/reset-password/route";
-import * as r65 from "@/app/api/v2/components.json/route";
-import * as r66 from "@/app/api/v2/incidents.json/route";
-import * as r67 from "@/app/api/v2/incidents/unresolved.json/route";
-import * as r68 from "@/app/api/v2/status.json/route";
-import * as r69 from "@/app/api/v2/summary.json/route";
-import * as r70 from "@/app/api/version/route";
-import * as r71 from "@/app/health/route";
-import * as r72 from "@/app/metrics/route";
-import * as r73 from "@/app/status/history.atom/route";
+import * as r29 from "@/app/api/incidents/[id]/emergency/veto/route";
+import * as r30 from "@/app/api/incidents/[id]/events/route";
+import * as r31 from "@/app/api/incidents/[id]/information/route";
+import * as r32 from "@/app/api/incidents/[id]/messages/route";
+import * as r33 from "@/app/api/incidents/[id]/messages/draft/route";
+import * as r34 from "@/app/api/incidents/[id]/postmortem/route";
+import * as r35 from "@/app/api/incidents/[id]/postmortem.md/route";
+import * as r36 from "@/app/api/incidents/[id]/roles/route";
+import * as r37 from "@/app/api/incidents/events/route";
+import * as r38 from "@/app/api/information/route";
+import * as r39 from "@/app/api/maintenance/[action]/route";
+import * as r40 from "@/app/api/metrics/route";
+import * as r41 from "@/app/api/metrics/events/route";
+import * as r42 from "@/app/api/openapi.json/route";
+import * as r43 from "@/app/api/projects/route";
+import * as r44 from "@/app/api/public/events/route";
+import * as r45 from "@/app/api/queue/[name]/pause/route";
+import * as r46 from "@/app/api/queue/[name]/resume/route";
+import * as r47 from "@/app/api/queue/clean-all/route";
+import * as r48 from "@/app/api/queue/pause-all/route";
+import * as r49 from "@/app/api/queue/resume-all/route";
+import * as r50 from "@/app/api/queue/stats/route";
+import * as r51 from "@/app/api/runbooks/route";
+import * as r52 from "@/app/api/runs/route";
+import * as r53 from "@/app/api/runs/[id]/route";
+import * as r54 from "@/app/api/runs/[id]/approve/route";
+import * as r55 from "@/app/api/runs/[id]/cancel/route";
+import * as r56 from "@/app/api/runs/[id]/events/route";
+import * as r57 from "@/app/api/runs/[id]/reject/route";
+import * as r58 from "@/app/api/targets/route";
+import * as r59 from "@/app/api/targets/[name]/autopilot/route";
+import * as r60 from "@/app/api/targets/[name]/autopilot/public-message/route";
+import * as r61 from "@/app/api/tokens/route";
+import * as r62 from "@/app/api/tokens/[id]/route";
+import * as r63 from "@/app/api/users/route";
+import * as r64 from "@/app/api/users/[id]/route";
+import * as r65 from "@/app/api/users/[id]/reset-password/route";
+import * as r66 from "@/app/api/v2/components.json/route";
+import * as r67 from "@/app/api/v2/incidents.json/route";
+import * as r68 from "@/app/api/v2/incidents/unresolved.json/route";
+import * as r69 from "@/app/api/v2/status.json/route";
+import * as r70 from "@/app/api/v2/summary.json/route";
+import * as r71 from "@/app/api/version/route";
+import * as r72 from "@/app/health/route";
+import * as r73 from "@/app/metrics/route";
+import * as r74 from "@/app/status/history.atom/route";
 
 export const ROUTE_MODULES: { path: string; module: Record<string, unknown> }[] = [
   { path: "/admin/queues", module: r0 },
@@ -105,49 +106,50 @@ export const ROUTE_MODULES: { path: string; module: Record<string, unknown> }[] 
   { path: "/api/incidents/{id}/checklist", module: r26 },
   { path: "/api/incidents/{id}/decision", module: r27 },
   { path: "/api/incidents/{id}/drill-report", module: r28 },
-  { path: "/api/incidents/{id}/events", module: r29 },
-  { path: "/api/incidents/{id}/information", module: r30 },
-  { path: "/api/incidents/{id}/messages", module: r31 },
-  { path: "/api/incidents/{id}/messages/draft", module: r32 },
-  { path: "/api/incidents/{id}/postmortem", module: r33 },
-  { path: "/api/incidents/{id}/postmortem.md", module: r34 },
-  { path: "/api/incidents/{id}/roles", module: r35 },
-  { path: "/api/incidents/events", module: r36 },
-  { path: "/api/information", module: r37 },
-  { path: "/api/maintenance/{action}", module: r38 },
-  { path: "/api/metrics", module: r39 },
-  { path: "/api/metrics/events", module: r40 },
-  { path: "/api/openapi.json", module: r41 },
-  { path: "/api/projects", module: r42 },
-  { path: "/api/public/events", module: r43 },
-  { path: "/api/queue/{name}/pause", module: r44 },
-  { path: "/api/queue/{name}/resume", module: r45 },
-  { path: "/api/queue/clean-all", module: r46 },
-  { path: "/api/queue/pause-all", module: r47 },
-  { path: "/api/queue/resume-all", module: r48 },
-  { path: "/api/queue/stats", module: r49 },
-  { path: "/api/runbooks", module: r50 },
-  { path: "/api/runs", module: r51 },
-  { path: "/api/runs/{id}", module: r52 },
-  { path: "/api/runs/{id}/approve", module: r53 },
-  { path: "/api/runs/{id}/cancel", module: r54 },
-  { path: "/api/runs/{id}/events", module: r55 },
-  { path: "/api/runs/{id}/reject", module: r56 },
-  { path: "/api/targets", module: r57 },
-  { path: "/api/targets/{name}/autopilot", module: r58 },
-  { path: "/api/targets/{name}/autopilot/public-message", module: r59 },
-  { path: "/api/tokens", module: r60 },
-  { path: "/api/tokens/{id}", module: r61 },
-  { path: "/api/users", module: r62 },
-  { path: "/api/users/{id}", module: r63 },
-  { path: "/api/users/{id}/reset-password", module: r64 },
-  { path: "/api/v2/components.json", module: r65 },
-  { path: "/api/v2/incidents.json", module: r66 },
-  { path: "/api/v2/incidents/unresolved.json", module: r67 },
-  { path: "/api/v2/status.json", module: r68 },
-  { path: "/api/v2/summary.json", module: r69 },
-  { path: "/api/version", module: r70 },
-  { path: "/health", module: r71 },
-  { path: "/metrics", module: r72 },
-  { path: "/status/history.atom", module: r73 },
+  { path: "/api/incidents/{id}/emergency/veto", module: r29 },
+  { path: "/api/incidents/{id}/events", module: r30 },
+  { path: "/api/incidents/{id}/information", module: r31 },
+  { path: "/api/incidents/{id}/messages", module: r32 },
+  { path: "/api/incidents/{id}/messages/draft", module: r33 },
+  { path: "/api/incidents/{id}/postmortem", module: r34 },
+  { path: "/api/incidents/{id}/postmortem.md", module: r35 },
+  { path: "/api/incidents/{id}/roles", module: r36 },
+  { path: "/api/incidents/events", module: r37 },
+  { path: "/api/information", module: r38 },
+  { path: "/api/maintenance/{action}", module: r39 },
+  { path: "/api/metrics", module: r40 },
+  { path: "/api/metrics/events", module: r41 },
+  { path: "/api/openapi.json", module: r42 },
+  { path: "/api/projects", module: r43 },
+  { path: "/api/public/events", module: r44 },
+  { path: "/api/queue/{name}/pause", module: r45 },
+  { path: "/api/queue/{name}/resume", module: r46 },
+  { path: "/api/queue/clean-all", module: r47 },
+  { path: "/api/queue/pause-all", module: r48 },
+  { path: "/api/queue/resume-all", module: r49 },
+  { path: "/api/queue/stats", module: r50 },
+  { path: "/api/runbooks", module: r51 },
+  { path: "/api/runs", module: r52 },
+  { path: "/api/runs/{id}", module: r53 },
+  { path: "/api/runs/{id}/approve", module: r54 },
+  { path: "/api/runs/{id}/cancel", module: r55 },
+  { path: "/api/runs/{id}/events", module: r56 },
+  { path: "/api/runs/{id}/reject", module: r57 },
+  { path: "/api/targets", module: r58 },
+  { path: "/api/targets/{name}/autopilot", module: r59 },
+  { path: "/api/targets/{name}/autopilot/public-message", module: r60 },
+  { path: "/api/tokens", module: r61 },
+  { path: "/api/tokens/{id}", module: r62 },
+  { path: "/api/users", module: r63 },
+  { path: "/api/users/{id}", module: r64 },
+  { path: "/api/users/{id}/reset-password", module: r65 },
+  { path: "/api/v2/components.json", module: r66 },
+  { path: "/api/v2/incidents.json", module: r67 },
+  { path: "/api/v2/incidents/unresolved.json", module: r68 },
+  { path: "/api/v2/status.json", module: r69 },
+  { path: "/api/v2/summary.json", module: r70 },
+  { path: "/api/version", module: r71 },
+  { path: "/health", module: r72 },
+  { path: "/metrics", module: r73 },
+  { path: "/status/history.atom", module: r74 },
 ];

@@ -43,6 +43,7 @@ export const VALID: Record<string, Record<string, unknown> | null> = {
   "POST /api/runs": { runbook: "db-backup", target: STANDBY, params: {} },
   "POST /api/deploys": { target: STANDBY, release: "v1.0.0" },
   "POST /api/deploys/[id]/veto": {},
+  "POST /api/incidents/[id]/emergency/veto": {},
   "PUT /api/targets/[name]/autopilot": { policy: "propose" },
   "PUT /api/targets/[name]/autopilot/public-message": { text: "We are undoing a change automatically." },
   // GitHub's payload, unsigned here: every case is a 401 (deploys.test.ts sends signed ones).

@@ -19,6 +19,8 @@ const before = readings(30, -30, healthy);
 
 const cases: {
   name: string;
+  /** The readings before the deploy, when not the usual 40 ms ones. */
+  before?: Sample[];
   after: Sample[];
   verdict: string;
   rows?: string[];
@@ -57,10 +59,24 @@ const cases: {
     metric: { responseTimeP95Ms: "pass" },
   },
   {
-    name: "30% slower: marginal",
+    name: "30% slower, and 12 ms: under the 25 ms a response time may move whatever the ratio",
     after: readings(20, 0, (i) => ({ ...healthy(i), responseTimeP95Ms: 52 + wobble(i, 3) })),
+    verdict: "pass",
+    metric: { responseTimeP95Ms: "pass" },
+  },
+  {
+    name: "30% slower on a slower service (120 → 156 ms): marginal",
+    before: readings(30, -30, (i) => ({ ...healthy(i), responseTimeP95Ms: 120 + wobble(i, 8) })),
+    after: readings(20, 0, (i) => ({ ...healthy(i), responseTimeP95Ms: 156 + wobble(i, 5) })),
     verdict: "marginal",
     metric: { responseTimeP95Ms: "marginal" },
+  },
+  {
+    name: "a fast service under load: 5 → 19 ms is 4×, and noise",
+    before: readings(30, -30, (i) => ({ ...healthy(i), responseTimeP95Ms: 5 + wobble(i, 1) })),
+    after: readings(20, 0, (i) => ({ ...healthy(i), responseTimeP95Ms: 19 + wobble(i, 3) })),
+    verdict: "pass",
+    metric: { responseTimeP95Ms: "pass" },
   },
   {
     name: "the health endpoint down after the deploy",
@@ -71,8 +87,8 @@ const cases: {
 ];
 
 describe("judgeDeploy", () => {
-  it.each(cases)("$name → $verdict", ({ after, verdict, rows, metric }) => {
-    const j = judgeDeploy({ before, after });
+  it.each(cases)("$name → $verdict", ({ before: own, after, verdict, rows, metric }) => {
+    const j = judgeDeploy({ before: own ?? before, after });
     expect(j.verdict, j.why.join("\n")).toBe(verdict);
     expect(j.isBaselineEnough).toBe(true);
     if (rows) expect(j.rows.map((r) => r.id)).toEqual(rows);

@@ -6,6 +6,7 @@ import { useEffect } from "react";
 import { queryKeys, useCatalog, useIncident } from "@/components/api/queries";
 import type { Catalog, ChecklistJson, IncidentDetail, Role } from "@/components/api/types";
 import { hasRole } from "@/components/auth/roles";
+import { AutopilotCountdown } from "@/components/deploys/autopilot-countdown";
 import { formatRelative } from "@/components/format";
 import { ReadOnlyNotice } from "@/components/auth/read-only-notice";
 import { ChecklistsPanel } from "@/components/incidents/checklists-panel";
@@ -150,6 +151,7 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
         <DrillReport incidentId={id} version={incident.timeline.length} />
       )}
 
+      <AutopilotCountdown incidentId={id} timeline={incident.timeline} role={role} now={now} />
       <UpdateReminder incident={incident} now={now} onCompose={isCommander ? () => compose.open() : undefined} />
 
       {!incident.isDrill && (isResolved || incident.status === "monitoring") && (
