@@ -11,7 +11,7 @@
 //     time of one more page meanwhile;
 //  5. the public status page under a crowd (bench/status-page.ts);
 //  6. runs per second and per-step overhead with one runner and with three in one pool.
-// `npm run bench -- 2 5` runs only those sections ("status" is 5).
+// `npm run bench -- 2 5` runs only those sections ("status" is 5; "autopilot" is 7).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -59,7 +59,12 @@ const redis = createRedis(env.REDIS_URL!);
 const logDir = path.join(env.BACKOUT_DATA_DIR!, "logs");
 fs.mkdirSync(logDir, { recursive: true });
 // The whole stack, as in production, for every section: figures measured on a quiet machine do not hold.
-writeStackTargets(env);
+// Section 7 turns the demo's autopilot to act; a short watch and baseline keep its 30 deploys in minutes.
+const AUTOPILOT_BENCH = { watchMinutes: 0.5, baselineMinutes: 0.25, vetoSeconds: 15 };
+writeStackTargets(env, (file) => {
+  const demoTarget = file.targets[0] as { autopilot?: Record<string, unknown> };
+  demoTarget.autopilot = { ...demoTarget.autopilot, ...AUTOPILOT_BENCH, policy: "off" };
+});
 const demo = await ensureDemo(env);
 const stack = startBackout(env, { logDir });
 const BASE = `http://127.0.0.1:${env.PORT}`;
@@ -108,7 +113,7 @@ try {
     });
 
   // `npm run bench -- 2 5` runs only those sections ("status" is 5).
-  const only = process.argv.slice(2).map((x) => (x === "status" ? "5" : x));
+  const only = process.argv.slice(2).map((x) => (x === "status" ? "5" : x === "autopilot" ? "7" : x));
   const want = (n: number) => !only.length || only.includes(String(n));
   // ── 1. engine overhead ───────────────────────────────────────────────────────────────────────
   if (want(1)) {
@@ -456,6 +461,23 @@ try {
     } finally {
       await Promise.allSettled(runners.map((r) => r.stop()));
     }
+  }
+  // ── 7. the autopilot ────────────────────────────────────────────────────────────────────────
+  if (want(7)) {
+    const admin = (await createApiToken({ db, name: "bench-autopilot", role: "admin" })).token;
+    const count = Number(process.env.BENCH_DEPLOYS ?? 10);
+    console.log(
+      `\n7. autopilot "act" on the demo, the whole stack running: ${count} deploys of each kind, one after another (a watch of ${AUTOPILOT_BENCH.watchMinutes * 60} s, a baseline of ${AUTOPILOT_BENCH.baselineMinutes * 60} s, a ${AUTOPILOT_BENCH.vetoSeconds} s veto window)`,
+    );
+    const { benchAutopilot, printAutopilotBench } = await import("./autopilot");
+    const r = await benchAutopilot({
+      baseUrl: BASE,
+      db,
+      adminToken: admin,
+      count,
+      baselineMs: AUTOPILOT_BENCH.baselineMinutes * 60_000,
+    });
+    printAutopilotBench(r, { vetoSeconds: AUTOPILOT_BENCH.vetoSeconds });
   }
 } finally {
   await Promise.allSettled(stack.all.map((p) => p.stop()));
