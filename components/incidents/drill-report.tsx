@@ -54,6 +54,7 @@ export function DrillReport({ incidentId, version }: { incidentId: string; versi
           </p>
         )}
       </div>
+      {r.autopilot && <AutopilotTimes a={r.autopilot} />}
       {r.slow.length > 0 && (
         <p data-testid="drill-slow" className="text-sm text-amber-200">
           Slow: {r.slow.map((s) => `${s.step} (${took(s.ms)}, usually ${took(s.usualMs ?? 0)})`).join("; ")}
@@ -109,5 +110,44 @@ export function DrillReport({ incidentId, version }: { incidentId: string; versi
         </table>
       </div>
     </Card>
+  );
+}
+
+/** The "bad deploy" drill: from the deploy's end to the verdict, the veto window, the rollback and health verified. */
+function AutopilotTimes({ a }: { a: NonNullable<Report["autopilot"]> }) {
+  const cell = (ms: number | null, goal?: number) => (
+    <td className="py-1 pr-3 font-mono">
+      {ms === null ? "—" : took(ms)}
+      {goal !== undefined && ms !== null && (
+        <Badge className="ml-2" tone={ms <= goal ? "green" : "red"}>
+          {ms <= goal ? "met" : "missed"} ≤ {took(goal)}
+        </Badge>
+      )}
+    </td>
+  );
+  return (
+    <table className="text-left text-sm text-zinc-300" data-testid="drill-autopilot">
+      <caption className="pb-1 text-left text-xs text-zinc-500">
+        The autopilot on {a.release} (the deploy ended at 0; {a.status.replaceAll("_", " ")})
+      </caption>
+      <tbody>
+        <tr>
+          <th className="pr-3 font-normal text-zinc-500">Verdict</th>
+          {cell(a.verdictMs, a.goals.verdictMs)}
+        </tr>
+        <tr>
+          <th className="pr-3 font-normal text-zinc-500">Veto window</th>
+          {cell(a.vetoWindowMs)}
+        </tr>
+        <tr>
+          <th className="pr-3 font-normal text-zinc-500">Rollback run</th>
+          {cell(a.rollbackMs)}
+        </tr>
+        <tr>
+          <th className="pr-3 font-normal text-zinc-500">Health verified</th>
+          {cell(a.verifiedMs, a.goals.verifiedMs)}
+        </tr>
+      </tbody>
+    </table>
   );
 }

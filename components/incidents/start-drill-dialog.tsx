@@ -38,11 +38,18 @@ function DrillForm({ onCancel }: { onCancel: () => void }) {
   const [severity, setSeverity] = useState<SeverityLevel>("P1");
   const badRelease = catalog?.target.rehearsal?.badRelease ?? null;
   const [breakFirst, setBreakFirst] = useState(true);
+  // The "bad deploy" drill: the autopilot judges the broken release and rolls it back itself.
+  const [watch, setWatch] = useState(false);
   const start = useMutation({
     mutationFn: () =>
       api<{ incidentId: string }>("/api/drills", {
         method: "POST",
-        body: { runbook, severity, breakFirst: !!badRelease && breakFirst },
+        body: {
+          runbook,
+          severity,
+          breakFirst: !!badRelease && breakFirst,
+          ...(badRelease && breakFirst && watch ? { watch: true } : {}),
+        },
       }),
     onSuccess: ({ incidentId }) => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.incidents });
@@ -104,6 +111,19 @@ function DrillForm({ onCancel }: { onCancel: () => void }) {
             className="size-4 accent-amber-400"
           />
           Break it first: deploy {badRelease} (the demo&apos;s broken release)
+        </label>
+      )}
+      {badRelease && breakFirst && (
+        <label className="flex items-center gap-2 pl-6 text-sm text-zinc-300">
+          <input
+            type="checkbox"
+            data-testid="drill-watch"
+            checked={watch}
+            onChange={(e) => setWatch(e.target.checked)}
+            className="size-4 accent-amber-400"
+          />
+          …and let the autopilot catch it: watched, judged and rolled back by Backout after the veto window, each
+          stretch timed against its goal
         </label>
       )}
       {start.error && (

@@ -71,9 +71,11 @@ async function onFailed(db: Db, redis: Redis, target: Target, d: Deploy, j: Judg
   if (!count) return;
   const notNow = d.policy === "act" && d.previousRelease ? await reasonNotToAct(target) : null;
   const isActing = d.policy === "act" && !!d.previousRelease && !notNow;
-  const approved = d.policy === "off" ? null : (await autopilotOf(db, target)).publicMessage;
-  const incident =
-    d.policy === "off"
+  const approved = d.policy === "off" || d.incidentId ? null : (await autopilotOf(db, target)).publicMessage;
+  // A drill's deploy already has its incident (the drill's): the autopilot acts on that one.
+  const incident = d.incidentId
+    ? { id: d.incidentId }
+    : d.policy === "off"
       ? null
       : await declareIncident({
           db,
@@ -153,6 +155,15 @@ async function onFailed(db: Db, redis: Redis, target: Target, d: Deploy, j: Judg
   );
 }
 
+/** Checkpoint 1's waiver: the target's policy and who set it, or the "bad deploy" drill that asked for "act". */
+async function waiverFor(db: Db, target: Target, d: Deploy): Promise<string> {
+  const a = await autopilotOf(db, target);
+  const what = `${d.release} failed its deploy watch`;
+  return a.policy === "act"
+    ? waiverReason(a, what)
+    : `Waived by the "bad deploy" drill (autopilot "act" for the drill): ${what}`;
+}
+
 /** The veto window is over: roll back to the release before, unless something says not to. */
 async function rollBack(db: Db, redis: Redis, target: Target, d: Deploy) {
   const notNow = await reasonNotToAct(target);
@@ -177,7 +188,7 @@ async function rollBack(db: Db, redis: Redis, target: Target, d: Deploy) {
           ? {
               incidentId: d.incidentId,
               checkpointOverride: {
-                reason: waiverReason(await autopilotOf(db, target), `${d.release} failed its deploy watch`),
+                reason: await waiverFor(db, target, d),
               },
             }
           : {}),
@@ -303,10 +314,18 @@ export async function watchDeployRuns(db: Db, target: Target): Promise<void> {
       status: "succeeded",
       isDryRun: false,
       finishedAt: { gte: new Date(Date.now() - 10 * 60_000) },
-      // A drill breaks things on purpose: its deploys are the drill's to undo, not the autopilot's.
-      NOT: { incident: { isDrill: true } },
+      // A drill breaks things on purpose: its deploys are the drill's to undo, not the autopilot's,
+      // unless the drill is the "bad deploy" one, which asked for the autopilot.
+      NOT: { incident: { isDrill: true, isDrillWatched: false } },
     },
-    select: { id: true, params: true, requestedBy: true, startedAt: true, finishedAt: true },
+    select: {
+      id: true,
+      params: true,
+      requestedBy: true,
+      startedAt: true,
+      finishedAt: true,
+      incident: { select: { id: true, isDrill: true } },
+    },
   });
   if (!runs.length) return;
   const seen = new Set(
@@ -328,6 +347,8 @@ export async function watchDeployRuns(db: Db, target: Target): Promise<void> {
       },
       source: "backout",
       deployRunId: run.id,
+      // The "bad deploy" drill: judged and rolled back under "act" on the drill's own incident.
+      ...(run.incident?.isDrill ? { drill: { incidentId: run.incident.id } } : {}),
       now: run.finishedAt!,
       baselineUntil: run.startedAt ?? run.finishedAt!,
     }).catch((e: unknown) => {

@@ -27,6 +27,8 @@ export async function announceDeploy(opts: {
   now?: Date;
   /** When it began: the baseline is the readings before this (now, for an announcement from CI). */
   baselineUntil?: Date;
+  /** The "bad deploy" drill's break run: watched under "act" on the drill's incident, whatever the policy. */
+  drill?: { incidentId: string };
 }) {
   const { db, input } = opts;
   const target = getTarget(input.target);
@@ -49,7 +51,7 @@ export async function announceDeploy(opts: {
   const previousRelease = input.previousRelease ?? releases[releases.indexOf(input.release) - 1] ?? null;
   const now = opts.now ?? new Date();
   const { autopilot } = target;
-  const policy = await policyOf(db, target);
+  const policy = opts.drill ? "act" : await policyOf(db, target);
   return db.$transaction(async (tx) => {
     // Two announcements at once for one target: one waits for the other, then sees it.
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('backout:deploy:' || $1))`, target.name);
@@ -74,6 +76,7 @@ export async function announceDeploy(opts: {
         announcedBy: opts.actor.label,
         deployRunId: opts.deployRunId ?? null,
         policy,
+        incidentId: opts.drill?.incidentId ?? null,
         baselineUntil: opts.baselineUntil ?? now,
         watchFrom: now,
         watchUntil: new Date(now.getTime() + autopilot.watchMinutes * 60_000),

@@ -19,6 +19,9 @@ import { gatherFacts } from "../postmortems/facts";
 
 export const DRILL_DUE_DAYS = 90;
 
+/** Issue 16's goals for a bad deploy: a verdict within 15 s of its end, health verified within 60 s (veto window included). */
+export const AUTOPILOT_GOALS = { verdictMs: 15_000, verifiedMs: 60_000 };
+
 export function rehearsalTargets(): string[] {
   return loadTargets()
     .targets.filter((t) => t.rehearsal)
@@ -29,7 +32,7 @@ export async function startDrill(opts: {
   db: Db;
   redis: Redis;
   actor: Actor;
-  input: { runbook: string; target?: string; severity?: SeverityLevel; breakFirst?: boolean };
+  input: { runbook: string; target?: string; severity?: SeverityLevel; breakFirst?: boolean; watch?: boolean };
 }) {
   const { db, redis, actor, input } = opts;
   const target = getTarget(input.target);
@@ -61,12 +64,14 @@ export async function startDrill(opts: {
     db,
     redis,
     actor,
-    drill: { runbook: runbook.id },
+    drill: { runbook: runbook.id, isWatched: !!input.watch },
     input: {
-      title: `Drill: ${runbook.title}`,
-      symptoms: input.breakFirst
-        ? `Practice: ${target.rehearsal.badRelease} deployed on purpose to rehearse plan §${runbook.planSection}.`
-        : `Practice: rehearsing plan §${runbook.planSection}.`,
+      title: input.watch ? `Drill: a bad deploy, rolled back by the autopilot` : `Drill: ${runbook.title}`,
+      symptoms: input.watch
+        ? `Practice: ${target.rehearsal.badRelease} deployed on purpose, watched; the autopilot judges it and rolls it back after the veto window (plan §${runbook.planSection}).`
+        : input.breakFirst
+          ? `Practice: ${target.rehearsal.badRelease} deployed on purpose to rehearse plan §${runbook.planSection}.`
+          : `Practice: rehearsing plan §${runbook.planSection}.`,
       severity,
       target: target.name,
       components: (COMPONENTS as readonly string[]).includes(runbook.id)
@@ -160,6 +165,9 @@ export async function drillReport(db: Db, incidentId: string) {
       };
     });
   const s = severityOf(incident.severity as SeverityLevel);
+  const watched = await db.deploy.findFirst({ where: { incidentId, deployRunId: { not: null } } });
+  const rollback = watched?.rollbackRunId ? runs.find((r) => r.id === watched.rollbackRunId) : undefined;
+  const since = (d: Date | null | undefined) => (watched && d ? d.getTime() - watched.watchFrom.getTime() : null);
   return {
     incidentId,
     runbook: incident.drillRunbook,
@@ -169,6 +177,23 @@ export async function drillReport(db: Db, incidentId: string) {
     steps,
     checkpoints,
     slow: steps.filter((x) => x.isSlow).sort((a, b) => b.ms - (b.usualMs ?? 0) - (a.ms - (a.usualMs ?? 0))),
+    // The "bad deploy" drill: each stretch from the deploy's end, against issue 16's goals.
+    autopilot: watched
+      ? {
+          deployId: watched.id,
+          release: watched.release,
+          status: watched.status,
+          verdictMs: since(watched.decidedAt),
+          vetoWindowMs:
+            watched.actAt && watched.decidedAt ? watched.actAt.getTime() - watched.decidedAt.getTime() : null,
+          rollbackMs:
+            rollback?.startedAt && rollback.finishedAt
+              ? rollback.finishedAt.getTime() - rollback.startedAt.getTime()
+              : null,
+          verifiedMs: since(watched.restoredAt),
+          goals: { verdictMs: AUTOPILOT_GOALS.verdictMs, verifiedMs: AUTOPILOT_GOALS.verifiedMs },
+        }
+      : null,
   };
 }
 

@@ -12,7 +12,7 @@ export async function declareIncident(opts: {
   redis: Redis;
   actor: Actor;
   input: DeclareIncidentInput;
-  drill?: { runbook: string };
+  drill?: { runbook: string; isWatched?: boolean };
   /** Off the public status page until a commander posts a public update (the autopilot's, unapproved). */
   isPublicHeld?: boolean;
   /** Public words approved in advance, posted as the incident's first public update. */
@@ -40,7 +40,9 @@ export async function declareIncident(opts: {
         declaredBy: actor.label,
         target,
         publicTitle: input.publicTitle ?? null,
-        ...(opts.drill ? { isDrill: true, drillRunbook: opts.drill.runbook } : {}),
+        ...(opts.drill
+          ? { isDrill: true, drillRunbook: opts.drill.runbook, isDrillWatched: !!opts.drill.isWatched }
+          : {}),
         ...(opts.isPublicHeld ? { isPublicHeld: true } : {}),
       },
     });

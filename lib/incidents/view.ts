@@ -139,6 +139,7 @@ export function incidentFor<I extends Incident>(role: Role, i: I): I | ViewerInc
     isReleasePublic: i.isReleasePublic,
     isDrill: i.isDrill,
     isPublicHeld: i.isPublicHeld,
+    isDrillWatched: i.isDrillWatched,
     drillRunbook: i.drillRunbook,
     lastSeq: i.lastSeq,
     timeline: i.timeline.map((e) => ({

@@ -10,5 +10,12 @@ export const startDrillInput = z
     target: targetName.optional(),
     severity: z.enum(SEVERITY_LEVELS, { error: `severity: one of ${SEVERITY_LEVELS.join(", ")}` }).optional(),
     breakFirst: z.boolean({ error: "breakFirst: true to deploy the target's bad release first" }).optional(),
+    // The "bad deploy" drill (issue 16): the bad release is watched and the autopilot rolls it back
+    // ("act", whatever the target's policy), timed against the goal. Needs breakFirst.
+    watch: z.boolean({ error: "watch: true to let the autopilot judge and roll back the bad deploy" }).optional(),
   })
-  .strict();
+  .strict()
+  .refine((v) => !v.watch || v.breakFirst, {
+    message: "watch: needs breakFirst (the bad release deployed is what the autopilot watches)",
+    path: ["watch"],
+  });

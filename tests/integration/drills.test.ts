@@ -141,4 +141,59 @@ describe("drills", () => {
       bearer("commander"),
     );
   });
+
+  it('the "bad deploy" drill: the bad release is watched, judged and rolled back by the autopilot on the drill, each stretch timed; nothing is sent or public', async () => {
+    const lone = await api("POST", "/api/drills", { runbook: "app-code", watch: true }, bearer("commander"));
+    expect(lone.status).toBe(400);
+    expect(lone.body.issues[0].path).toBe("watch");
+
+    await new Promise((r) => setTimeout(r, 12_000)); // a healthy baseline for the judge
+    const started = await api(
+      "POST",
+      "/api/drills",
+      { runbook: "app-code", breakFirst: true, watch: true },
+      bearer("commander"),
+    );
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const id = started.body.incidentId as string;
+    expect((await waitForRun(started.body.breakRunId)).status).toBe("succeeded");
+    // The demo's own policy is off here: the drill asked for "act".
+    const deadline = Date.now() + 150_000;
+    let report: any;
+    while (Date.now() < deadline) {
+      report = (await api("GET", `/api/incidents/${id}/drill-report`)).body;
+      if (report.autopilot && ["restored", "still_unhealthy", "failed"].includes(report.autopilot.status)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(report.autopilot).toMatchObject({
+      release: "v1.1.0",
+      status: "restored",
+      goals: { verdictMs: 15_000, verifiedMs: 60_000 },
+    });
+    for (const k of ["verdictMs", "vetoWindowMs", "rollbackMs", "verifiedMs"])
+      expect(report.autopilot[k], k).toEqual(expect.any(Number));
+    expect(report.autopilot.vetoWindowMs).toBe(15_000);
+    const incident = (await api("GET", `/api/incidents/${id}`)).body;
+    expect(incident.status).toBe("monitoring");
+    expect(incident.runs.map((r: any) => r.runbook).sort()).toEqual(["app-code", "deploy"]);
+    // No second incident: the autopilot acted on the drill's own.
+    expect(
+      (
+        await backoutSql(`SELECT 1 FROM incidents WHERE "declaredBy" = 'Backout autopilot' AND "createdAt" > $1`, [
+          incident.createdAt,
+        ])
+      ).length,
+    ).toBe(0);
+    const said = incident.timeline.filter((e: any) => e.type === "message.sent");
+    expect(said.length).toBeGreaterThan(0);
+    expect(said.every((e: any) => e.data.isHeldBack)).toBe(true);
+    expect(received, "nothing reached a channel").toEqual([]);
+    expect((await fetch(`${BASE}/status/incidents/${id}`)).status).toBe(404);
+    await api(
+      "PATCH",
+      `/api/incidents/${id}`,
+      { status: "resolved", summary: "Bad-deploy drill done", confirmUnticked: true },
+      bearer("commander"),
+    );
+  });
 });
