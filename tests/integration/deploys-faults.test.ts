@@ -11,6 +11,7 @@ import {
   restoreDemo,
   SAMPLER_PID_FILE,
   startSampler,
+  until,
   waitForRun,
 } from "./support/api";
 import { AUTOPILOT_TARGET, testEnv } from "./support/env";
@@ -30,16 +31,6 @@ afterAll(async () => {
   );
   await restoreDemo();
 });
-
-async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe("a deploy watch across process faults", () => {
   it("two samplers and two web processes, one of each killed mid-watch: judged, rolled back and verified exactly once", async () => {

@@ -2,7 +2,18 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/stack";
-import { api, BASE, backoutSql, bearer, demoVersion, restoreDemo, startRun, tokens, waitForRun } from "./support/api";
+import {
+  api,
+  BASE,
+  backoutSql,
+  bearer,
+  demoVersion,
+  restoreDemo,
+  startRun,
+  tokens,
+  until,
+  waitForRun,
+} from "./support/api";
 import { sign } from "@octokit/webhooks-methods";
 import examples from "@octokit/webhooks-examples";
 import { AUTOPILOT_TARGET, GITHUB_ENVIRONMENT, GITHUB_WEBHOOK_SECRET, STANDBY } from "./support/env";
@@ -27,16 +38,6 @@ afterAll(async () => {
 });
 
 const deploysCount = async () => (await backoutSql<{ n: number }>(`SELECT count(*)::int AS n FROM deploys`))[0]!.n;
-
-async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** The deploy Backout made of a deploy run, once it has. */
 const deployOfRun = (runId: string) =>

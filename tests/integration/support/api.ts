@@ -251,3 +251,14 @@ export async function signedInUser(
   expect(s.status).toBe(200);
   return { id: res.body.id, cookie: s.cookie };
 }
+
+/** What `read` gives once it gives something, polled every 250 ms; an error naming `what` past the timeout. */
+export async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
