@@ -59,8 +59,12 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
             {d.previousRelease && <span className="text-zinc-400"> replacing {d.previousRelease}</span>}
           </h1>
           <p className="text-sm text-zinc-400">
-            Announced by {d.announcedBy} ({d.source}); autopilot policy <code className="font-mono">{d.policy}</code>;
-            watched until {new Date(d.watchUntil).toLocaleTimeString()}
+            Announced by {d.announcedBy} ({d.source}); autopilot policy <code className="font-mono">{d.policy}</code>;{" "}
+            {d.status === "watching"
+              ? `watched until ${new Date(d.watchUntil).toLocaleTimeString()}`
+              : d.decidedAt
+                ? `judged at ${new Date(d.decidedAt).toLocaleTimeString()}`
+                : `watch stopped at ${new Date(d.vetoedAt ?? d.watchUntil).toLocaleTimeString()}`}
           </p>
         </div>
         <Badge tone={status.tone} size="lg" data-testid="deploy-status">
