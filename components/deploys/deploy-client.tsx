@@ -157,8 +157,12 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
                     </td>
                     <td>{m.u === null ? "—" : `${m.u} · ${m.p! < 0.0001 ? "< 0.0001" : m.p!.toFixed(4)}`}</td>
                     <td>{m.effect === null ? "—" : `${Math.round(m.effect * 100)}%`}</td>
-                    <td>
+                    <td title={m.why}>
                       <Badge tone={VERDICT_TONE[m.verdict] ?? "zinc"}>{m.verdict}</Badge>
+                      {/* Why the rank test has not spoken (the plan's rows may have already). */}
+                      {m.verdict === "pending" && judgement.isBaselineEnough && (
+                        <span className="ml-2 text-xs text-zinc-500">{m.why}</span>
+                      )}
                     </td>
                   </tr>
                 ))}
