@@ -7,7 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { DeployJson } from "@/lib/deploys/view";
 import type { Judgement, MetricJudgement } from "@/lib/deploys/judge";
 import { hasRole, type Role } from "@/lib/auth/roles";
-import { formatMetric, metricInfo } from "@/lib/plan";
+import { formatDuration, formatMetric, metricInfo } from "@/lib/plan";
 import { api, ApiError } from "../api/client";
 import { Badge, type Tone } from "../ui/badge";
 import { Button } from "../ui/button";
@@ -211,7 +211,13 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
             Vetoed by {d.vetoedBy} at {new Date(d.vetoedAt!).toLocaleTimeString()}
           </p>
         )}
-        {d.restoredAt && <p>Health restored at {new Date(d.restoredAt).toLocaleTimeString()}</p>}
+        {d.restoredAt && (
+          <p>
+            Health restored at {new Date(d.restoredAt).toLocaleTimeString()},{" "}
+            {formatDuration(new Date(d.restoredAt).getTime() - from)} after the deploy ended (verified against the
+            readings before it)
+          </p>
+        )}
         {d.note && <p className="text-amber-200">{d.note}</p>}
       </Card>
     </main>
