@@ -162,6 +162,7 @@ test("a bad deploy is judged live on its page, and the commander's veto keeps it
   await expect(ic.getByTestId("deploy-status")).toHaveText("Vetoed: kept");
   await expect(ic.getByTestId("veto-countdown")).toBeHidden();
   await expect(page).toContainText(`Vetoed by ${E2E_USER.email}`);
+  await expect(page).toContainText(/; judged at /);
   expect((await recorded(ic)).statuses?.at(-1)).toBe("vetoed");
   await ic.screenshot({ path: `${SHOTS}/deploy-vetoed.png`, fullPage: true });
   vetoed = await getDeploy(deployId);
@@ -239,7 +240,7 @@ test("with no veto, Backout rolls the bad deploy back by itself, verifies health
   await expect(ic.getByRole("link", { name: "The rollback run" })).toBeVisible();
   await expect(page).toHaveAttribute("data-status", "restored", { timeout: 150_000 });
   await expect(ic.getByTestId("deploy-status")).toHaveText("Rolled back: health restored");
-  await expect(page).toContainText("Health restored at");
+  await expect(page).toContainText(/Health restored at .+, [\d a-z]+ after the deploy ended/);
   const seen = await recorded(ic);
   expect(seen.statuses?.slice(-3)).toEqual(["pending_rollback", "rolling_back", "restored"]);
   await ic.screenshot({ path: `${SHOTS}/deploy-restored.png`, fullPage: true });
