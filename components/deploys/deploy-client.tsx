@@ -2,13 +2,14 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { DeployJson } from "@/lib/deploys/view";
 import type { Judgement, MetricJudgement } from "@/lib/deploys/judge";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import { formatDuration, formatMetric, metricInfo } from "@/lib/plan";
 import { api, ApiError } from "../api/client";
+import { queryKeys } from "../api/queries";
 import { Badge, type Tone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -32,6 +33,11 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
     initialData: initial,
     refetchInterval: (q) => (q.state.data && isDeployOpen(q.state.data.status) ? 1_000 : false),
   });
+  // A deploy that moves on (a rollback started or ended) changes what the target runs: the header's
+  // version says so now, not at its next 10 s refresh (as the run page does when a run ends).
+  useEffect(() => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.version });
+  }, [d.status, queryClient]);
   const veto = useMutation({
     mutationFn: () => api<DeployJson>(`/api/deploys/${d.id}/veto`, { method: "POST", body: {} }),
     onSuccess: (next) => queryClient.setQueryData(key, next),
