@@ -242,7 +242,7 @@ test("with no veto, Backout rolls the bad deploy back by itself, verifies health
   await expect(ic.getByTestId("deploy-status")).toHaveText("Rolled back: health restored");
   await expect(page).toContainText(/Health restored at .+, [\d a-z]+ after the deploy ended/);
   // The header says what the target runs now, not what it said mid-restart.
-  await expect(ic.locator("header")).toContainText("running v1.0.0", { timeout: 5_000 });
+  await expect(ic.getByRole("banner")).toContainText("running v1.0.0", { timeout: 5_000 });
   const seen = await recorded(ic);
   expect(seen.statuses?.slice(-3)).toEqual(["pending_rollback", "rolling_back", "restored"]);
   await ic.screenshot({ path: `${SHOTS}/deploy-restored.png`, fullPage: true });
