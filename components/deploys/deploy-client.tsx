@@ -2,13 +2,14 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { DeployJson } from "@/lib/deploys/view";
 import type { Judgement, MetricJudgement } from "@/lib/deploys/judge";
 import { hasRole, type Role } from "@/lib/auth/roles";
-import { formatMetric, metricInfo } from "@/lib/plan";
+import { formatDuration, formatMetric, metricInfo } from "@/lib/plan";
 import { api, ApiError } from "../api/client";
+import { queryKeys } from "../api/queries";
 import { Badge, type Tone } from "../ui/badge";
 import { Button } from "../ui/button";
 import { Card } from "../ui/card";
@@ -32,6 +33,11 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
     initialData: initial,
     refetchInterval: (q) => (q.state.data && isDeployOpen(q.state.data.status) ? 1_000 : false),
   });
+  // A deploy that moves on (a rollback started or ended) changes what the target runs: the header's
+  // version says so now, not at its next 10 s refresh (as the run page does when a run ends).
+  useEffect(() => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.version });
+  }, [d.status, queryClient]);
   const veto = useMutation({
     mutationFn: () => api<DeployJson>(`/api/deploys/${d.id}/veto`, { method: "POST", body: {} }),
     onSuccess: (next) => queryClient.setQueryData(key, next),
@@ -59,8 +65,12 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
             {d.previousRelease && <span className="text-zinc-400"> replacing {d.previousRelease}</span>}
           </h1>
           <p className="text-sm text-zinc-400">
-            Announced by {d.announcedBy} ({d.source}); autopilot policy <code className="font-mono">{d.policy}</code>;
-            watched until {new Date(d.watchUntil).toLocaleTimeString()}
+            Announced by {d.announcedBy} ({d.source}); autopilot policy <code className="font-mono">{d.policy}</code>;{" "}
+            {d.status === "watching"
+              ? `watched until ${new Date(d.watchUntil).toLocaleTimeString()}`
+              : d.decidedAt
+                ? `judged at ${new Date(d.decidedAt).toLocaleTimeString()}`
+                : `watch stopped at ${new Date(d.vetoedAt ?? d.watchUntil).toLocaleTimeString()}`}
           </p>
         </div>
         <Badge tone={status.tone} size="lg" data-testid="deploy-status">
@@ -153,8 +163,12 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
                     </td>
                     <td>{m.u === null ? "—" : `${m.u} · ${m.p! < 0.0001 ? "< 0.0001" : m.p!.toFixed(4)}`}</td>
                     <td>{m.effect === null ? "—" : `${Math.round(m.effect * 100)}%`}</td>
-                    <td>
+                    <td title={m.why}>
                       <Badge tone={VERDICT_TONE[m.verdict] ?? "zinc"}>{m.verdict}</Badge>
+                      {/* Why the rank test has not spoken (the plan's rows may have already). */}
+                      {m.verdict === "pending" && judgement.isBaselineEnough && (
+                        <span className="ml-2 text-xs text-zinc-500">{m.why}</span>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -203,7 +217,13 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
             Vetoed by {d.vetoedBy} at {new Date(d.vetoedAt!).toLocaleTimeString()}
           </p>
         )}
-        {d.restoredAt && <p>Health restored at {new Date(d.restoredAt).toLocaleTimeString()}</p>}
+        {d.restoredAt && (
+          <p>
+            Health restored at {new Date(d.restoredAt).toLocaleTimeString()},{" "}
+            {formatDuration(new Date(d.restoredAt).getTime() - from)} after the deploy ended (verified against the
+            readings before it)
+          </p>
+        )}
         {d.note && <p className="text-amber-200">{d.note}</p>}
       </Card>
     </main>
