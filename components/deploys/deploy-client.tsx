@@ -117,9 +117,11 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
           </Button>
         </div>
       )}
-      {d.status === "failed" && d.previousRelease && d.incidentId && !d.rollbackRunId && hasRole(role, "commander") && (
-        <ProposedRollback deploy={d} />
-      )}
+      {(d.status === "failed" || (d.status === "vetoed" && judgement?.verdict === "fail")) &&
+        d.previousRelease &&
+        d.incidentId &&
+        !d.rollbackRunId &&
+        hasRole(role, "commander") && <ProposedRollback deploy={d} />}
       {veto.error && (
         <p role="alert" className="text-sm text-red-300">
           {veto.error instanceof ApiError ? veto.error.message : String(veto.error)}
@@ -256,7 +258,9 @@ function ProposedRollback({ deploy: d }: { deploy: DeployJson }) {
   return (
     <Card className="flex flex-wrap items-center justify-between gap-3 border-red-900 bg-red-950/30 p-4">
       <p className="text-sm text-red-100">
-        {d.release} failed its watch. Backout proposes rolling back to <strong>{d.previousRelease}</strong>.
+        {d.release} failed its watch
+        {d.status === "vetoed" ? " and its automatic rollback was vetoed" : ""}. Roll back to{" "}
+        <strong>{d.previousRelease}</strong> when you are ready.
       </p>
       <Button variant="danger" onClick={() => setConfirming(true)} data-testid="proposed-rollback">
         Roll back to {d.previousRelease}

@@ -17,6 +17,13 @@ import {
 export const MIN_BASELINE_READINGS = 10;
 /** Readings after the deploy before any verdict but an absolute row's. */
 export const MIN_AFTER_READINGS = 5;
+/**
+ * Readings in a row a plan row must hold on before it fails a deploy: one reading is ten probes, and
+ * two of them failing by chance is already "20%"; three readings in a row are not chance.
+ */
+export const CONFIRM_READINGS = 3;
+/** The plan rows judged on the latest reading alone. */
+const ON_THE_LATEST_READING = new Set(["error-rate-over-10"]);
 /** The rank test's threshold: a shift this unlikely by chance is a real one. */
 export const SIGNIFICANCE = 0.01;
 
@@ -134,14 +141,21 @@ export function judgeDeploy(input: { before: readonly Sample[]; after: readonly 
   const metrics = (["errorRate", "responseTimeP95Ms"] as const).map((m) =>
     judgeMetric(m, series(healthy, m), series(input.after, m), isBaselineEnough),
   );
-  // plan §2's own rows, on the readings after, against the baseline before.
+  // plan §2's own rows, on the readings after, against the baseline before. A row that reads the
+  // latest reading alone (the error rate's) must hold on the last CONFIRM_READINGS in a row; the
+  // down rows and the 2× response time confirm themselves over several readings already.
   const baseline = computeBaseline(healthy, { minSamples: 1 });
-  const decision = evaluateDecision({ history: [...input.after], baseline, facts: {} });
-  const rows = decision.rows
-    .filter(
+  const firing = (history: readonly Sample[]) =>
+    evaluateDecision({ history: [...history], baseline, facts: {} }).rows.filter(
       (r) =>
         r.matched && r.row.basis === "metric" && (r.row.rollback === "yes" || r.row.id === "response-time-over-2x"),
-    )
+    );
+  const held = (id: string) =>
+    Array.from({ length: CONFIRM_READINGS - 1 }, (_, k) => input.after.slice(0, input.after.length - k - 1)).every(
+      (earlier) => firing(earlier).some((r) => r.row.id === id),
+    );
+  const rows = firing(input.after)
+    .filter((r) => !ON_THE_LATEST_READING.has(r.row.id) || (input.after.length >= CONFIRM_READINGS && held(r.row.id)))
     .map((r) => ({ id: r.row.id, issue: r.row.issue, severity: r.row.severity, why: r.why }));
   const fromMetrics = metrics.reduce<Verdict>((v, m) => (ORDER[m.verdict] > ORDER[v] ? m.verdict : v), "pending");
   const verdict: Verdict = rows.length ? "fail" : fromMetrics;

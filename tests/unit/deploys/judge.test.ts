@@ -79,6 +79,18 @@ const cases: {
     metric: { responseTimeP95Ms: "pass" },
   },
   {
+    name: "one noisy reading (2 of 10 probes failed) among healthy ones: not the plan's 10% row",
+    after: readings(6, 0, (i) => ({ ...healthy(i), errorRate: i === 5 ? 20 : healthy(i).errorRate })),
+    verdict: "pass",
+    rows: [],
+  },
+  {
+    name: "20% errors on the first two readings only: not yet",
+    after: readings(2, 0, () => ({ errorRate: 20, responseTimeP95Ms: 40 })),
+    verdict: "pending",
+    rows: [],
+  },
+  {
     name: "the health endpoint down after the deploy",
     after: readings(3, 0, () => ({ healthUp: false })),
     verdict: "fail",
