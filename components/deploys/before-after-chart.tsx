@@ -33,8 +33,12 @@ export function BeforeAfterCharts({
     refetchInterval: isLive ? 2_000 : false,
   });
   const samples = (data?.samples ?? []).map((s) => ({ t: Date.parse(s.at), values: s.values }));
-  const to = Math.max(watchUntil, samples.at(-1)?.t ?? deployedAt);
-  const at = ((deployedAt - from) / Math.max(1, to - from)) * 100;
+  // From the first reading there is (a young stack has fewer than the baseline's minutes); to the
+  // watch's end while it runs, else to the last reading (a rollback ends a watch early).
+  const start = Math.min(deployedAt, Math.max(from, samples.find((s) => s.t >= from)?.t ?? from));
+  const last = samples.at(-1)?.t ?? deployedAt;
+  const to = isLive ? Math.max(watchUntil, last) : Math.max(last, deployedAt + 1);
+  const at = ((deployedAt - start) / Math.max(1, to - start)) * 100;
   return (
     <div className="grid gap-4 sm:grid-cols-2" data-testid="before-after">
       {(["errorRate", "responseTimeP95Ms"] as const).map((metric) => (
@@ -45,9 +49,9 @@ export function BeforeAfterCharts({
           <Sparkline
             points={samples.flatMap((s) => {
               const v = metricNumber(s.values, metric);
-              return v === undefined || s.t < from ? [] : [{ t: s.t, v }];
+              return v === undefined || s.t < start ? [] : [{ t: s.t, v }];
             })}
-            from={from}
+            from={start}
             to={to}
             tone="zinc"
             label={`${metricInfo[metric].label} before and after the deploy`}
