@@ -131,7 +131,11 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
       <Card className="p-4">
         <div className="mb-3 flex items-center justify-between gap-2">
           <h2 className="text-sm font-medium text-zinc-200">Verdict against the readings before the deploy</h2>
-          {judgement && <Badge tone={VERDICT_TONE[judgement.verdict] ?? "zinc"}>{judgement.verdict}</Badge>}
+          {judgement && (
+            <Badge tone={VERDICT_TONE[judgement.verdict] ?? "zinc"} data-testid="deploy-verdict">
+              {judgement.verdict}
+            </Badge>
+          )}
         </div>
         {!judgement ? (
           <p className="text-sm text-zinc-500">No reading after the deploy yet.</p>
@@ -155,7 +159,7 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
               </thead>
               <tbody className="tabular-nums text-zinc-200">
                 {judgement.metrics.map((m) => (
-                  <tr key={m.metric} className="border-t border-zinc-800">
+                  <tr key={m.metric} className="border-t border-zinc-800" data-verdict={m.verdict}>
                     <td className="py-1.5">{metricInfo[m.metric].label}</td>
                     <td>
                       {value(m, m.before.median)} <span className="text-zinc-500">({m.before.readings})</span>
@@ -170,6 +174,12 @@ export function DeployClient({ initial, role }: { initial: DeployJson; role: Rol
                       {/* Why the rank test has not spoken (the plan's rows may have already). */}
                       {m.verdict === "pending" && judgement.isBaselineEnough && (
                         <span className="ml-2 text-xs text-zinc-500">{m.why}</span>
+                      )}
+                      {/* The measured values behind a failing or marginal metric, not only in a tooltip. */}
+                      {(m.verdict === "fail" || m.verdict === "marginal") && (
+                        <span className="ml-2 text-xs text-zinc-400" data-testid="metric-why">
+                          {m.why}
+                        </span>
                       )}
                     </td>
                   </tr>

@@ -137,12 +137,18 @@ test("a bad deploy is judged live on its page, and the commander's veto keeps it
   const deployId = ic.url().split("/").pop()!;
   const page = ic.getByTestId("deploy-page");
 
-  // Live, without a reload: the verdict (error rate failing), then the veto window counting down.
+  // Live, without a reload: the verdict, then the veto window counting down. v1.1.0 fails ~20% of
+  // requests, and slower ones: the first to speak may be the plan's error-rate row (3 readings over
+  // 10%) or the rank test on either metric, so the page must show the measured values behind
+  // whichever it was.
   const table = ic.getByTestId("verdict-table");
   await expect(table).toBeVisible();
-  await expect(table.locator("tr", { hasText: "error rate" })).toBeVisible();
-  await expect(page).toContainText(/plan §2 “Error rate >10%” \(P1\): error rate [\d.]+% > 10%/);
   await expect(page).toHaveAttribute("data-status", "pending_rollback");
+  await expect(ic.getByTestId("deploy-verdict")).toHaveText("fail");
+  const planRow = /plan §2 “[^”]+” \(P\d\): /;
+  const metricFail = /median [^;]+; U = \d+(\.\d+)?, p = [^,]+, \d+% of readings after worse than before: fail/;
+  const text = (await page.textContent())!;
+  expect(planRow.test(text) || metricFail.test(text), text).toBe(true);
   await expect(ic.getByTestId("deploy-status")).toHaveText("Rolling back soon — veto?");
   const countdown = ic.getByTestId("veto-countdown");
   await expect(countdown).toHaveText(/^\d+ s$/);
