@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A gate for a CI job (issue 16): tells Backout a deploy has just ended, follows its watch with a
 // progress line, and exits 0 when the release is kept (passed, marginal, or vetoed by a person),
-// 1 when it failed its watch (and Backout rolled it back, or proposes to), 2 on an error.
+// 1 when it failed its watch (and Backout rolled it back, or proposes to), 2 on an error (or when a
+// later deploy replaced it before its verdict).
 // Usage: deploy-gate.mjs <release> [--target NAME] [--previous RELEASE] [--commit SHA] [--url URL] [--source NAME]
 // Env: BACKOUT_URL (default http://localhost:3001), BACKOUT_TOKEN (an engineer's token, sent as a Bearer token).
 
@@ -64,6 +65,10 @@ for (;;) {
       `❌ ${d.release} failed its watch${d.status === "restored" ? `; Backout rolled it back to ${d.previousRelease} and health is restored` : d.status === "still_unhealthy" ? "; rolled back, and still unhealthy" : d.incidentId ? "; an incident is open for it" : ""}`,
     );
     process.exit(1);
+  }
+  if (d.status === "superseded") {
+    console.error(`⚠ ${d.release}'s watch ended without a verdict: a later deploy replaced it`);
+    process.exit(2);
   }
   await new Promise((r) => setTimeout(r, 1000));
 }

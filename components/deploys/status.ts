@@ -11,6 +11,7 @@ export const DEPLOY_STATUS: Record<string, { words: string; tone: Tone }> = {
   rolling_back: { words: "Rolling back", tone: "orange" },
   restored: { words: "Rolled back: health restored", tone: "green" },
   still_unhealthy: { words: "Rolled back: still unhealthy", tone: "red" },
+  superseded: { words: "Superseded by a later deploy", tone: "zinc" },
 };
 
 export const deployStatus = (s: string) => DEPLOY_STATUS[s] ?? { words: s.replaceAll("_", " "), tone: "zinc" as Tone };

@@ -9,12 +9,13 @@ import { listSamples, type SampleRecord } from "../metrics/store";
 import type { Sample, SeverityLevel } from "../plan";
 import { declareIncident } from "../incidents/declare-incident";
 import { onRollbackVerified } from "../incidents/lifecycle";
-import { publishTimeline } from "../incidents/timeline";
+import { appendTimeline, publishTimeline, type TimelineEntry } from "../incidents/timeline";
+import { getCheckedOut } from "../target-ops/facts";
 import { startRun } from "../runs/start-run";
 import { ACTIVE_DEPLOY_STATUSES, announceDeploy } from "./announce-deploy";
 import { judgeDeploy, MIN_AFTER_READINGS, type Judgement } from "./judge";
-import { autopilotOf, waiverReason } from "./settings";
-import { AUTOPILOT, link, onTimeline, reasonNotToAct, tellTeam } from "./autopilot";
+import { autopilotOf, waiverReason, type AutopilotJson } from "./settings";
+import { AUTOPILOT, link, onTimeline, reasonNotToAct, releasesJudgedBad, tellTeam } from "./autopilot";
 
 // The watch, step by step (issue 16). The sampler calls advanceDeploys after each reading of a
 // target, so a deploy is judged on every new reading. Every move is a conditional update of the
@@ -54,25 +55,40 @@ const severityOf = (j: Judgement): SeverityLevel =>
 /** How long a sampler's claim on deciding a deploy holds: past it (that sampler died), another decides. */
 const CLAIM_MS = 30_000;
 
+type TimelineWrite = [type: string, data: Record<string, unknown>];
+
 /**
  * The deploy failed its watch: say so, and under `propose` or `act` open an incident for it. The
  * decision is claimed first without changing what anyone reads (the deploy stays "watching"), so
- * that when it moves on, its incident is already there to veto it on.
+ * that when it moves on, its incident is already there to veto it on. A sampler that dies midway
+ * leaves the claim to lapse: the next one finds the incident it declared (linked in the same
+ * transaction), and the deploy's move and its timeline entries are one transaction.
  */
-async function onFailed(db: Db, redis: Redis, target: Target, d: Deploy, j: Judgement, now: Date) {
+async function onFailed(db: Db, redis: Redis, target: Target, claimed: Deploy, j: Judgement, now: Date) {
   const { count } = await db.deploy.updateMany({
     where: {
-      id: d.id,
+      id: claimed.id,
       status: "watching",
       OR: [{ decidedAt: null }, { decidedAt: { lt: new Date(now.getTime() - CLAIM_MS) } }],
     },
     data: { decidedAt: now, verdict: json(j) },
   });
   if (!count) return;
-  const notNow = d.policy === "act" && d.previousRelease ? await reasonNotToAct(target) : null;
-  const isActing = d.policy === "act" && !!d.previousRelease && !notNow;
-  const approved = d.policy === "off" || d.incidentId ? null : (await autopilotOf(db, target)).publicMessage;
-  // A drill's deploy already has its incident (the drill's): the autopilot acts on that one.
+  const d = await db.deploy.findUniqueOrThrow({ where: { id: claimed.id } });
+  const isDrill = !!d.incidentId && (await isDrillIncident(db, d.incidentId));
+  const bad = d.policy === "act" && d.previousRelease ? await releasesJudgedBad(db, target.name) : new Set<string>();
+  const notNow =
+    d.policy !== "act"
+      ? null
+      : !d.previousRelease
+        ? "no release to roll back to: the deploy named none and none comes before it"
+        : bad.has(d.previousRelease)
+          ? `${d.previousRelease}, the release it replaced, failed its own watch here: not one to go back to; left to people`
+          : await reasonNotToAct(target);
+  const isActing = d.policy === "act" && !notNow;
+  // The status page says only what a commander approved in advance for a rollback the autopilot
+  // makes, or nothing (a proposal is people's to word).
+  const approved = isActing && !d.incidentId ? (await autopilotOf(db, target)).publicMessage : null;
   const incident = d.incidentId
     ? { id: d.incidentId }
     : d.policy === "off"
@@ -81,7 +97,7 @@ async function onFailed(db: Db, redis: Redis, target: Target, d: Deploy, j: Judg
           db,
           redis,
           actor: AUTOPILOT,
-          // The status page says only what a commander approved in advance, or nothing.
+          forDeploy: d.id,
           ...(approved
             ? { publicUpdate: { body: approved.text, approvedBy: approved.approvedBy } }
             : { isPublicHeld: true }),
@@ -100,38 +116,48 @@ async function onFailed(db: Db, redis: Redis, target: Target, d: Deploy, j: Judg
   // The veto window starts now, with the incident in place.
   const decidedAt = new Date();
   const actAt = new Date(decidedAt.getTime() + target.autopilot.vetoSeconds * 1000);
-  await db.deploy.update({
-    where: { id: d.id },
-    data: {
-      status: isActing ? "pending_rollback" : "failed",
-      decidedAt,
-      incidentId: incident?.id ?? null,
-      ...(isActing ? { actAt } : {}),
-      ...(d.policy === "act" && !d.previousRelease
-        ? { note: "no release to roll back to: the deploy named none and none comes before it" }
-        : notNow
-          ? { note: notNow }
-          : {}),
-    },
+  const writes: TimelineWrite[] = [
+    [
+      "deploy.judged",
+      { release: d.release, previousRelease: d.previousRelease, verdict: j.verdict, why: j.why, policy: d.policy },
+    ],
+    ...(isActing
+      ? [
+          [
+            "autopilot.scheduled",
+            {
+              release: d.release,
+              previousRelease: d.previousRelease,
+              actAt: actAt.toISOString(),
+              vetoSeconds: target.autopilot.vetoSeconds,
+            },
+          ] as TimelineWrite,
+        ]
+      : notNow
+        ? [["autopilot.not_rolled_back", { reason: notNow }] as TimelineWrite]
+        : []),
+  ];
+  // Only from "watching": a person's veto (or a later deploy) since the claim stands.
+  const entries = await db.$transaction(async (tx) => {
+    const { count } = await tx.deploy.updateMany({
+      where: { id: d.id, status: "watching" },
+      data: {
+        status: isActing ? "pending_rollback" : "failed",
+        decidedAt,
+        ...(isActing ? { actAt } : {}),
+        ...(notNow ? { note: notNow } : {}),
+      },
+    });
+    if (!count || !incident) return [];
+    const written: TimelineEntry[] = [];
+    for (const [type, data] of writes)
+      written.push(await appendTimeline(tx, incident.id, type, AUTOPILOT.label, { deployId: d.id, ...data }));
+    return written;
   });
-  if (!incident) return;
-  await onTimeline(db, redis, incident.id, "deploy.judged", {
-    deployId: d.id,
-    release: d.release,
-    previousRelease: d.previousRelease,
-    verdict: j.verdict,
-    why: j.why,
-    policy: d.policy,
-  });
+  if (!entries.length || !incident) return;
+  publishTimeline(redis, entries);
   const why = j.why.join("; ");
   if (isActing) {
-    await onTimeline(db, redis, incident.id, "autopilot.scheduled", {
-      deployId: d.id,
-      release: d.release,
-      previousRelease: d.previousRelease,
-      actAt: actAt.toISOString(),
-      vetoSeconds: target.autopilot.vetoSeconds,
-    });
     await tellTeam(
       db,
       redis,
@@ -141,7 +167,7 @@ async function onFailed(db: Db, redis: Redis, target: Target, d: Deploy, j: Judg
     );
     return;
   }
-  if (notNow) await onTimeline(db, redis, incident.id, "autopilot.not_rolled_back", { deployId: d.id, reason: notNow });
+  if (isDrill) return;
   await tellTeam(
     db,
     redis,
@@ -149,32 +175,65 @@ async function onFailed(db: Db, redis: Redis, target: Target, d: Deploy, j: Judg
     `${d.release} failed its deploy watch on ${target.name}`,
     `${d.release} failed its deploy watch on ${target.name} (${why}).` +
       (notNow ? ` ${notNow}.` : "") +
-      (d.previousRelease
+      (d.previousRelease && !bad.has(d.previousRelease)
         ? ` Roll back to ${d.previousRelease} in one click: ${link(`/incidents/${incident.id}`)}`
-        : ` No release to roll back to: ${link(`/incidents/${incident.id}`)}`),
+        : ` No release known good to roll back to: ${link(`/incidents/${incident.id}`)}`),
   );
 }
 
+const isDrillIncident = async (db: Db, id: string) =>
+  !!(await db.incident.findUnique({ where: { id }, select: { isDrill: true } }))?.isDrill;
+
 /** Checkpoint 1's waiver: the target's policy and who set it, or the "bad deploy" drill that asked for "act". */
-async function waiverFor(db: Db, target: Target, d: Deploy): Promise<string> {
-  const a = await autopilotOf(db, target);
+function waiverFor(a: AutopilotJson, d: Deploy, isDrill: boolean): string {
   const what = `${d.release} failed its deploy watch`;
-  return a.policy === "act"
-    ? waiverReason(a, what)
-    : `Waived by the "bad deploy" drill (autopilot "act" for the drill): ${what}`;
+  return isDrill ? `Waived by the "bad deploy" drill (autopilot "act" for the drill): ${what}` : waiverReason(a, what);
+}
+
+/**
+ * Why the veto window's end must not roll `d` back after all, from the facts as they are now: the
+ * policy changed, the incident was resolved, another release went live, the release to go back to
+ * was judged bad, or the target is in maintenance mode.
+ */
+async function reasonNotToRollBack(
+  db: Db,
+  target: Target,
+  d: Deploy,
+  incident: { status: string; isDrill: boolean } | null,
+  a: AutopilotJson,
+): Promise<string | null> {
+  if (!incident?.isDrill && a.policy !== "act")
+    return `${target.name}'s autopilot policy is now "${a.policy}": Backout does not roll back by itself; left to people`;
+  if (incident?.status === "resolved") return "the incident is resolved: not rolled back";
+  const live = (await getCheckedOut(target)).release;
+  if (live !== d.release)
+    return `${target.name} runs ${live ?? "no release tag"} now, not ${d.release}: not rolled back`;
+  if ((await releasesJudgedBad(db, target.name)).has(d.previousRelease!))
+    return `${d.previousRelease} failed its own watch here: not a release to go back to; left to people`;
+  return reasonNotToAct(target);
 }
 
 /** The veto window is over: roll back to the release before, unless something says not to. */
 async function rollBack(db: Db, redis: Redis, target: Target, d: Deploy) {
-  const notNow = await reasonNotToAct(target);
+  const incident = d.incidentId
+    ? await db.incident.findUnique({ where: { id: d.incidentId }, select: { status: true, isDrill: true } })
+    : null;
+  const a = await autopilotOf(db, target);
+  const notNow = await reasonNotToRollBack(db, target, d, incident, a);
   if (notNow) {
     if (await move(db, d, "pending_rollback", { status: "failed", note: notNow })) {
       await onTimeline(db, redis, d.incidentId, "autopilot.not_rolled_back", { deployId: d.id, reason: notNow });
-      await tellTeam(db, redis, d.incidentId, `Not rolling back ${d.release}`, `${notNow}.`);
+      if (!incident?.isDrill) await tellTeam(db, redis, d.incidentId, `Not rolling back ${d.release}`, `${notNow}.`);
     }
     return;
   }
-  if (!(await move(db, d, "pending_rollback", { status: "rolling_back" }))) return;
+  // actAt becomes when it acted: the claim that a sampler taking over after a crash reads.
+  if (!(await move(db, d, "pending_rollback", { status: "rolling_back", actAt: new Date() }))) return;
+  await startRollbackRun(db, redis, target, d, waiverFor(a, d, !!incident?.isDrill));
+}
+
+/** The app-code rollback run, linked to the deploy; when it cannot start, the deploy is left to people. */
+async function startRollbackRun(db: Db, redis: Redis, target: Target, d: Deploy, waiver: string) {
   try {
     const started = await startRun({
       db,
@@ -184,14 +243,7 @@ async function rollBack(db: Db, redis: Redis, target: Target, d: Deploy) {
         runbook: "app-code",
         target: target.name,
         params: { release: d.previousRelease! },
-        ...(d.incidentId
-          ? {
-              incidentId: d.incidentId,
-              checkpointOverride: {
-                reason: await waiverFor(db, target, d),
-              },
-            }
-          : {}),
+        ...(d.incidentId ? { incidentId: d.incidentId, checkpointOverride: { reason: waiver } } : {}),
       },
     });
     await db.deploy.update({ where: { id: d.id }, data: { rollbackRunId: started.id } });
@@ -200,8 +252,40 @@ async function rollBack(db: Db, redis: Redis, target: Target, d: Deploy) {
     const why = e instanceof AppError ? e.message : `could not start the rollback: ${(e as Error).message}`;
     await db.deploy.update({ where: { id: d.id }, data: { status: "failed", note: why } });
     await onTimeline(db, redis, d.incidentId, "autopilot.not_rolled_back", { deployId: d.id, reason: why });
-    await tellTeam(db, redis, d.incidentId, `Not rolling back ${d.release}`, `${why}; left to people.`);
+    await tellTeam(db, redis, d.incidentId, `Not rolling back ${d.release}`, `${why}; left to people`);
   }
+}
+
+/**
+ * Rolling back with no run on record: the sampler that moved it died before it linked the run (or
+ * before it started it). The run it started is found and linked; past the claim, with none, it is
+ * started once (the claim is the deploy's actAt, moved on by whoever takes it over).
+ */
+async function resumeRollback(db: Db, redis: Redis, target: Target, d: Deploy, now: Date) {
+  const since = d.actAt ?? d.decidedAt ?? d.watchFrom;
+  const run = await db.run.findFirst({
+    where: {
+      runbook: "app-code",
+      target: target.name,
+      requestedBy: AUTOPILOT.label,
+      incidentId: d.incidentId,
+      createdAt: { gte: since },
+    },
+    orderBy: { createdAt: "asc" },
+    select: { id: true },
+  });
+  if (run) {
+    await db.deploy.updateMany({ where: { id: d.id, rollbackRunId: null }, data: { rollbackRunId: run.id } });
+    return;
+  }
+  if (now.getTime() - since.getTime() < CLAIM_MS) return;
+  const { count } = await db.deploy.updateMany({
+    where: { id: d.id, status: "rolling_back", rollbackRunId: null, actAt: d.actAt },
+    data: { actAt: now },
+  });
+  if (!count) return;
+  const isDrill = !!d.incidentId && (await isDrillIncident(db, d.incidentId));
+  await startRollbackRun(db, redis, target, d, waiverFor(await autopilotOf(db, target), d, isDrill));
 }
 
 /** The verification's outcome: on the incident's status (monitoring, or back to investigating) and in the team's channels. */
@@ -283,6 +367,7 @@ async function advanceOne(db: Db, redis: Redis, target: Target, d: Deploy, now: 
     return;
   }
   if (d.status === "pending_rollback" && d.actAt && now >= d.actAt) return rollBack(db, redis, target, d);
+  if (d.status === "rolling_back" && !d.rollbackRunId) return resumeRollback(db, redis, target, d, now);
   if (d.status === "rolling_back") return verifyRollback(db, redis, target, d, now);
 }
 
@@ -326,6 +411,9 @@ export async function watchDeployRuns(db: Db, target: Target): Promise<void> {
       finishedAt: true,
       incident: { select: { id: true, isDrill: true } },
     },
+    // The latest only: an earlier run's release is no longer the one live.
+    orderBy: { finishedAt: "desc" },
+    take: 1,
   });
   if (!runs.length) return;
   const seen = new Set(
@@ -352,8 +440,12 @@ export async function watchDeployRuns(db: Db, target: Target): Promise<void> {
       now: run.finishedAt!,
       baselineUntil: run.startedAt ?? run.finishedAt!,
     }).catch((e: unknown) => {
-      // Two samplers: the other announced it. A deploy already under watch: this one is not watched.
-      if (!(e instanceof AppError) && !/Unique constraint/.test(String(e))) throw e;
+      // Two samplers: the other announced it.
+      if (/Unique constraint/.test(String(e))) return;
+      // A deploy of the target still being rolled back: this run is watched once that is over.
+      if (e instanceof AppError)
+        return log.warn({ run: run.id, err: e.message }, "deploy watch: the deploy run is not watched yet");
+      throw e;
     });
   }
 }

@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import type { Actor } from "../auth/roles";
 import { getTarget } from "../targets/load-targets";
-import { listReleases } from "../target-ops/facts";
+import { getCheckedOut, listReleases } from "../target-ops/facts";
 import { policyOf } from "./settings";
 import type { AnnounceDeployInput } from "../schemas/deploy";
 
@@ -15,6 +15,8 @@ const list = (xs: string[]) => (xs.length ? xs.join(", ") : "(none)");
 /**
  * A deploy that has just ended, to be watched from now on (issue 16): the release must be one of the
  * target's, and no other deploy of the target may still be watched or rolled back (409 naming it).
+ * Under "act", CI's release must be the one the target runs now: the autopilot rolls back only what
+ * is live. A deploy run of Backout's own replaces a watch still in progress (it is "superseded").
  * The target's readings before now are its baseline; its autopilot policy is taken as it is now.
  */
 export async function announceDeploy(opts: {
@@ -52,6 +54,15 @@ export async function announceDeploy(opts: {
   const now = opts.now ?? new Date();
   const { autopilot } = target;
   const policy = opts.drill ? "act" : await policyOf(db, target);
+  if (policy === "act" && !opts.deployRunId) {
+    const live = (await getCheckedOut(target)).release;
+    if (live !== input.release)
+      throw new AppError(
+        "UNPROCESSABLE",
+        `${target.name} runs ${live ?? "no release tag"}, not ${input.release}: under autopilot "act" a deploy is announced once its release is live`,
+        { issues: [{ path: "release", message: `the release ${target.name} runs now (${live ?? "none"})` }] },
+      );
+  }
   return db.$transaction(async (tx) => {
     // Two announcements at once for one target: one waits for the other, then sees it.
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('backout:deploy:' || $1))`, target.name);
@@ -59,7 +70,16 @@ export async function announceDeploy(opts: {
       where: { target: target.name, status: { in: [...ACTIVE_DEPLOY_STATUSES] } },
       select: { id: true, release: true, status: true },
     });
-    if (active)
+    // A deploy run of Backout's own has put another release live: the watch before it is over.
+    if (active && opts.deployRunId && active.status === "watching") {
+      await tx.deploy.updateMany({
+        where: { id: active.id, status: "watching" },
+        data: {
+          status: "superseded",
+          note: `superseded by the deploy of ${input.release} (run ${opts.deployRunId}) before its watch ended`,
+        },
+      });
+    } else if (active)
       throw new AppError(
         "CONFLICT",
         `${target.name} already has a deploy under watch: ${active.release} (${active.id}, ${active.status.replaceAll("_", " ")}); wait for its verdict or GET /api/deploys/${active.id}`,

@@ -64,9 +64,34 @@ export async function tellTeam(db: Db, redis: Redis, incidentId: string | null, 
 /** A console page's address, for the team's channels. */
 export const link = (p: string) => `${publicUrl()}${p}`;
 
-/** Why the autopilot must not act on `target` now, if it must not: maintenance mode. */
+/**
+ * Why the autopilot must not act on `target` now, if it must not: maintenance mode, as the target's
+ * health endpoint says it. A target that does not answer is not taken to be in maintenance: "API
+ * completely down" is the very row plan §11.1 rolls back for.
+ */
 export async function reasonNotToAct(target: Target): Promise<string | null> {
   if (await isInMaintenance(target))
     return `${target.name} is in maintenance mode: Backout does not roll back by itself during maintenance; left to people`;
   return null;
+}
+
+/** Deploy statuses that mean the release failed its watch here. */
+const FAILED_WATCH = ["failed", "pending_rollback", "rolling_back", "restored", "still_unhealthy"] as const;
+
+/**
+ * The releases of `target` judged bad here: every one that failed a watch, a vetoed one too when
+ * its verdict was fail. Never one the autopilot goes back to.
+ */
+export async function releasesJudgedBad(db: Db, target: string): Promise<Set<string>> {
+  const rows = await db.deploy.findMany({
+    where: { target, status: { in: [...FAILED_WATCH, "vetoed"] } },
+    select: { release: true, status: true, verdict: true },
+    orderBy: { createdAt: "desc" },
+    take: 500,
+  });
+  return new Set(
+    rows
+      .filter((r) => r.status !== "vetoed" || (r.verdict as { verdict?: unknown } | null)?.verdict === "fail")
+      .map((r) => r.release),
+  );
 }

@@ -7,10 +7,10 @@ import { AppError } from "../errors";
 import { log } from "../log";
 import type { Target } from "../targets/schema";
 import { incidentDecision } from "../incidents/decision";
-import { getTargetFacts } from "../target-ops/facts";
+import { getCheckedOut, listReleases } from "../target-ops/facts";
 import { startRun } from "../runs/start-run";
 import { appendTimeline, publishTimeline } from "../incidents/timeline";
-import { AUTOPILOT, link, onTimeline, reasonNotToAct, tellTeam } from "./autopilot";
+import { AUTOPILOT, link, onTimeline, reasonNotToAct, releasesJudgedBad, tellTeam } from "./autopilot";
 import { autopilotOf, waiverReason } from "./settings";
 import { ACTIVE_DEPLOY_STATUSES } from "./announce-deploy";
 
@@ -31,27 +31,31 @@ async function immediateRows(db: Db, incidentId: string): Promise<string[]> {
 }
 
 /**
- * The release to go back to: what the live release's latest deploy replaced, unless that release
- * itself once failed a watch here (a rollback deployed as a release, say); else the emergency
- * runbook's own default (the release before the live one).
+ * The release to go back to, or why there is none: what the live release's latest deploy replaced,
+ * then the releases before the live one, newest first; never the live one, and never one judged
+ * bad here (a failed watch, or a vetoed one whose verdict was fail). The runbook's own default
+ * (the tag before the live one) is never used: it may be the bad release itself.
  */
-async function releaseBefore(db: Db, target: Target): Promise<string | undefined> {
-  const { currentRelease } = await getTargetFacts(target);
-  if (!currentRelease) return undefined;
-  const d = await db.deploy.findFirst({
-    where: { target: target.name, release: currentRelease, previousRelease: { not: null } },
+async function releaseBefore(db: Db, target: Target): Promise<{ release: string } | { none: string }> {
+  const [{ release: live }, releases, bad] = await Promise.all([
+    getCheckedOut(target),
+    listReleases(target),
+    releasesJudgedBad(db, target.name),
+  ]);
+  if (!live) return { none: `${target.name} runs no release tag: no release to go back to` };
+  const replaced = await db.deploy.findFirst({
+    where: { target: target.name, release: live, previousRelease: { not: null } },
     orderBy: { createdAt: "desc" },
     select: { previousRelease: true },
   });
-  if (!d?.previousRelease) return undefined;
-  const failed = await db.deploy.count({
-    where: {
-      target: target.name,
-      release: d.previousRelease,
-      status: { in: ["failed", "pending_rollback", "rolling_back", "restored", "still_unhealthy"] },
-    },
-  });
-  return failed ? undefined : d.previousRelease;
+  const older = releases.slice(0, Math.max(0, releases.indexOf(live))).reverse();
+  const candidates = [...(replaced?.previousRelease ? [replaced.previousRelease] : []), ...older];
+  const release = candidates.find((r) => r !== live && !bad.has(r));
+  return release
+    ? { release }
+    : {
+        none: `no release of ${target.name} before ${live} is known good (${[...bad].join(", ") || "none"} failed a watch)`,
+      };
 }
 
 async function schedule(db: Db, redis: Redis, target: Target, incidentId: string, vetoSeconds: number) {
@@ -81,11 +85,23 @@ async function schedule(db: Db, redis: Redis, target: Target, incidentId: string
   );
 }
 
+/** Why the window's end must not start it after all: the policy changed, the incident is no longer investigating, maintenance. */
+async function reasonNotToStart(db: Db, target: Target, incidentId: string): Promise<string | null> {
+  const a = await autopilotOf(db, target);
+  if (a.policy !== "act")
+    return `${target.name}'s autopilot policy is now "${a.policy}": Backout does not roll back by itself; left to people`;
+  const incident = await db.incident.findUnique({ where: { id: incidentId }, select: { status: true } });
+  if (incident?.status !== "investigating")
+    return `the incident is ${incident ? incident.status.replaceAll("_", " ") : "gone"}: the emergency rollback is not started`;
+  return reasonNotToAct(target);
+}
+
 async function act(db: Db, redis: Redis, target: Target, e: { id: string; incidentId: string }) {
-  const notNow = await reasonNotToAct(target);
+  const notNow = await reasonNotToStart(db, target, e.incidentId);
   const { count } = await db.autopilotEmergency.updateMany({
     where: { id: e.id, status: "pending" },
-    data: notNow ? { status: "not_started", note: notNow } : { status: "started" },
+    // Started: actAt is now when it started, the claim a sampler taking over after a crash reads.
+    data: notNow ? { status: "not_started", note: notNow } : { status: "started", actAt: new Date() },
   });
   if (!count) return;
   if (notNow) {
@@ -93,8 +109,14 @@ async function act(db: Db, redis: Redis, target: Target, e: { id: string; incide
     await tellTeam(db, redis, e.incidentId, `Not starting the emergency rollback of ${target.name}`, `${notNow}.`);
     return;
   }
+  await startEmergencyRun(db, redis, target, e);
+}
+
+async function startEmergencyRun(db: Db, redis: Redis, target: Target, e: { id: string; incidentId: string }) {
   try {
-    const release = await releaseBefore(db, target);
+    const to = await releaseBefore(db, target);
+    if ("none" in to) throw new AppError("CONFLICT", to.none);
+    const release = to.release;
     const run = await startRun({
       db,
       redis,
@@ -102,7 +124,7 @@ async function act(db: Db, redis: Redis, target: Target, e: { id: string; incide
       input: {
         runbook: "emergency",
         target: target.name,
-        params: release ? { release } : {},
+        params: { release },
         incidentId: e.incidentId,
         checkpointOverride: {
           reason: waiverReason(await autopilotOf(db, target), "plan §2 says roll back immediately"),
@@ -132,11 +154,13 @@ async function act(db: Db, redis: Redis, target: Target, e: { id: string; incide
 export async function advanceEmergencies(opts: { db: Db; redis: Redis; target: Target }): Promise<void> {
   const { db, redis, target } = opts;
   const a = await autopilotOf(db, target);
-  const pending = await db.autopilotEmergency.findMany({
-    where: { target: target.name, status: "pending" },
-    select: { id: true, incidentId: true, actAt: true },
+  const due = await db.autopilotEmergency.findMany({
+    where: { target: target.name, OR: [{ status: "pending" }, { status: "started", runId: null }] },
+    select: { id: true, incidentId: true, actAt: true, status: true },
   });
-  for (const e of pending) if (e.actAt <= new Date()) await act(db, redis, target, e);
+  for (const e of due)
+    if (e.status === "pending" && e.actAt <= new Date()) await act(db, redis, target, e);
+    else if (e.status === "started") await resumeEmergency(db, redis, target, e);
   if (a.policy !== "act") return;
   const open = await db.incident.findMany({
     where: {
@@ -144,8 +168,9 @@ export async function advanceEmergencies(opts: { db: Db; redis: Redis; target: T
       status: "investigating",
       isDrill: false,
       emergency: null,
-      // A failed deploy's own rollback is already coming: not a second one beside it.
-      deploys: { none: { status: { in: [...ACTIVE_DEPLOY_STATUSES] } } },
+      // A failed deploy's own rollback is already coming: not a second one beside it. A person
+      // vetoed the rollback of this incident's deploy: not one by another road either.
+      deploys: { none: { status: { in: [...ACTIVE_DEPLOY_STATUSES, "vetoed"] } } },
     },
     select: { id: true },
   });
@@ -153,6 +178,43 @@ export async function advanceEmergencies(opts: { db: Db; redis: Redis; target: T
     await schedule(db, redis, target, i.id, a.vetoSeconds).catch((err: unknown) =>
       log.warn({ incidentId: i.id, err: (err as Error).message }, "autopilot: the emergency check failed"),
     );
+}
+
+/** How long a sampler has to link the run it started before another takes the emergency over. */
+const CLAIM_MS = 30_000;
+
+/**
+ * Started with no run on record: the sampler that started it died before it linked the run (or
+ * before it started it). The run is found and linked; past the claim, with none, it is started once
+ * (the claim is the emergency's actAt, moved on by whoever takes it over).
+ */
+async function resumeEmergency(
+  db: Db,
+  redis: Redis,
+  target: Target,
+  e: { id: string; incidentId: string; actAt: Date },
+) {
+  const run = await db.run.findFirst({
+    where: {
+      runbook: "emergency",
+      target: target.name,
+      requestedBy: AUTOPILOT.label,
+      incidentId: e.incidentId,
+      createdAt: { gte: e.actAt },
+    },
+    orderBy: { createdAt: "asc" },
+    select: { id: true },
+  });
+  if (run) {
+    await db.autopilotEmergency.updateMany({ where: { id: e.id, runId: null }, data: { runId: run.id } });
+    return;
+  }
+  if (Date.now() - e.actAt.getTime() < CLAIM_MS) return;
+  const { count } = await db.autopilotEmergency.updateMany({
+    where: { id: e.id, status: "started", runId: null, actAt: e.actAt },
+    data: { actAt: new Date() },
+  });
+  if (count) await startEmergencyRun(db, redis, target, e);
 }
 
 /** A person's veto of the emergency rollback while its window is open (engineer and above). */

@@ -3,9 +3,21 @@ import { hasRole, type Role } from "../auth/roles";
 
 /**
  * A deploy as `role` reads it, built field by field: its verdict with the measured values behind it
- * for everyone signed in; the CI job's address (a location) for engineers and above only.
+ * for everyone signed in and for the deployer (CI) that announced it; who announced or vetoed it,
+ * the incident, the runs and Backout's notes for people (viewer and above) only; the CI job's
+ * address (a location) for engineers and above only.
  */
 export function deployFor(role: Role, d: DeployRow) {
+  const forPeople = hasRole(role, "viewer")
+    ? {
+        announcedBy: d.announcedBy,
+        deployRunId: d.deployRunId,
+        incidentId: d.incidentId,
+        vetoedBy: d.vetoedBy,
+        rollbackRunId: d.rollbackRunId,
+        note: d.note,
+      }
+    : {};
   return {
     id: d.id,
     page: `/deploys/${d.id}`,
@@ -15,8 +27,6 @@ export function deployFor(role: Role, d: DeployRow) {
     commit: d.commit,
     ...(hasRole(role, "engineer") ? { url: d.url } : {}),
     source: d.source,
-    announcedBy: d.announcedBy,
-    deployRunId: d.deployRunId,
     policy: d.policy,
     baselineUntil: d.baselineUntil.toISOString(),
     watchFrom: d.watchFrom.toISOString(),
@@ -24,15 +34,12 @@ export function deployFor(role: Role, d: DeployRow) {
     status: d.status,
     verdict: d.verdict,
     decidedAt: d.decidedAt?.toISOString() ?? null,
-    incidentId: d.incidentId,
     actAt: d.actAt?.toISOString() ?? null,
-    vetoedBy: d.vetoedBy,
     vetoedAt: d.vetoedAt?.toISOString() ?? null,
-    rollbackRunId: d.rollbackRunId,
     afterRollback: d.afterRollback,
     restoredAt: d.restoredAt?.toISOString() ?? null,
-    note: d.note,
     createdAt: d.createdAt.toISOString(),
+    ...forPeople,
   };
 }
 export type DeployJson = ReturnType<typeof deployFor>;

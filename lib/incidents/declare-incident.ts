@@ -17,6 +17,8 @@ export async function declareIncident(opts: {
   isPublicHeld?: boolean;
   /** Public words approved in advance, posted as the incident's first public update. */
   publicUpdate?: { body: string; approvedBy: string | null };
+  /** The deploy that failed its watch (the autopilot's): linked to the incident in the same transaction. */
+  forDeploy?: string;
 }) {
   const { db, actor, input } = opts;
   const known = loadTargets();
@@ -55,6 +57,7 @@ export async function declareIncident(opts: {
       ...(opts.drill ? { isDrill: true, drillRunbook: opts.drill.runbook } : {}),
     });
     const entries = [entry];
+    if (opts.forDeploy) await tx.deploy.update({ where: { id: opts.forDeploy }, data: { incidentId: incident.id } });
     if (opts.publicUpdate && !opts.drill)
       entries.push(
         await appendTimeline(tx, incident.id, "public.update", actor.label, {

@@ -265,3 +265,48 @@ test("with no veto, Backout rolls the bad deploy back by itself, verifies health
   await expect(entry("autopilot.verified")).toContainText(/Backout autopilot verified health restored \d+ s/);
   await expect(entry("autopilot.vetoed")).toHaveCount(0);
 });
+
+test("plan §11.1: a fact that says roll back now starts a countdown on the incident page, and the veto there stops it", async () => {
+  // The demo's autopilot is still "act" (the first journey turned it on); v1.0.0 is live.
+  const made = await ic.request.post("/api/incidents", {
+    data: {
+      title: "Orders with negative totals after the release",
+      severity: "P1",
+      target: "demo",
+      symptoms: "rows look corrupted",
+    },
+  });
+  expect(made.status(), await made.text()).toBe(201);
+  const id = (await made.json()).id as string;
+  incidents.add(id);
+  await gotoReady(ic, `/incidents/${id}`);
+  await expect(ic.getByTestId("autopilot-countdown")).toBeHidden();
+
+  // The commander states the fact; the plan's P0 "yes — immediately" row fires, and the countdown
+  // appears without a reload.
+  await ic.getByTestId("fact-dataCorruption").click();
+  await expect(ic.getByTestId("fact-dataCorruption")).toHaveAttribute("data-state", "true");
+  const banner = ic.getByTestId("autopilot-countdown");
+  await expect(banner).toBeVisible({ timeout: 20_000 });
+  await expect(banner).toContainText("the EMERGENCY rollback (plan §11.1)");
+  await expect(banner).toContainText(/in \d+ s unless someone vetoes it/);
+  await expect(banner).toContainText(/Data corruption/);
+  await ic.screenshot({ path: `${SHOTS}/emergency-countdown.png`, fullPage: true });
+
+  await ic.getByTestId("autopilot-veto").click();
+  await expect(banner).toBeHidden();
+  const entry = (type: string) => ic.getByTestId("timeline-entry").and(ic.locator(`[data-type="${type}"]`));
+  await expect(entry("autopilot.scheduled")).toHaveCount(1);
+  await expect(entry("autopilot.vetoed")).toContainText(E2E_USER.email);
+
+  // Past the window (15 s on the demo) and a few readings more: nothing ran, nothing changed.
+  const scheduled = (await (await ic.request.get(`/api/incidents/${id}`)).json()) as {
+    timeline: { type: string; data: { actAt?: string } }[];
+  };
+  const actAt = scheduled.timeline.find((e) => e.type === "autopilot.scheduled")!.data.actAt!;
+  const wait = new Date(actAt).getTime() + 4_000 - Date.now();
+  if (wait > 0) await ic.waitForTimeout(wait);
+  expect(((await (await ic.request.get(`/api/incidents/${id}`)).json()) as { runs: unknown[] }).runs).toEqual([]);
+  await expect(entry("run.started")).toHaveCount(0);
+  expect(await demoVersion()).toBe("1.0.0");
+});

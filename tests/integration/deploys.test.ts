@@ -137,7 +137,22 @@ describe("deploys Backout knows about", () => {
     const ci = { authorization: `Bearer ${made.body.token}` };
     const announced = await api("POST", "/api/deploys", { target: STANDBY, release: "v1.1.0", source: "ci" }, ci);
     expect(announced.status, JSON.stringify(announced.body)).toBe(201);
-    expect((await api("GET", `/api/deploys/${announced.body.id}`, undefined, ci)).body.status).toBe("watching");
+    // What CI reads is the verdict, built for it field by field: no people, incident, runs or notes.
+    const read = (await api("GET", `/api/deploys/${announced.body.id}`, undefined, ci)).body;
+    expect(read.status).toBe("watching");
+    for (const field of ["announcedBy", "vetoedBy", "incidentId", "rollbackRunId", "deployRunId", "note", "url"])
+      expect(read, field).not.toHaveProperty(field);
+    expect((await api("GET", `/api/deploys/${announced.body.id}`, undefined, bearer("viewer"))).body).toHaveProperty(
+      "announcedBy",
+    );
+    // Nor does it open a console page (a viewer's token does).
+    for (const page of ["/", "/incidents", `/deploys/${announced.body.id}`, `/targets/${STANDBY}`, "/action-items"]) {
+      const as = async (who: Record<string, string>) => fetch(`${BASE}${page}`, { headers: who, redirect: "manual" });
+      const refused = await as(ci);
+      expect(refused.status, page).toBe(307);
+      expect(refused.headers.get("location"), page).toMatch(/\/sign-in\?next=/);
+      expect((await as(bearer("viewer"))).status, page).toBe(200);
+    }
     expect((await api("GET", `/api/deploys?target=${STANDBY}`, undefined, ci)).status).toBe(200);
     // Not a viewer: it reads no incident, run or target, and may not veto what it announced.
     for (const [method, p] of [
@@ -159,14 +174,16 @@ describe("deploys Backout knows about", () => {
   });
 
   it("the CI gate: 2 on bad input, 1 when the release fails its watch, 0 when it is kept", async () => {
+    let printed = "";
     const gate = (...args: string[]) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
         const child = spawn(process.execPath, [path.join(ROOT, "scripts", "deploy-gate.mjs"), ...args], {
           env: { ...process.env, BACKOUT_URL: BASE, BACKOUT_TOKEN: tokens().engineer },
         });
         let out = "";
-        child.stdout.on("data", (b) => (out += b));
-        child.stderr.on("data", (b) => (out += b));
+        const add = (b: Buffer) => ((out += b), (printed = out));
+        child.stdout.on("data", add);
+        child.stderr.on("data", add);
         child.on("close", (code) => resolve({ code, out }));
       });
     const bad = await gate("v1.1.0", "--target", "prod");
@@ -186,6 +203,8 @@ describe("deploys Backout knows about", () => {
       const { deploys } = (await api("GET", `/api/deploys?target=${AUTOPILOT_TARGET}`)).body;
       return deploys.find((d: any) => d.status === "watching" && d.source === "ci");
     });
+    // Once the gate has shown its progress line: the veto then ends what it follows.
+    await until("the gate's progress line", async () => (/watching \d+\/60 s/.test(printed) ? true : undefined));
     expect((await api("POST", `/api/deploys/${watching.id}/veto`, {}, bearer("engineer"))).status).toBe(200);
     const { code, out } = await kept;
     expect(code, out).toBe(0);
