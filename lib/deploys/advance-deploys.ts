@@ -15,7 +15,15 @@ import { startRun } from "../runs/start-run";
 import { ACTIVE_DEPLOY_STATUSES, announceDeploy } from "./announce-deploy";
 import { judgeDeploy, MIN_AFTER_READINGS, type Judgement } from "./judge";
 import { autopilotOf, waiverReason, type AutopilotJson } from "./settings";
-import { AUTOPILOT, link, onTimeline, reasonNotToAct, releasesJudgedBad, tellTeam } from "./autopilot";
+import {
+  AUTOPILOT,
+  autopilotRunSince,
+  link,
+  onTimeline,
+  reasonNotToAct,
+  releasesJudgedBad,
+  tellTeam,
+} from "./autopilot";
 
 // The watch, step by step (issue 16). The sampler calls advanceDeploys after each reading of a
 // target, so a deploy is judged on every new reading. Every move is a conditional update of the
@@ -227,8 +235,7 @@ async function rollBack(db: Db, redis: Redis, target: Target, d: Deploy) {
     }
     return;
   }
-  // actAt becomes when it acted: the claim that a sampler taking over after a crash reads.
-  if (!(await move(db, d, "pending_rollback", { status: "rolling_back", actAt: new Date() }))) return;
+  if (!(await move(db, d, "pending_rollback", { status: "rolling_back" }))) return;
   await startRollbackRun(db, redis, target, d, waiverFor(a, d, !!incident?.isDrill));
 }
 
@@ -248,6 +255,12 @@ async function startRollbackRun(db: Db, redis: Redis, target: Target, d: Deploy,
     });
     await db.deploy.update({ where: { id: d.id }, data: { rollbackRunId: started.id } });
   } catch (e) {
+    // Another sampler started it first (the target's one active run is its): link that one.
+    const theirs = await autopilotRunSince(db, rollbackRunOf(target, d));
+    if (theirs) {
+      await db.deploy.updateMany({ where: { id: d.id, rollbackRunId: null }, data: { rollbackRunId: theirs } });
+      return;
+    }
     // A run already active on the target, a release gone: people decide from here.
     const why = e instanceof AppError ? e.message : `could not start the rollback: ${(e as Error).message}`;
     await db.deploy.update({ where: { id: d.id }, data: { status: "failed", note: why } });
@@ -256,29 +269,27 @@ async function startRollbackRun(db: Db, redis: Redis, target: Target, d: Deploy,
   }
 }
 
+/** Where the deploy's rollback run is, once started: the autopilot's app-code run on its incident since the window's end. */
+const rollbackRunOf = (target: Target, d: Deploy) => ({
+  runbook: "app-code",
+  target: target.name,
+  incidentId: d.incidentId,
+  since: d.actAt ?? d.decidedAt ?? d.watchFrom,
+});
+
 /**
  * Rolling back with no run on record: the sampler that moved it died before it linked the run (or
  * before it started it). The run it started is found and linked; past the claim, with none, it is
  * started once (the claim is the deploy's actAt, moved on by whoever takes it over).
  */
 async function resumeRollback(db: Db, redis: Redis, target: Target, d: Deploy, now: Date) {
-  const since = d.actAt ?? d.decidedAt ?? d.watchFrom;
-  const run = await db.run.findFirst({
-    where: {
-      runbook: "app-code",
-      target: target.name,
-      requestedBy: AUTOPILOT.label,
-      incidentId: d.incidentId,
-      createdAt: { gte: since },
-    },
-    orderBy: { createdAt: "asc" },
-    select: { id: true },
-  });
+  const where = rollbackRunOf(target, d);
+  const run = await autopilotRunSince(db, where);
   if (run) {
-    await db.deploy.updateMany({ where: { id: d.id, rollbackRunId: null }, data: { rollbackRunId: run.id } });
+    await db.deploy.updateMany({ where: { id: d.id, rollbackRunId: null }, data: { rollbackRunId: run } });
     return;
   }
-  if (now.getTime() - since.getTime() < CLAIM_MS) return;
+  if (now.getTime() - where.since.getTime() < CLAIM_MS) return;
   const { count } = await db.deploy.updateMany({
     where: { id: d.id, status: "rolling_back", rollbackRunId: null, actAt: d.actAt },
     data: { actAt: now },

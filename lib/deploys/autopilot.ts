@@ -95,3 +95,26 @@ export async function releasesJudgedBad(db: Db, target: string): Promise<Set<str
       .map((r) => r.release),
   );
 }
+
+/**
+ * The run the autopilot started for a move since `since`, if it did: how a sampler taking a move
+ * over after a crash (or losing a race to start it) finds the run instead of starting a second.
+ */
+export async function autopilotRunSince(
+  db: Db,
+  where: { runbook: string; target: string; incidentId: string | null; since: Date },
+): Promise<string | null> {
+  const run = await db.run.findFirst({
+    where: {
+      runbook: where.runbook,
+      target: where.target,
+      requestedBy: AUTOPILOT.label,
+      // With none of its own, a run may still be on one: startRun puts it on the target's open incident.
+      ...(where.incidentId ? { incidentId: where.incidentId } : {}),
+      createdAt: { gte: where.since },
+    },
+    orderBy: { createdAt: "asc" },
+    select: { id: true },
+  });
+  return run?.id ?? null;
+}

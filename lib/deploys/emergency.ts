@@ -10,7 +10,15 @@ import { incidentDecision } from "../incidents/decision";
 import { getCheckedOut, listReleases } from "../target-ops/facts";
 import { startRun } from "../runs/start-run";
 import { appendTimeline, publishTimeline } from "../incidents/timeline";
-import { AUTOPILOT, link, onTimeline, reasonNotToAct, releasesJudgedBad, tellTeam } from "./autopilot";
+import {
+  AUTOPILOT,
+  autopilotRunSince,
+  link,
+  onTimeline,
+  reasonNotToAct,
+  releasesJudgedBad,
+  tellTeam,
+} from "./autopilot";
 import { autopilotOf, waiverReason } from "./settings";
 import { ACTIVE_DEPLOY_STATUSES } from "./announce-deploy";
 
@@ -98,10 +106,11 @@ async function reasonNotToStart(db: Db, target: Target, incidentId: string): Pro
 
 async function act(db: Db, redis: Redis, target: Target, e: { id: string; incidentId: string }) {
   const notNow = await reasonNotToStart(db, target, e.incidentId);
+  const startedAt = new Date();
   const { count } = await db.autopilotEmergency.updateMany({
     where: { id: e.id, status: "pending" },
     // Started: actAt is now when it started, the claim a sampler taking over after a crash reads.
-    data: notNow ? { status: "not_started", note: notNow } : { status: "started", actAt: new Date() },
+    data: notNow ? { status: "not_started", note: notNow } : { status: "started", actAt: startedAt },
   });
   if (!count) return;
   if (notNow) {
@@ -109,10 +118,23 @@ async function act(db: Db, redis: Redis, target: Target, e: { id: string; incide
     await tellTeam(db, redis, e.incidentId, `Not starting the emergency rollback of ${target.name}`, `${notNow}.`);
     return;
   }
-  await startEmergencyRun(db, redis, target, e);
+  await startEmergencyRun(db, redis, target, { ...e, actAt: startedAt });
 }
 
-async function startEmergencyRun(db: Db, redis: Redis, target: Target, e: { id: string; incidentId: string }) {
+/** Where the emergency's run is, once started: the autopilot's emergency run on the incident since it started. */
+const emergencyRunOf = (target: Target, e: { incidentId: string; actAt: Date }) => ({
+  runbook: "emergency",
+  target: target.name,
+  incidentId: e.incidentId,
+  since: e.actAt,
+});
+
+async function startEmergencyRun(
+  db: Db,
+  redis: Redis,
+  target: Target,
+  e: { id: string; incidentId: string; actAt: Date },
+) {
   try {
     const to = await releaseBefore(db, target);
     if ("none" in to) throw new AppError("CONFLICT", to.none);
@@ -133,6 +155,12 @@ async function startEmergencyRun(db: Db, redis: Redis, target: Target, e: { id: 
     });
     await db.autopilotEmergency.update({ where: { id: e.id }, data: { runId: run.id } });
   } catch (err) {
+    // Another sampler started it first (the target's one active run is its): link that one.
+    const theirs = await autopilotRunSince(db, emergencyRunOf(target, e));
+    if (theirs) {
+      await db.autopilotEmergency.updateMany({ where: { id: e.id, runId: null }, data: { runId: theirs } });
+      return;
+    }
     // A run already active on the target, no release to go back to: people decide from here.
     const why = err instanceof AppError ? err.message : `could not start the rollback: ${(err as Error).message}`;
     await db.autopilotEmergency.update({ where: { id: e.id }, data: { status: "not_started", note: why } });
@@ -194,19 +222,9 @@ async function resumeEmergency(
   target: Target,
   e: { id: string; incidentId: string; actAt: Date },
 ) {
-  const run = await db.run.findFirst({
-    where: {
-      runbook: "emergency",
-      target: target.name,
-      requestedBy: AUTOPILOT.label,
-      incidentId: e.incidentId,
-      createdAt: { gte: e.actAt },
-    },
-    orderBy: { createdAt: "asc" },
-    select: { id: true },
-  });
+  const run = await autopilotRunSince(db, emergencyRunOf(target, e));
   if (run) {
-    await db.autopilotEmergency.updateMany({ where: { id: e.id, runId: null }, data: { runId: run.id } });
+    await db.autopilotEmergency.updateMany({ where: { id: e.id, runId: null }, data: { runId: run } });
     return;
   }
   if (Date.now() - e.actAt.getTime() < CLAIM_MS) return;
