@@ -115,6 +115,26 @@ export async function benchAutopilot(o: Opts): Promise<AutopilotResult> {
   };
 
   const result: AutopilotResult = { bad: [], latency: [], healthy: [], missed: [] };
+  // Each round starts from v1.0.0: a bench before may have ended elsewhere (an odd count of healthy
+  // deploys ends on v1.2.0). Put back with the autopilot still off, so it is no deploy to judge.
+  const version = async () =>
+    (
+      (await fetch(`http://127.0.0.1:${process.env.DEMO_PORT}/api/version`).then((r) => r.json())) as {
+        version?: string;
+      }
+    ).version;
+  if ((await version()) !== "1.0.0") {
+    const run = await call("POST", "/api/runs", { runbook: "app-code", target: "demo", params: { release: "v1.0.0" } });
+    await until(
+      "the demo put back on v1.0.0",
+      async () => {
+        const r = await call("GET", `/api/runs/${run.id as string}`);
+        if (r.status === "failed" || r.status === "cancelled") throw new Error(`putting v1.0.0 back ${r.status}`);
+        return r.status === "succeeded" ? r : undefined;
+      },
+      180_000,
+    );
+  }
   await call("PUT", "/api/targets/demo/autopilot", { policy: "act" });
   try {
     for (let i = 0; i < o.count; i++) {

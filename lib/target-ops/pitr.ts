@@ -3,7 +3,17 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
-import { newestCommitIn, type BaseBackup, type WalArchive } from "../pitr/range";
+import { AppError } from "../errors";
+import type { Target } from "../targets/schema";
+import {
+  backupFor,
+  estimateRestore,
+  newestCommitIn,
+  recoverableRange,
+  unreachableReason,
+  type BaseBackup,
+  type WalArchive,
+} from "../pitr/range";
 
 // Point-in-time recovery (issue 17), the I/O (the arithmetic is lib/pitr/range.ts): PostgreSQL's own tools on a cluster's WAL archive
 // and base backups. Base backups are pg_basebackup's plain copies, each in its own folder with
@@ -218,4 +228,72 @@ export async function restoreBeside(opts: {
     await new Promise((r) => setTimeout(r, 200));
   }
   return { dataDir: opts.dataDir, port: opts.port, url, stop };
+}
+
+/** Until a restore has been measured here: WAL replay assumed at this rate, and said to be assumed. */
+const ASSUMED_REPLAY_BYTES_PER_SECOND = 16 * 1024 * 1024;
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/**
+ * What a target's point-in-time recovery can reach now: its base backups, its WAL archive and the
+ * range between; or why there is none (not declared in targets.json, PostgreSQL's tools missing).
+ * With `at`, whether that moment can be restored to (a 422 naming the range when not) and the
+ * estimate: the copy at the rate the newest base backup was taken at, the replay at the measured
+ * (or, until one is measured, an assumed and so labelled) rate, and the minutes of writes undone.
+ */
+export async function pitrOf(target: Target, opts: { at?: Date; now?: Date } = {}) {
+  const now = opts.now ?? new Date();
+  const pitr = target.postgres.pitr;
+  if (!pitr)
+    return {
+      target: target.name,
+      isDeclared: false as const,
+      why: `${target.name} declares no point-in-time recovery: add "pitr": { "archiveDir", "baseBackupsDir" } under "postgres" in targets.json`,
+    };
+  const missing = missingTools();
+  if (missing) return { target: target.name, isDeclared: true as const, isAvailable: false as const, why: missing };
+  const backups = listBaseBackups(pitr.baseBackupsDir);
+  const wal = await readWalArchive(pitr.archiveDir);
+  const range = recoverableRange(backups, wal);
+  const status = {
+    target: target.name,
+    isDeclared: true as const,
+    isAvailable: true as const,
+    range: range ? { from: iso(range.from)!, to: iso(range.to)! } : null,
+    backups: backups.map((b) => ({
+      name: b.name,
+      startedAt: iso(b.startedAt)!,
+      finishedAt: iso(b.finishedAt)!,
+      bytes: b.bytes,
+    })),
+    wal: { segments: wal.segments, bytes: wal.bytes, newestCommitAt: iso(wal.newestCommitAt) },
+  };
+  if (!opts.at) return status;
+  const why = unreachableReason(range, opts.at, now);
+  if (why) throw new AppError("UNPROCESSABLE", why, { issues: [{ path: "query.at", message: why }] });
+  const backup = backupFor(backups, opts.at)!;
+  const copyMs = Math.max(1, backup.finishedAt.getTime() - backup.startedAt.getTime());
+  const estimate = estimateRestore({
+    backup,
+    walBytesToReplay: walBytesSince(pitr.archiveDir, backup.startedAt),
+    rates: {
+      copyBytesPerSecond: backup.bytes / (copyMs / 1000),
+      replayBytesPerSecond: ASSUMED_REPLAY_BYTES_PER_SECOND,
+    },
+    at: opts.at,
+    now,
+  });
+  return {
+    ...status,
+    moment: {
+      at: opts.at.toISOString(),
+      fromBackup: backup.name,
+      ...estimate,
+      rates: {
+        copy: "measured: the rate the base backup was taken at",
+        replay: "assumed: 16 MiB/s (no restore measured here yet)",
+      },
+    },
+  };
 }

@@ -74,6 +74,9 @@ export const targetSchema = z
           .optional(),
         verifyQueries: z.array(z.object({ name: z.string().min(1), sql: z.string().min(1) }).strict()).default([]),
         dataTables: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/)).default([]),
+        // Point-in-time recovery (issue 17, plan §5.1 method 3): the folder archive_command copies WAL
+        // segments into, and the one Backout's base backups (pg_basebackup) go into.
+        pitr: z.object({ archiveDir: absPath, baseBackupsDir: absPath }).strict().optional(),
       })
       .strict(),
     logFile: absPath,

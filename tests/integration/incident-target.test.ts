@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api, backoutSql, BASE, bearer, waitForRun } from "./support/api";
-import { REMOTE, STANDBY, AUTOPILOT_TARGET } from "./support/env";
+import { REMOTE, STANDBY, AUTOPILOT_TARGET, PITR_TARGET } from "./support/env";
 
 const declare = async (body: Record<string, unknown>) =>
   api("POST", "/api/incidents", { title: "Which target?", severity: "P2", ...body }, bearer("commander"));
@@ -115,7 +115,7 @@ describe("an incident is about one target, and what is done for it acts on that 
 
   it("everyone sees the targets' names; an admin also sees how each is configured", async () => {
     const viewer = (await api("GET", "/api/targets", undefined, bearer("viewer"))).body;
-    expect(viewer.targets.map((t: any) => t.name)).toEqual(["demo", STANDBY, REMOTE, AUTOPILOT_TARGET]);
+    expect(viewer.targets.map((t: any) => t.name)).toEqual(["demo", STANDBY, REMOTE, AUTOPILOT_TARGET, PITR_TARGET]);
     expect(viewer.targets[0].config).toBeUndefined();
     expect(viewer.file).toBeUndefined();
     const admin = (await api("GET", "/api/targets", undefined, bearer("admin"))).body;

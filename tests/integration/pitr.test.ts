@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -13,15 +12,17 @@ import {
   type RestoredCopy,
 } from "../../lib/target-ops/pitr";
 import { backupFor, recoverableRange, unreachableReason } from "../../lib/pitr/range";
-import { sql } from "./support/api";
+import { api, bearer, sql } from "./support/api";
+import { PITR_DIR, PITR_PORT, PITR_TARGET } from "./support/env";
 
 // Point-in-time recovery (issue 17) on a real PostgreSQL cluster this test creates (initdb, WAL
 // archiving on): writes before and after a marked moment, a restore beside the live cluster to that
 // moment, and a moment past the newest archived commit refused — by the range check, and by
-// PostgreSQL itself when asked anyway. The live cluster is never touched.
+// PostgreSQL itself when asked anyway. The live cluster is never touched. The "pitr" target of the
+// test stack (support/env.ts) is this cluster: GET /api/targets/pitr/pitr reads what it can reach.
 
-const LIVE_PORT = 5460;
-const root = fs.mkdtempSync(path.join(os.tmpdir(), "backout-pitr-"));
+const LIVE_PORT = PITR_PORT;
+const root = PITR_DIR;
 const dir = {
   live: path.join(root, "live"),
   archive: path.join(root, "wal"),
@@ -42,8 +43,12 @@ async function archiveNow() {
   expect(await archived()).toBe(w);
 }
 
+const pitrApi = (query = "") => api("GET", `/api/targets/${PITR_TARGET}/pitr${query}`, undefined, bearer("viewer"));
+
 beforeAll(async () => {
   expect(missingTools(), "PostgreSQL's tools are installed here (.ci/run installs them)").toBeNull();
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(root, { recursive: true });
   fs.chmodSync(root, 0o755);
   await ownedFolder(dir.live);
   await ownedFolder(dir.archive);
@@ -64,7 +69,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of copies) await c.stop();
   await runPgTool("pg_ctl", ["-D", dir.live, "-m", "fast", "-w", "stop"]).catch(() => {});
-  if (!process.env.PITR_KEEP) fs.rmSync(root, { recursive: true, force: true });
+  fs.rmSync(root, { recursive: true, force: true });
 });
 
 const phases = async (url: string) =>
@@ -78,6 +83,12 @@ describe("point-in-time recovery on a real cluster", () => {
   let moment: Date;
 
   it("a restore beside the live cluster to a moment keeps the writes before it and undoes those after", async () => {
+    // Declared, and nothing to restore from yet.
+    const empty = await pitrApi();
+    expect(empty.status, JSON.stringify(empty.body)).toBe(200);
+    expect(empty.body).toMatchObject({ isDeclared: true, isAvailable: true, range: null, backups: [] });
+    expect((await pitrApi(`?at=${new Date(Date.now() - 1000).toISOString()}`)).body.error).toMatch(/no base backup/);
+
     await sql(live, "INSERT INTO orders (phase) SELECT 'before the backup' FROM generate_series(1, 100)");
     const backup = await takeBaseBackup({ url: live, backupsDir: dir.backups });
     expect(backup.bytes).toBeGreaterThan(1_000_000);
@@ -95,6 +106,16 @@ describe("point-in-time recovery on a real cluster", () => {
     expect(range!.from.getTime()).toBe(backup.finishedAt.getTime());
     expect(range!.to.getTime()).toBeGreaterThan(moment.getTime());
     expect(unreachableReason(range, moment, new Date())).toBeNull();
+    // The same through the API: the range, and the moment's estimate.
+    const status = (await pitrApi()).body;
+    expect(status.range).toEqual({ from: range!.from.toISOString(), to: range!.to.toISOString() });
+    expect(status.backups.map((b: any) => b.name)).toEqual([backup.name]);
+    const planned = await pitrApi(`?at=${moment.toISOString()}`);
+    expect(planned.status, JSON.stringify(planned.body)).toBe(200);
+    expect(planned.body.moment).toMatchObject({ at: moment.toISOString(), fromBackup: backup.name });
+    expect(planned.body.moment.totalMs).toBeGreaterThan(0);
+    expect(planned.body.moment.minutesUndone).toBeGreaterThanOrEqual(0);
+    expect(planned.body.moment.rates.replay).toMatch(/^assumed/);
 
     const copy = await restoreBeside({
       backupsDir: dir.backups,
@@ -120,6 +141,20 @@ describe("point-in-time recovery on a real cluster", () => {
     expect(unreachableReason(range, past, new Date())).toMatch(
       /after the newest archived commit: the recoverable range is/,
     );
+    const refused = await pitrApi(`?at=${past.toISOString()}`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.issues[0].path).toBe("query.at");
+    expect(refused.body.error).toMatch(/after the newest archived commit: the recoverable range is .* to /);
+    const future = await pitrApi(`?at=${new Date(Date.now() + 3_600_000).toISOString()}`);
+    expect(future.status).toBe(422);
+    expect(future.body.error).toMatch(/is in the future/);
+    const garbled = await pitrApi("?at=yesterday");
+    expect(garbled.status).toBe(400);
+    expect(garbled.body.issues[0].path).toBe("query.at");
+    // A target that declares none says how to declare it.
+    const undeclared = await api("GET", "/api/targets/demo/pitr", undefined, bearer("viewer"));
+    expect(undeclared.body).toMatchObject({ isDeclared: false });
+    expect(undeclared.body.why).toMatch(/add "pitr"/);
     // Asked anyway, the copy does not start, and says why; the live cluster serves on.
     await expect(
       restoreBeside({

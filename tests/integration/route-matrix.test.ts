@@ -79,6 +79,7 @@ const WHO_MAY: Record<RouteKey, "public" | "signed" | "viewer" | "engineer" | "c
   "GET /api/targets/[name]/autopilot": "viewer",
   "PUT /api/targets/[name]/autopilot": "admin",
   "PUT /api/targets/[name]/autopilot/public-message": "commander",
+  "GET /api/targets/[name]/pitr": "viewer",
   "GET /api/tokens": "admin",
   "POST /api/tokens": "admin",
   "DELETE /api/tokens/[id]": "admin",

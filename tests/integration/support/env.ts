@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { ROOT, stackEnv, type StackEnv } from "../../../scripts/stack";
+import { ROOT, serviceDirPath, stackEnv, type StackEnv } from "../../../scripts/stack";
 
 export const WORKER_PID_FILE = (env: StackEnv) => path.join(env.BACKOUT_DATA_DIR!, "worker.pid");
 /** The sampler's pid, for the tests that kill it (tests/integration/deploys-faults.test.ts) and the teardown. */
@@ -51,6 +51,10 @@ export function writeTestChannels(env: StackEnv): void {
 export const STANDBY = "standby";
 export const REMOTE = "remote";
 export const AUTOPILOT_TARGET = "autopilot";
+export const PITR_TARGET = "pitr";
+/** The cluster tests/integration/pitr.test.ts creates: its port, and its folder (outside the clone, for `postgres`). */
+export const PITR_PORT = 5460;
+export const PITR_DIR = serviceDirPath("pitr-test");
 export const GITHUB_ENVIRONMENT = "standby-production";
 export const GITHUB_WEBHOOK_SECRET = "test-github-webhook-secret-0001";
 
@@ -92,6 +96,16 @@ export function writeTestTargets(env: StackEnv): void {
   delete autopilot.public;
   delete autopilot.rehearsal;
   file.targets.push(autopilot);
+  // The demo's configuration with point-in-time recovery declared (tests/integration/pitr.test.ts):
+  // its database is the cluster that test creates, with WAL archiving on.
+  const pitr = structuredClone(file.targets[0]);
+  pitr.name = PITR_TARGET;
+  pitr.description = "The demo's configuration, its database a cluster with WAL archiving.";
+  pitr.postgres.url = `postgresql://postgres@127.0.0.1:${PITR_PORT}/postgres`;
+  pitr.postgres.pitr = { archiveDir: path.join(PITR_DIR, "wal"), baseBackupsDir: path.join(PITR_DIR, "base") };
+  delete pitr.public;
+  delete pitr.rehearsal;
+  file.targets.push(pitr);
   fs.writeFileSync(env.BACKOUT_TARGETS_FILE!, JSON.stringify(file, null, 2));
 }
 
