@@ -21,6 +21,7 @@ import {
 } from "./autopilot";
 import { autopilotOf, waiverReason } from "./settings";
 import { ACTIVE_DEPLOY_STATUSES } from "./announce-deploy";
+import { ACTIVE_STATUSES } from "../runs/lock";
 
 // plan §11.1 under autopilot "act" (issue 16): when an open incident's decision reaches one of the
 // plan's "yes — immediately" rows (§1 P0: the service down, its database unreachable, data at risk),
@@ -67,6 +68,8 @@ async function releaseBefore(db: Db, target: Target): Promise<{ release: string 
 }
 
 async function schedule(db: Db, redis: Redis, target: Target, incidentId: string, vetoSeconds: number) {
+  // A run on the target (a deploy restarting it, a rollback) takes it down by design: not a reason.
+  if (await db.run.count({ where: { target: target.name, status: { in: [...ACTIVE_STATUSES] } } })) return;
   const why = await immediateRows(db, incidentId);
   if (!why.length) return;
   const actAt = new Date(Date.now() + vetoSeconds * 1000);
@@ -93,7 +96,7 @@ async function schedule(db: Db, redis: Redis, target: Target, incidentId: string
   );
 }
 
-/** Why the window's end must not start it after all: the policy changed, the incident is no longer investigating, maintenance. */
+/** Why the window's end must not start it after all: the policy changed, the incident is no longer investigating, the row no longer holds, maintenance. */
 async function reasonNotToStart(db: Db, target: Target, incidentId: string): Promise<string | null> {
   const a = await autopilotOf(db, target);
   if (a.policy !== "act")
@@ -101,6 +104,9 @@ async function reasonNotToStart(db: Db, target: Target, incidentId: string): Pro
   const incident = await db.incident.findUnique({ where: { id: incidentId }, select: { status: true } });
   if (incident?.status !== "investigating")
     return `the incident is ${incident ? incident.status.replaceAll("_", " ") : "gone"}: the emergency rollback is not started`;
+  // The row that fired must still hold: a service back up after a restart is not rolled back.
+  if (!(await immediateRows(db, incidentId)).length)
+    return "plan §2 no longer says roll back immediately (the rows that fired hold no more): the emergency rollback is not started";
   return reasonNotToAct(target);
 }
 

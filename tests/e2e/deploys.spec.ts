@@ -75,6 +75,15 @@ test.beforeAll(async ({ browser }) => {
   ic = await signedIn(browser, E2E_USER);
   // Another spec's deploy (watched under "off") may still be under watch: one deploy per target at a time.
   await expect.poll(activeDeploys, { timeout: 60_000, intervals: [1000] }).toEqual([]);
+  // Nor its incidents: under "act" an open one whose decision says "roll back now" gets the §11.1
+  // emergency rollback, which is not what these journeys are about.
+  const open = (await (await ic.request.get("/api/incidents")).json()) as {
+    incidents: { id: string; status: string; target: string }[];
+  };
+  for (const i of open.incidents.filter((x) => x.status !== "resolved" && x.target === "demo"))
+    await ic.request.patch(`/api/incidents/${i.id}`, {
+      data: { status: "resolved", summary: "resolved before the deploys spec", confirmUnticked: true },
+    });
   expect(await demoVersion()).toBe("1.0.0");
 });
 
