@@ -133,6 +133,22 @@ describe("the autopilot acts on the facts at the end of its window", () => {
     }
   });
 
+  it("an emergency whose row no longer holds at the window's end is not started", async () => {
+    const before = await autopilotRuns("emergency");
+    const incident = await declareP0("Corrupted rows; then it was a false alarm");
+    await decideCorruption(incident);
+    await until("the emergency scheduled", async () =>
+      (await timelineOf(incident)).find((e) => e.type === "autopilot.scheduled"),
+    );
+    // The commander takes the fact back inside the window.
+    await api("POST", `/api/incidents/${incident}/decision`, { facts: { dataCorruption: false } }, bearer("commander"));
+    const stopped = await until("the emergency not started", async () =>
+      (await timelineOf(incident)).find((e) => e.type === "autopilot.not_rolled_back"),
+    );
+    expect(stopped.data.reason).toMatch(/plan §2 no longer says roll back immediately/);
+    expect(await autopilotRuns("emergency")).toBe(before);
+  });
+
   it("an emergency on an incident whose deploy a person vetoed is not scheduled; one without is", async () => {
     const vetoed = await declareP0("The deploy was vetoed: people are on it");
     const d = await fakeDeploy({ release: "v1.1.0", previousRelease: "v1.0.0", status: "vetoed", incidentId: vetoed });
