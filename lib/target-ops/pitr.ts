@@ -4,6 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { AppError } from "../errors";
+import { baseChildEnv } from "../env";
 import type { Target } from "../targets/schema";
 import {
   backupFor,
@@ -25,7 +26,7 @@ const run = promisify(execFile);
 
 /** Where PostgreSQL's own tools are: on PATH, or Debian's /usr/lib/postgresql/<version>/bin. */
 export function pgTool(name: string): string | undefined {
-  const dirs = (process.env.PATH ?? "").split(":").filter(Boolean);
+  const dirs = (baseChildEnv().PATH ?? "").split(":").filter(Boolean);
   const root = "/usr/lib/postgresql";
   if (fs.existsSync(root))
     for (const v of fs.readdirSync(root).sort((a, b) => Number(b) - Number(a))) dirs.push(path.join(root, v, "bin"));
@@ -49,7 +50,12 @@ export async function runPgTool(name: string, args: string[], timeoutMs = 120_00
   if (!bin) throw new Error(missingTools() ?? `${name} not found`);
   const [cmd, argv] = isRoot() ? ["runuser", ["-u", "postgres", "--", bin, ...args]] : [bin, args];
   try {
-    const { stdout, stderr } = await run(cmd, argv, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
+    // PostgreSQL's tools get PATH and the like, never Backout's secrets.
+    const { stdout, stderr } = await run(cmd, argv, {
+      timeout: timeoutMs,
+      maxBuffer: 64 * 1024 * 1024,
+      env: baseChildEnv() as NodeJS.ProcessEnv,
+    });
     return stdout + stderr;
   } catch (e) {
     const err = e as Error & { stderr?: string; stdout?: string };
