@@ -60,6 +60,10 @@ const EnvSchema = z.object({
   DEMO_PORT: port.default(3101),
   DEMO_DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/backout_demo"),
   DEMO_REDIS_URL: z.string().url().default("redis://127.0.0.1:6379/1"),
+  // The demo database's own cluster (WAL archiving on, for point-in-time recovery): its data
+  // folder, archive and base backups live here (scripts/stack.ts creates it where PostgreSQL's
+  // tools exist). Unset: a folder under BACKOUT_DATA_DIR, which then holds nothing to restore from.
+  DEMO_PG_DIR: z.string().optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   // How long a worker holds a run before another may take it over after a crash.
   // Renewed every third of it; a crashed worker's run is taken over within about this plus a second.
@@ -112,6 +116,7 @@ export function interpolationVars(): Record<string, string> {
     DEMO_PORT: String(env.DEMO_PORT),
     DEMO_DATABASE_URL: env.DEMO_DATABASE_URL,
     DEMO_REDIS_URL: env.DEMO_REDIS_URL,
+    DEMO_PG_DIR: env.DEMO_PG_DIR ?? path.join(env.BACKOUT_DATA_DIR, "demo", "pg"),
     DEMO_INBOX_PORT: String(env.DEMO_INBOX_PORT),
     HOME: process.env.HOME ?? "/root",
   };

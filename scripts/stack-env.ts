@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +10,14 @@ const PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432";
 const REDIS_DEFAULT = "redis://127.0.0.1:6379";
 
 export type StackEnv = Record<string, string>;
+
+/** Whether PostgreSQL's initdb and pg_ctl are here (on PATH or in Debian's /usr/lib/postgresql/<v>/bin). */
+export function hasPgTools(base: NodeJS.ProcessEnv = process.env): boolean {
+  const dirs = (base.PATH ?? "").split(":").filter(Boolean);
+  const root = "/usr/lib/postgresql";
+  if (fs.existsSync(root)) for (const v of fs.readdirSync(root)) dirs.push(path.join(root, v, "bin"));
+  return ["initdb", "pg_ctl"].every((t) => dirs.some((d) => fs.existsSync(path.join(d, t))));
+}
 
 /**
  * Where a service that runs as another user keeps its files (PostgreSQL and PgBouncer refuse to run
@@ -33,6 +42,7 @@ export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.Pr
       port: 3001,
       demoPort: 3101,
       inboxPort: 3103,
+      demoPgPort: 5451,
       prefix: "backout",
     },
     test: {
@@ -43,6 +53,7 @@ export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.Pr
       port: 3201,
       demoPort: 3202,
       inboxPort: 3203,
+      demoPgPort: 5452,
       prefix: "backout-test",
     },
     e2e: {
@@ -53,6 +64,7 @@ export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.Pr
       port: 3301,
       demoPort: 3302,
       inboxPort: 3303,
+      demoPgPort: 5453,
       prefix: "backout-e2e",
     },
     bench: {
@@ -63,6 +75,7 @@ export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.Pr
       port: 3401,
       demoPort: 3402,
       inboxPort: 3403,
+      demoPgPort: 5454,
       prefix: "backout-bench",
     },
   } as const;
@@ -73,6 +86,8 @@ export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.Pr
   const redisBaseFor = mode === "test" ? (base.BACKOUT_TEST_REDIS_BASE ?? "redis://127.0.0.1:6380") : redisBase;
   const pgBaseFor =
     mode === "test" ? (base.BACKOUT_TEST_PG_BASE ?? "postgresql://postgres@127.0.0.1:5440").replace(/\/$/, "") : pgBase;
+  const demoCluster =
+    base.BACKOUT_DEMO_CLUSTER !== "off" && !(mode === "dev" && base.DEMO_DATABASE_URL) && hasPgTools(base);
   const dataDir = mode === "dev" ? path.join(ROOT, ".data") : path.join(ROOT, ".data", mode);
   const env: StackEnv = {
     BACKOUT_ROOT: ROOT,
@@ -83,7 +98,17 @@ export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.Pr
     PORT: String(p.port),
     DEMO_PORT: String(p.demoPort),
     DEMO_INBOX_PORT: String(p.inboxPort),
-    DEMO_DATABASE_URL: `${pgBaseFor}/${p.demoDb}`,
+    // The demo's database is its own small cluster with WAL archiving on (point-in-time recovery,
+    // issue 17), in DEMO_PG_DIR, where PostgreSQL's tools are here; else a database beside Backout's.
+    ...(demoCluster
+      ? {
+          DEMO_PG_DIR: serviceDirPath(`demo-pg-${mode}`),
+          DEMO_PG_PORT: String(p.demoPgPort),
+          // Test stacks are thrown away: their demo cluster does not wait for the disk.
+          DEMO_PG_FSYNC: mode === "dev" ? "on" : "off",
+          DEMO_DATABASE_URL: `postgresql://postgres@127.0.0.1:${p.demoPgPort}/${p.demoDb}`,
+        }
+      : { DEMO_DATABASE_URL: `${pgBaseFor}/${p.demoDb}` }),
     DEMO_REDIS_URL: `${redisBaseFor}/${p.demoRedisDb}`,
     ...(mode === "test" ? { BACKOUT_PG_DIR: serviceDirPath("postgres-test") } : {}),
     // The real targets.json with the demo's autopilot off (writeStackTargets): the browser tier and

@@ -136,6 +136,85 @@ export function privatePostgres(env: StackEnv) {
   };
 }
 
+/**
+ * The demo database's own cluster (point-in-time recovery, issue 17), when the stack has one
+ * (DEMO_PG_DIR): `data/` with WAL archiving into `wal/` (1 MiB segments, switched every minute, so
+ * the newest archived commit is never more than a minute old), base backups in `base/`. Its port,
+ * socket folder and archiving are in its own postgresql.auto.conf, so a plain `pg_ctl start` (and
+ * a point-in-time swap, which starts a copy with the options the live one ran with) needs nothing
+ * else. Test stacks skip fsync: they are thrown away.
+ */
+export function demoCluster(env: StackEnv) {
+  if (!env.DEMO_PG_DIR || !env.DEMO_PG_PORT) return undefined;
+  const initdb = findBinary("initdb");
+  const pgCtl = findBinary("pg_ctl");
+  if (!initdb || !pgCtl) return undefined;
+  const root = env.DEMO_PG_DIR;
+  const dir = path.join(root, "data");
+  const as = asPostgresUser();
+  const run = (bin: string, args: string[]) =>
+    execFileSync(as[0] ?? bin, [...as.slice(1), ...(as.length ? [bin] : []), ...args], { stdio: "ignore" });
+  const ctl = (args: string[]) => run(pgCtl, ["-D", dir, ...args]);
+  const isRunning = () => fs.existsSync(path.join(dir, "postmaster.pid"));
+  const owned = (d: string, mode: number) => {
+    fs.mkdirSync(d, { recursive: true });
+    if (as.length) execFileSync("chown", ["-R", "postgres", d]);
+    fs.chmodSync(d, mode);
+  };
+  return {
+    dir,
+    url: env.DEMO_DATABASE_URL!,
+    start: () => {
+      if (!fs.existsSync(path.join(dir, "PG_VERSION"))) {
+        say(`initialising the demo's PostgreSQL (WAL archiving on) in ${dir}`);
+        owned(root, 0o755);
+        owned(path.join(root, "wal"), 0o700);
+        owned(path.join(root, "base"), 0o755);
+        owned(dir, 0o700);
+        run(initdb, ["-D", dir, "-U", "postgres", "--auth=trust", "--wal-segsize=1", "--no-sync"]);
+        fs.appendFileSync(
+          path.join(dir, "postgresql.auto.conf"),
+          [
+            "",
+            `port = ${env.DEMO_PG_PORT}`,
+            "listen_addresses = '127.0.0.1'",
+            `unix_socket_directories = '${dir}'`,
+            "max_connections = 60",
+            "wal_level = replica",
+            "archive_mode = on",
+            `archive_command = 'test ! -f "${root}/wal/%f" && cp "%p" "${root}/wal/%f"'`,
+            "archive_timeout = 60",
+            ...(env.DEMO_PG_FSYNC === "off" ? ["fsync = off", "synchronous_commit = off"] : []),
+            "",
+          ].join("\n"),
+        );
+      }
+      if (isRunning()) return;
+      say(`starting the demo's PostgreSQL on port ${env.DEMO_PG_PORT}`);
+      ctl(["start", "-w", "-l", path.join(root, "server.log")]);
+    },
+    stop: () => {
+      if (isRunning()) ctl(["stop", "-m", "fast", "-w"]);
+    },
+    /** Stopped, and its data, archive, base backups and any restored copies removed. */
+    wipe: () => {
+      if (isRunning()) ctl(["stop", "-m", "immediate", "-w"]);
+      if (fs.existsSync(root))
+        for (const f of fs.readdirSync(root)) {
+          const p = path.join(root, f);
+          if (f.startsWith("data.restore-")) {
+            try {
+              run(pgCtl, ["-D", p, "stop", "-m", "immediate", "-w"]);
+            } catch {
+              // not running
+            }
+          }
+          fs.rmSync(p, { recursive: true, force: true });
+        }
+    },
+  };
+}
+
 /** Reaches Postgres and Redis; if nothing answers and the binaries exist, starts private ones under .data/. */
 export async function ensureServices(env: StackEnv): Promise<Services> {
   const stops: (() => Promise<void>)[] = [];
@@ -167,6 +246,11 @@ export async function ensureServices(env: StackEnv): Promise<Services> {
     const child = spawn(bin, redisServerArgs(port, dir), { stdio: "ignore" });
     for (let i = 0; i < 50 && !(await redisAnswers(env.REDIS_URL!)); i++) await new Promise((r) => setTimeout(r, 100));
     stops.push(async () => void child.kill("SIGTERM"));
+  }
+  const demo = demoCluster(env);
+  if (demo) {
+    demo.start();
+    stops.push(async () => demo.stop());
   }
   return { stop: async () => void (await Promise.allSettled(stops.reverse().map((s) => s()))) };
 }
@@ -226,15 +310,35 @@ export async function ensureDemo(env: StackEnv, opts: { fresh?: boolean } = {}):
   if (opts.fresh) {
     await stopDemo(o).catch(() => {});
     fs.rmSync(path.join(env.BACKOUT_DATA_DIR!, "demo"), { recursive: true, force: true });
-    await dropDatabase(o.databaseUrl);
+    const cluster = demoCluster(env);
+    if (cluster) {
+      // A fresh demo's cluster holds no older timeline, backups or copies either.
+      cluster.wipe();
+      cluster.start();
+    } else await dropDatabase(o.databaseUrl);
     await flushRedisDb(o.redisUrl);
   }
   await ensureDemoRepo(o);
   await ensureDemoDatabase(o);
+  await firstBaseBackup(env);
   const built = fs.existsSync(path.join(o.repoPath, "dist", "build-info.json"));
   if (!built) await buildDemo(o);
   await startDemo(o);
   return o;
+}
+
+/** A base backup of the demo's cluster when it has none: a point-in-time recovery can reach from here on. */
+async function firstBaseBackup(env: StackEnv): Promise<void> {
+  if (!demoCluster(env)) return;
+  const { listBaseBackups, takeBaseBackup } = await import("../lib/target-ops/pitr");
+  const backupsDir = path.join(env.DEMO_PG_DIR!, "base");
+  if (listBaseBackups(backupsDir).length) return;
+  const url = new URL(env.DEMO_DATABASE_URL!);
+  url.pathname = "/postgres";
+  const b = await takeBaseBackup({ url: url.toString(), backupsDir });
+  say(
+    `took the demo's first base backup (${(b.bytes / 1024 / 1024).toFixed(1)} MiB): point-in-time recovery reaches from now on`,
+  );
 }
 
 function newestMtime(dir: string): number {

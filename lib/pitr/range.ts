@@ -1,6 +1,6 @@
 // Point-in-time recovery (issue 17, plan §5.1 method 3), the arithmetic: what a target's base
 // backups and archived WAL can reach, whether a chosen moment is inside it, and how long a restore
-// to it should take. Pure: the facts are read elsewhere (lib/pitr/cluster.ts).
+// to it should take. Pure: the facts are read in lib/target-ops/pitr.ts.
 
 /** A base backup Backout took (pg_basebackup), as its own record of it says. */
 export type BaseBackup = {

@@ -60,6 +60,8 @@ export const PUBLIC_RUNBOOK_TITLES: Record<string, string> = {
   frontend: "Rolling back the website",
   "db-schema": "Rolling back a database change",
   "db-restore": "Restoring data from a backup",
+  "pitr-restore": "Restoring data to an earlier point in time",
+  "pitr-undo": "Restoring data",
   "data-rollback": "Restoring affected records",
   emergency: "Emergency rollback",
 };
@@ -81,7 +83,8 @@ export function publicStepTitle(key: string, kind: string): string {
     [/^check-version$/, "Confirming the running version"],
     [/^backup/, "Backing up data"],
     [/^approve$/, "Waiting for sign-off"],
-    [/^(restore|restore-records|apply-down-migration)$/, "Restoring data"],
+    [/^(restore|restore-records|apply-down-migration|restore-beside|swap|swap-back)$/, "Restoring data"],
+    [/^compare$/, "Verifying data"],
     [/^verify-database$/, "Verifying data"],
     [/^maintenance-on$/, "Pausing changes (maintenance mode)"],
     [/^maintenance-off$/, "Ending maintenance mode"],

@@ -38,6 +38,8 @@ export async function runbookCatalog(targetName?: string) {
       requiredRole: r.requiredRole ?? "engineer",
       timeRequired: r.timeRequired ?? null,
       isRollback: r.isRollback !== false,
+      // Why this target cannot run it (it declares no point-in-time recovery…), or null.
+      unavailable: r.unavailableOn?.(target) ?? null,
       // Its last drill on this target (null: never drilled here).
       lastDrill: drills[r.id] ?? null,
     })),

@@ -5,6 +5,7 @@ import { cache } from "./definitions/cache";
 import { frontend } from "./definitions/frontend";
 import { dbSchema } from "./definitions/db-schema";
 import { dbRestore } from "./definitions/db-restore";
+import { pitrRestore, pitrUndo } from "./definitions/pitr";
 import { dataRollback } from "./definitions/data-rollback";
 import { emergency } from "./definitions/emergency";
 import { dbBackup } from "./definitions/db-backup";
@@ -18,6 +19,8 @@ export const runbooks = [
   frontend,
   dbSchema,
   dbRestore,
+  pitrRestore,
+  pitrUndo,
   dataRollback,
   emergency,
   dbBackup,

@@ -20,6 +20,18 @@ export type TargetFacts = {
    * does not say what is applied (then nothing is preselected).
    */
   downMigrations: DownMigration[];
+  /**
+   * Point-in-time recovery, for a target that declares it (issue 17): the range a restore can reach
+   * (null: nothing to restore from yet), its base backups oldest first, and the data folders a
+   * swap replaced, newest first. Absent when the target declares none; `missing` when it does but
+   * PostgreSQL's tools are not here.
+   */
+  pitr?: {
+    range: { from: Date; to: Date; backups: number } | null;
+    backups: { name: string; startedAt: Date; finishedAt: Date; bytes: number }[];
+    kept: string[];
+    missing: string | null;
+  };
 };
 
 export type Risk = "low" | "medium" | "high";
@@ -36,6 +48,8 @@ export type Runbook<P = Record<string, unknown>> = {
   /** false for procedures that roll nothing back (a backup, a deploy): no Checkpoint 1 gate, no "rollback completed". */
   isRollback?: false;
   timeRequired?: string;
+  /** Why this target cannot run it (it lacks what the runbook needs), or null. Absent: every target can. */
+  unavailableOn?: (target: Target) => string | null;
   /** Parameters a request may choose, validated against what the target has. */
   params: (facts: TargetFacts, target: Target) => z.ZodType<P>;
   steps: (ctx: { target: Target; params: P; facts: TargetFacts }) => StepSpecInput[];

@@ -153,6 +153,45 @@ export const postgresStep = z
     }
   });
 
+// Point-in-time recovery (issue 17): a copy restored beside the live cluster, the two compared, and
+// the copy swapped in for the live data folder (or, to undo, the replaced folder swapped back).
+const dataDir = absPath.refine((p) => !p.split("/").includes(".."), "no .. in the path");
+export const pitrStep = z
+  .object({
+    ...common,
+    kind: z.literal("pitr"),
+    action: z.enum(["restore-beside", "compare", "swap"]),
+    liveUrl: pgUrl,
+    // restore-beside
+    archiveDir: absPath.optional(),
+    baseBackupsDir: absPath.optional(),
+    backup: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/)
+      .optional(),
+    at: z.iso.datetime({ offset: true }).optional(),
+    copyDir: dataDir.optional(),
+    copyPort: z.number().int().min(1).max(65535).optional(),
+    // compare
+    copyUrl: pgUrl.optional(),
+    tables: z.array(sqlIdent).optional(),
+    queries: z.array(z.object({ name: z.string(), sql: z.string() }).strict()).optional(),
+    // swap: `incoming` becomes the live `dataDir`; what was live is kept as `keepAs`.
+    dataDir: dataDir.optional(),
+    incoming: dataDir.optional(),
+    keepAs: dataDir.optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const need = (fields: (keyof typeof s)[]) => {
+      for (const f of fields)
+        if (s[f] === undefined) ctx.addIssue({ code: "custom", path: [f], message: `required for ${s.action}` });
+    };
+    if (s.action === "restore-beside") need(["archiveDir", "baseBackupsDir", "backup", "at", "copyDir", "copyPort"]);
+    if (s.action === "compare") need(["copyUrl", "tables", "queries"]);
+    if (s.action === "swap") need(["dataDir", "incoming", "keepAs"]);
+  });
+
 export const waitStep = z.object({ ...common, kind: z.literal("wait"), ms: ms.max(3_600_000) }).strict();
 
 export const healthGateStep = z
@@ -178,6 +217,7 @@ export const stepSpec = z.discriminatedUnion("kind", [
   queueStep,
   cacheStep,
   postgresStep,
+  pitrStep,
   waitStep,
   healthGateStep,
   approvalGateStep,
@@ -194,6 +234,7 @@ export const STEP_KINDS = [
   "queue",
   "cache",
   "postgres",
+  "pitr",
   "wait",
   "health-gate",
   "approval-gate",

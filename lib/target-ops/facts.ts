@@ -7,6 +7,7 @@ import type { DownMigration, TargetFacts } from "../runbooks/types";
 import path from "node:path";
 import pg from "pg";
 import { listBackups } from "./backups";
+import { pitrFacts } from "./pitr";
 
 const exec = promisify(execFile);
 
@@ -53,8 +54,13 @@ export async function listReleases(target: Target): Promise<string[]> {
 
 /** Reads what the target has now: its release tags, what is checked out, its backups. */
 export async function getTargetFacts(target: Target): Promise<TargetFacts> {
-  const [releases, checkedOut] = await Promise.all([listReleases(target), getCheckedOut(target)]);
+  const [releases, checkedOut, pitr] = await Promise.all([
+    listReleases(target),
+    getCheckedOut(target),
+    pitrFacts(target),
+  ]);
   return {
+    ...(pitr ? { pitr } : {}),
     releases,
     currentRelease: checkedOut.release,
     currentSha: checkedOut.sha,

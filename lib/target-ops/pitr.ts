@@ -6,6 +6,7 @@ import pg from "pg";
 import { AppError } from "../errors";
 import { baseChildEnv } from "../env";
 import type { Target } from "../targets/schema";
+import type { TargetFacts } from "../runbooks/types";
 import {
   backupFor,
   estimateRestore,
@@ -155,10 +156,58 @@ export function walBytesSince(archiveDir: string, since: Date): number {
 
 export type RestoredCopy = { dataDir: string; port: number; url: string; stop: () => Promise<void> };
 
+/** How far a restore has got: the bytes copied, then the WAL replayed, as one share of the whole. */
+export type RestoreProgress = (p: { phase: "copy" | "replay"; percent: number; message: string }) => void;
+
+const BLOCK_START = "# Backout: point-in-time recovery (issue 17)";
+const BLOCK_END = "# Backout: end of point-in-time recovery";
+
+/** The cluster at `dataDir` stopped (fast: open sessions are ended), if it runs. */
+export async function stopCluster(dataDir: string): Promise<void> {
+  if (!fs.existsSync(path.join(dataDir, "postmaster.pid"))) return;
+  await runPgTool("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "-t", "120", "stop"], 130_000);
+}
+
+/**
+ * A stopped cluster's socket lock files (`.s.PGSQL.<port>.lock`, in a data folder that is its own
+ * socket folder): a base backup copies the live one's, and PostgreSQL refuses to start while the
+ * PID in one may be alive.
+ */
+function removeSocketLocks(dataDir: string) {
+  for (const f of fs.readdirSync(dataDir))
+    if (/^\.s\.PGSQL\.\d+(\.lock)?$/.test(f)) fs.rmSync(path.join(dataDir, f), { force: true });
+}
+
+/** Copies `from` into `to`, file by file, saying how many bytes are done; stops between files when aborted. */
+function copyTree(from: string, to: string, onBytes: (n: number) => void, signal?: AbortSignal) {
+  fs.mkdirSync(to, { recursive: true });
+  for (const e of fs.readdirSync(from, { withFileTypes: true })) {
+    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error("aborted");
+    const [a, b] = [path.join(from, e.name), path.join(to, e.name)];
+    if (e.isDirectory()) copyTree(a, b, onBytes, signal);
+    else if (e.isFile()) {
+      fs.copyFileSync(a, b);
+      onBytes(fs.statSync(b).size);
+    }
+  }
+}
+
+const SEGMENT_BYTES = 16 * 1024 * 1024;
+/** An LSN ("16/B374D848") as a byte position in the WAL. */
+export const lsnBytes = (lsn: string) => {
+  const [hi, lo] = lsn.split("/").map((h) => parseInt(h, 16));
+  return hi! * 2 ** 32 + lo!;
+};
+/** Where the WAL segment `name` (24 hex digits) ends, as a byte position. */
+const segmentEnd = (name: string) =>
+  parseInt(name.slice(8, 16), 16) * 2 ** 32 + (parseInt(name.slice(16, 24), 16) + 1) * SEGMENT_BYTES;
+
 /**
  * The base backup `backup` restored beside the live cluster, into `dataDir`, replayed from the
  * archive up to `at` and promoted: a copy on its own port, the live cluster untouched. When replay
  * cannot reach `at` the server refuses to start, and this throws with what its log says.
+ * `onProgress` hears the copy (bytes) and the replay (the copy's replay position against the newest
+ * archived segment); an abort between files, or while it replays, stops the copy.
  */
 export async function restoreBeside(opts: {
   backupsDir: string;
@@ -167,23 +216,62 @@ export async function restoreBeside(opts: {
   dataDir: string;
   port: number;
   at: Date;
+  onProgress?: RestoreProgress;
+  signal?: AbortSignal;
 }): Promise<RestoredCopy> {
   if (fs.existsSync(opts.dataDir)) throw new Error(`${opts.dataDir} exists: a restore goes into a new folder`);
-  fs.cpSync(path.join(opts.backupsDir, opts.backup.name), opts.dataDir, { recursive: true });
+  const say = opts.onProgress ?? (() => {});
+  const segments = fs.existsSync(opts.archiveDir)
+    ? fs
+        .readdirSync(opts.archiveDir)
+        .filter((f) => SEGMENT.test(f))
+        .sort()
+    : [];
+  const walEnd = segments.length ? segmentEnd(segments.at(-1)!) : 0;
+  const label = path.join(opts.backupsDir, opts.backup.name, "backup_label");
+  const startLsn = fs.existsSync(label)
+    ? lsnBytes(/START WAL LOCATION: ([0-9A-F]+\/[0-9A-F]+)/.exec(fs.readFileSync(label, "utf8"))?.[1] ?? "0/0")
+    : 0;
+  const walToReplay = Math.max(0, walEnd - startLsn);
+  const total = Math.max(1, opts.backup.bytes + walToReplay);
+  let copied = 0;
+  let lastSaid = 0;
+  copyTree(
+    path.join(opts.backupsDir, opts.backup.name),
+    opts.dataDir,
+    (n) => {
+      copied += n;
+      if (Date.now() - lastSaid < 500) return;
+      lastSaid = Date.now();
+      say({
+        phase: "copy",
+        percent: Math.min(99, (100 * copied) / total),
+        message: `copying the base backup: ${mib(copied)} of ${mib(opts.backup.bytes)}`,
+      });
+    },
+    opts.signal,
+  );
+  say({
+    phase: "copy",
+    percent: Math.min(99, (100 * opts.backup.bytes) / total),
+    message: `base backup copied (${mib(copied)}); replaying ${mib(walToReplay)} of archived WAL up to ${opts.at.toISOString()}`,
+  });
   await ownedFolder(opts.dataDir);
   fs.rmSync(path.join(opts.dataDir, "postmaster.pid"), { force: true });
+  removeSocketLocks(opts.dataDir);
   fs.writeFileSync(path.join(opts.dataDir, "recovery.signal"), "");
   fs.appendFileSync(
     path.join(opts.dataDir, "postgresql.auto.conf"),
     [
       "",
-      "# Backout: point-in-time recovery (issue 17)",
+      BLOCK_START,
       `restore_command = 'cp "${opts.archiveDir}/%f" "%p"'`,
       // PostgreSQL's own timestamp syntax (it refuses ISO 8601's T and Z).
       `recovery_target_time = '${opts.at.toISOString().replace("T", " ").replace("Z", "+00")}'`,
       "recovery_target_action = 'promote'",
-      // The copy is not the live cluster: it archives nothing of its own.
+      // The copy is not the live cluster: it archives nothing of its own (a swap turns this back).
       "archive_mode = off",
+      BLOCK_END,
       "",
     ].join("\n"),
   );
@@ -203,23 +291,34 @@ export async function restoreBeside(opts: {
   try {
     await runPgTool("pg_ctl", ["-D", opts.dataDir, "-l", log, "-w", "-t", "300", "-o", options, "start"], 320_000);
   } catch (e) {
+    await stopCluster(opts.dataDir).catch(() => {});
     throw new Error(`the restored copy did not start: ${failure() ?? (e as Error).message}`);
   }
   const url = `postgresql://postgres@127.0.0.1:${opts.port}/postgres`;
-  const stop = async () => {
-    await runPgTool("pg_ctl", ["-D", opts.dataDir, "-m", "fast", "-w", "stop"]).catch(() => {});
-  };
+  const stop = () => stopCluster(opts.dataDir).catch(() => {});
   // Promoted once replay reached the moment: out of recovery.
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 3_600_000;
   for (;;) {
     const c = new pg.Client({ connectionString: url });
-    const inRecovery = await c
+    const state = await c
       .connect()
-      .then(() => c.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r"))
-      .then((r) => r.rows[0]!.r)
-      .catch(() => true)
+      .then(() =>
+        c.query<{ r: boolean; lsn: string | null }>(
+          "SELECT pg_is_in_recovery() AS r, pg_last_wal_replay_lsn()::text AS lsn",
+        ),
+      )
+      .then((r) => r.rows[0]!)
+      .catch(() => ({ r: true, lsn: null }))
       .finally(() => c.end().catch(() => {}));
-    if (!inRecovery) break;
+    if (!state.r) break;
+    if (state.lsn && walToReplay) {
+      const replayed = Math.max(0, lsnBytes(state.lsn) - startLsn);
+      say({
+        phase: "replay",
+        percent: Math.min(99, (100 * (opts.backup.bytes + replayed)) / total),
+        message: `replaying archived WAL: ${mib(replayed)} of ${mib(walToReplay)}`,
+      });
+    }
     // It accepts read-only connections while it replays, then stops when replay cannot reach the
     // moment ("recovery ended before configured recovery target was reached").
     const fatal = failure();
@@ -227,13 +326,189 @@ export async function restoreBeside(opts: {
       await stop();
       throw new Error(`the restored copy did not start: ${fatal}`);
     }
-    if (Date.now() > deadline) {
+    if (opts.signal?.aborted || Date.now() > deadline) {
       await stop();
-      throw new Error(`the restored copy was still replaying after 120 s (its log: ${log})`);
+      if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error("aborted");
+      throw new Error(`the restored copy was still replaying after an hour (its log: ${log})`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  say({ phase: "replay", percent: 100, message: `replayed to ${opts.at.toISOString()} and promoted` });
   return { dataDir: opts.dataDir, port: opts.port, url, stop };
+}
+
+const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+
+/** Earlier copies restored beside `dataDir` and never swapped in (`<dataDir>.restore-*`): stopped and removed. */
+export async function discardUnswappedCopies(dataDir: string, keep?: string): Promise<string[]> {
+  const parent = path.dirname(dataDir);
+  const prefix = `${path.basename(dataDir)}.restore-`;
+  const gone: string[] = [];
+  for (const f of fs.existsSync(parent) ? fs.readdirSync(parent) : []) {
+    const p = path.join(parent, f);
+    if (!f.startsWith(prefix) || p === keep) continue;
+    await stopCluster(p).catch(() => {});
+    fs.rmSync(p, { recursive: true, force: true });
+    gone.push(p);
+  }
+  return gone;
+}
+
+/** The data folders a swap replaced (`<dataDir>.replaced-*`), newest first: what "undo the swap" can put back. */
+export function keptDataDirs(dataDir: string): string[] {
+  const parent = path.dirname(dataDir);
+  const prefix = `${path.basename(dataDir)}.replaced-`;
+  return (fs.existsSync(parent) ? fs.readdirSync(parent) : [])
+    .filter((f) => f.startsWith(prefix) && fs.existsSync(path.join(parent, f, "PG_VERSION")))
+    .sort()
+    .reverse()
+    .map((f) => path.join(parent, f));
+}
+
+export type TableSide = { rows: number; newest: string | null };
+export type Comparison = {
+  tables: { table: string; live: TableSide; copy: TableSide; rowsDifference: number }[];
+  queries: { name: string; live: unknown[]; copy: unknown[]; isSame: boolean }[];
+};
+
+async function withClient<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, statement_timeout: 60_000 });
+  await c.connect();
+  try {
+    return await f(c);
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+/** Per table: its rows, and its newest row's time (its created_at, updated_at or first timestamp column). */
+async function tableSide(c: pg.Client, table: string): Promise<TableSide> {
+  const col = (
+    await c.query<{ c: string }>(
+      `SELECT column_name AS c FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = $1 AND data_type LIKE 'timestamp%'
+        ORDER BY (column_name IN ('created_at', 'updated_at', 'at')) DESC, ordinal_position LIMIT 1`,
+      [table],
+    )
+  ).rows[0]?.c;
+  const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const r = await c.query<{ n: string; newest: Date | null }>(
+    `SELECT count(*)::bigint AS n, ${col ? `max(${ident(col)})` : "NULL::timestamptz"} AS newest FROM ${ident(table)}`,
+  );
+  return { rows: Number(r.rows[0]!.n), newest: r.rows[0]!.newest ? new Date(r.rows[0]!.newest).toISOString() : null };
+}
+
+/**
+ * The live database and the restored copy side by side: each data table's rows and newest row, and
+ * each verification query's answer on both (its first 20 rows), with whether they agree.
+ */
+export async function compareCopies(opts: {
+  liveUrl: string;
+  copyUrl: string;
+  tables: string[];
+  queries: { name: string; sql: string }[];
+}): Promise<Comparison> {
+  const read = (url: string) =>
+    withClient(url, async (c) => ({
+      tables: await Promise.all(opts.tables.map((t) => tableSide(c, t))),
+      queries: await Promise.all(opts.queries.map(async (q) => (await c.query(q.sql)).rows.slice(0, 20))),
+    }));
+  const [live, copy] = await Promise.all([read(opts.liveUrl), read(opts.copyUrl)]);
+  return {
+    tables: opts.tables.map((table, i) => ({
+      table,
+      live: live.tables[i]!,
+      copy: copy.tables[i]!,
+      rowsDifference: copy.tables[i]!.rows - live.tables[i]!.rows,
+    })),
+    queries: opts.queries.map((q, i) => ({
+      name: q.name,
+      live: live.queries[i]!,
+      copy: copy.queries[i]!,
+      isSame: JSON.stringify(live.queries[i]) === JSON.stringify(copy.queries[i]),
+    })),
+  };
+}
+
+/** The options the cluster at `dataDir` was last started with (its postmaster.opts, without the program). */
+function startOptions(dataDir: string): string {
+  const opts = fs.readFileSync(path.join(dataDir, "postmaster.opts"), "utf8").trim();
+  return opts.replace(/^\S+\s*/, "");
+}
+
+/** The cluster at `dataDir` started with `options`; when it does not start, what its log says. */
+async function startCluster(dataDir: string, options: string): Promise<void> {
+  const log = path.join(dataDir, "swap.log");
+  const from = fs.existsSync(log) ? fs.statSync(log).size : 0;
+  try {
+    await runPgTool("pg_ctl", ["-D", dataDir, "-l", log, "-w", "-t", "300", "-o", options, "start"], 320_000);
+  } catch (e) {
+    const said = fs.existsSync(log) ? fs.readFileSync(log, "utf8").slice(from).trim().split("\n").slice(-4) : [];
+    throw new Error(`${(e as Error).message.split("\n")[0]} ${said.join(" | ")}`.trim());
+  }
+}
+
+/**
+ * `incoming` swapped in for the live data folder `dataDir`: the live cluster stopped, its folder
+ * kept as `keepAs`, `incoming` moved into its place (Backout's recovery settings taken out, so it
+ * archives again) and started with the options the live one ran with. When the new one does not
+ * start, the old one is put back and started: the live database is never left stopped or
+ * half-replaced. Both moves are renames within one folder.
+ */
+export async function swapDataDir(opts: {
+  dataDir: string;
+  incoming: string;
+  keepAs: string;
+  say?: (line: string) => void;
+}): Promise<{ live: string; kept: string }> {
+  const say = opts.say ?? (() => {});
+  const { dataDir, incoming, keepAs } = opts;
+  if (!fs.existsSync(path.join(incoming, "PG_VERSION")))
+    throw new Error(`${incoming} is not a PostgreSQL data folder: restore a copy first`);
+  if (fs.existsSync(keepAs)) throw new Error(`${keepAs} exists: a swap keeps the replaced folder under a new name`);
+  if (path.dirname(incoming) !== path.dirname(dataDir) || path.dirname(keepAs) !== path.dirname(dataDir))
+    throw new Error("the folders of a swap must sit beside the live one (a swap is two renames)");
+  if (!fs.existsSync(path.join(dataDir, "postmaster.opts")))
+    throw new Error(`${dataDir} has never been started by PostgreSQL (no postmaster.opts): its options are unknown`);
+  const options = startOptions(dataDir);
+  say(`stopping the copy in ${incoming}`);
+  await stopCluster(incoming);
+  removeSocketLocks(incoming);
+  const conf = path.join(incoming, "postgresql.auto.conf");
+  if (fs.existsSync(conf)) {
+    const text = fs.readFileSync(conf, "utf8");
+    const [a, b] = [text.indexOf(BLOCK_START), text.indexOf(BLOCK_END)];
+    if (a >= 0 && b > a) fs.writeFileSync(conf, text.slice(0, a) + text.slice(b + BLOCK_END.length + 1));
+  }
+  say(`stopping the live database (${dataDir})`);
+  await stopCluster(dataDir);
+  fs.renameSync(dataDir, keepAs);
+  fs.renameSync(incoming, dataDir);
+  say(`starting ${dataDir} (was ${path.basename(incoming)}) with the live options: ${options}`);
+  try {
+    await startCluster(dataDir, options);
+  } catch (e) {
+    say(`it did not start: ${(e as Error).message}; putting the replaced folder back`);
+    await stopCluster(dataDir).catch(() => {});
+    fs.renameSync(dataDir, incoming);
+    fs.renameSync(keepAs, dataDir);
+    await startCluster(dataDir, options);
+    throw new Error(
+      `the swapped-in copy did not start (${(e as Error).message.slice(0, 500)}); the replaced database is live again and the copy is back in ${incoming}`,
+    );
+  }
+  return { live: dataDir, kept: keepAs };
+}
+
+/** What a target's point-in-time recovery can reach, for its runbooks' parameters; undefined when it declares none. */
+export async function pitrFacts(target: Target): Promise<NonNullable<TargetFacts["pitr"]> | undefined> {
+  const pitr = target.postgres.pitr;
+  if (!pitr) return undefined;
+  const missing = missingTools();
+  if (missing) return { range: null, backups: [], kept: [], missing };
+  const backups = listBaseBackups(pitr.baseBackupsDir);
+  const wal = await readWalArchive(pitr.archiveDir).catch(() => ({ segments: 0, bytes: 0, newestCommitAt: null }));
+  return { range: recoverableRange(backups, wal), backups, kept: keptDataDirs(pitr.dataDir), missing: null };
 }
 
 /** Until a restore has been measured here: WAL replay assumed at this rate, and said to be assumed. */

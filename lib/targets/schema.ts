@@ -75,8 +75,18 @@ export const targetSchema = z
         verifyQueries: z.array(z.object({ name: z.string().min(1), sql: z.string().min(1) }).strict()).default([]),
         dataTables: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/)).default([]),
         // Point-in-time recovery (issue 17, plan §5.1 method 3): the folder archive_command copies WAL
-        // segments into, and the one Backout's base backups (pg_basebackup) go into.
-        pitr: z.object({ archiveDir: absPath, baseBackupsDir: absPath }).strict().optional(),
+        // segments into, the one Backout's base backups (pg_basebackup) go into, and the live
+        // cluster's data folder (Backout stops and starts it with pg_ctl to swap a restored copy in).
+        // A copy is restored beside it, in a folder next to it, on copyPort (default: its port + 1).
+        pitr: z
+          .object({
+            archiveDir: absPath,
+            baseBackupsDir: absPath,
+            dataDir: absPath,
+            copyPort: z.number().int().min(1).max(65535).optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     logFile: absPath,

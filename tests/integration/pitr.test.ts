@@ -12,14 +12,17 @@ import {
   type RestoredCopy,
 } from "../../lib/target-ops/pitr";
 import { backupFor, recoverableRange, unreachableReason } from "../../lib/pitr/range";
-import { api, bearer, sql } from "./support/api";
-import { PITR_DIR, PITR_PORT, PITR_TARGET } from "./support/env";
+import { api, backoutSql, bearer, killWorker, sql, startWorker, stepByKey, waitForRun } from "./support/api";
+import { AUTOPILOT_TARGET, PITR_DIR, PITR_PORT, PITR_TARGET } from "./support/env";
 
 // Point-in-time recovery (issue 17) on a real PostgreSQL cluster this test creates (initdb, WAL
 // archiving on): writes before and after a marked moment, a restore beside the live cluster to that
 // moment, and a moment past the newest archived commit refused — by the range check, and by
 // PostgreSQL itself when asked anyway. The live cluster is never touched. The "pitr" target of the
-// test stack (support/env.ts) is this cluster: GET /api/targets/pitr/pitr reads what it can reach.
+// test stack (support/env.ts) is this cluster: GET /api/targets/pitr/pitr reads what it can reach,
+// and its "Restore to a point in time" runbook runs on the real worker: a worker killed mid-restore,
+// then the restore beside, the side-by-side comparison, a second person's approval, the swap, and
+// the swap undone.
 
 const LIVE_PORT = PITR_PORT;
 const root = PITR_DIR;
@@ -152,7 +155,7 @@ describe("point-in-time recovery on a real cluster", () => {
     expect(garbled.status).toBe(400);
     expect(garbled.body.issues[0].path).toBe("query.at");
     // A target that declares none says how to declare it.
-    const undeclared = await api("GET", "/api/targets/demo/pitr", undefined, bearer("viewer"));
+    const undeclared = await api("GET", `/api/targets/${AUTOPILOT_TARGET}/pitr`, undefined, bearer("viewer"));
     expect(undeclared.body).toMatchObject({ isDeclared: false });
     expect(undeclared.body.why).toMatch(/add "pitr"/);
     // Asked anyway, the copy does not start, and says why; the live cluster serves on.
@@ -169,5 +172,128 @@ describe("point-in-time recovery on a real cluster", () => {
       /the restored copy did not start: .*recovery ended before configured recovery target was reached/s,
     );
     expect((await sql<{ n: number }>(live, "SELECT count(*)::int AS n FROM orders"))[0]!.n).toBe(180);
+  });
+});
+
+describe("the restore runbook on the real worker", () => {
+  let moment: Date;
+  const start = (runbook: string, params: Record<string, unknown>) =>
+    api("POST", "/api/runs", { runbook, target: PITR_TARGET, params }, bearer("commander"));
+  const outputOf = async (runId: string, stepIndex: number) =>
+    (
+      await backoutSql<{ line: string }>(
+        `SELECT data->>'line' AS line FROM run_events WHERE "runId" = $1 AND type = 'step.output' AND "stepIndex" = $2 ORDER BY seq`,
+        [runId, stepIndex],
+      )
+    ).map((r) => r.line);
+
+  beforeAll(async () => {
+    // Enough WAL after the base backup (about 150 MiB) that replay takes a while.
+    await sql(live, "CREATE TABLE filler (id int, pad text)");
+    await sql(live, "INSERT INTO filler SELECT g, repeat('x', 1000) FROM generate_series(1, 120000) g");
+    await new Promise((r) => setTimeout(r, 50));
+    moment = new Date();
+    await new Promise((r) => setTimeout(r, 300));
+    await sql(live, "INSERT INTO orders (phase) SELECT 'after the second moment' FROM generate_series(1, 10)");
+    await archiveNow();
+  }, 120_000);
+
+  it("a moment outside the range is refused before anything starts, naming the range", async () => {
+    const before = (await backoutSql<{ n: number }>("SELECT count(*)::int AS n FROM runs"))[0]!.n;
+    const future = await start("pitr-restore", { at: new Date(Date.now() + 60_000).toISOString() });
+    expect(future.status).toBe(422);
+    expect(future.body.issues[0]).toMatchObject({ path: "params.at", message: expect.stringMatching(/in the future/) });
+    const early = await start("pitr-restore", { at: "2020-01-01T00:00:00Z" });
+    expect(early.status).toBe(422);
+    expect(early.body.issues[0].message).toMatch(/the recoverable range is/);
+    const undone = await start("pitr-undo", {});
+    expect(undone.status).toBe(422);
+    expect(undone.body.issues[0].message).toMatch(/no swap to undo/);
+    const demo = await api(
+      "POST",
+      "/api/runs",
+      { runbook: "pitr-restore", target: AUTOPILOT_TARGET, params: { at: moment.toISOString() } },
+      bearer("commander"),
+    );
+    expect(demo.status).toBe(422);
+    expect(demo.body.issues[0].message).toMatch(/declares no point-in-time recovery/);
+    expect((await backoutSql<{ n: number }>("SELECT count(*)::int AS n FROM runs"))[0]!.n).toBe(before);
+  });
+
+  it("a worker killed mid-restore leaves the run needing attention and the live database serving", async () => {
+    const started = await start("pitr-restore", { at: moment.toISOString() });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    await waitForRun(started.body.id, (r) => stepByKey(r, "restore-beside").status === "running", 60_000);
+    killWorker();
+    startWorker();
+    const run = await waitForRun(started.body.id, undefined, 90_000);
+    expect(run.status).toBe("needs_attention");
+    expect(run.error).toMatch(/interrupted/);
+    expect(stepByKey(run, "swap").status).toBe("skipped");
+    // Nothing swapped: the live cluster serves everything it had.
+    expect((await phases(live))["after the second moment"]).toBe(10);
+    expect((await sql<{ r: boolean }>(live, "SELECT pg_is_in_recovery() AS r"))[0]!.r).toBe(false);
+  });
+
+  it("restores beside, compares side by side, waits for a second person, swaps; the swap is undone in one run", async () => {
+    const started = await start("pitr-restore", { at: moment.toISOString() });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const id = started.body.id;
+    const held = await waitForRun(
+      id,
+      (r) => r.status === "waiting_approval" || (r.status !== "running" && r.status !== "queued"),
+      180_000,
+    );
+    expect(held.status, held.error).toBe("waiting_approval");
+    const restore = stepByKey(held, "restore-beside");
+    // The copy the killed worker left was stopped and removed first.
+    expect((await outputOf(id, restore.index)).join("\n")).toMatch(
+      /Stopped and removed an earlier copy that was never swapped in/,
+    );
+    const progress = await backoutSql<{ percent: number }>(
+      `SELECT (data->>'percent')::float AS percent FROM run_events WHERE "runId" = $1 AND type = 'step.progress' AND "stepIndex" = $2 ORDER BY seq`,
+      [id, restore.index],
+    );
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.at(-1)!.percent).toBe(100);
+    // Side by side: the copy lacks the 10 rows written after the moment.
+    const { comparison } = stepByKey(held, "compare").result;
+    expect(comparison.tables).toEqual([
+      expect.objectContaining({
+        table: "orders",
+        rowsDifference: -10,
+        live: expect.objectContaining({ rows: 190 }),
+        copy: expect.objectContaining({ rows: 180 }),
+      }),
+    ]);
+    expect(new Date(comparison.tables[0].copy.newest).getTime()).toBeLessThanOrEqual(moment.getTime());
+    expect(comparison.queries[0]).toMatchObject({ name: "orders by phase", isSame: false });
+    // The commander who started it cannot approve it alone.
+    const self = await api("POST", `/api/runs/${id}/approve`, {}, bearer("commander"));
+    expect(self.status).toBe(403);
+    expect(self.body.code).toBe("SECOND_PERSON_REQUIRED");
+    expect((await phases(live))["after the second moment"]).toBe(10);
+    expect((await api("POST", `/api/runs/${id}/approve`, {}, bearer("admin"))).status).toBe(200);
+    const done = await waitForRun(id, undefined, 180_000);
+    expect(done.status, done.error).toBe("succeeded");
+    // The live port serves the restored data, archives again, and the replaced folder is kept.
+    expect(await phases(live)).toEqual({ "before the backup": 100, "after the backup": 50, "after the moment": 30 });
+    expect((await sql<{ a: string }>(live, "SELECT current_setting('archive_mode') AS a"))[0]!.a).toBe("on");
+    const kept = fs.readdirSync(root).filter((f) => f.startsWith("live.replaced-"));
+    expect(kept).toHaveLength(1);
+    expect(fs.readdirSync(root).filter((f) => f.startsWith("live.restore-"))).toEqual([]);
+    await sql(live, "INSERT INTO orders (phase) SELECT 'after the swap' FROM generate_series(1, 5)");
+
+    // Undo: the newest replaced folder is the default, and exactly what undoes the swap.
+    const undo = await start("pitr-undo", {});
+    expect(undo.status, JSON.stringify(undo.body)).toBe(201);
+    expect(undo.body.id).toBeTruthy();
+    await waitForRun(undo.body.id, (r) => r.status === "waiting_approval", 60_000);
+    expect((await api("POST", `/api/runs/${undo.body.id}/approve`, {}, bearer("admin"))).status).toBe(200);
+    const undone = await waitForRun(undo.body.id, undefined, 180_000);
+    expect(undone.status, undone.error).toBe("succeeded");
+    expect((await phases(live))["after the second moment"]).toBe(10);
+    expect((await phases(live))["after the swap"]).toBeUndefined();
+    expect(fs.readdirSync(root).filter((f) => f.startsWith("live.undone-"))).toHaveLength(1);
   });
 });

@@ -14,6 +14,7 @@ export const VARS: Record<string, string> = {
   DEMO_PORT: "3101",
   DEMO_DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/backout_demo",
   DEMO_REDIS_URL: "redis://127.0.0.1:6379/1",
+  DEMO_PG_DIR: "/srv/demo-pg",
   HOME: "/root",
 };
 
@@ -57,6 +58,20 @@ export function demoFacts(patch: Partial<TargetFacts> = {}): TargetFacts {
       { file: "0002_add_priority.down.sql", release: "v1.1.0", isApplied: true },
       { file: "0001_init.down.sql", release: "v1.0.0", isApplied: true },
     ],
+    // Point-in-time recovery: one base backup, archived WAL up to 10:30, one swap to undo.
+    pitr: {
+      range: { from: new Date("2025-11-07T09:00:05Z"), to: new Date("2025-11-07T10:30:00Z"), backups: 1 },
+      backups: [
+        {
+          name: "base-2025-11-07T09-00-00-000Z",
+          startedAt: new Date("2025-11-07T09:00:00Z"),
+          finishedAt: new Date("2025-11-07T09:00:05Z"),
+          bytes: 40_000_000,
+        },
+      ],
+      kept: ["/srv/demo-pg/data.replaced-20251107T101500"],
+      missing: null,
+    },
     ...patch,
   };
 }

@@ -57,6 +57,8 @@ const VALID_PARAMS: Record<string, Record<string, unknown>> = {
   frontend: {},
   "db-schema": {},
   "db-restore": { backup: BACKUPS[1] },
+  "pitr-restore": { at: "2025-11-07T10:02:13.418Z" },
+  "pitr-undo": {},
   "data-rollback": { backup: BACKUPS[1], table: "projects", ids: [1, "abc-2"] },
   emergency: {},
   "db-backup": {},
@@ -90,6 +92,7 @@ describe("every runbook resolves against the demo target", () => {
       if (s.kind === "git") expect(s.repoPath).toBe("/srv/data/demo/repo");
       if (s.kind === "queue" || s.kind === "cache") expect(s.redisUrl).toBe("redis://127.0.0.1:6379/1");
       if (s.kind === "postgres") expect(s.databaseUrl).toBe("postgresql://postgres@127.0.0.1:5432/backout_demo");
+      if (s.kind === "pitr") expect(s.liveUrl).toBe("postgresql://postgres@127.0.0.1:5432/backout_demo");
       if (s.kind === "http" || s.kind === "health-gate") expect(s.url.startsWith("http://127.0.0.1:3101/")).toBe(true);
     }
   });

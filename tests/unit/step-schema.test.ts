@@ -40,6 +40,16 @@ const base = {
     action: "backup",
     backupDir: "/srv/data/backups",
   },
+  pitr: {
+    kind: "pitr",
+    key: "swap",
+    name: "Swap the restored copy in",
+    action: "swap",
+    liveUrl: "postgresql://postgres@127.0.0.1:5460/postgres",
+    dataDir: "/srv/pg/live",
+    incoming: "/srv/pg/live.restore-1",
+    keepAs: "/srv/pg/live.replaced-1",
+  },
   wait: { kind: "wait", key: "wait-start", name: "Waiting for services to start", ms: 15_000 },
   "health-gate": {
     kind: "health-gate",
@@ -73,6 +83,7 @@ describe("stepSpec: valid steps get their defaults", () => {
     ["queue", base.queue, { ...base.queue, ...COMMON_DEFAULTS }],
     ["cache ping", base.cache, { ...base.cache, ...COMMON_DEFAULTS }],
     ["postgres backup", base.postgres, { ...base.postgres, ...COMMON_DEFAULTS }],
+    ["pitr swap", base.pitr, { ...base.pitr, ...COMMON_DEFAULTS }],
     ["wait", base.wait, { ...base.wait, ...COMMON_DEFAULTS }],
     [
       "health-gate",
@@ -224,6 +235,14 @@ describe("stepSpec: valid steps get their defaults", () => {
 describe("stepSpec: invalid steps name the field and what is expected", () => {
   const cases: [label: string, input: Record<string, unknown>, path: (string | number)[], message: string][] = [
     // common fields
+    [
+      "pitr restore-beside without a moment",
+      step("pitr", { action: "restore-beside" }),
+      ["archiveDir"],
+      "required for restore-beside",
+    ],
+    ["pitr swap without keepAs", step("pitr", {}, ["keepAs"]), ["keepAs"], "required for swap"],
+    ["pitr swap into a path with ..", step("pitr", { incoming: "/srv/pg/../etc" }), ["incoming"], "no .. in the path"],
     ["key with uppercase", step("wait", { key: "Wait-Start" }), ["key"], "lowercase letters, digits and dashes"],
     ["key with space", step("wait", { key: "wait start" }), ["key"], "lowercase letters, digits and dashes"],
     ["empty name", step("wait", { name: "" }), ["name"], ">=1 characters"],

@@ -118,7 +118,7 @@ describe("parseTargetsFile: ${NAME} interpolation", () => {
     const err = configError(() => parseEdited(edit));
     expect(err.message).toContain(`${path}: unknown variable \${NOPE}`);
     expect(err.message).toContain(
-      "known: BACKOUT_ROOT, BACKOUT_DATA_DIR, DEMO_PORT, DEMO_DATABASE_URL, DEMO_REDIS_URL, HOME",
+      "known: BACKOUT_ROOT, BACKOUT_DATA_DIR, DEMO_PORT, DEMO_DATABASE_URL, DEMO_REDIS_URL, DEMO_PG_DIR, HOME",
     );
   });
 

@@ -15,3 +15,11 @@ create table if not exists scenes (
 );
 
 create index if not exists idx_scenes_project_id on scenes (project_id);
+
+-- What the demo's worker writes steadily (one row every two seconds): the writes a point-in-time
+-- recovery keeps up to its moment, and undoes after it.
+create table if not exists activity (
+  id bigserial primary key,
+  kind text not null,
+  created_at timestamptz default now()
+);

@@ -1,6 +1,7 @@
 // Demo queue worker: consumes `document-processing` and `ai-analysis`.
 // Env: DEMO_REDIS_URL, DEMO_LOG_FILE.
 import { Queue, Worker } from 'bullmq';
+import pg from 'pg';
 import {
   JOB_OPTIONS,
   QUEUE_ANALYSIS,
@@ -70,6 +71,19 @@ for (const worker of workers) {
   worker.on('error', (err) => log('ERROR', 'WORKER', worker.name, `error="${err.message}"`));
 }
 
+// Steady writes (one row every two seconds) into `activity`: what a point-in-time recovery keeps up
+// to its moment and undoes after it. A database being restored or migrated is waited out.
+const db = new pg.Pool({ connectionString: config.databaseUrl, max: 1 });
+db.on('error', () => {});
+const writer = setInterval(() => {
+  db.query("insert into activity (kind) values ('heartbeat')").catch((err) => {
+    // A database made before the demo wrote activity (migration 0001 now creates it).
+    if (err.code === '42P01')
+      db.query('create table if not exists activity (id bigserial primary key, kind text not null, created_at timestamptz default now())').catch(() => {});
+  });
+}, 2000);
+writer.unref();
+
 log('INFO', 'START', 'demo-worker', `version=${build.version}`, `sha=${String(build.sha).slice(0, 7)}`);
 
 let stopping = false;
@@ -79,7 +93,9 @@ async function shutdown(signal) {
   log('INFO', 'STOP', 'demo-worker', `signal=${signal}`);
   setTimeout(() => process.exit(0), 4000).unref();
   await Promise.allSettled(workers.map((w) => w.close()));
+  clearInterval(writer);
   await analysisQueue.close().catch(() => {});
+  await db.end().catch(() => {});
   connection.disconnect();
   process.exit(0);
 }

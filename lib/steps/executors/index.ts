@@ -5,6 +5,7 @@ import { runHealthGate, runHttp, runShell, runWait } from "./basic";
 import { runCache } from "./cache";
 import { runGit } from "./git";
 import { runPostgres } from "./postgres";
+import { runPitr } from "./pitr";
 import { executeQueueStep } from "./queue";
 
 type Executors = {
@@ -18,6 +19,7 @@ const executors: Executors = {
   queue: executeQueueStep,
   cache: runCache,
   postgres: runPostgres,
+  pitr: runPitr,
   wait: runWait,
   "health-gate": runHealthGate,
 };

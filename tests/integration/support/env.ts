@@ -102,10 +102,24 @@ export function writeTestTargets(env: StackEnv): void {
   pitr.name = PITR_TARGET;
   pitr.description = "The demo's configuration, its database a cluster with WAL archiving.";
   pitr.postgres.url = `postgresql://postgres@127.0.0.1:${PITR_PORT}/postgres`;
-  pitr.postgres.pitr = { archiveDir: path.join(PITR_DIR, "wal"), baseBackupsDir: path.join(PITR_DIR, "base") };
+  pitr.postgres.pitr = {
+    archiveDir: path.join(PITR_DIR, "wal"),
+    baseBackupsDir: path.join(PITR_DIR, "base"),
+    dataDir: path.join(PITR_DIR, "live"),
+    copyPort: PITR_PORT + 3,
+  };
+  pitr.postgres.backupDir = path.join(PITR_DIR, "dumps");
+  pitr.postgres.verifyQueries = [
+    { name: "orders by phase", sql: "SELECT phase, count(*)::int AS n FROM orders GROUP BY phase ORDER BY phase" },
+  ];
+  pitr.postgres.dataTables = ["orders"];
+  delete pitr.postgres.appliedMigrationsSql;
+  delete pitr.postgres.migrationsDir;
   delete pitr.public;
   delete pitr.rehearsal;
   file.targets.push(pitr);
+  // Only the demo and the "pitr" target restore to a point in time: the demo's copies share its cluster.
+  for (const t of [standby, remote, autopilot]) delete t.postgres.pitr;
   fs.writeFileSync(env.BACKOUT_TARGETS_FILE!, JSON.stringify(file, null, 2));
 }
 
