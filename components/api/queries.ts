@@ -92,11 +92,12 @@ export function useIncidents(initialData?: IncidentSummary[]) {
   });
 }
 
-export function useIncident(id: string, initialData?: IncidentDetail) {
+export function useIncident(id: string, initialData?: IncidentDetail, { enabled = true }: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: queryKeys.incident(id),
     queryFn: () => api<IncidentDetail>(`/api/incidents/${id}`),
     initialData,
+    enabled: enabled && !!id,
   });
 }
 

@@ -28,6 +28,8 @@ export type RunbookSummary = {
   isRollback?: boolean;
   /** Its last drill on the catalog's target; null: never drilled there. isDue: more than 90 days ago. */
   lastDrill?: { at: string; tookMs: number | null; isMet: boolean | null; isDue: boolean } | null;
+  /** Why the catalog's target cannot run it (it declares no point-in-time recovery…), or null. */
+  unavailable?: string | null;
 };
 
 export type Backup = { name: string; bytes: number; createdAt: string };
@@ -50,6 +52,7 @@ export type Catalog = {
     previousRelease: string | null;
     backups: Backup[];
     downMigrations: import("@/lib/runbooks/types").DownMigration[];
+    pitr: { range: { from: string; to: string } | null; backups: number; kept: string[]; missing: string | null } | null;
   };
   runbooks: RunbookSummary[];
 };

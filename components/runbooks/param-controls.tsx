@@ -3,6 +3,7 @@
 import type { Catalog } from "../api/types";
 import { formatBytes } from "../format";
 import { Field, Input, Select } from "../ui/field";
+import { MomentPicker } from "../pitr/moment-picker";
 import { paramFields, type ParamValues } from "./params";
 
 type Props = {
@@ -11,10 +12,12 @@ type Props = {
   values: Required<ParamValues>;
   onChange: (patch: ParamValues) => void;
   disabled?: boolean;
+  /** Started from an incident: a point-in-time restore offers its timeline's moments. */
+  incidentId?: string;
 };
 
 /** The pickers a runbook offers: release, cache mode, backup, migration, table + ids. */
-export function ParamControls({ runbookId, catalog, values, onChange, disabled }: Props) {
+export function ParamControls({ runbookId, catalog, values, onChange, disabled, incidentId }: Props) {
   const { facts, target } = catalog;
   const fields = paramFields(runbookId);
   if (!fields.length) return null;
@@ -136,6 +139,36 @@ export function ParamControls({ runbookId, catalog, values, onChange, disabled }
             {facts.backups.map((b) => (
               <option key={b.name} value={b.name}>
                 {b.name} · {formatBytes(b.bytes)}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      )}
+
+      {fields.includes("moment") && (
+        <MomentPicker
+          catalog={catalog}
+          incidentId={incidentId}
+          value={values.at}
+          disabled={disabled}
+          onChange={(at) => onChange({ at })}
+        />
+      )}
+
+      {fields.includes("replaced") && (
+        <Field label="Data folder to put back" className="w-full max-w-full sm:w-auto">
+          <Select
+            data-testid={`replaced-${runbookId}`}
+            value={values.replaced}
+            disabled={disabled || !facts.pitr?.kept.length}
+            onChange={(e) => onChange({ replaced: e.target.value })}
+            className="w-full max-w-full sm:w-auto"
+          >
+            {!facts.pitr?.kept.length && <option value="">No swap to undo</option>}
+            {(facts.pitr?.kept ?? []).map((k, i) => (
+              <option key={k} value={k}>
+                {k.split("/").pop()}
+                {i === 0 ? " · replaced by the newest swap" : ""}
               </option>
             ))}
           </Select>

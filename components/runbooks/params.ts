@@ -3,7 +3,7 @@ import type { Catalog } from "../api/types";
 // Which parameter controls each runbook offers, and how a form's values become a request's
 // `params`. Mirrors the runbooks' zod schemas in lib/runbooks/definitions (the server validates).
 
-export type ParamField = "release" | "cache" | "migration" | "backup" | "table" | "ids";
+export type ParamField = "release" | "cache" | "migration" | "backup" | "table" | "ids" | "moment" | "replaced";
 
 const FIELDS: Record<string, ParamField[]> = {
   "app-code": ["release"],
@@ -14,6 +14,8 @@ const FIELDS: Record<string, ParamField[]> = {
   cache: ["cache"],
   "db-schema": ["migration"],
   "db-restore": ["backup"],
+  "pitr-restore": ["moment"],
+  "pitr-undo": ["replaced"],
   "data-rollback": ["backup", "table", "ids"],
   "db-backup": [],
 };
@@ -33,6 +35,10 @@ export type ParamValues = {
   backup?: string;
   table?: string;
   ids?: string;
+  /** The moment a point-in-time restore goes back to (ISO 8601); never preselected. */
+  at?: string;
+  /** The data folder a point-in-time swap replaced, to put back. */
+  replaced?: string;
 };
 
 /** Defaults follow the catalog, so they move when the target changes (e.g. after a deploy). */
@@ -50,6 +56,10 @@ export function defaultValues(runbookId: string, catalog: Catalog): Required<Par
     backup: facts.backups[0]?.name ?? "",
     table: target.dataTables[0] ?? "",
     ids: "",
+    // A restore's moment is always the person's choice; the folder to put back defaults to the one
+    // the newest swap replaced, which is exactly what undoes it.
+    at: "",
+    replaced: facts.pitr?.kept[0] ?? "",
   };
 }
 
@@ -93,6 +103,12 @@ export function toRequestParams(runbookId: string, v: Required<ParamValues>): Re
       case "ids":
         out.ids = parseIds(v.ids);
         break;
+      case "moment":
+        if (v.at) out.at = v.at;
+        break;
+      case "replaced":
+        if (v.replaced) out.replaced = v.replaced;
+        break;
     }
   }
   return out;
@@ -133,6 +149,20 @@ export function describeChoice(runbookId: string, v: Required<ParamValues>, cata
         lines.push(ids.length ? `Record ids: ${ids.join(", ")}.` : "No record ids given.");
         break;
       }
+      case "moment":
+        lines.push(
+          v.at
+            ? `A copy of the database as it was at ${v.at} is restored beside the live one and compared; nothing is swapped until a second person approves.`
+            : "No moment chosen.",
+        );
+        break;
+      case "replaced":
+        lines.push(
+          v.replaced
+            ? `${v.replaced} is put back as the live database; writes since the swap are undone (what is live now is kept).`
+            : "No swap to undo.",
+        );
+        break;
     }
   }
   return lines;

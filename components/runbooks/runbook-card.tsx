@@ -45,11 +45,11 @@ export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: P
     },
   });
 
-  const canDryRun = hasRole(role, "engineer");
-  const canRun = hasRole(role, runbook.requiredRole ?? "engineer");
-  const runBlockedReason = canRun
-    ? undefined
-    : needsRole(canDryRun ? (runbook.requiredRole ?? "engineer") : "engineer");
+  const unavailable = runbook.unavailable ?? null;
+  const canDryRun = hasRole(role, "engineer") && !unavailable;
+  const canRun = hasRole(role, runbook.requiredRole ?? "engineer") && !unavailable;
+  const runBlockedReason =
+    unavailable ?? (canRun ? undefined : needsRole(canDryRun ? (runbook.requiredRole ?? "engineer") : "engineer"));
 
   const onRun = () => {
     if (runbook.risk === "low") submit(false);
@@ -69,12 +69,19 @@ export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: P
         </div>
         <p className="text-sm text-zinc-400">{runbook.summary}</p>
         <DrillLine runbook={runbook} catalog={catalog} />
+        {unavailable && (
+          <p data-testid={`unavailable-${runbook.id}`} className="text-xs text-amber-300">
+            Not available on {targetName}: {unavailable}
+          </p>
+        )}
       </div>
 
       <div className="flex flex-wrap items-end justify-between gap-3">
         <ParamControls
           runbookId={runbook.id}
           catalog={catalog}
+          incidentId={incidentId}
+          disabled={!!unavailable}
           values={values}
           onChange={(patch) => {
             setChosen((c) => ({ ...c, ...patch }));
@@ -88,7 +95,7 @@ export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: P
             data-testid={`dry-run-${runbook.id}`}
             isLoading={pending === "dry"}
             disabled={pending === "run" || !canDryRun}
-            title={canDryRun ? undefined : needsRole("engineer")}
+            title={canDryRun ? undefined : (unavailable ?? needsRole("engineer"))}
             onClick={() => submit(true)}
           >
             Dry run
@@ -107,7 +114,7 @@ export function RunbookCard({ runbook, catalog, role, incidentId, runTestId }: P
         </div>
       </div>
 
-      {canDryRun && !canRun && (
+      {canDryRun && !canRun && !unavailable && (
         <p className="-mt-1 text-right text-xs text-zinc-500">
           Run: {runBlockedReason}. A dry run shows what it would do.
         </p>

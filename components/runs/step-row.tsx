@@ -9,6 +9,7 @@ import { ChevronIcon } from "../ui/icons";
 import { ProgressBar } from "../ui/progress-bar";
 import { KindBadge, StepStatusIcon } from "./status";
 import { StepLog } from "./step-log";
+import { ComparisonTable, comparisonOf } from "../pitr/comparison";
 import type { LogLine, StepProgress } from "./use-run-events";
 
 type Props = {
@@ -97,6 +98,7 @@ export const StepRow = memo(function StepRow({ step, lines, progress, isOpen, on
             {step.error}
           </p>
         )}
+        {comparisonOf(step.result) && <ComparisonTable comparison={comparisonOf(step.result)!} />}
         <StepLog
           lines={lines}
           isOpen={isOpen}

@@ -28,6 +28,17 @@ export async function runbookCatalog(targetName?: string) {
       ...facts,
       previousRelease: previousRelease(facts) ?? null,
       backups: listBackups(target.postgres.backupDir).map(({ file: _f, ...b }) => b),
+      // What a point-in-time restore can reach; null when the target declares none.
+      pitr: facts.pitr
+        ? {
+            range: facts.pitr.range
+              ? { from: facts.pitr.range.from.toISOString(), to: facts.pitr.range.to.toISOString() }
+              : null,
+            backups: facts.pitr.backups.length,
+            kept: facts.pitr.kept,
+            missing: facts.pitr.missing,
+          }
+        : null,
     },
     runbooks: runbooks.map((r) => ({
       id: r.id,

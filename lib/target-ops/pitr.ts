@@ -7,6 +7,7 @@ import { AppError } from "../errors";
 import { baseChildEnv } from "../env";
 import type { Target } from "../targets/schema";
 import type { TargetFacts } from "../runbooks/types";
+import type { PitrComparison } from "../schemas/pitr";
 import {
   backupFor,
   estimateRestore,
@@ -192,15 +193,14 @@ function copyTree(from: string, to: string, onBytes: (n: number) => void, signal
   }
 }
 
-const SEGMENT_BYTES = 16 * 1024 * 1024;
 /** An LSN ("16/B374D848") as a byte position in the WAL. */
 export const lsnBytes = (lsn: string) => {
   const [hi, lo] = lsn.split("/").map((h) => parseInt(h, 16));
   return hi! * 2 ** 32 + lo!;
 };
-/** Where the WAL segment `name` (24 hex digits) ends, as a byte position. */
-const segmentEnd = (name: string) =>
-  parseInt(name.slice(8, 16), 16) * 2 ** 32 + (parseInt(name.slice(16, 24), 16) + 1) * SEGMENT_BYTES;
+/** Where the WAL segment `name` (24 hex digits) of `bytes` ends, as a byte position. */
+const segmentEnd = (name: string, bytes: number) =>
+  parseInt(name.slice(8, 16), 16) * 2 ** 32 + (parseInt(name.slice(16, 24), 16) + 1) * bytes;
 
 /**
  * The base backup `backup` restored beside the live cluster, into `dataDir`, replayed from the
@@ -227,7 +227,9 @@ export async function restoreBeside(opts: {
         .filter((f) => SEGMENT.test(f))
         .sort()
     : [];
-  const walEnd = segments.length ? segmentEnd(segments.at(-1)!) : 0;
+  const walEnd = segments.length
+    ? segmentEnd(segments.at(-1)!, fs.statSync(path.join(opts.archiveDir, segments.at(-1)!)).size)
+    : 0;
   const label = path.join(opts.backupsDir, opts.backup.name, "backup_label");
   const startLsn = fs.existsSync(label)
     ? lsnBytes(/START WAL LOCATION: ([0-9A-F]+\/[0-9A-F]+)/.exec(fs.readFileSync(label, "utf8"))?.[1] ?? "0/0")
@@ -365,11 +367,8 @@ export function keptDataDirs(dataDir: string): string[] {
     .map((f) => path.join(parent, f));
 }
 
-export type TableSide = { rows: number; newest: string | null };
-export type Comparison = {
-  tables: { table: string; live: TableSide; copy: TableSide; rowsDifference: number }[];
-  queries: { name: string; live: unknown[]; copy: unknown[]; isSame: boolean }[];
-};
+export type Comparison = PitrComparison;
+type TableSide = PitrComparison["tables"][number]["live"];
 
 async function withClient<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, statement_timeout: 60_000 });

@@ -12,7 +12,7 @@ import {
   type RestoredCopy,
 } from "../../lib/target-ops/pitr";
 import { backupFor, recoverableRange, unreachableReason } from "../../lib/pitr/range";
-import { api, backoutSql, bearer, killWorker, sql, startWorker, stepByKey, waitForRun } from "./support/api";
+import { api, backoutSql, bearer, env, killWorker, sql, startWorker, stepByKey, until, waitForRun } from "./support/api";
 import { AUTOPILOT_TARGET, PITR_DIR, PITR_PORT, PITR_TARGET } from "./support/env";
 
 // Point-in-time recovery (issue 17) on a real PostgreSQL cluster this test creates (initdb, WAL
@@ -172,6 +172,29 @@ describe("point-in-time recovery on a real cluster", () => {
       /the restored copy did not start: .*recovery ended before configured recovery target was reached/s,
     );
     expect((await sql<{ n: number }>(live, "SELECT count(*)::int AS n FROM orders"))[0]!.n).toBe(180);
+  });
+});
+
+describe("the demo's own cluster", () => {
+  it("archives WAL, had a base backup taken at start-up, and its worker writes steadily", async () => {
+    const demo = env.DEMO_DATABASE_URL!;
+    expect(new URL(demo).port).toBe(env.DEMO_PG_PORT);
+    const count = async () => (await sql<{ n: number }>(demo, "SELECT count(*)::int AS n FROM activity"))[0]!.n;
+    const before = await count();
+    await new Promise((r) => setTimeout(r, 4_500));
+    expect(await count()).toBeGreaterThan(before);
+    await sql(demo, "SELECT pg_switch_wal()");
+    const status = await until(
+      "the demo's range",
+      async () => {
+        const r = (await api("GET", "/api/targets/demo/pitr", undefined, bearer("viewer"))).body;
+        return r.range ? r : undefined;
+      },
+      20_000,
+    );
+    expect(status).toMatchObject({ isDeclared: true, isAvailable: true });
+    expect(status.backups).toHaveLength(1);
+    expect(new Date(status.range.to).getTime()).toBeGreaterThan(new Date(status.range.from).getTime());
   });
 });
 

@@ -163,12 +163,21 @@ export function startSampler(): number {
   return proc.child.pid!;
 }
 
+/**
+ * Whether the process runs. A killed process whose parent is gone (a worker another test file
+ * started, now a child of init, which here may not reap it) lingers as a zombie: dead all the same.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
   }
 }
 

@@ -42,6 +42,8 @@ const INCIDENT_RUNBOOKS = [
   "frontend",
   "db-schema",
   "db-restore",
+  "pitr-restore",
+  "pitr-undo",
   "data-rollback",
   "emergency",
 ];
@@ -76,7 +78,8 @@ export function IncidentClient({ initialIncident, initialCatalog, checklists, ro
   }, [lastActionSeq, queryClient]);
   const affected = new Set(incident.components);
   const runbooks = INCIDENT_RUNBOOKS.map((rid) => catalog.runbooks.find((r) => r.id === rid))
-    .filter((r) => !!r)
+    // A point-in-time restore only where the target declares it.
+    .filter((r): r is NonNullable<typeof r> => !!r && !r.unavailable)
     .sort((a, b) => Number(affected.has(b.id)) - Number(affected.has(a.id)));
 
   return (

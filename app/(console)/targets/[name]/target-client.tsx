@@ -10,6 +10,7 @@ import { InformationPanel } from "@/components/controls/information-panel";
 import { QueuesPanel } from "@/components/controls/queues-panel";
 import { OpenIncidentNotice } from "@/components/incidents/open-incident-notice";
 import { AutopilotPanel } from "@/components/deploys/autopilot-panel";
+import { PitrPanel } from "@/components/pitr/pitr-panel";
 
 /**
  * The plan's §3 and §4 controls on one target, without an incident: the same panels an incident
@@ -41,6 +42,7 @@ export function TargetClient({ initialCatalog, role }: { initialCatalog: Catalog
       </p>
       <AutopilotPanel target={name} role={role} />
       <InformationPanel scope={scope} />
+      <PitrPanel target={name} />
       <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
         <QueuesPanel scope={scope} role={role} />
         <CachePanel scope={scope} role={role} catalog={catalog} />
