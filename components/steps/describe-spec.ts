@@ -79,6 +79,26 @@ export function describeSpec(spec: StepSpec): string[] {
           return [`postgres ${(spec as { action?: string }).action ?? ""} ${db}`];
       }
     }
+    case "pitr": {
+      switch (spec.action) {
+        case "restore-beside":
+          return [
+            `pg_basebackup copy ${spec.backup ?? ""} → ${spec.copyDir ?? "a folder beside the live one"}${spec.copyPort ? ` (port ${spec.copyPort})` : ""}`,
+            `replay archived WAL${spec.archiveDir ? ` from ${spec.archiveDir}` : ""} to recovery_target_time ${spec.at ?? ""}, promote`,
+          ];
+        case "compare":
+          return [
+            `rows and newest row of ${(spec.tables ?? []).join(", ") || "each data table"}, and each verification query, on live and copy`,
+          ];
+        case "swap":
+          return [
+            `pg_ctl stop ${spec.dataDir ?? "the live cluster"}; keep it as ${spec.keepAs ?? "a folder beside it"}`,
+            `move ${spec.incoming ?? "the copy"} into its place; pg_ctl start with the live options`,
+          ];
+        default:
+          return [`pitr ${(spec as { action?: string }).action ?? ""}`];
+      }
+    }
     case "wait":
       return [`sleep ${((spec.ms ?? 0) / 1000).toString()} s`];
     case "health-gate":

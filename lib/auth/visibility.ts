@@ -31,6 +31,9 @@ const VIEWER_FIELDS = [
   "isIdempotent",
   "backupLabel",
   "keep",
+  // Point-in-time recovery: the moment and the base backup's name (a time), never a path or a port.
+  "at",
+  "backup",
 ] as const;
 
 const basename = (s: string) => s.replace(/\/+$/, "").split("/").pop() || s;

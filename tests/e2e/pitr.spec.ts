@@ -84,7 +84,7 @@ test("restore the demo to just before the incident, compared side by side and ap
   await expect(card.getByTestId("pitr-undone")).toContainText("Undoes about");
   await card.screenshot({ path: `${SHOTS}/pitr-moment.png` });
 
-  await card.getByTestId("run-pitr-restore").click();
+  await card.getByTestId("incident-run-pitr-restore").click();
   await ic.getByTestId("confirm-input").fill("demo");
   await ic.getByTestId("confirm-run").click();
   // Checkpoint 1 is not ticked on this incident: the commander overrides it in writing.

@@ -85,7 +85,8 @@ export const pitrRestore = defineRunbook({
     const copyDir = `${pitr.dataDir}.restore-${now}`;
     const copyPort = pitr.copyPort ?? portOf(target.postgres.url) + 1;
     const copyUrl = onPort(target.postgres.url, copyPort);
-    const undone = Math.max(0, Math.round((Date.now() - at.getTime()) / 60_000));
+    const minutes = Math.round((Date.now() - at.getTime()) / 60_000);
+    const undone = minutes < 1 ? "under a minute of writes" : `about ${minutes} min of writes`;
     return [
       {
         kind: "pitr",
@@ -117,7 +118,7 @@ export const pitrRestore = defineRunbook({
         kind: "approval-gate",
         key: "approve-swap",
         name: "Approve the swap",
-        prompt: `Swap the copy restored to ${formatMoment(at)} in for ${target.name}'s live database? Every write after that moment (about ${undone} min) is undone; compare the two above first. The live data folder is kept, and "Undo the swap" puts it back.`,
+        prompt: `Swap the copy restored to ${formatMoment(at)} in for ${target.name}'s live database? Every write after that moment is undone (${undone}): check the side-by-side comparison in step 2 first. The live data folder is kept, and "Undo the swap" puts it back.`,
         timeoutMs: 3_600_000,
       },
       ...underMaintenance(
