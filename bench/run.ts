@@ -11,7 +11,7 @@
 //     time of one more page meanwhile;
 //  5. the public status page under a crowd (bench/status-page.ts);
 //  6. runs per second and per-step overhead with one runner and with three in one pool.
-// `npm run bench -- 2 5` runs only those sections ("status" is 5; "autopilot" is 7).
+// `npm run bench -- 2 5` runs only those sections ("status" is 5; "autopilot" is 7; "pitr" is 8).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -113,7 +113,9 @@ try {
     });
 
   // `npm run bench -- 2 5` runs only those sections ("status" is 5).
-  const only = process.argv.slice(2).map((x) => (x === "status" ? "5" : x === "autopilot" ? "7" : x));
+  const only = process.argv
+    .slice(2)
+    .map((x) => (x === "status" ? "5" : x === "autopilot" ? "7" : x === "pitr" ? "8" : x));
   const want = (n: number) => !only.length || only.includes(String(n));
   // ── 1. engine overhead ───────────────────────────────────────────────────────────────────────
   if (want(1)) {
@@ -478,6 +480,14 @@ try {
       baselineMs: AUTOPILOT_BENCH.baselineMinutes * 60_000,
     });
     printAutopilotBench(r, { vetoSeconds: AUTOPILOT_BENCH.vetoSeconds });
+  }
+  // ── 8. point-in-time recovery ───────────────────────────────────────────────────────────────
+  if (want(8)) {
+    console.log(
+      `\n8. point-in-time recovery on a cluster of the bench's own, the whole stack running: restore beside to a moment, compare, against the dump restore of the same data`,
+    );
+    const { benchPitr, printPitrBench } = await import("./pitr");
+    printPitrBench(await benchPitr());
   }
 } finally {
   await Promise.allSettled(stack.all.map((p) => p.stop()));
