@@ -52,7 +52,12 @@ export type Catalog = {
     previousRelease: string | null;
     backups: Backup[];
     downMigrations: import("@/lib/runbooks/types").DownMigration[];
-    pitr: { range: { from: string; to: string } | null; backups: number; kept: string[]; missing: string | null } | null;
+    pitr: {
+      range: { from: string; to: string } | null;
+      backups: number;
+      kept: string[];
+      missing: string | null;
+    } | null;
   };
   runbooks: RunbookSummary[];
 };

@@ -12,7 +12,18 @@ import {
   type RestoredCopy,
 } from "../../lib/target-ops/pitr";
 import { backupFor, recoverableRange, unreachableReason } from "../../lib/pitr/range";
-import { api, backoutSql, bearer, env, killWorker, sql, startWorker, stepByKey, until, waitForRun } from "./support/api";
+import {
+  api,
+  backoutSql,
+  bearer,
+  env,
+  killWorker,
+  sql,
+  startWorker,
+  stepByKey,
+  until,
+  waitForRun,
+} from "./support/api";
 import { AUTOPILOT_TARGET, PITR_DIR, PITR_PORT, PITR_TARGET } from "./support/env";
 
 // Point-in-time recovery (issue 17) on a real PostgreSQL cluster this test creates (initdb, WAL
