@@ -11,7 +11,7 @@ import { drillHistory } from "../drills/drills";
 export async function runbookCatalog(targetName?: string) {
   const target = getTarget(targetName);
   const [facts, drills] = await Promise.all([
-    getTargetFacts(target),
+    getTargetFacts(target, { pitr: true }),
     drillHistory(db(), target.name).catch(() => ({}) as Awaited<ReturnType<typeof drillHistory>>),
   ]);
   return {

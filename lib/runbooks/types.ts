@@ -48,6 +48,8 @@ export type Runbook<P = Record<string, unknown>> = {
   /** false for procedures that roll nothing back (a backup, a deploy): no Checkpoint 1 gate, no "rollback completed". */
   isRollback?: false;
   timeRequired?: string;
+  /** Its parameters are checked against what a point-in-time restore can reach (TargetFacts.pitr). */
+  readsPitr?: true;
   /** Why this target cannot run it (it lacks what the runbook needs), or null. Absent: every target can. */
   unavailableOn?: (target: Target) => string | null;
   /** Parameters a request may choose, validated against what the target has. */

@@ -85,7 +85,7 @@ export async function startRun(opts: {
   // Dry runs execute nothing and stay off it.
   const incidentId = input.incidentId ?? (isDryRun ? undefined : await openIncidentOn(db, target.name));
   const isOutsideIncident = !input.incidentId && !!incidentId;
-  const facts = await getTargetFacts(target);
+  const facts = await getTargetFacts(target, { pitr: runbook.readsPitr === true });
   const resolved = resolveRunbook(runbook, target, input.params ?? {}, facts);
 
   let runId: string;

@@ -52,12 +52,16 @@ export async function listReleases(target: Target): Promise<string[]> {
     .sort(compareReleases);
 }
 
-/** Reads what the target has now: its release tags, what is checked out, its backups. */
-export async function getTargetFacts(target: Target): Promise<TargetFacts> {
+/**
+ * Reads what the target has now: its release tags, what is checked out, its backups; with `pitr`,
+ * what a point-in-time restore can reach too (it reads the WAL archive with pg_waldump, so only
+ * the runbooks that need it, and the catalog, ask).
+ */
+export async function getTargetFacts(target: Target, opts: { pitr?: boolean } = {}): Promise<TargetFacts> {
   const [releases, checkedOut, pitr] = await Promise.all([
     listReleases(target),
     getCheckedOut(target),
-    pitrFacts(target),
+    opts.pitr ? pitrFacts(target) : undefined,
   ]);
   return {
     ...(pitr ? { pitr } : {}),

@@ -76,6 +76,7 @@ export const pitrRestore = defineRunbook({
   requiredRole: "commander",
   timeRequired: "minutes: the copy and the replay (estimated before it starts)",
   unavailableOn: notDeclared,
+  readsPitr: true,
   params: (facts, target) => z.object({ at: momentParam(target, facts) }).strict(),
   steps: ({ target, params, facts }) => {
     const pitr = target.postgres.pitr!;
@@ -144,6 +145,7 @@ export const pitrUndo = defineRunbook({
   risk: "high",
   requiredRole: "commander",
   unavailableOn: notDeclared,
+  readsPitr: true,
   params: (facts, target) =>
     z
       .object({
