@@ -97,6 +97,12 @@ export function serviceDir(name: string): string {
 
 const asPostgresUser = () => (process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--"] : []);
 
+/** Runs one of PostgreSQL's programs, as `postgres` when run as root (the server refuses root). */
+function runAsPostgres(bin: string, args: string[]) {
+  const as = asPostgresUser();
+  execFileSync(as[0] ?? bin, [...as.slice(1), ...(as.length ? [bin] : []), ...args], { stdio: "ignore" });
+}
+
 /**
  * The private PostgreSQL cluster a stack starts when nothing answers at its DATABASE_URL: its folder
  * (postgres/ in BACKOUT_PG_DIR, else in .data, or outside the clone as root), its port (the URL's), and pg_ctl on it, as `postgres` when
@@ -111,8 +117,6 @@ export function privatePostgres(env: StackEnv) {
   const outside = env.BACKOUT_PG_DIR ?? (as.length ? serviceDirPath("postgres") : undefined);
   const dir = path.join(outside ?? path.join(ROOT, ".data"), "postgres");
   const port = new URL(env.DATABASE_URL!).port || "5432";
-  const run = (bin: string, args: string[]) =>
-    execFileSync(as[0] ?? bin, [...as.slice(1), ...(as.length ? [bin] : []), ...args], { stdio: "ignore" });
   return {
     dir,
     port,
@@ -130,9 +134,9 @@ export function privatePostgres(env: StackEnv) {
       // Only its own folder: the rest of .data (the demo's git repo…) stays the caller's.
       if (as.length) execFileSync("chown", ["-R", "postgres", dir]);
       fs.chmodSync(dir, 0o700);
-      run(initdb, ["-D", dir, "-U", "postgres", "--auth=trust"]);
+      runAsPostgres(initdb, ["-D", dir, "-U", "postgres", "--auth=trust"]);
     },
-    ctl: (args: string[]) => run(pgCtl, ["-D", dir, ...args]),
+    ctl: (args: string[]) => runAsPostgres(pgCtl, ["-D", dir, ...args]),
   };
 }
 
@@ -152,9 +156,7 @@ export function demoCluster(env: StackEnv) {
   const root = env.DEMO_PG_DIR;
   const dir = path.join(root, "data");
   const as = asPostgresUser();
-  const run = (bin: string, args: string[]) =>
-    execFileSync(as[0] ?? bin, [...as.slice(1), ...(as.length ? [bin] : []), ...args], { stdio: "ignore" });
-  const ctl = (args: string[]) => run(pgCtl, ["-D", dir, ...args]);
+  const ctl = (args: string[]) => runAsPostgres(pgCtl, ["-D", dir, ...args]);
   const isRunning = () => fs.existsSync(path.join(dir, "postmaster.pid"));
   const owned = (d: string, mode: number) => {
     fs.mkdirSync(d, { recursive: true });
@@ -171,7 +173,7 @@ export function demoCluster(env: StackEnv) {
         owned(path.join(root, "wal"), 0o700);
         owned(path.join(root, "base"), 0o755);
         owned(dir, 0o700);
-        run(initdb, ["-D", dir, "-U", "postgres", "--auth=trust", "--wal-segsize=1", "--no-sync"]);
+        runAsPostgres(initdb, ["-D", dir, "-U", "postgres", "--auth=trust", "--wal-segsize=1", "--no-sync"]);
         fs.appendFileSync(
           path.join(dir, "postgresql.auto.conf"),
           [
@@ -204,7 +206,7 @@ export function demoCluster(env: StackEnv) {
           const p = path.join(root, f);
           if (f.startsWith("data.restore-")) {
             try {
-              run(pgCtl, ["-D", p, "stop", "-m", "immediate", "-w"]);
+              runAsPostgres(pgCtl, ["-D", p, "stop", "-m", "immediate", "-w"]);
             } catch {
               // not running
             }
@@ -247,11 +249,9 @@ export async function ensureServices(env: StackEnv): Promise<Services> {
     for (let i = 0; i < 50 && !(await redisAnswers(env.REDIS_URL!)); i++) await new Promise((r) => setTimeout(r, 100));
     stops.push(async () => void child.kill("SIGTERM"));
   }
+  // The demo's own cluster is made and started with the demo (ensureDemo); it stops with the rest.
   const demo = demoCluster(env);
-  if (demo) {
-    demo.start();
-    stops.push(async () => demo.stop());
-  }
+  if (demo) stops.push(async () => demo.stop());
   return { stop: async () => void (await Promise.allSettled(stops.reverse().map((s) => s()))) };
 }
 
@@ -307,20 +307,19 @@ export function writeStackTargets(
 /** The demo target: its git repo with its four releases, its database, a build, and pm2 running it. */
 export async function ensureDemo(env: StackEnv, opts: { fresh?: boolean } = {}): Promise<DemoOptions> {
   const o = demoOptions(env);
+  const cluster = demoCluster(env);
   if (opts.fresh) {
     await stopDemo(o).catch(() => {});
     fs.rmSync(path.join(env.BACKOUT_DATA_DIR!, "demo"), { recursive: true, force: true });
-    const cluster = demoCluster(env);
-    if (cluster) {
-      // A fresh demo's cluster holds no older timeline, backups or copies either.
-      cluster.wipe();
-      cluster.start();
-    } else await dropDatabase(o.databaseUrl);
+    // A fresh demo's cluster holds no older timeline, backups or copies either.
+    if (cluster) cluster.wipe();
+    else await dropDatabase(o.databaseUrl);
     await flushRedisDb(o.redisUrl);
   }
+  cluster?.start();
   await ensureDemoRepo(o);
   await ensureDemoDatabase(o);
-  await firstBaseBackup(env);
+  if (cluster) await firstBaseBackup(env);
   const built = fs.existsSync(path.join(o.repoPath, "dist", "build-info.json"));
   if (!built) await buildDemo(o);
   await startDemo(o);
@@ -329,7 +328,6 @@ export async function ensureDemo(env: StackEnv, opts: { fresh?: boolean } = {}):
 
 /** A base backup of the demo's cluster when it has none: a point-in-time recovery can reach from here on. */
 async function firstBaseBackup(env: StackEnv): Promise<void> {
-  if (!demoCluster(env)) return;
   const { listBaseBackups, takeBaseBackup } = await import("../lib/target-ops/pitr");
   const backupsDir = path.join(env.DEMO_PG_DIR!, "base");
   if (listBaseBackups(backupsDir).length) return;

@@ -28,6 +28,10 @@ export function recoverableRange(backups: readonly BaseBackup[], wal: WalArchive
   return { from, to: wal.newestCommitAt, backups: backups.length };
 }
 
+/** Why a target offers no point-in-time recovery, and how to declare it. */
+export const pitrNotDeclared = (target: string) =>
+  `${target} declares no point-in-time recovery: add "pitr": { "archiveDir", "baseBackupsDir", "dataDir" } under "postgres" in targets.json`;
+
 /** How a moment is written for people: UTC to the millisecond, as the incident timeline shows it. */
 export const formatMoment = (d: Date) => d.toISOString().replace("T", " ").replace("Z", " UTC");
 

@@ -176,7 +176,8 @@ export const pitrStep = z
     copyUrl: pgUrl.optional(),
     tables: z.array(sqlIdent).optional(),
     queries: z.array(z.object({ name: z.string(), sql: z.string() }).strict()).optional(),
-    // swap: `incoming` becomes the live `dataDir`; what was live is kept as `keepAs`.
+    // restore-beside: the live `dataDir` (copies go beside it); swap: `incoming` becomes the live
+    // `dataDir`, and what was live is kept as `keepAs`.
     dataDir: dataDir.optional(),
     incoming: dataDir.optional(),
     keepAs: dataDir.optional(),
@@ -187,7 +188,8 @@ export const pitrStep = z
       for (const f of fields)
         if (s[f] === undefined) ctx.addIssue({ code: "custom", path: [f], message: `required for ${s.action}` });
     };
-    if (s.action === "restore-beside") need(["archiveDir", "baseBackupsDir", "backup", "at", "copyDir", "copyPort"]);
+    if (s.action === "restore-beside")
+      need(["archiveDir", "baseBackupsDir", "backup", "at", "dataDir", "copyDir", "copyPort"]);
     if (s.action === "compare") need(["copyUrl", "tables", "queries"]);
     if (s.action === "swap") need(["dataDir", "incoming", "keepAs"]);
   });

@@ -4,11 +4,13 @@ import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { AppError } from "../errors";
+import { formatBytes } from "../plan/format";
 import { baseChildEnv } from "../env";
 import type { Target } from "../targets/schema";
 import type { TargetFacts } from "../runbooks/types";
 import type { PitrComparison } from "../schemas/pitr";
 import {
+  pitrNotDeclared,
   backupFor,
   estimateRestore,
   newestCommitIn,
@@ -119,17 +121,22 @@ export function listBaseBackups(backupsDir: string): BaseBackup[] {
 
 const SEGMENT = /^[0-9A-F]{24}$/;
 
-/**
- * What the WAL archive holds: its segments, their size, and the newest commit in them (read with
- * pg_waldump from the newest segment back, until one records a commit).
- */
-export async function readWalArchive(archiveDir: string): Promise<WalArchive> {
-  const segments = fs.existsSync(archiveDir)
+/** The WAL segments in the archive, oldest first (their names sort in WAL order). */
+function archivedSegments(archiveDir: string): string[] {
+  return fs.existsSync(archiveDir)
     ? fs
         .readdirSync(archiveDir)
         .filter((f) => SEGMENT.test(f))
         .sort()
     : [];
+}
+
+/**
+ * What the WAL archive holds: its segments, their size, and the newest commit in them (read with
+ * pg_waldump from the newest segment back, until one records a commit).
+ */
+export async function readWalArchive(archiveDir: string): Promise<WalArchive> {
+  const segments = archivedSegments(archiveDir);
   const bytes = segments.reduce((n, s) => n + fs.statSync(path.join(archiveDir, s)).size, 0);
   let newestCommitAt: Date | null = null;
   for (const s of [...segments].reverse().slice(0, 16)) {
@@ -146,10 +153,7 @@ export async function readWalArchive(archiveDir: string): Promise<WalArchive> {
 
 /** Archived WAL written after `since` (by the segments' modification times): what a restore replays. */
 export function walBytesSince(archiveDir: string, since: Date): number {
-  if (!fs.existsSync(archiveDir)) return 0;
-  return fs
-    .readdirSync(archiveDir)
-    .filter((f) => SEGMENT.test(f))
+  return archivedSegments(archiveDir)
     .map((f) => fs.statSync(path.join(archiveDir, f)))
     .filter((st) => st.mtime >= since)
     .reduce((n, st) => n + st.size, 0);
@@ -221,12 +225,7 @@ export async function restoreBeside(opts: {
 }): Promise<RestoredCopy> {
   if (fs.existsSync(opts.dataDir)) throw new Error(`${opts.dataDir} exists: a restore goes into a new folder`);
   const say = opts.onProgress ?? (() => {});
-  const segments = fs.existsSync(opts.archiveDir)
-    ? fs
-        .readdirSync(opts.archiveDir)
-        .filter((f) => SEGMENT.test(f))
-        .sort()
-    : [];
+  const segments = archivedSegments(opts.archiveDir);
   const walEnd = segments.length
     ? segmentEnd(segments.at(-1)!, fs.statSync(path.join(opts.archiveDir, segments.at(-1)!)).size)
     : 0;
@@ -248,7 +247,7 @@ export async function restoreBeside(opts: {
       say({
         phase: "copy",
         percent: Math.min(99, (100 * copied) / total),
-        message: `copying the base backup: ${mib(copied)} of ${mib(opts.backup.bytes)}`,
+        message: `copying the base backup: ${formatBytes(copied)} of ${formatBytes(opts.backup.bytes)}`,
       });
     },
     opts.signal,
@@ -256,7 +255,7 @@ export async function restoreBeside(opts: {
   say({
     phase: "copy",
     percent: Math.min(99, (100 * opts.backup.bytes) / total),
-    message: `base backup copied (${mib(copied)}); replaying ${mib(walToReplay)} of archived WAL up to ${opts.at.toISOString()}`,
+    message: `base backup copied (${formatBytes(copied)}); replaying ${formatBytes(walToReplay)} of archived WAL up to ${opts.at.toISOString()}`,
   });
   await ownedFolder(opts.dataDir);
   fs.rmSync(path.join(opts.dataDir, "postmaster.pid"), { force: true });
@@ -318,7 +317,7 @@ export async function restoreBeside(opts: {
       say({
         phase: "replay",
         percent: Math.min(99, (100 * (opts.backup.bytes + replayed)) / total),
-        message: `replaying archived WAL: ${mib(replayed)} of ${mib(walToReplay)}`,
+        message: `replaying archived WAL: ${formatBytes(replayed)} of ${formatBytes(walToReplay)}`,
       });
     }
     // It accepts read-only connections while it replays, then stops when replay cannot reach the
@@ -339,16 +338,14 @@ export async function restoreBeside(opts: {
   return { dataDir: opts.dataDir, port: opts.port, url, stop };
 }
 
-const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
-
 /** Earlier copies restored beside `dataDir` and never swapped in (`<dataDir>.restore-*`): stopped and removed. */
-export async function discardUnswappedCopies(dataDir: string, keep?: string): Promise<string[]> {
+export async function discardUnswappedCopies(dataDir: string): Promise<string[]> {
   const parent = path.dirname(dataDir);
   const prefix = `${path.basename(dataDir)}.restore-`;
   const gone: string[] = [];
   for (const f of fs.existsSync(parent) ? fs.readdirSync(parent) : []) {
     const p = path.join(parent, f);
-    if (!f.startsWith(prefix) || p === keep) continue;
+    if (!f.startsWith(prefix)) continue;
     await stopCluster(p).catch(() => {});
     fs.rmSync(p, { recursive: true, force: true });
     gone.push(p);
@@ -367,7 +364,6 @@ export function keptDataDirs(dataDir: string): string[] {
     .map((f) => path.join(parent, f));
 }
 
-export type Comparison = PitrComparison;
 type TableSide = PitrComparison["tables"][number]["live"];
 
 async function withClient<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -406,7 +402,7 @@ export async function compareCopies(opts: {
   copyUrl: string;
   tables: string[];
   queries: { name: string; sql: string }[];
-}): Promise<Comparison> {
+}): Promise<PitrComparison> {
   const read = (url: string) =>
     withClient(url, async (c) => ({
       tables: await Promise.all(opts.tables.map((t) => tableSide(c, t))),
@@ -529,7 +525,7 @@ export async function pitrOf(target: Target, opts: { at?: Date; now?: Date } = {
     return {
       target: target.name,
       isDeclared: false as const,
-      why: `${target.name} declares no point-in-time recovery: add "pitr": { "archiveDir", "baseBackupsDir" } under "postgres" in targets.json`,
+      why: pitrNotDeclared(target.name),
     };
   const missing = missingTools();
   if (missing) return { target: target.name, isDeclared: true as const, isAvailable: false as const, why: missing };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineRunbook, type TargetFacts } from "../types";
-import { backupFor, formatMoment, unreachableReason } from "../../pitr/range";
+import { backupFor, formatMoment, pitrNotDeclared, unreachableReason } from "../../pitr/range";
 import type { Target } from "../../targets/schema";
 import * as s from "../steps";
 
@@ -8,10 +8,7 @@ import * as s from "../steps";
 // to the chosen moment, the two compared side by side, a second person's approval, then the copy
 // swapped in under maintenance mode. The replaced data folder is kept: "Undo the swap" puts it back.
 
-const notDeclared = (target: Target) =>
-  target.postgres.pitr
-    ? null
-    : `${target.name} declares no point-in-time recovery: add "pitr": { "archiveDir", "baseBackupsDir", "dataDir" } under "postgres" in targets.json`;
+const notDeclared = (target: Target) => (target.postgres.pitr ? null : pitrNotDeclared(target.name));
 
 /** Why the target's facts allow no restore at all, or null. */
 function pitrMissing(target: Target, facts: TargetFacts): string | null {
@@ -99,6 +96,7 @@ export const pitrRestore = defineRunbook({
         baseBackupsDir: pitr.baseBackupsDir,
         backup: backup?.name ?? "none",
         at: at.toISOString(),
+        dataDir: pitr.dataDir,
         copyDir,
         copyPort,
         timeoutMs: 3_600_000,

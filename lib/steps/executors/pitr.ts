@@ -19,8 +19,7 @@ async function restore(spec: StepOf<"pitr">, ctx: StepContext): Promise<StepResu
       `base backup ${spec.backup} is gone from ${spec.baseBackupsDir}: start the restore again to pick the newest one before the moment`,
     );
   // A copy left by an earlier restore that was never swapped in (rejected, failed, its worker killed).
-  const live = spec.copyDir!.replace(/\.restore-[^/]+$/, "");
-  for (const gone of await discardUnswappedCopies(live, spec.copyDir))
+  for (const gone of await discardUnswappedCopies(spec.dataDir!))
     ctx.output("info", `Stopped and removed an earlier copy that was never swapped in: ${gone}`);
   const startedAt = Date.now();
   ctx.output("info", `Restoring ${backup.name} beside the live database into ${spec.copyDir} (port ${spec.copyPort})`);
