@@ -18,6 +18,10 @@ type Props = {
   disabled?: boolean;
 };
 
+/** A base backup with no archived commit after it yet: the archive catches up on its own. */
+export const NO_WAL_YET =
+  "Nothing to restore to yet: no WAL has been archived since the base backup (archive_timeout switches it out; the demo's does every minute). Look again shortly.";
+
 /** The moments of an incident worth going back to just before: deploys and runs started, the declaration. */
 const WORTH = /^(run\.started|deploy\.|incident\.declared)/;
 
@@ -50,8 +54,7 @@ export function MomentPicker({ catalog, incidentId, value, onChange, disabled }:
   if (pitr.missing || !range)
     return (
       <p data-testid="pitr-unavailable" className="text-sm text-amber-300">
-        {pitr.missing ??
-          "Nothing to restore from yet: the target has no base backup with archived WAL after it. Take a base backup first."}
+        {pitr.missing ?? (pitr.backups ? NO_WAL_YET : "Nothing to restore from yet: the target has no base backup.")}
       </p>
     );
   return (

@@ -6,6 +6,7 @@ import type { PitrStatus } from "@/lib/schemas/pitr";
 import { api } from "../api/client";
 import { formatBytes, formatRelative } from "../format";
 import { Card } from "../ui/card";
+import { NO_WAL_YET } from "./moment-picker";
 
 /**
  * What a point-in-time restore of this target can reach (plan §5.1 method 3): the range from the
@@ -34,8 +35,7 @@ export function PitrPanel({ target }: { target: string }) {
         </p>
       ) : !data?.range ? (
         <p data-testid="pitr-no-range" className="text-sm text-amber-300">
-          Nothing to restore from yet:{" "}
-          {data?.backups?.length ? "no archived commit after the base backup" : "no base backup"}.
+          {data?.backups?.length ? NO_WAL_YET : "Nothing to restore from yet: no base backup."}
         </p>
       ) : (
         <p data-testid="pitr-panel-range" className="text-sm text-zinc-300">
