@@ -68,6 +68,9 @@ const EnvSchema = z.object({
   // How long a worker holds a run before another may take it over after a crash.
   // Renewed every third of it; a crashed worker's run is taken over within about this plus a second.
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(3_000),
+  // How often a runner looks after its targets' backups (test restores due, base backups, replaced
+  // folders); a test restore asked for in the console starts at once.
+  BACKUP_CARE_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(15_000),
   // How often an open live stream (SSE) checks that its viewer may still watch: a revoked token, an
   // ended session or a lowered role closes it within this.
   STREAM_REAUTH_MS: z.coerce.number().int().min(200).max(600_000).default(30_000),

@@ -72,6 +72,10 @@ export const keys = {
   incidentEvents: () => `${redisPrefix()}:incident-events`,
   metrics: () => `${redisPrefix()}:metrics`,
   cancel: () => `${redisPrefix()}:run-cancel`,
+  /** A test restore was asked for (the message: the target's pool): its runners look now. */
+  backupChecks: () => `${redisPrefix()}:backup-checks`,
+  /** Held by the one runner caring for a target's backups at a time. */
+  backupCare: (target: string) => `${redisPrefix()}:backup-care:${target}`,
   /** A runner's heartbeat in one pool (it keeps one per pool it serves). */
   runnerHeartbeat: (pool: string, id: string) => `${redisPrefix()}:runner:${pool}:${id}`,
   runnerHeartbeatPattern: () => `${redisPrefix()}:runner:*`,

@@ -116,7 +116,9 @@ export function stackEnv(mode: "dev" | "test" | "e2e" | "bench", base: NodeJS.Pr
     ...(mode === "e2e" || mode === "bench" ? { BACKOUT_TARGETS_FILE: path.join(dataDir, "targets.json") } : {}),
     NEXT_TELEMETRY_DISABLED: "1",
     NODE_ENV: "production",
-    ...(mode === "dev" ? {} : { WORKER_LOCK_MS: "3000", LOG_LEVEL: "warn", SAMPLE_INTERVAL_MS: "1000" }),
+    ...(mode === "dev"
+      ? {}
+      : { WORKER_LOCK_MS: "3000", LOG_LEVEL: "warn", SAMPLE_INTERVAL_MS: "1000", BACKUP_CARE_INTERVAL_MS: "2000" }),
     // The browser tier watches an update reminder appear: 15 s instead of the plan's 15 minutes.
     ...(mode === "e2e" ? { UPDATE_REMINDER_MINUTES: "0.25", REMINDER_CHECK_MS: "1000" } : {}),
     // The tests watch a revoked token's stream close; the bench keeps the production pace (30 s).

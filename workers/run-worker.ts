@@ -11,6 +11,7 @@ import { reconcileRuns } from "../lib/runs/reconcile";
 import { StepAbort } from "../lib/steps/context";
 import { loadTargets } from "../lib/targets/load-targets";
 import { poolName } from "../lib/targets/schema";
+import { careForTarget } from "../lib/backup-checks/care";
 
 try {
   loadTargets();
@@ -102,10 +103,42 @@ process.on("unhandledRejection", (err) =>
   log.error({ err: (err as Error)?.message ?? String(err) }, "unhandled rejection"),
 );
 
-await subscriber.subscribe(keys.cancel());
-subscriber.on("message", (_channel, runId: string) => {
-  running.get(runId)?.abort(new StepAbort("cancelled", "cancelled"));
+await subscriber.subscribe(keys.cancel(), keys.backupChecks());
+subscriber.on("message", (channel, message: string) => {
+  if (channel === keys.backupChecks()) {
+    if (pools.includes(message)) void careForBackups();
+    return;
+  }
+  running.get(message)?.abort(new StepAbort("cancelled", "cancelled"));
 });
+
+// Backups (issue 17): test restores asked for and due, base backups, replaced folders removed, for
+// the targets of the pools served. One pass at a time here; one runner per target across the pool.
+const careAbort = new AbortController();
+let caring: Promise<void> | null = null;
+let careAgain = false;
+function careForBackups(): Promise<void> {
+  if (caring) {
+    careAgain = true;
+    return caring;
+  }
+  caring = (async () => {
+    do {
+      careAgain = false;
+      for (const target of loadTargets().targets.filter((t) => pools.includes(t.runnerPool))) {
+        if (careAbort.signal.aborted) return;
+        await careForTarget({ db, redis, log, workerId, signal: careAbort.signal }, target).catch((e: Error) =>
+          log.warn({ target: target.name, err: e.message }, "backup care failed; tried again on the next pass"),
+        );
+      }
+    } while (careAgain && !careAbort.signal.aborted);
+  })().finally(() => {
+    caring = null;
+  });
+  return caring;
+}
+void careForBackups();
+const careTimer = setInterval(() => void careForBackups(), env.BACKUP_CARE_INTERVAL_MS);
 
 // One heartbeat per pool served: /health, the header and the targets page count each pool's live runners.
 async function heartbeat() {
@@ -148,6 +181,8 @@ async function shutdown(signal: string) {
   log.info({ signal, running: [...running.keys()] }, "worker stopping");
   clearInterval(heartbeatTimer);
   clearInterval(reconcileTimer);
+  clearInterval(careTimer);
+  careAbort.abort(new StepAbort("cancelled", "the runner is stopping"));
   // Give running steps a moment; anything still running is recovered by the next worker.
   const closed = Promise.all(workers.map((w) => w.close()));
   await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);

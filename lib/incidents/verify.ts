@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { loadTargets } from "../targets/load-targets";
 import { baselineFor, recentSamples } from "../metrics/store";
 import { getQueueStats } from "../target-ops/queues";
-import { listBackups } from "../target-ops/backups";
+import { backupCare } from "../backup-checks/store";
 import { checklists, evaluateProbe, type Measurements, type ProbeResult } from "../plan";
 import { jobsFinishedSince } from "../target-ops/queues";
 import { runningVersion } from "../target-ops/version";
@@ -45,12 +45,13 @@ export async function verifyChecklists(opts: {
   const target = loadTargets().targets.find((t) => t.name === incident.target);
   if (!target) return {};
   const resumedAt = await queuesResumedAt(opts.db, incident);
-  const [samples, baseline, queues, jobsSinceResume, currentVersion] = await Promise.all([
+  const [samples, baseline, queues, jobsSinceResume, currentVersion, care] = await Promise.all([
     recentSamples(opts.db, target.name),
     baselineFor(opts.db, target),
     getQueueStats(target).catch(() => null),
     resumedAt ? jobsFinishedSince(target, resumedAt).catch(() => undefined) : Promise.resolve(undefined),
     runningVersion(target),
+    backupCare(opts.db, target).catch(() => undefined),
   ]);
   const latest = samples.at(-1);
   const since = incident?.rollbackCompletedAt;
@@ -69,7 +70,11 @@ export async function verifyChecklists(opts: {
       since && afterRollback.length ? afterRollback.filter((s) => (s.values.errorRate ?? 0) > 0).length : undefined,
     smokeTestsPassed:
       smoke && ["succeeded", "failed"].includes(smoke.status) ? smoke.status === "succeeded" : undefined,
-    backupsAvailable: listBackups(target.postgres.backupDir).length,
+    backupsRestored: care?.map((c) => ({
+      kind: c.kind,
+      newest: c.newest?.name ?? null,
+      check: c.check && { status: c.check.status, durationMs: c.check.durationMs, error: c.check.error },
+    })),
     queuesPaused: queues ? Object.fromEntries(Object.entries(queues).map(([q, s]) => [q, s.isPaused])) : undefined,
     jobsSinceResume,
     currentVersion: currentVersion ?? undefined,

@@ -9,6 +9,8 @@ export type BaseBackup = {
   startedAt: Date;
   finishedAt: Date;
   bytes: number;
+  /** The timeline it was taken on (its backup_label); a swap starts a new one, and wants a new base backup. */
+  timeline?: number;
 };
 
 /** What the WAL archive holds: its segments' total size, and the newest commit recorded in them. */

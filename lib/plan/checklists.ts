@@ -97,7 +97,10 @@ export const preRollbackChecklist: Checklist = {
       id: "pre-backup-available",
       text: "Ensure backup is available",
       section: "3",
-      probe: { kind: "backup-available", rule: "at least one database backup exists" },
+      probe: {
+        kind: "backup-available",
+        rule: "the newest backup of each kind was restored and verified by a test restore",
+      },
     },
     {
       id: "pre-pause-queues",
@@ -338,7 +341,10 @@ export const checkpoints: readonly Checklist[] = [
         id: "cp1-backup-verified",
         text: "Backup verified available",
         section: "9",
-        probe: { kind: "backup-available", rule: "at least one database backup exists" },
+        probe: {
+          kind: "backup-available",
+          rule: "the newest backup of each kind was restored and verified by a test restore",
+        },
       },
       { id: "cp1-stable-version-identified", text: "Last stable version identified", section: "9" },
       { id: "cp1-plan-reviewed", text: "Rollback plan reviewed", section: "9" },

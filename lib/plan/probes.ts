@@ -31,7 +31,7 @@ export const PROBE_INPUTS: Record<ProbeKind, readonly (keyof Measurements)[]> = 
   "all-metric-targets": ["latest"],
   "failure-rate": ["jobsSinceResume"],
   "jobs-processing": ["jobsSinceResume"],
-  "backup-available": ["backupsAvailable"],
+  "backup-available": ["backupsRestored"],
   "queues-paused": ["queuesPaused"],
   "no-degradation": ["latest", "baseline"],
   measured: ["latest"],
@@ -45,7 +45,7 @@ export const MEASUREMENT_KEYS = [
   "baseline",
   "newErrors",
   "smokeTestsPassed",
-  "backupsAvailable",
+  "backupsRestored",
   "queuesPaused",
   "jobsSinceResume",
   "currentVersion",
@@ -61,13 +61,47 @@ export type Measurements = {
   /** ERROR lines in the app log since the rollback completed (plan §6.1 "Expected: No new errors"). */
   newErrors?: number;
   smokeTestsPassed?: boolean;
-  backupsAvailable?: number;
+  /**
+   * Per kind of backup the target has (a dump, a base backup): its newest, and the newest test
+   * restore of exactly that one (issue 17: a backup counts once it was restored and verified).
+   */
+  backupsRestored?: readonly BackupRestored[];
   /** Paused state per queue name. */
   queuesPaused?: Readonly<Record<string, boolean>>;
   /** Jobs that finished since the queues were resumed. */
   jobsSinceResume?: { completed: number; failed: number };
   currentVersion?: string;
 };
+
+export type BackupRestored = {
+  kind: "dump" | "base-backup";
+  newest: string | null;
+  check: { status: "queued" | "running" | "passed" | "failed"; durationMs: number | null; error: string | null } | null;
+};
+
+const KIND_WORDS = { dump: "dump", "base-backup": "base backup" } as const;
+
+/** Verified when the newest backup of each kind the target has was test-restored and verified. */
+function backupsRestored(list: readonly BackupRestored[] | undefined): ProbeResult {
+  if (!list) return { verified: false, value: null, why: "backups not listed" };
+  const present = list.filter((b) => b.newest);
+  if (!present.length) return { verified: false, value: 0, why: "no backup exists yet: take one first" };
+  const says = present.map((b) => {
+    const what = `the newest ${KIND_WORDS[b.kind]} (${b.newest})`;
+    const c = b.check;
+    if (!c) return { ok: false, words: `${what} has not been test-restored yet (it is, within a minute)` };
+    if (c.status === "passed")
+      return { ok: true, words: `${what} restored and verified in ${((c.durationMs ?? 0) / 1000).toFixed(1)} s` };
+    if (c.status === "failed")
+      return {
+        ok: false,
+        words: `${what} failed its test restore: ${(c.error ?? "").slice(0, 200)} Fix it, or take a new backup`,
+      };
+    return { ok: false, words: `${what} is being test-restored now` };
+  });
+  const ok = says.every((s) => s.ok);
+  return { verified: ok, value: says.filter((s) => s.ok).length, why: says.map((s) => s.words).join("; ") };
+}
 
 export type ProbeResult = { verified: boolean; value: number | string | boolean | null; why: string };
 
@@ -144,12 +178,7 @@ export function evaluateProbe(item: ChecklistItem, m: Measurements): ProbeResult
       };
     }
     case "backup-available":
-      if (m.backupsAvailable === undefined) return { verified: false, value: null, why: "backups not listed" };
-      return {
-        verified: m.backupsAvailable > 0,
-        value: m.backupsAvailable,
-        why: `${plural(m.backupsAvailable, "backup")} available`,
-      };
+      return backupsRestored(m.backupsRestored);
     case "queues-paused": {
       const q = m.queuesPaused;
       if (!q || Object.keys(q).length === 0) return { verified: false, value: null, why: "queue states not read" };

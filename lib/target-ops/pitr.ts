@@ -86,7 +86,13 @@ export async function takeBaseBackup(opts: { url: string; backupsDir: string; no
   const dir = path.join(opts.backupsDir, name);
   await ownedFolder(opts.backupsDir, 0o755);
   // -X none: the WAL comes from the archive at restore time, like every later segment.
-  await runPgTool("pg_basebackup", ["-d", opts.url, "-D", dir, "-Fp", "-X", "none", "-c", "fast", "--no-sync"]);
+  try {
+    await runPgTool("pg_basebackup", ["-d", opts.url, "-D", dir, "-Fp", "-X", "none", "-c", "fast", "--no-sync"]);
+  } catch (e) {
+    // A base backup cut short (the cluster stopped by a swap, the disk full) leaves no folder behind.
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const finishedAt = now();
   const backup: BaseBackup = { name, startedAt, finishedAt, bytes: folderBytes(dir) };
   fs.writeFileSync(path.join(opts.backupsDir, `${name}.${RECORD}`), JSON.stringify(backup));
@@ -115,8 +121,32 @@ export function listBaseBackups(backupsDir: string): BaseBackup[] {
       startedAt: new Date(r.startedAt as string),
       finishedAt: new Date(r.finishedAt as string),
       bytes: Number(r.bytes),
+      timeline: labelTimeline(path.join(backupsDir, r.name as string)),
     }))
     .sort((a, b) => a.finishedAt.getTime() - b.finishedAt.getTime());
+}
+
+/** The timeline a base backup was taken on, from its backup_label. */
+function labelTimeline(dir: string): number | undefined {
+  const label = path.join(dir, "backup_label");
+  if (!fs.existsSync(label)) return undefined;
+  const m = /START TIMELINE: (\d+)/.exec(fs.readFileSync(label, "utf8"));
+  return m ? Number(m[1]) : undefined;
+}
+
+/** A base backup and Backout's record of it removed (retention). */
+export function removeBaseBackup(backupsDir: string, name: string): void {
+  fs.rmSync(path.join(backupsDir, `${name}.${RECORD}`), { force: true });
+  fs.rmSync(path.join(backupsDir, name), { recursive: true, force: true });
+}
+
+/** The timeline the live cluster at `url` is on now. */
+export async function liveTimeline(url: string): Promise<number> {
+  return withClient(url, async (c) => {
+    // The current WAL file's name begins with its timeline (a checkpoint's record may lag a promotion).
+    const r = await c.query<{ f: string }>("SELECT pg_walfile_name(pg_current_wal_lsn()) AS f");
+    return parseInt(r.rows[0]!.f.slice(0, 8), 16);
+  });
 }
 
 const SEGMENT = /^[0-9A-F]{24}$/;
@@ -159,7 +189,14 @@ export function walBytesSince(archiveDir: string, since: Date): number {
     .reduce((n, st) => n + st.size, 0);
 }
 
-export type RestoredCopy = { dataDir: string; port: number; url: string; stop: () => Promise<void> };
+export type RestoredCopy = {
+  dataDir: string;
+  port: number;
+  url: string;
+  stop: () => Promise<void>;
+  /** How long the copy and the replay took, and how much WAL was replayed: the rates the estimate reads. */
+  measured: { copyMs: number; replayMs: number; walBytes: number };
+};
 
 /** How far a restore has got: the bytes copied, then the WAL replayed, as one share of the whole. */
 export type RestoreProgress = (p: { phase: "copy" | "replay"; percent: number; message: string }) => void;
@@ -211,7 +248,8 @@ const segmentEnd = (name: string, bytes: number) =>
  * archive up to `at` and promoted: a copy on its own port, the live cluster untouched. When replay
  * cannot reach `at` the server refuses to start, and this throws with what its log says.
  * `onProgress` hears the copy (bytes) and the replay (the copy's replay position against the newest
- * archived segment); an abort between files, or while it replays, stops the copy.
+ * archived segment); an abort between files, or while it replays, stops the copy. `at: "consistent"`
+ * stops replay as soon as the copy is consistent (a test restore of a backup with nothing after it).
  */
 export async function restoreBeside(opts: {
   backupsDir: string;
@@ -219,7 +257,7 @@ export async function restoreBeside(opts: {
   archiveDir: string;
   dataDir: string;
   port: number;
-  at: Date;
+  at: Date | "consistent";
   onProgress?: RestoreProgress;
   signal?: AbortSignal;
 }): Promise<RestoredCopy> {
@@ -235,8 +273,10 @@ export async function restoreBeside(opts: {
     : 0;
   const walToReplay = Math.max(0, walEnd - startLsn);
   const total = Math.max(1, opts.backup.bytes + walToReplay);
+  const until = opts.at === "consistent" ? "the first consistent moment" : opts.at.toISOString();
   let copied = 0;
   let lastSaid = 0;
+  const copyStarted = Date.now();
   copyTree(
     path.join(opts.backupsDir, opts.backup.name),
     opts.dataDir,
@@ -255,8 +295,9 @@ export async function restoreBeside(opts: {
   say({
     phase: "copy",
     percent: Math.min(99, (100 * opts.backup.bytes) / total),
-    message: `base backup copied (${formatBytes(copied)}); replaying ${formatBytes(walToReplay)} of archived WAL up to ${opts.at.toISOString()}`,
+    message: `base backup copied (${formatBytes(copied)}); replaying ${formatBytes(walToReplay)} of archived WAL up to ${until}`,
   });
+  const copyMs = Date.now() - copyStarted;
   await ownedFolder(opts.dataDir);
   fs.rmSync(path.join(opts.dataDir, "postmaster.pid"), { force: true });
   removeSocketLocks(opts.dataDir);
@@ -267,8 +308,10 @@ export async function restoreBeside(opts: {
       "",
       BLOCK_START,
       `restore_command = 'cp "${opts.archiveDir}/%f" "%p"'`,
-      // PostgreSQL's own timestamp syntax (it refuses ISO 8601's T and Z).
-      `recovery_target_time = '${opts.at.toISOString().replace("T", " ").replace("Z", "+00")}'`,
+      opts.at === "consistent"
+        ? "recovery_target = 'immediate'"
+        : // PostgreSQL's own timestamp syntax (it refuses ISO 8601's T and Z).
+          `recovery_target_time = '${opts.at.toISOString().replace("T", " ").replace("Z", "+00")}'`,
       "recovery_target_action = 'promote'",
       // The copy is not the live cluster: it archives nothing of its own (a swap turns this back).
       "archive_mode = off",
@@ -297,6 +340,8 @@ export async function restoreBeside(opts: {
   }
   const url = `postgresql://postgres@127.0.0.1:${opts.port}/postgres`;
   const stop = () => stopCluster(opts.dataDir).catch(() => {});
+  const replayStarted = Date.now();
+  let replayedTo = startLsn;
   // Promoted once replay reached the moment: out of recovery.
   const deadline = Date.now() + 3_600_000;
   for (;;) {
@@ -311,6 +356,7 @@ export async function restoreBeside(opts: {
       .then((r) => r.rows[0]!)
       .catch(() => ({ r: true, lsn: null }))
       .finally(() => c.end().catch(() => {}));
+    if (state.lsn) replayedTo = Math.max(replayedTo, lsnBytes(state.lsn));
     if (!state.r) break;
     if (state.lsn && walToReplay) {
       const replayed = Math.max(0, lsnBytes(state.lsn) - startLsn);
@@ -334,14 +380,32 @@ export async function restoreBeside(opts: {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  say({ phase: "replay", percent: 100, message: `replayed to ${opts.at.toISOString()} and promoted` });
-  return { dataDir: opts.dataDir, port: opts.port, url, stop };
+  // Where replay ended (read once more: the last poll may have come before the promotion).
+  const ended = await withClient(url, (c) =>
+    c.query<{ lsn: string | null }>("SELECT pg_last_wal_replay_lsn()::text AS lsn").then((r) => r.rows[0]?.lsn),
+  ).catch(() => null);
+  if (ended) replayedTo = Math.max(replayedTo, lsnBytes(ended));
+  say({ phase: "replay", percent: 100, message: `replayed to ${until} and promoted` });
+  return {
+    dataDir: opts.dataDir,
+    port: opts.port,
+    url,
+    stop,
+    measured: { copyMs, replayMs: Date.now() - replayStarted, walBytes: Math.max(0, replayedTo - startLsn) },
+  };
 }
 
-/** Earlier copies restored beside `dataDir` and never swapped in (`<dataDir>.restore-*`): stopped and removed. */
-export async function discardUnswappedCopies(dataDir: string): Promise<string[]> {
+/**
+ * Earlier copies beside `dataDir` that are not live: restores never swapped in
+ * (`<dataDir>.restore-*`), or with `kind: "check"` test restores a runner left behind
+ * (`<dataDir>.check-*`). Stopped and removed.
+ */
+export async function discardUnswappedCopies(
+  dataDir: string,
+  kind: "restore" | "check" = "restore",
+): Promise<string[]> {
   const parent = path.dirname(dataDir);
-  const prefix = `${path.basename(dataDir)}.restore-`;
+  const prefix = `${path.basename(dataDir)}.${kind}-`;
   const gone: string[] = [];
   for (const f of fs.existsSync(parent) ? fs.readdirSync(parent) : []) {
     const p = path.join(parent, f);
@@ -351,6 +415,18 @@ export async function discardUnswappedCopies(dataDir: string): Promise<string[]>
     gone.push(p);
   }
   return gone;
+}
+
+/**
+ * Data folders no longer live: the ones a swap replaced (`<dataDir>.replaced-*`) and the ones an
+ * undo took out (`<dataDir>.undone-*`), for removal once their incident is resolved.
+ */
+export function retiredDataDirs(dataDir: string): string[] {
+  const parent = path.dirname(dataDir);
+  const base = path.basename(dataDir);
+  return (fs.existsSync(parent) ? fs.readdirSync(parent) : [])
+    .filter((f) => f.startsWith(`${base}.replaced-`) || f.startsWith(`${base}.undone-`))
+    .map((f) => path.join(parent, f));
 }
 
 /** The data folders a swap replaced (`<dataDir>.replaced-*`), newest first: what "undo the swap" can put back. */
@@ -377,6 +453,10 @@ async function withClient<T>(url: string, f: (c: pg.Client) => Promise<T>): Prom
 }
 
 /** Per table: its rows, and its newest row's time (its created_at, updated_at or first timestamp column). */
+/** Each data table's rows and newest row in the database at `url`. */
+export const readTables = (url: string, tables: readonly string[]) =>
+  withClient(url, (c) => Promise.all(tables.map((t) => tableSide(c, t))));
+
 async function tableSide(c: pg.Client, table: string): Promise<TableSide> {
   const col = (
     await c.query<{ c: string }>(
@@ -515,10 +595,14 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
  * What a target's point-in-time recovery can reach now: its base backups, its WAL archive and the
  * range between; or why there is none (not declared in targets.json, PostgreSQL's tools missing).
  * With `at`, whether that moment can be restored to (a 422 naming the range when not) and the
- * estimate: the copy at the rate the newest base backup was taken at, the replay at the measured
- * (or, until one is measured, an assumed and so labelled) rate, and the minutes of writes undone.
+ * estimate: the copy at the rate the newest base backup was taken at, the replay at the rate the
+ * newest test restore measured (`replayRate`; until one has, an assumed and so labelled one), and
+ * the minutes of writes undone.
  */
-export async function pitrOf(target: Target, opts: { at?: Date; now?: Date } = {}) {
+export async function pitrOf(
+  target: Target,
+  opts: { at?: Date; now?: Date; replayRate?: { bytesPerSecond: number; at: string } } = {},
+) {
   const now = opts.now ?? new Date();
   const pitr = target.postgres.pitr;
   if (!pitr)
@@ -555,7 +639,7 @@ export async function pitrOf(target: Target, opts: { at?: Date; now?: Date } = {
     walBytesToReplay: walBytesSince(pitr.archiveDir, backup.startedAt),
     rates: {
       copyBytesPerSecond: backup.bytes / (copyMs / 1000),
-      replayBytesPerSecond: ASSUMED_REPLAY_BYTES_PER_SECOND,
+      replayBytesPerSecond: opts.replayRate?.bytesPerSecond ?? ASSUMED_REPLAY_BYTES_PER_SECOND,
     },
     at: opts.at,
     now,
@@ -568,7 +652,9 @@ export async function pitrOf(target: Target, opts: { at?: Date; now?: Date } = {
       ...estimate,
       rates: {
         copy: "measured: the rate the base backup was taken at",
-        replay: "assumed: 16 MiB/s (no restore measured here yet)",
+        replay: opts.replayRate
+          ? `measured: ${formatBytes(opts.replayRate.bytesPerSecond)}/s by the test restore of ${opts.replayRate.at}`
+          : "assumed: 16 MiB/s (no test restore has measured one here yet)",
       },
     },
   };

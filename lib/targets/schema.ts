@@ -74,6 +74,10 @@ export const targetSchema = z
           .optional(),
         verifyQueries: z.array(z.object({ name: z.string().min(1), sql: z.string().min(1) }).strict()).default([]),
         dataTables: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/)).default([]),
+        // Test restores (issue 17): a runner of the target's pool restores its newest backup of each
+        // kind where it cannot hurt and runs verifyQueries on it: as soon as a new one appears, and
+        // again every testRestoreEveryHours. Checkpoint 1's "backup available" reads the result.
+        testRestoreEveryHours: z.number().min(0.1).max(24 * 30).default(24),
         // Point-in-time recovery (issue 17, plan §5.1 method 3): the folder archive_command copies WAL
         // segments into, the one Backout's base backups (pg_basebackup) go into, and the live
         // cluster's data folder (Backout stops and starts it with pg_ctl to swap a restored copy in).
@@ -84,6 +88,13 @@ export const targetSchema = z
             baseBackupsDir: absPath,
             dataDir: absPath,
             copyPort: z.number().int().min(1).max(65535).optional(),
+            // A new base backup (pg_basebackup) every this many hours, and after a swap (a new
+            // timeline); the newest keepBaseBackups are kept.
+            baseBackupEveryHours: z.number().min(0.1).max(24 * 30).default(24),
+            keepBaseBackups: z.number().int().min(1).max(100).default(3),
+            // A replaced data folder is removed once the target has no open incident and one was
+            // resolved after the swap, or this many hours after the swap when none was open.
+            keepReplacedHours: z.number().min(0.1).max(24 * 90).default(24),
           })
           .strict()
           .optional(),

@@ -80,6 +80,8 @@ const WHO_MAY: Record<RouteKey, "public" | "signed" | "viewer" | "engineer" | "c
   "PUT /api/targets/[name]/autopilot": "admin",
   "PUT /api/targets/[name]/autopilot/public-message": "commander",
   "GET /api/targets/[name]/pitr": "viewer",
+  "GET /api/targets/[name]/test-restores": "viewer",
+  "POST /api/targets/[name]/test-restores": "engineer",
   "GET /api/tokens": "admin",
   "POST /api/tokens": "admin",
   "DELETE /api/tokens/[id]": "admin",

@@ -62,20 +62,21 @@ import * as r58 from "@/app/api/targets/route";
 import * as r59 from "@/app/api/targets/[name]/autopilot/route";
 import * as r60 from "@/app/api/targets/[name]/autopilot/public-message/route";
 import * as r61 from "@/app/api/targets/[name]/pitr/route";
-import * as r62 from "@/app/api/tokens/route";
-import * as r63 from "@/app/api/tokens/[id]/route";
-import * as r64 from "@/app/api/users/route";
-import * as r65 from "@/app/api/users/[id]/route";
-import * as r66 from "@/app/api/users/[id]/reset-password/route";
-import * as r67 from "@/app/api/v2/components.json/route";
-import * as r68 from "@/app/api/v2/incidents.json/route";
-import * as r69 from "@/app/api/v2/incidents/unresolved.json/route";
-import * as r70 from "@/app/api/v2/status.json/route";
-import * as r71 from "@/app/api/v2/summary.json/route";
-import * as r72 from "@/app/api/version/route";
-import * as r73 from "@/app/health/route";
-import * as r74 from "@/app/metrics/route";
-import * as r75 from "@/app/status/history.atom/route";
+import * as r62 from "@/app/api/targets/[name]/test-restores/route";
+import * as r63 from "@/app/api/tokens/route";
+import * as r64 from "@/app/api/tokens/[id]/route";
+import * as r65 from "@/app/api/users/route";
+import * as r66 from "@/app/api/users/[id]/route";
+import * as r67 from "@/app/api/users/[id]/reset-password/route";
+import * as r68 from "@/app/api/v2/components.json/route";
+import * as r69 from "@/app/api/v2/incidents.json/route";
+import * as r70 from "@/app/api/v2/incidents/unresolved.json/route";
+import * as r71 from "@/app/api/v2/status.json/route";
+import * as r72 from "@/app/api/v2/summary.json/route";
+import * as r73 from "@/app/api/version/route";
+import * as r74 from "@/app/health/route";
+import * as r75 from "@/app/metrics/route";
+import * as r76 from "@/app/status/history.atom/route";
 
 export const ROUTE_MODULES: { path: string; module: Record<string, unknown> }[] = [
   { path: "/admin/queues", module: r0 },
@@ -140,18 +141,19 @@ export const ROUTE_MODULES: { path: string; module: Record<string, unknown> }[] 
   { path: "/api/targets/{name}/autopilot", module: r59 },
   { path: "/api/targets/{name}/autopilot/public-message", module: r60 },
   { path: "/api/targets/{name}/pitr", module: r61 },
-  { path: "/api/tokens", module: r62 },
-  { path: "/api/tokens/{id}", module: r63 },
-  { path: "/api/users", module: r64 },
-  { path: "/api/users/{id}", module: r65 },
-  { path: "/api/users/{id}/reset-password", module: r66 },
-  { path: "/api/v2/components.json", module: r67 },
-  { path: "/api/v2/incidents.json", module: r68 },
-  { path: "/api/v2/incidents/unresolved.json", module: r69 },
-  { path: "/api/v2/status.json", module: r70 },
-  { path: "/api/v2/summary.json", module: r71 },
-  { path: "/api/version", module: r72 },
-  { path: "/health", module: r73 },
-  { path: "/metrics", module: r74 },
-  { path: "/status/history.atom", module: r75 },
+  { path: "/api/targets/{name}/test-restores", module: r62 },
+  { path: "/api/tokens", module: r63 },
+  { path: "/api/tokens/{id}", module: r64 },
+  { path: "/api/users", module: r65 },
+  { path: "/api/users/{id}", module: r66 },
+  { path: "/api/users/{id}/reset-password", module: r67 },
+  { path: "/api/v2/components.json", module: r68 },
+  { path: "/api/v2/incidents.json", module: r69 },
+  { path: "/api/v2/incidents/unresolved.json", module: r70 },
+  { path: "/api/v2/status.json", module: r71 },
+  { path: "/api/v2/summary.json", module: r72 },
+  { path: "/api/version", module: r73 },
+  { path: "/health", module: r74 },
+  { path: "/metrics", module: r75 },
+  { path: "/status/history.atom", module: r76 },
 ];

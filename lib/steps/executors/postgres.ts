@@ -21,17 +21,17 @@ function timestamp(d = new Date()): string {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}_${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
-function dbName(url: string): string {
+export function dbName(url: string): string {
   return decodeURIComponent(new URL(url).pathname.slice(1));
 }
 
-function withDb(url: string, name: string): string {
+export function withDb(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${encodeURIComponent(name)}`;
   return u.toString();
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
+export async function adminQuery(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: withDb(url, "postgres") });
   await client.connect();
   try {
@@ -41,7 +41,7 @@ async function adminQuery(url: string, sql: string): Promise<void> {
   }
 }
 
-const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+export const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 async function backup(spec: StepOf<"postgres">, ctx: StepContext): Promise<StepResult> {
   const dir = spec.backupDir!;
@@ -89,7 +89,7 @@ async function backup(spec: StepOf<"postgres">, ctx: StepContext): Promise<StepR
 }
 
 /** psql < file (gunzipped on the way); a missing or corrupt file fails the step, never the worker. */
-async function loadInto(url: string, file: string, ctx: StepContext): Promise<void> {
+export async function loadInto(url: string, file: string, ctx: StepContext): Promise<void> {
   if (!fs.existsSync(file))
     throw new StepFailure(`${path.basename(file)} does not exist; list backups and pick another`);
   const input = new PassThrough();

@@ -46,6 +46,7 @@ export const VALID: Record<string, Record<string, unknown> | null> = {
   "POST /api/incidents/[id]/emergency/veto": {},
   "PUT /api/targets/[name]/autopilot": { policy: "propose" },
   "PUT /api/targets/[name]/autopilot/public-message": { text: "We are undoing a change automatically." },
+  "POST /api/targets/[name]/test-restores": { kind: "dump" },
   // GitHub's payload, unsigned here: every case is a 401 (deploys.test.ts sends signed ones).
   "POST /api/deploys/github": {
     deployment: { environment: "standby-production", ref: "v1.0.0" },

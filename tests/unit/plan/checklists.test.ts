@@ -13,6 +13,7 @@ import {
   isCheckpointOpen,
   type Checklist,
   type ChecklistItem,
+  type BackupRestored,
   type Measurements,
   type RollbackMilestones,
   WORKING_ORDER,
@@ -240,6 +241,11 @@ describe("checked against rollback-plan.md itself", () => {
   );
 });
 
+const passed = { status: "passed", durationMs: 1234, error: null } as const;
+const restored = (over: Partial<BackupRestored>[]): Partial<Measurements> => ({
+  backupsRestored: over.map((o) => ({ kind: "dump", newest: "backup_20261207_100000.sql.gz", check: passed, ...o })),
+});
+
 // Measurements of a healthy system after rollback; each case changes what it needs.
 function m(over: Partial<Measurements> = {}): Measurements {
   return {
@@ -247,7 +253,10 @@ function m(over: Partial<Measurements> = {}): Measurements {
     baseline: baseline(),
     newErrors: 0,
     smokeTestsPassed: true,
-    backupsAvailable: 2,
+    backupsRestored: [
+      { kind: "dump", newest: "backup_20261207_100000.sql.gz", check: passed },
+      { kind: "base-backup", newest: "base-2026-12-07", check: passed },
+    ],
     queuesPaused: { "ai-analysis": true, "document-processing": true },
     jobsSinceResume: { completed: 99, failed: 1 },
     currentVersion: "v1.0.0",
@@ -257,10 +266,54 @@ function m(over: Partial<Measurements> = {}): Measurements {
 const latest = (over: Parameters<typeof healthy>[0]) => m({ latest: healthy(over) });
 
 const probeCases: [id: string, label: string, verified: boolean, why: string, measured: Measurements][] = [
-  ["pre-backup-available", "two backups", true, "2 backups available", m()],
-  ["pre-backup-available", "none", false, "0 backups available", m({ backupsAvailable: 0 })],
-  ["cp1-backup-verified", "one backup", true, "1 backup available", m({ backupsAvailable: 1 })],
-  ["cp1-backup-verified", "none", false, "0 backups available", m({ backupsAvailable: 0 })],
+  [
+    "pre-backup-available",
+    "both kinds test-restored",
+    true,
+    "the newest dump (backup_20261207_100000.sql.gz) restored and verified in 1.2 s; the newest base backup (base-2026-12-07) restored and verified in 1.2 s",
+    m(),
+  ],
+  [
+    "pre-backup-available",
+    "no backup at all",
+    false,
+    "no backup exists yet: take one first",
+    m(restored([{ newest: null }, { kind: "base-backup", newest: null }])),
+  ],
+  [
+    "cp1-backup-verified",
+    "a dump only, restored (no base backups declared)",
+    true,
+    "the newest dump (backup_20261207_100000.sql.gz) restored and verified in 1.2 s",
+    m(restored([{}])),
+  ],
+  [
+    "cp1-backup-verified",
+    "a file exists but was never restored",
+    false,
+    "the newest dump (backup_20261207_100000.sql.gz) has not been test-restored yet (it is, within a minute)",
+    m(restored([{ check: null }])),
+  ],
+  [
+    "cp1-backup-verified",
+    "its test restore failed",
+    false,
+    "the newest dump (backup_20261207_100000.sql.gz) failed its test restore: relation orders does not exist. Fix it, or take a new backup",
+    m(restored([{ check: { status: "failed", durationMs: 900, error: "relation orders does not exist." } }])),
+  ],
+  [
+    "cp1-backup-verified",
+    "the dump passed, the base backup is being tested",
+    false,
+    "the newest dump (backup_20261207_100000.sql.gz) restored and verified in 1.2 s; the newest base backup (base-1) is being test-restored now",
+    m(
+      restored([
+        {},
+        { kind: "base-backup", newest: "base-1", check: { status: "running", durationMs: null, error: null } },
+      ]),
+    ),
+  ],
+  ["cp1-backup-verified", "not listed", false, "backups not listed", m({ backupsRestored: undefined })],
   ["pre-pause-queues", "all paused", true, "all 2 queues paused", m()],
   [
     "pre-pause-queues",

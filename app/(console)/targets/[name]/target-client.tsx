@@ -11,6 +11,7 @@ import { QueuesPanel } from "@/components/controls/queues-panel";
 import { OpenIncidentNotice } from "@/components/incidents/open-incident-notice";
 import { AutopilotPanel } from "@/components/deploys/autopilot-panel";
 import { PitrPanel } from "@/components/pitr/pitr-panel";
+import { TestRestoresPanel } from "@/components/backups/test-restores-panel";
 
 /**
  * The plan's §3 and §4 controls on one target, without an incident: the same panels an incident
@@ -42,7 +43,10 @@ export function TargetClient({ initialCatalog, role }: { initialCatalog: Catalog
       </p>
       <AutopilotPanel target={name} role={role} />
       <InformationPanel scope={scope} />
-      <PitrPanel target={name} />
+      <div className="grid gap-4 lg:grid-cols-2">
+        <TestRestoresPanel target={name} role={role} />
+        <PitrPanel target={name} />
+      </div>
       <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
         <QueuesPanel scope={scope} role={role} />
         <CachePanel scope={scope} role={role} catalog={catalog} />

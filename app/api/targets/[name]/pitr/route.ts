@@ -1,4 +1,6 @@
+import { db } from "@/lib/db/client";
 import { route } from "@/lib/http/route";
+import { measuredReplayRate } from "@/lib/backup-checks/store";
 import { getTarget } from "@/lib/targets/load-targets";
 import { pitrOf } from "@/lib/target-ops/pitr";
 import { targetNameParam } from "@/lib/schemas/deploy";
@@ -15,5 +17,9 @@ export const GET = route(
     query: pitrQuery,
     summary: "What a target's point-in-time recovery can reach, and the estimate for a moment",
   },
-  async ({ params, query }) => pitrOf(getTarget(params.name), query.at ? { at: new Date(query.at) } : {}),
+  async ({ params, query }) =>
+    pitrOf(
+      getTarget(params.name),
+      query.at ? { at: new Date(query.at), replayRate: await measuredReplayRate(db(), params.name) } : {},
+    ),
 );
