@@ -77,7 +77,11 @@ export const targetSchema = z
         // Test restores (issue 17): a runner of the target's pool restores its newest backup of each
         // kind where it cannot hurt and runs verifyQueries on it: as soon as a new one appears, and
         // again every testRestoreEveryHours. Checkpoint 1's "backup available" reads the result.
-        testRestoreEveryHours: z.number().min(0.1).max(24 * 30).default(24),
+        testRestoreEveryHours: z
+          .number()
+          .min(0.1)
+          .max(24 * 30)
+          .default(24),
         // Point-in-time recovery (issue 17, plan §5.1 method 3): the folder archive_command copies WAL
         // segments into, the one Backout's base backups (pg_basebackup) go into, and the live
         // cluster's data folder (Backout stops and starts it with pg_ctl to swap a restored copy in).
@@ -90,11 +94,19 @@ export const targetSchema = z
             copyPort: z.number().int().min(1).max(65535).optional(),
             // A new base backup (pg_basebackup) every this many hours, and after a swap (a new
             // timeline); the newest keepBaseBackups are kept.
-            baseBackupEveryHours: z.number().min(0.1).max(24 * 30).default(24),
+            baseBackupEveryHours: z
+              .number()
+              .min(0.1)
+              .max(24 * 30)
+              .default(24),
             keepBaseBackups: z.number().int().min(1).max(100).default(3),
             // A replaced data folder is removed once the target has no open incident and one was
             // resolved after the swap, or this many hours after the swap when none was open.
-            keepReplacedHours: z.number().min(0.1).max(24 * 90).default(24),
+            keepReplacedHours: z
+              .number()
+              .min(0.1)
+              .max(24 * 90)
+              .default(24),
           })
           .strict()
           .optional(),
