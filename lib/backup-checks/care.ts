@@ -166,7 +166,7 @@ async function dueChecks(c: Care, target: Target, isBusy: boolean): Promise<{ ki
 /** A new base backup when the newest is older than the schedule or from before a swap; old ones beyond keepBaseBackups removed. */
 async function baseBackupIfDue(c: Care, target: Target): Promise<void> {
   const pitr = target.postgres.pitr;
-  if (!pitr || missingTools()) return;
+  if (!pitr || !pitr.takeBaseBackups || missingTools()) return;
   const backups = listBaseBackups(pitr.baseBackupsDir);
   const newest = backups.at(-1);
   const timeline = await liveTimeline(target.postgres.url).catch(() => null);

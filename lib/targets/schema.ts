@@ -94,6 +94,7 @@ export const targetSchema = z
             copyPort: z.number().int().min(1).max(65535).optional(),
             // A new base backup (pg_basebackup) every this many hours, and after a swap (a new
             // timeline); the newest keepBaseBackups are kept.
+            takeBaseBackups: z.boolean().default(true),
             baseBackupEveryHours: z
               .number()
               .min(0.1)

@@ -107,6 +107,8 @@ export function writeTestTargets(env: StackEnv): void {
     baseBackupsDir: path.join(PITR_DIR, "base"),
     dataDir: path.join(PITR_DIR, "live"),
     copyPort: PITR_PORT + 3,
+    // This test takes its own base backups at the moments it needs them.
+    takeBaseBackups: false,
   };
   pitr.postgres.backupDir = path.join(PITR_DIR, "dumps");
   pitr.postgres.verifyQueries = [
