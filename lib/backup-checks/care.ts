@@ -18,7 +18,7 @@ import {
   takeBaseBackup,
 } from "../target-ops/pitr";
 import { testRestoreBaseBackup, testRestoreDump } from "../steps/test-restore";
-import { newestBackups } from "./store";
+import { backupCare } from "./store";
 
 // A runner's care of its pool's targets' backups (issue 17), one runner per target at a time (a lock
 // in Redis): test restores asked for and due, base backups on their schedule and after a swap, and
@@ -149,14 +149,11 @@ async function failAbandoned(c: Care, target: Target): Promise<void> {
 async function dueChecks(c: Care, target: Target, isBusy: boolean): Promise<{ kind: BackupKind; backup: string }[]> {
   const due: { kind: BackupKind; backup: string }[] = [];
   const everyMs = target.postgres.testRestoreEveryHours * 3_600_000;
-  for (const { kind, newest } of newestBackups(target)) {
+  // The same read Checkpoint 1 makes: each kind's newest backup and its newest test restore.
+  for (const { kind, newest, check: last } of await backupCare(c.db, target)) {
     if (!newest || (isBusy && kind === "base-backup")) continue;
     if (kind === "base-backup" && missingTools()) continue;
-    const last = await c.db.backupCheck.findFirst({
-      where: { target: target.name, kind, backup: newest.name },
-      orderBy: { createdAt: "desc" },
-    });
-    const age = last ? Date.now() - (last.finishedAt ?? last.createdAt).getTime() : Infinity;
+    const age = last ? Date.now() - Date.parse(last.finishedAt ?? last.createdAt) : Infinity;
     if (!last || (last.status === "passed" && age > everyMs) || (last.status === "failed" && age > RETRY_FAILED_MS))
       due.push({ kind, backup: newest.name });
   }

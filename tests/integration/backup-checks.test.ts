@@ -29,6 +29,16 @@ const care = async (target = "demo") =>
   (await api("GET", `/api/targets/${target}/test-restores`, undefined, bearer("engineer"))).body;
 const kind = async (k: "dump" | "base-backup", target = "demo") =>
   (await care(target)).kinds.find((x: any) => x.kind === k);
+/** The test restore `id` once it ended (passed or failed). */
+const ended = (id: string, timeoutMs: number) =>
+  until(
+    `test restore ${id} to end`,
+    async () => {
+      const c = (await care()).recent.find((x: any) => x.id === id);
+      return c && ["passed", "failed"].includes(c.status) ? c : undefined;
+    },
+    timeoutMs,
+  );
 /** The newest backup of a kind once its test restore ended (passed or failed). */
 const settled = (k: "dump" | "base-backup", name?: string) =>
   until(
@@ -163,14 +173,7 @@ describe("a test restore asked for now", () => {
 
     const asked = await api("POST", "/api/targets/demo/test-restores", { kind: "dump" }, bearer("engineer"));
     expect(asked.status).toBe(202);
-    const done = await until(
-      "the asked-for test restore",
-      async () => {
-        const c = (await care()).recent.find((x: any) => x.id === asked.body.id);
-        return c && ["passed", "failed"].includes(c.status) ? c : undefined;
-      },
-      60_000,
-    );
+    const done = await ended(asked.body.id, 60_000);
     expect(done.status, done.error).toBe("passed");
     expect(done.requestedBy).toMatch(/\w/);
     // Viewers see the results, not what the runner said.
@@ -199,14 +202,7 @@ describe("a test restore asked for now", () => {
       await until("its copy to be removed", async () => (checkCopies().length ? undefined : true), 30_000);
       const again = await api("POST", "/api/targets/demo/test-restores", { kind: "base-backup" }, bearer("engineer"));
       expect(again.status).toBe(202);
-      const passed = await until(
-        "the next test restore",
-        async () => {
-          const c = (await care()).recent.find((x: any) => x.id === again.body.id);
-          return c && ["passed", "failed"].includes(c.status) ? c : undefined;
-        },
-        90_000,
-      );
+      const passed = await ended(again.body.id, 90_000);
       expect(passed.status, passed.error).toBe("passed");
       // The demo's cluster served throughout.
       expect(await sql(env.DEMO_DATABASE_URL!, "SELECT 1 AS ok")).toEqual([{ ok: 1 }]);
